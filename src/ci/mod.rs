@@ -1,0 +1,224 @@
+//! What the CI knows about the run: detect which CI this is and build one [`Context`] from it.
+//!
+//! Each CI has its own module that turns that CI's variables (and, on GitHub, the event JSON)
+//! into a `Context`. Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for
+//! plugins, with a `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first.
+
+mod github;
+mod local;
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::context::Context;
+
+/// The process environment as the CI left it, with the moment it was read.
+#[derive(Debug, Clone)]
+pub struct Env {
+    vars: HashMap<String, String>,
+    /// Seconds since the Unix epoch; durations of running builds are measured to it.
+    pub now: u64,
+}
+
+impl Env {
+    pub fn from_process() -> Env {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Env::new(std::env::vars(), now)
+    }
+
+    pub fn new(vars: impl IntoIterator<Item = (String, String)>, now: u64) -> Env {
+        Env { vars: vars.into_iter().collect(), now }
+    }
+
+    /// The variable's value; an empty one counts as unset, as CIs use both for "none".
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    /// The variable as an owned string, trimmed; blank counts as unset.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+    }
+
+    /// The first of `names` that is set.
+    pub fn first(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| self.string(n))
+    }
+
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case(value))
+    }
+
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    GitHub,
+    GitLab,
+    Drone,
+    Woodpecker,
+    Local,
+}
+
+impl Ci {
+    pub fn detect(env: &Env) -> Ci {
+        if env.is("GITHUB_ACTIONS", "true") {
+            Ci::GitHub
+        } else if env.is("GITLAB_CI", "true") {
+            Ci::GitLab
+        } else if env.is("CI", "woodpecker") {
+            Ci::Woodpecker
+        } else if env.is("DRONE", "true") {
+            Ci::Drone
+        } else {
+            Ci::Local
+        }
+    }
+}
+
+/// What the context builders need from the settings.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    /// The GitHub event JSON's path (`event_path`, else `GITHUB_EVENT_PATH`).
+    pub event_path: Option<String>,
+    /// Render the built-in sample push event when no CI is found (dry run).
+    pub sample: bool,
+}
+
+/// A problem with the CI's data that is worth a warning but not a failure.
+pub type Warnings = Vec<String>;
+
+/// Builds the context of this run. Never fails: what cannot be read is left out, with a warning.
+pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
+    match ci {
+        Ci::GitHub => github::context(env, inputs.event_path.as_deref(), warnings),
+        Ci::Local if inputs.sample && inputs.event_path.is_none() => local::sample(env),
+        Ci::Local => match &inputs.event_path {
+            // An event file given by hand is read as GitHub's, so templates can be tried locally.
+            Some(path) => github::context(env, Some(path), warnings),
+            None => local::context(env),
+        },
+        // GitLab, Drone and Woodpecker come with issue #4; until then they get what `local` reads.
+        Ci::GitLab | Ci::Drone | Ci::Woodpecker => local::context(env),
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 / ISO 8601 UTC-or-offset timestamp
+/// (`2024-06-11T09:18:42Z`, `2024-06-11T09:18:42.123+08:00`).
+pub fn parse_rfc3339(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        rest = frac.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    let offset = match rest {
+        "Z" | "z" | "" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let hm = rest[1..].replace(':', "");
+            if hm.len() != 4 {
+                return None;
+            }
+            sign * (hm[..2].parse::<i64>().ok()? * 3600 + hm[2..].parse::<i64>().ok()? * 60)
+        }
+    };
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if mo <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + h * 3600 + mi * 60 + sec - offset).ok()
+}
+
+/// RFC 3339 UTC text of seconds since the epoch.
+pub fn format_rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// Seconds from `start` to `end`, or to `now` when the run has not finished (the notifier runs
+/// inside it). `None` when the start is unknown or the clock says the run has not started.
+pub fn duration(start: Option<u64>, end: Option<u64>, now: u64) -> Option<u64> {
+    let start = start.filter(|&s| s > 0)?;
+    let end = end.filter(|&e| e >= start).unwrap_or(now);
+    end.checked_sub(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())), 0)
+    }
+
+    #[test]
+    fn woodpecker_wins_over_its_drone_compatibility_variables() {
+        assert_eq!(Ci::detect(&env(&[("CI", "woodpecker"), ("DRONE_BUILD_STATUS", "success")])), Ci::Woodpecker);
+        assert_eq!(Ci::detect(&env(&[("CI", "true"), ("DRONE", "true")])), Ci::Drone);
+        assert_eq!(Ci::detect(&env(&[("GITLAB_CI", "true"), ("CI", "true")])), Ci::GitLab);
+        assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "true")])), Ci::GitHub);
+        assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "")])), Ci::Local);
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let e = env(&[("A", ""), ("B", "  "), ("C", "x")]);
+        assert_eq!(e.get("A"), None);
+        assert_eq!(e.string("B"), None);
+        assert_eq!(e.first(&["A", "B", "C"]).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn rfc3339_round_trips_and_honours_offsets() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2024-06-11T09:18:42Z"), Some(1_718_097_522));
+        assert_eq!(parse_rfc3339("2024-06-11T17:18:42.5+08:00"), Some(1_718_097_522));
+        assert_eq!(parse_rfc3339("2024-02-29T00:00:00-01:30"), Some(1_709_170_200));
+        assert_eq!(format_rfc3339(1_718_097_522), "2024-06-11T09:18:42Z");
+        assert_eq!(format_rfc3339(1_709_170_200), "2024-02-29T01:30:00Z");
+        for bad in ["", "2024-13-01T00:00:00Z", "yesterday", "2024-06-11T09:18:42+8"] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn duration_runs_to_now_when_the_build_has_not_finished() {
+        assert_eq!(duration(Some(100), Some(160), 999), Some(60));
+        assert_eq!(duration(Some(100), None, 400), Some(300));
+        assert_eq!(duration(Some(100), Some(50), 130), Some(30), "an end before the start is ignored");
+        assert_eq!(duration(Some(0), None, 400), None, "Woodpecker's 0 timestamps are unknown");
+        assert_eq!(duration(None, Some(5), 400), None);
+    }
+}

@@ -1,0 +1,159 @@
+//! The normalized context that templates see: one shape whichever CI the run came from.
+//!
+//! Every CI module (`src/ci/*`) fills a [`Context`]; `render` serializes it for minijinja. A fact
+//! the CI does not give stays `None` (rendered as `none`, so templates can test it with `if`),
+//! never an empty string.
+
+use serde::Serialize;
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Context {
+    /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
+    pub ci: &'static str,
+    pub repo: Repo,
+    /// `success`, `failure`, `cancelled`, `skipped` or `unknown`.
+    pub status: String,
+    /// The CI's own event name (`push`, `pull_request`, `merge_request_event`, `tag`, …).
+    pub event: String,
+    /// The event's action where it has one (`opened`, `closed`, `completed`, …).
+    pub action: Option<String>,
+    #[serde(rename = "ref")]
+    pub git_ref: Option<Ref>,
+    pub commit: Option<Commit>,
+    /// Who triggered the run.
+    pub actor: Option<String>,
+    pub run: Run,
+    pub pr: Option<PullRequest>,
+    /// Commits of a push, oldest first.
+    pub commits: Vec<Commit>,
+    pub compare_url: Option<String>,
+    pub release: Option<Release>,
+    /// The `message` setting.
+    pub message: Option<String>,
+    /// GitHub only: the whole event JSON (`null` elsewhere).
+    pub payload: serde_json::Value,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Repo {
+    /// Short name: `hello-world`.
+    pub name: Option<String>,
+    /// `owner/name` (GitLab: the whole path, groups included).
+    pub full_name: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RefKind {
+    Branch,
+    Tag,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ref {
+    /// Short name: `main`, `v1.2.0`.
+    pub name: String,
+    pub kind: RefKind,
+}
+
+impl Ref {
+    /// Reads a full ref (`refs/heads/x`, `refs/tags/v1`); anything else is taken as a branch name.
+    pub fn parse(full: &str) -> Option<Ref> {
+        let (name, kind) = if let Some(tag) = full.strip_prefix("refs/tags/") {
+            (tag, RefKind::Tag)
+        } else {
+            (full.strip_prefix("refs/heads/").unwrap_or(full), RefKind::Branch)
+        };
+        (!name.is_empty()).then(|| Ref { name: name.to_owned(), kind })
+    }
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Commit {
+    pub sha: String,
+    pub short_sha: String,
+    /// First line of the message.
+    pub title: Option<String>,
+    pub message: Option<String>,
+    pub author: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Commit {
+    /// A commit from its sha and full message; title and short sha are derived.
+    pub fn new(sha: &str, message: Option<&str>) -> Commit {
+        let message = message.map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        Commit {
+            sha: sha.to_owned(),
+            short_sha: sha.chars().take(7).collect(),
+            title: message.as_deref().and_then(|m| m.lines().next()).map(|t| t.trim().to_owned()),
+            message,
+            author: None,
+            url: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Run {
+    pub id: Option<String>,
+    pub number: Option<String>,
+    pub attempt: Option<String>,
+    /// Link to the run (pipeline, build) in the CI's web UI.
+    pub url: Option<String>,
+    pub workflow: Option<String>,
+    pub job: Option<String>,
+    /// RFC 3339, UTC.
+    pub started_at: Option<String>,
+    /// Seconds from start to finish, or to now when the run is still going.
+    pub duration: Option<u64>,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PullRequest {
+    pub number: u64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    /// Target branch.
+    pub base: Option<String>,
+    /// Source branch.
+    pub head: Option<String>,
+    pub draft: bool,
+    pub merged: bool,
+    /// `open` or `closed`, where known.
+    pub state: Option<String>,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Release {
+    pub tag: String,
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub prerelease: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_are_split_into_kind_and_short_name() {
+        let tag = Ref::parse("refs/tags/v1.2.0").unwrap();
+        assert_eq!((tag.name.as_str(), tag.kind), ("v1.2.0", RefKind::Tag));
+        let branch = Ref::parse("refs/heads/feature/x").unwrap();
+        assert_eq!((branch.name.as_str(), branch.kind), ("feature/x", RefKind::Branch));
+        assert_eq!(Ref::parse("main").unwrap().name, "main");
+        assert!(Ref::parse("refs/heads/").is_none());
+    }
+
+    #[test]
+    fn commit_title_is_the_first_line_of_the_trimmed_message() {
+        let c = Commit::new("0123456789abcdef", Some("\n  Fix it\n\nBecause.\n"));
+        assert_eq!(c.short_sha, "0123456");
+        assert_eq!(c.title.as_deref(), Some("Fix it"));
+        assert_eq!(c.message.as_deref(), Some("Fix it\n\nBecause."));
+        assert!(Commit::new("abc", Some("  ")).title.is_none());
+    }
+}
