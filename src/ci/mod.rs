@@ -4,8 +4,11 @@
 //! into a `Context`. Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for
 //! plugins, with a `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first.
 
+mod drone;
 mod github;
+mod gitlab;
 mod local;
+mod woodpecker;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -101,8 +104,9 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
             Some(path) => github::context(env, Some(path), warnings),
             None => local::context(env),
         },
-        // GitLab, Drone and Woodpecker come with issue #4; until then they get what `local` reads.
-        Ci::GitLab | Ci::Drone | Ci::Woodpecker => local::context(env),
+        Ci::GitLab => gitlab::context(env),
+        Ci::Drone => drone::context(env),
+        Ci::Woodpecker => woodpecker::context(env),
     }
 }
 
