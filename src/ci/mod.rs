@@ -110,6 +110,20 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
     }
 }
 
+/// The status word templates see, from whatever spelling a CI or a user gives:
+/// `success`, `failure`, `cancelled`, `skipped`, or `unknown`.
+pub fn normalize_status(raw: Option<&str>) -> String {
+    let raw = raw.map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
+    match raw.as_str() {
+        "success" | "succeeded" | "passed" | "pass" | "ok" | "fixed" => "success",
+        "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" => "failure",
+        "cancelled" | "canceled" | "aborted" => "cancelled",
+        "skipped" | "skip" | "neutral" => "skipped",
+        _ => "unknown",
+    }
+    .to_owned()
+}
+
 /// Seconds since the epoch of an RFC 3339 / ISO 8601 UTC-or-offset timestamp
 /// (`2024-06-11T09:18:42Z`, `2024-06-11T09:18:42.123+08:00`).
 pub fn parse_rfc3339(s: &str) -> Option<u64> {
@@ -202,6 +216,15 @@ mod tests {
         assert_eq!(e.get("A"), None);
         assert_eq!(e.string("B"), None);
         assert_eq!(e.first(&["A", "B", "C"]).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn statuses_are_normalized() {
+        assert_eq!(normalize_status(Some("Failed")), "failure");
+        assert_eq!(normalize_status(Some("canceled")), "cancelled");
+        assert_eq!(normalize_status(Some("success")), "success");
+        assert_eq!(normalize_status(Some("running")), "unknown");
+        assert_eq!(normalize_status(None), "unknown");
     }
 
     #[test]

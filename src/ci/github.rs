@@ -1,0 +1,255 @@
+//! GitHub Actions (and Gitea/Forgejo Actions): the `GITHUB_*` variables plus the event JSON.
+//!
+//! The event file is the richer source; the variables fill what it lacks. A missing or
+//! malformed file is a warning, and the context is then built from the variables alone.
+
+use serde_json::Value;
+
+use super::{Env, Warnings};
+use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
+
+pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
+    let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
+        Some(path) => read_event(path, warnings),
+        None => Value::Null,
+    };
+    let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(&payload));
+    from_payload(env, event.unwrap_or_else(|| "unknown".into()), payload)
+}
+
+/// The built-in sample push event, for a dry run outside any CI.
+pub fn sample(env: &Env) -> Context {
+    let payload = serde_json::from_str(include_str!("../../templates/sample/push.json"))
+        .expect("the embedded sample event is valid JSON");
+    let mut cx = from_payload(env, "push".into(), payload);
+    cx.ci = "local";
+    cx
+}
+
+fn read_event(path: &str, warnings: &mut Warnings) -> Value {
+    let text = match std::fs::read(path) {
+        Ok(text) => text,
+        Err(e) => {
+            warnings
+                .push(format!("cannot read the event file {path} ({e}); the summary uses the GITHUB_* variables only"));
+            return Value::Null;
+        }
+    };
+    match serde_json::from_slice::<Value>(&text) {
+        Ok(v) if v.is_object() => v,
+        Ok(_) => {
+            warnings.push(format!(
+                "the event file {path} is not a JSON object; the summary uses the GITHUB_* variables only"
+            ));
+            Value::Null
+        }
+        Err(e) => {
+            warnings.push(format!(
+                "the event file {path} is not valid JSON ({e}); the summary uses the GITHUB_* variables only"
+            ));
+            Value::Null
+        }
+    }
+}
+
+/// For an event file given by hand outside Actions: tell the event from its shape.
+fn guess_event(p: &Value) -> Option<String> {
+    let has = |k: &str| p.get(k).is_some();
+    let event = if has("pull_request") && has("review") {
+        "pull_request_review"
+    } else if has("pull_request") {
+        "pull_request"
+    } else if has("commits") && has("ref") {
+        "push"
+    } else if has("release") {
+        "release"
+    } else if has("workflow_run") {
+        "workflow_run"
+    } else if has("ref_type") {
+        "create"
+    } else {
+        return None;
+    };
+    Some(event.into())
+}
+
+/// A string at a path of keys in the payload; empty strings count as absent.
+fn s(v: &Value, path: &[&str]) -> Option<String> {
+    path.iter().try_fold(v, |v, k| v.get(k))?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+fn flag(v: &Value, path: &[&str]) -> bool {
+    path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn from_payload(env: &Env, event: String, payload: Value) -> Context {
+    let server = env.string("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into());
+    let server = server.trim_end_matches('/');
+    let full_name = s(&payload, &["repository", "full_name"]).or_else(|| env.string("GITHUB_REPOSITORY"));
+    let repo = Repo {
+        name: s(&payload, &["repository", "name"])
+            .or_else(|| full_name.as_deref().and_then(|f| f.rsplit('/').next()).map(str::to_owned)),
+        url: s(&payload, &["repository", "html_url"]).or_else(|| full_name.as_ref().map(|f| format!("{server}/{f}"))),
+        full_name,
+    };
+    let commit_url = |sha: &str| repo.url.as_ref().map(|u| format!("{u}/commit/{sha}"));
+
+    let run_id = env.string("GITHUB_RUN_ID");
+    let run = Run {
+        url: match (&repo.full_name, &run_id) {
+            (Some(f), Some(id)) => Some(format!("{server}/{f}/actions/runs/{id}")),
+            _ => None,
+        },
+        id: run_id,
+        number: env.string("GITHUB_RUN_NUMBER"),
+        attempt: env.string("GITHUB_RUN_ATTEMPT"),
+        workflow: env.string("GITHUB_WORKFLOW"),
+        job: env.string("GITHUB_JOB"),
+        started_at: None,
+        duration: None,
+    };
+
+    let pr = payload.get("pull_request").filter(|p| p.is_object()).map(|p| PullRequest {
+        number: p.get("number").and_then(Value::as_u64).unwrap_or_default(),
+        title: s(p, &["title"]),
+        url: s(p, &["html_url"]),
+        author: s(p, &["user", "login"]),
+        base: s(p, &["base", "ref"]),
+        head: s(p, &["head", "ref"]),
+        draft: flag(p, &["draft"]),
+        merged: flag(p, &["merged"]),
+        state: s(p, &["state"]),
+    });
+
+    let commits: Vec<Commit> = payload
+        .get("commits")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(push_commit).collect())
+        .unwrap_or_default();
+
+    let commit = if let Some(head) = payload.get("head_commit").filter(|c| c.is_object()) {
+        push_commit(head)
+    } else if let Some(p) = payload.get("pull_request").filter(|p| p.is_object()) {
+        s(p, &["head", "sha"]).map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
+    } else {
+        env.string("GITHUB_SHA").map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
+    };
+
+    let git_ref = match &pr {
+        Some(pr) => pr.head.clone().map(|name| Ref { name, kind: RefKind::Branch }),
+        None => match (s(&payload, &["ref"]), s(&payload, &["ref_type"])) {
+            // create/delete events give a short ref and say what it is.
+            (Some(name), Some(kind)) => {
+                Some(Ref { name, kind: if kind == "tag" { RefKind::Tag } else { RefKind::Branch } })
+            }
+            (Some(full), None) => Ref::parse(&full),
+            _ => env.string("GITHUB_REF").and_then(|r| Ref::parse(&r)),
+        },
+    };
+
+    let release = payload.get("release").filter(|r| r.is_object()).and_then(|r| {
+        Some(Release {
+            tag: s(r, &["tag_name"])?,
+            name: s(r, &["name"]),
+            url: s(r, &["html_url"]),
+            prerelease: flag(r, &["prerelease"]),
+        })
+    });
+
+    Context {
+        ci: "github",
+        repo,
+        status: "unknown".into(),
+        action: s(&payload, &["action"]),
+        git_ref,
+        commit,
+        actor: s(&payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR")),
+        run,
+        pr,
+        commits,
+        compare_url: s(&payload, &["compare"]),
+        release,
+        message: None,
+        event,
+        payload,
+    }
+}
+
+/// A commit of a push event (`commits[]`, `head_commit`).
+fn push_commit(c: &Value) -> Option<Commit> {
+    let sha = s(c, &["id"])?;
+    Some(Commit {
+        author: s(c, &["author", "username"]).or_else(|| s(c, &["author", "name"])),
+        url: s(c, &["url"]),
+        ..Commit::new(&sha, c.get("message").and_then(Value::as_str))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())), 0)
+    }
+
+    fn fixture(name: &str) -> String {
+        format!("{}/tests/fixtures/github/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    #[test]
+    fn push_event_gives_branch_commit_and_run_link() {
+        let e = env(&[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_RUN_ID", "42"),
+            ("GITHUB_REPOSITORY", "ignored/when-payload-has-it"),
+        ]);
+        let mut w = vec![];
+        let cx = context(&e, Some(&fixture("push.branch.json")), &mut w);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(cx.repo.full_name.as_deref(), Some("toolmantim/release-drafter-test-project"));
+        let r = cx.git_ref.unwrap();
+        assert_eq!((r.name.as_str(), r.kind), ("master", RefKind::Branch));
+        let c = cx.commit.unwrap();
+        assert_eq!((c.short_sha.as_str(), c.title.as_deref()), ("1496a1f", Some("Update release-drafter.yml")));
+        assert_eq!(c.author.as_deref(), Some("toolmantim"));
+        assert_eq!(cx.commits.len(), 1);
+        assert_eq!(
+            cx.run.url.as_deref(),
+            Some("https://github.com/toolmantim/release-drafter-test-project/actions/runs/42")
+        );
+    }
+
+    #[test]
+    fn pull_request_event_gives_the_pr() {
+        let e = env(&[("GITHUB_EVENT_NAME", "pull_request")]);
+        let cx = context(&e, Some(&fixture("pull_request.closed-merged.json")), &mut vec![]);
+        let pr = cx.pr.unwrap();
+        assert!(pr.merged);
+        assert!(pr.number > 0 && pr.title.is_some() && pr.base.is_some() && pr.head.is_some());
+        assert_eq!(cx.action.as_deref(), Some("closed"));
+    }
+
+    #[test]
+    fn a_missing_or_malformed_event_file_is_a_warning_and_the_variables_still_count() {
+        let dir = std::env::temp_dir().join(format!("dn-gh-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{ not json").unwrap();
+        let e = env(&[
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_REPOSITORY", "o/r"),
+            ("GITHUB_SHA", "abcdef1234567"),
+            ("GITHUB_REF", "refs/tags/v2"),
+        ]);
+        for path in [bad.to_str().unwrap(), "/nonexistent/event.json"] {
+            let mut w = vec![];
+            let cx = context(&e, Some(path), &mut w);
+            assert_eq!(w.len(), 1);
+            assert!(w[0].contains(path), "{w:?}");
+            assert_eq!(cx.repo.url.as_deref(), Some("https://github.com/o/r"));
+            assert_eq!(cx.git_ref.unwrap().kind, RefKind::Tag);
+            assert_eq!(cx.commit.unwrap().url.as_deref(), Some("https://github.com/o/r/commit/abcdef1234567"));
+        }
+    }
+}

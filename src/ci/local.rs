@@ -1,0 +1,42 @@
+//! No CI found: a shell, or a CI we do not know. The summary is built from the settings and
+//! whatever the `GIT_*` variables (Jenkins and others set them) and git itself can tell.
+
+use std::process::Command;
+
+use super::{Env, github};
+use crate::context::{Commit, Context, Ref, Repo};
+
+pub fn context(env: &Env) -> Context {
+    let sha = env.first(&["GIT_COMMIT", "GIT_SHA"]).or_else(|| git(&["rev-parse", "HEAD"]));
+    let message = sha.as_ref().and_then(|_| git(&["log", "-1", "--format=%B"]));
+    let commit = sha.map(|sha| Commit {
+        author: env.string("GIT_AUTHOR_NAME").or_else(|| git(&["log", "-1", "--format=%an"])),
+        ..Commit::new(&sha, message.as_deref())
+    });
+    let branch = env
+        .first(&["GIT_BRANCH", "BRANCH_NAME"])
+        .or_else(|| git(&["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"));
+    Context {
+        ci: "local",
+        repo: Repo::default(),
+        status: "unknown".into(),
+        event: "manual".into(),
+        git_ref: branch.and_then(|b| Ref::parse(b.trim_start_matches("origin/"))),
+        commit,
+        actor: env.first(&["GIT_AUTHOR_NAME", "USER"]),
+        ..Context::default()
+    }
+}
+
+/// The built-in sample push event: what `--dry-run` shows outside any CI.
+pub fn sample(env: &Env) -> Context {
+    github::sample(env)
+}
+
+/// A line of git's output, or nothing when git is missing or this is no repository.
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).stderr(std::process::Stdio::null()).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    let text = text.trim();
+    (out.status.success() && !text.is_empty()).then(|| text.to_owned())
+}

@@ -1,0 +1,241 @@
+//! DingTalk message types as the relay forwards them (`data` items), mentions, size limits, and
+//! the one request body.
+
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::render::Summary;
+use crate::settings::{MsgType, Settings};
+
+/// DingTalk rejects a message that serializes to 20,000 bytes or more (errcode 460101).
+pub const MAX_MESSAGE_BYTES: usize = 20_000;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "msgtype")]
+pub enum Message {
+    #[serde(rename = "text")]
+    Text {
+        text: Text,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        at: Option<At>,
+    },
+    #[serde(rename = "markdown")]
+    Markdown {
+        markdown: Markdown,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        at: Option<At>,
+    },
+    #[serde(rename = "actionCard")]
+    ActionCard {
+        #[serde(rename = "actionCard")]
+        action_card: ActionCard,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Text {
+    pub content: String,
+}
+
+/// DingTalk's markdown is `{title, text}`; the `content` in KDocs' own sample is WeCom's schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct Markdown {
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionCard {
+    pub title: String,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_title: Option<String>,
+    #[serde(rename = "singleURL", skip_serializing_if = "Option::is_none")]
+    pub single_url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub btns: Vec<Button>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btn_orientation: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Button {
+    pub title: String,
+    #[serde(rename = "actionURL")]
+    pub action_url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct At {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at_mobiles: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub at_user_ids: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_at_all: bool,
+}
+
+impl At {
+    fn from_settings(s: &Settings) -> Option<At> {
+        let at = At { at_mobiles: s.at_mobiles.clone(), at_user_ids: s.at_user_ids.clone(), is_at_all: s.at_all };
+        (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
+    }
+
+    /// A mention only notifies when `@who` is also in the text: append the missing ones.
+    fn mention_in(&self, text: &mut String) {
+        let missing: Vec<String> = self
+            .at_mobiles
+            .iter()
+            .chain(&self.at_user_ids)
+            .map(|who| format!("@{who}"))
+            .filter(|tag| !text.contains(tag.as_str()))
+            .collect();
+        if !missing.is_empty() {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&missing.join(" "));
+        }
+    }
+}
+
+/// The messages to send: the summary, then the text message when there is one.
+pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Message> {
+    let mut title = summary.title.clone();
+    if let Some(keyword) = settings.keyword.as_deref().filter(|k| !k.is_empty())
+        && !title.contains(keyword)
+        && !summary.text.contains(keyword)
+    {
+        title = format!("{keyword} {title}");
+    }
+    let at = At::from_settings(settings);
+    let run_link = cx.run.url.as_deref().map(|u| format!("[View run]({u})"));
+    let mut messages = Vec::with_capacity(2);
+    let mut text_at = None;
+    match settings.msgtype {
+        MsgType::Markdown => {
+            let mut text = summary.text.clone();
+            if let Some(at) = &at {
+                at.mention_in(&mut text);
+            }
+            let text = fit(&text, MAX_MESSAGE_BYTES - 1 - overhead_markdown(&title, at.as_ref()), run_link.as_deref());
+            messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
+        }
+        MsgType::ActionCard => {
+            let (single_title, single_url) = match &cx.run.url {
+                Some(url) => (Some("View run".to_owned()), Some(url.clone())),
+                None => (Some("Open repository".to_owned()), cx.repo.url.clone()),
+            };
+            let card = ActionCard {
+                title,
+                text: String::new(),
+                single_title: single_url.as_ref().and(single_title),
+                single_url,
+                btns: Vec::new(),
+                btn_orientation: None,
+            };
+            let budget = MAX_MESSAGE_BYTES - 1 - json_len(&Message::ActionCard { action_card: card.clone() });
+            let card = ActionCard { text: fit(&summary.text, budget, None), ..card };
+            messages.push(Message::ActionCard { action_card: card });
+            // An action card has no `at`: the mentions ride on the text message.
+            text_at = at;
+        }
+    }
+    if settings.message.is_some() || text_at.is_some() {
+        let mut content = settings.message.clone().unwrap_or_default();
+        if let Some(at) = &text_at {
+            at.mention_in(&mut content);
+        }
+        let overhead = json_len(&Message::Text { text: Text { content: String::new() }, at: text_at.clone() });
+        let content = fit(&content, MAX_MESSAGE_BYTES - 1 - overhead, None);
+        messages.push(Message::Text { text: Text { content }, at: text_at });
+    }
+    messages
+}
+
+fn overhead_markdown(title: &str, at: Option<&At>) -> usize {
+    json_len(&Message::Markdown {
+        markdown: Markdown { title: title.to_owned(), text: String::new() },
+        at: at.cloned(),
+    })
+}
+
+fn json_len<T: Serialize>(value: &T) -> usize {
+    serde_json::to_vec(value).map_or(0, |v| v.len())
+}
+
+/// Bytes a character takes inside a JSON string.
+fn json_char_len(c: char) -> usize {
+    match c {
+        '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+        c if (c as u32) < 0x20 => 6,
+        c => c.len_utf8(),
+    }
+}
+
+/// `text`, cut on a character boundary so that its JSON form fits `budget` bytes, with a visible
+/// `…` marker and, when given, the run link kept at the end.
+pub fn fit(text: &str, budget: usize, keep: Option<&str>) -> String {
+    let full: usize = text.chars().map(json_char_len).sum();
+    if full <= budget {
+        return text.to_owned();
+    }
+    let tail = match keep {
+        Some(k) => format!("\n\n…\n\n{k}"),
+        None => "\n\n…".to_owned(),
+    };
+    let room = budget.saturating_sub(tail.chars().map(json_char_len).sum());
+    let mut used = 0;
+    let mut cut = 0;
+    for (i, c) in text.char_indices() {
+        used += json_char_len(c);
+        if used > room {
+            break;
+        }
+        cut = i + c.len_utf8();
+    }
+    format!("{}{tail}", text[..cut].trim_end())
+}
+
+/// The request body: `{"link", "sk"?, "data"}`; `sk` is left out, never `""`, without a secret.
+#[derive(Debug, Serialize)]
+pub struct Body<'a> {
+    pub link: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sk: Option<&'a str>,
+    pub data: &'a [Message],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_cuts_on_a_character_boundary_and_keeps_the_link() {
+        let text = "汉".repeat(10_000);
+        let out = fit(&text, 1000, Some("[View run](https://x)"));
+        assert!(out.ends_with("\n\n…\n\n[View run](https://x)"));
+        assert!(out.chars().map(json_char_len).sum::<usize>() <= 1000);
+        assert_eq!(fit("short", 1000, None), "short");
+        let quotes = "\"".repeat(600);
+        assert!(fit(&quotes, 1000, None).chars().map(json_char_len).sum::<usize>() <= 1000);
+    }
+
+    #[test]
+    fn mentions_are_appended_only_when_missing() {
+        let at = At { at_mobiles: vec!["138".into()], at_user_ids: vec!["u1".into()], is_at_all: false };
+        let mut text = "ping @138".to_owned();
+        at.mention_in(&mut text);
+        assert_eq!(text, "ping @138\n\n@u1");
+        let json = serde_json::to_string(&at).unwrap();
+        assert_eq!(json, r#"{"atMobiles":["138"],"atUserIds":["u1"]}"#);
+    }
+
+    #[test]
+    fn markdown_serializes_with_title_and_text_never_content() {
+        let m = Message::Markdown { markdown: Markdown { title: "t".into(), text: "x".into() }, at: None };
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"msgtype":"markdown","markdown":{"title":"t","text":"x"}}"#);
+    }
+}

@@ -1,0 +1,161 @@
+//! Everything the user sees: stderr lines, GitHub workflow commands (masks, annotations),
+//! `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY`. Every line passes through [`Reporter::redact`],
+//! so a secret cannot leak even through an error chain we did not write.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+
+use crate::ci::Env;
+use crate::error::Error;
+
+pub struct Reporter {
+    github: bool,
+    secrets: Vec<String>,
+    output_file: Option<String>,
+    summary_file: Option<String>,
+}
+
+impl Reporter {
+    pub fn new(env: &Env) -> Reporter {
+        Reporter {
+            github: env.is("GITHUB_ACTIONS", "true"),
+            secrets: Vec::new(),
+            output_file: env.string("GITHUB_OUTPUT"),
+            summary_file: env.string("GITHUB_STEP_SUMMARY"),
+        }
+    }
+
+    /// Registers the secrets; on GitHub, asks the runner to mask them in the log first.
+    pub fn add_secrets(&mut self, secrets: &[&str]) {
+        for s in secrets.iter().filter(|s| !s.is_empty()) {
+            if self.github {
+                println!("::add-mask::{s}");
+            }
+            self.secrets.push((*s).to_owned());
+            let encoded = percent_encode(s);
+            if encoded != *s {
+                self.secrets.push(encoded);
+            }
+        }
+        // Longest first, so that a secret containing another is replaced whole.
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
+            }
+        }
+        out
+    }
+
+    pub fn warning(&self, message: &str) {
+        let message = self.redact(message);
+        eprintln!("warning: {message}");
+        if self.github {
+            println!("::warning title=dingtalk-notify::{}", command_escape(&message));
+        }
+    }
+
+    pub fn error(&self, e: &Error) {
+        let message = self.redact(&e.message);
+        eprintln!("error: {message}");
+        for hint in &e.hints {
+            eprintln!("hint: {}", self.redact(hint));
+        }
+        if self.github {
+            let mut all = message;
+            for hint in &e.hints {
+                all.push('\n');
+                all.push_str(&self.redact(hint));
+            }
+            println!("::error title=dingtalk-notify::{}", command_escape(&all));
+        }
+    }
+
+    /// A failure that `fail_on_error: false` turns into a warning.
+    pub fn downgraded(&self, e: &Error) {
+        let mut all = e.message.clone();
+        for hint in &e.hints {
+            all.push_str("; ");
+            all.push_str(hint);
+        }
+        self.warning(&format!("{all} (not failing the job: fail_on_error is false)"));
+    }
+
+    /// Appends the outputs `sent`, `code` and `msg` to `$GITHUB_OUTPUT`.
+    pub fn outputs(&self, sent: bool, code: Option<&str>, msg: Option<&str>) {
+        let Some(path) = &self.output_file else { return };
+        let mut text = format!("sent={sent}\ncode={}\n", self.redact(code.unwrap_or("")).replace(['\r', '\n'], " "));
+        text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
+        self.append(path, &text, "GITHUB_OUTPUT");
+    }
+
+    /// Appends the rendered summary to `$GITHUB_STEP_SUMMARY`.
+    pub fn step_summary(&self, title: &str, text: &str) {
+        let Some(path) = &self.summary_file else { return };
+        let body = format!("### {}\n\n{}\n\n", self.redact(title), self.redact(text));
+        self.append(path, &body, "GITHUB_STEP_SUMMARY");
+    }
+
+    fn append(&self, path: &str, text: &str, what: &str) {
+        let result =
+            OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = result {
+            eprintln!("warning: cannot write {what} ({path}): {e}");
+        }
+    }
+}
+
+/// `name<<DELIM … DELIM`, with a delimiter that does not occur in the value.
+fn multiline(name: &str, value: &str) -> String {
+    let mut delim = String::from("EOF_DINGTALK_NOTIFY");
+    let mut n = 0;
+    while value.contains(&delim) {
+        n += 1;
+        delim = format!("EOF_DINGTALK_NOTIFY_{n}");
+    }
+    format!("{name}<<{delim}\n{value}\n{delim}\n")
+}
+
+/// Escapes a workflow command's message (GitHub's `escapeData`).
+fn command_escape(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The form a secret takes in a URL query (`application/x-www-form-urlencoded`).
+fn percent_encode(s: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("v", s)])
+        .ok()
+        .and_then(|u| u.query().map(|q| q.trim_start_matches("v=").to_owned()))
+        .unwrap_or_else(|| s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reporter() -> Reporter {
+        Reporter::new(&Env::new([], 0))
+    }
+
+    #[test]
+    fn secrets_are_redacted_raw_and_url_encoded() {
+        let mut r = reporter();
+        r.add_secrets(&["a+b/c=", "tok"]);
+        assert_eq!(r.redact("x a+b/c= y a%2Bb%2Fc%3D z tok"), "x *** y *** z ***");
+    }
+
+    #[test]
+    fn multiline_outputs_pick_a_delimiter_not_in_the_value() {
+        let out = multiline("msg", "line1\nEOF_DINGTALK_NOTIFY\nline3");
+        assert_eq!(out, "msg<<EOF_DINGTALK_NOTIFY_1\nline1\nEOF_DINGTALK_NOTIFY\nline3\nEOF_DINGTALK_NOTIFY_1\n");
+    }
+
+    #[test]
+    fn workflow_command_data_is_escaped() {
+        assert_eq!(command_escape("50%\r\nnext"), "50%25%0D%0Anext");
+    }
+}
