@@ -4,8 +4,8 @@
 //! template prints is escaped for DingTalk markdown unless it is marked safe, so that commit
 //! messages, titles and branch names cannot add links, images, headings, emphasis, lists or
 //! quotes; URLs go through `link`/`url`, which only let http(s) through. User templates get the
-//! same protection; `|safe` inserts trusted markdown. Undefined values are errors, and a fuel
-//! limit stops runaway loops.
+//! same protection; `|safe` inserts trusted markdown. Undefined values are errors in user templates,
+//! and a fuel limit stops runaway loops.
 
 use minijinja::value::Value;
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
@@ -44,9 +44,11 @@ fn builtin_for(event: &str) -> &'static str {
     }
 }
 
-fn environment() -> Environment<'static> {
+/// Built-in templates look into payloads that differ per event and CI, so for them a missing
+/// field is just empty; a user's template is strict, so that a typo is an error at its line.
+fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_undefined_behavior(undefined);
     env.set_fuel(Some(FUEL));
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
@@ -82,7 +84,7 @@ fn environment() -> Environment<'static> {
 /// Renders the summary. A custom template that does not parse or render is a usage error that
 /// names where the template came from and the line.
 pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate>) -> Result<Summary, Error> {
-    let mut env = environment();
+    let mut env = environment(if custom.is_some() { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
     let ctx = Value::from_serialize(cx);
     let text_template = match custom {
         Some(t) => {

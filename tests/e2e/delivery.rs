@@ -1,0 +1,215 @@
+//! The one call: the exact body and query the relay receives, and what each answer means.
+
+use std::time::Duration;
+
+use httpmock::prelude::*;
+use serde_json::json;
+
+use crate::support::*;
+
+/// A summary whose text the test decides, so the whole body can be compared exactly.
+const TEMPLATE: &str = "{{ repo.full_name }} {{ ref.name }} {{ commit.short_sha }} {{ commit.title }}";
+const TEXT: &str = "toolmantim/release-drafter-test-project master 1496a1f Update release-drafter.yml";
+
+fn push_run(relay: &str) -> Run {
+    Run::github("push", "github/push.branch.json", relay).env("INPUT_TEMPLATE", TEMPLATE).env("INPUT_TITLE", "Build")
+}
+
+#[test]
+fn success_without_secret_or_message_sends_exactly_the_summary() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST)
+            .path(PATH)
+            .query_param("access_token", TOKEN)
+            .header("content-type", "application/json; charset=utf-8")
+            .header("user-agent", concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
+            .json_body(json!({
+                "link": webhook(),
+                "data": [{"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}}]
+            }));
+        then.status(200).json_body(json!({"code": 0, "msg": "ok", "data": {}}));
+    });
+    let out = push_run(&server.base_url()).run();
+    relay.assert_calls(1);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("sent to DingTalk"), "{}", out.stderr);
+    assert_eq!(out.output("sent").as_deref(), Some("true"));
+    assert_eq!(out.output("code").as_deref(), Some("0"));
+    assert_eq!(out.output("msg").as_deref(), Some("ok"));
+    assert!(out.step_summary.contains(TEXT), "{}", out.step_summary);
+    // The masks come first, before anything else is printed.
+    let masks: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("::add-mask::")).collect();
+    assert_eq!(masks, [format!("::add-mask::{TOKEN}"), format!("::add-mask::{HOOK_TOKEN}")]);
+}
+
+#[test]
+fn the_token_is_url_encoded_in_the_query() {
+    let script = Script::start(vec![Reply::json(200, r#"{"code":0}"#)]);
+    let out = push_run(&script.url).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = script.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].target, format!("{PATH}?access_token={TOKEN_ENCODED}"));
+}
+
+#[test]
+fn success_with_secret_and_message_sends_sk_and_a_text_message() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST).path(PATH).json_body(json!({
+            "link": webhook(),
+            "sk": SK,
+            "data": [
+                {"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}},
+                {"msgtype": "text", "text": {"content": "deployed to staging\nsecond line"}}
+            ]
+        }));
+        then.status(200).json_body(json!({"code": 0}));
+    });
+    let out = push_run(&server.base_url())
+        .env("INPUT_SECRET", SK)
+        .env("INPUT_MESSAGE", "deployed to staging\nsecond line")
+        .run();
+    relay.assert_calls(1);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn a_refusal_from_the_relay_is_shown_with_msg_and_hint_and_not_retried() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST).path(PATH);
+        then.status(200).json_body(json!({"code": 400_001, "msg": "robot refused", "hint": "check the webhook"}));
+    });
+    let out = push_run(&server.base_url()).run();
+    relay.assert_calls(1);
+    assert_eq!(out.code, 1);
+    let first = out.stderr.lines().find(|l| l.starts_with("error:")).unwrap();
+    assert_eq!(
+        first,
+        r#"error: the relay refused the message: code 400001, msg "robot refused", hint "check the webhook""#
+    );
+    assert!(out.stdout.contains("::error title=dingtalk-notify::the relay refused"), "{}", out.stdout);
+    assert_eq!(out.output("sent").as_deref(), Some("false"));
+    assert_eq!(out.output("code").as_deref(), Some("400001"));
+    assert_eq!(out.output("msg").as_deref(), Some("robot refused"));
+}
+
+#[test]
+fn http_401_says_the_token_is_invalid_and_is_not_retried() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST).path(PATH);
+        then.status(401).json_body(json!({"code": 401, "msg": "invalid access_token"}));
+    });
+    let out = push_run(&server.base_url()).run();
+    relay.assert_calls(1);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("HTTP 401"), "{}", out.stderr);
+    assert!(out.stderr.contains("the KDocs token is invalid or expired: create a new one"), "{}", out.stderr);
+}
+
+#[test]
+fn http_500_is_retried_then_fails() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST).path(PATH);
+        then.status(500).body("oops");
+    });
+    let out = push_run(&server.base_url()).env("INPUT_RETRIES", "1").run();
+    relay.assert_calls(2);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("attempt 1 of 2 failed (the relay answered HTTP 500)"), "{}", out.stderr);
+    assert!(out.stderr.contains("error: the relay answered HTTP 500 (after 2 attempts)"), "{}", out.stderr);
+}
+
+#[test]
+fn http_503_then_success_delivers_once() {
+    let script = Script::start(vec![Reply::json(503, "busy"), Reply::json(200, r#"{"code":0,"msg":"ok"}"#)]);
+    let out = push_run(&script.url).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = script.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].body, got[1].body, "a retry sends the same body");
+    assert_eq!(out.output("sent").as_deref(), Some("true"));
+}
+
+#[test]
+fn http_429_waits_as_long_as_retry_after_says() {
+    let script = Script::start(vec![
+        Reply::json(429, r#"{"code":429,"msg":"slow down"}"#).header("Retry-After", "3"),
+        Reply::json(200, r#"{"code":0}"#),
+    ]);
+    let out = push_run(&script.url).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got = script.received();
+    assert_eq!(got.len(), 2);
+    // The default first backoff is at most 1.25 s; only Retry-After makes it 3 s.
+    let waited = got[1].at - got[0].at;
+    assert!(waited >= Duration::from_millis(2900), "waited {waited:?}");
+    assert!(out.stderr.contains("retrying in 3.0s"), "{}", out.stderr);
+}
+
+#[test]
+fn a_relay_that_does_not_answer_times_out() {
+    let script = Script::start(vec![Reply::json(200, r#"{"code":0}"#).delay(Duration::from_secs(5))]);
+    let out = push_run(&script.url).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "0").run();
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no answer from http://127.0.0.1:"), "{}", out.stderr);
+    assert!(out.stderr.contains("within 0.5s"), "{}", out.stderr);
+    assert_eq!(script.received().len(), 1);
+}
+
+#[test]
+fn a_2xx_answer_that_is_not_json_fails_without_retry() {
+    let script = Script::start(vec![Reply::json(200, "<html>gateway</html>")]);
+    let out = push_run(&script.url).run();
+    assert_eq!(out.code, 1);
+    assert_eq!(script.received().len(), 1);
+    assert!(out.stderr.contains("answered HTTP 200 but not with JSON"), "{}", out.stderr);
+}
+
+#[test]
+fn connection_refused_fails_with_exit_1() {
+    let out = push_run(&closed_port_url()).env("INPUT_RETRIES", "0").run();
+    assert_eq!(out.code, 1);
+    let first = out.stderr.lines().find(|l| l.starts_with("error:")).unwrap();
+    assert!(first.starts_with("error: cannot connect to http://127.0.0.1:"), "{first}");
+}
+
+#[test]
+fn fail_on_error_false_turns_a_failure_into_a_warning() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(POST).path(PATH);
+        then.status(500);
+    });
+    let out = push_run(&server.base_url()).env("INPUT_RETRIES", "0").env("INPUT_FAIL_ON_ERROR", "false").run();
+    relay.assert_calls(1);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("warning: the relay answered HTTP 500"), "{}", out.stderr);
+    assert!(out.stderr.contains("fail_on_error is false"), "{}", out.stderr);
+    assert!(out.stdout.contains("::warning title=dingtalk-notify::"), "{}", out.stdout);
+    assert_eq!(out.output("sent").as_deref(), Some("false"));
+}
+
+#[test]
+fn dry_run_prints_the_body_with_secrets_redacted_and_sends_nothing() {
+    let server = MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).json_body(json!({"code": 0}));
+    });
+    let out = push_run(&server.base_url()).env("INPUT_SECRET", SK).env("INPUT_DRY_RUN", "true").run();
+    relay.assert_calls(0);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.json(),
+        json!({
+            "link": "https://oapi.dingtalk.com/robot/send?access_token=***",
+            "sk": "***",
+            "data": [{"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}}]
+        })
+    );
+}

@@ -1,0 +1,83 @@
+//! Real GitHub payloads through the built-in summaries, as the relay receives them.
+
+use crate::support::*;
+
+/// The markdown message the dry run would send.
+fn summary(event: &str, payload: &str, extra: &[(&str, &str)]) -> (String, String) {
+    let out = Run::github(event, payload, "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true").envs(extra.to_vec()).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let body = out.json();
+    let md = &body["data"][0]["markdown"];
+    (md["title"].as_str().unwrap().to_owned(), md["text"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn push_summary_names_repo_branch_pusher_commit_and_run() {
+    let (title, text) = summary("push", "github/push.branch.json", &[("INPUT_STATUS", "success")]);
+    assert!(title.starts_with("✅ ") && title.contains("release-drafter-test-project"), "{title}");
+    assert!(title.contains("master"), "{title}");
+    for fact in [
+        "✅",
+        "toolmantim",
+        "**master**",
+        "[1496a1f](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093)",
+        "Update release-drafter.yml",
+        "(https://github.com/toolmantim/release-drafter-test-project/actions/runs/9876543210)",
+    ] {
+        assert!(text.contains(fact), "{fact:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn pull_request_summary_names_the_pr_branches_and_outcome() {
+    let (title, text) =
+        summary("pull_request", "github/pull_request.closed-merged.json", &[("INPUT_STATUS", "failure")]);
+    let payload: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("github/pull_request.closed-merged.json")).unwrap())
+            .unwrap();
+    let pr = &payload["pull_request"];
+    let number = pr["number"].as_u64().unwrap();
+    assert!(title.starts_with("❌ ") && title.contains(&format!("#{number}")), "{title}");
+    for fact in [
+        "merged".to_owned(),
+        format!("[#{number}]({})", pr["html_url"].as_str().unwrap()),
+        pr["head"]["ref"].as_str().unwrap().replace('_', "＿"),
+        pr["base"]["ref"].as_str().unwrap().replace('_', "＿"),
+        "actions/runs/9876543210".to_owned(),
+    ] {
+        assert!(text.contains(&fact), "{fact:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_malformed_event_file_is_a_warning_and_the_summary_comes_from_the_variables() {
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let bad = run.dir().join("event.json");
+    std::fs::write(&bad, "{ truncated").unwrap();
+    let out = run
+        .env("GITHUB_EVENT_PATH", bad.to_str().unwrap())
+        .env("GITHUB_REPOSITORY", "octo/hello")
+        .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+        .env("GITHUB_REF", "refs/heads/main")
+        .env("INPUT_DRY_RUN", "true")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("warning: the event file") && out.stderr.contains("not valid JSON"), "{}", out.stderr);
+    let text = out.json()["data"][0]["markdown"]["text"].as_str().unwrap().to_owned();
+    assert!(text.contains("[octo/hello](https://github.com/octo/hello)"), "{text}");
+    assert!(
+        text.contains("[0123456](https://github.com/octo/hello/commit/0123456789abcdef0123456789abcdef01234567)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
+    let out = Run::new().arg("--dry-run").run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let body = out.json();
+    assert_eq!(body["link"], "https://oapi.dingtalk.com/robot/send?access_token=***");
+    assert!(body.get("sk").is_none());
+    let text = body["data"][0]["markdown"]["text"].as_str().unwrap();
+    assert!(text.contains("Update release-drafter.yml") && text.contains("toolmantim"), "{text}");
+}

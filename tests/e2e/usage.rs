@@ -1,0 +1,134 @@
+//! Bad input: exit 2, one clear line naming the setting, and nothing sent.
+
+use httpmock::prelude::*;
+
+use crate::support::*;
+
+fn relay() -> (MockServer, String) {
+    let server = MockServer::start();
+    let url = server.base_url();
+    (server, url)
+}
+
+fn assert_usage(out: &Output, expected_line: &str) {
+    assert_eq!(out.code, 2, "stderr: {}", out.stderr);
+    let first = out.stderr.lines().next().unwrap_or_default();
+    assert_eq!(first, expected_line);
+}
+
+#[test]
+fn a_missing_token_names_every_place_it_was_looked_for() {
+    let (server, url) = relay();
+    let hits = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let out = Run::github("push", "github/push.branch.json", &url).unset("INPUT_KDOCS_TOKEN").run();
+    hits.assert_calls(0);
+    assert_usage(
+        &out,
+        "error: the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN",
+    );
+    assert!(out.stdout.contains("::error title=dingtalk-notify::the setting `kdocs_token` is required"));
+}
+
+#[test]
+fn a_bad_boolean_names_the_setting_and_its_variable() {
+    let (server, url) = relay();
+    let hits = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let out = Run::github("push", "github/push.branch.json", &url).env("PLUGIN_AT_ALL", "sometimes").run();
+    hits.assert_calls(0);
+    assert_usage(
+        &out,
+        "error: `at_all` has the value `sometimes` (from PLUGIN_AT_ALL): use true or false (also 1/0, yes/no)",
+    );
+}
+
+#[test]
+fn a_broken_template_is_a_usage_error_naming_its_line() {
+    let (server, url) = relay();
+    let hits = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let out = Run::github("push", "github/push.branch.json", &url)
+        .env("INPUT_TEMPLATE", "Build of {{ repo.name }}\n{% for c in commits %}\n{{ c.sha }")
+        .run();
+    hits.assert_calls(0);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let first = out.stderr.lines().next().unwrap();
+    assert!(first.starts_with("error: the template from INPUT_TEMPLATE does not work, line 3:"), "{first}");
+}
+
+#[test]
+fn a_template_that_fails_to_render_names_the_file_and_line() {
+    let (server, url) = relay();
+    let hits = server.mock(|when, then| {
+        when.any_request();
+        then.status(200);
+    });
+    let run = Run::github("push", "github/push.branch.json", &url);
+    let file = run.dir().join("summary.md.j2");
+    std::fs::write(&file, "line one\n{{ no_such_thing.field }}\n").unwrap();
+    let out = run.env("INPUT_TEMPLATE_FILE", file.to_str().unwrap()).run();
+    hits.assert_calls(0);
+    assert_eq!(out.code, 2);
+    let first = out.stderr.lines().next().unwrap();
+    assert!(first.contains("summary.md.j2 does not work, line 2:"), "{first}");
+    assert!(first.contains("undefined"), "{first}");
+}
+
+#[test]
+fn an_unreadable_template_file_is_a_usage_error() {
+    let (_server, url) = relay();
+    let out = Run::github("push", "github/push.branch.json", &url).env("INPUT_TEMPLATE_FILE", "missing.j2").run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.starts_with("error: cannot read the template file `missing.j2` (from INPUT_TEMPLATE_FILE)"));
+}
+
+#[test]
+fn fail_on_error_false_also_covers_usage_errors() {
+    let out = Run::new().env("DINGTALK_FAIL_ON_ERROR", "no").run();
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.starts_with("warning: the setting `kdocs_token` is required"), "{}", out.stderr);
+}
+
+#[test]
+fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() {
+    let out = Run::new().arg("--help").run();
+    assert_eq!(out.code, 0);
+    for name in [
+        "kdocs_token",
+        "webhook",
+        "secret",
+        "message",
+        "title",
+        "template",
+        "template_file",
+        "msgtype",
+        "status",
+        "at_mobiles",
+        "at_user_ids",
+        "at_all",
+        "keyword",
+        "kdocs_api_url",
+        "ca_file",
+        "timeout",
+        "retries",
+        "fail_on_error",
+        "dry_run",
+        "event_path",
+    ] {
+        let upper = name.to_uppercase();
+        assert!(out.stdout.contains(&format!("--{}", name.replace('_', "-"))), "--{name} missing");
+        assert!(
+            out.stdout.contains(&format!("INPUT_{upper}, PLUGIN_{upper}, DINGTALK_{upper}")),
+            "{name} variables missing"
+        );
+    }
+    let out = Run::new().arg("--version").run();
+    assert_eq!(out.stdout.trim(), format!("dingtalk-notify {}", env!("CARGO_PKG_VERSION")));
+}
