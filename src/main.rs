@@ -46,7 +46,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if !Settings::fail_on_error(&sources) => {
             reporter.downgraded(&e);
-            reporter.outputs(false, None, Some(&e.message));
+            // A delivery failure has written the relay's answer to the outputs already.
+            if e.kind == error::Kind::Usage {
+                reporter.outputs(false, None, Some(&e.message));
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -115,9 +118,7 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
         Err(failed) => {
             let code = failed.reply.as_ref().and_then(|r| r.code_text());
             let msg = failed.reply.as_ref().and_then(|r| r.msg.clone()).unwrap_or_else(|| failed.error.message.clone());
-            if settings.fail_on_error {
-                reporter.outputs(false, code.as_deref(), Some(&msg));
-            }
+            reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(failed.error)
         }
     }

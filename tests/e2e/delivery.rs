@@ -183,15 +183,18 @@ fn fail_on_error_false_turns_a_failure_into_a_warning() {
     let server = MockServer::start();
     let relay = server.mock(|when, then| {
         when.method(POST).path(PATH);
-        then.status(500);
+        then.status(500).json_body(json!({"code": 50001, "msg": "relay down"}));
     });
     let out = push_run(&server.base_url()).env("INPUT_RETRIES", "0").env("INPUT_FAIL_ON_ERROR", "false").run();
     relay.assert_calls(1);
     assert_eq!(out.code, 0);
+    assert_eq!(out.outputs.matches("sent=").count(), 1, "outputs written once:\n{}", out.outputs);
     assert!(out.stderr.contains("warning: the relay answered HTTP 500"), "{}", out.stderr);
     assert!(out.stderr.contains("fail_on_error is false"), "{}", out.stderr);
     assert!(out.stdout.contains("::warning title=dingtalk-notify::"), "{}", out.stdout);
     assert_eq!(out.output("sent").as_deref(), Some("false"));
+    assert_eq!(out.output("code").as_deref(), Some("50001"));
+    assert_eq!(out.output("msg").as_deref(), Some("relay down"));
 }
 
 #[test]
