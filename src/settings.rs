@@ -215,7 +215,6 @@ pub struct Settings {
     pub ca_file: Option<PathBuf>,
     pub timeout: Duration,
     pub retries: u32,
-    pub fail_on_error: bool,
     pub dry_run: bool,
     pub event_path: Option<String>,
 }
@@ -234,6 +233,8 @@ impl Settings {
             None if dry_run => Ok(None),
             None => Err(Error::usage(format!("the setting `{name}` is required: set one of {}", looked_for(name)))),
         };
+        // Read by `Settings::fail_on_error` before anything else; checked here with the rest.
+        boolean(src, "fail_on_error")?;
         let kdocs_token = required("kdocs_token")?;
         let webhook = required("webhook")?;
         if let (Some(hook), Some(found)) = (&webhook, src.get("webhook")) {
@@ -319,7 +320,6 @@ impl Settings {
             ca_file: text("ca_file").map(|p| PathBuf::from(p.trim())),
             timeout,
             retries,
-            fail_on_error: boolean(src, "fail_on_error")?.unwrap_or(true),
             dry_run,
             event_path: text("event_path").map(|p| p.trim().to_owned()),
             kdocs_token,

@@ -7,11 +7,17 @@ use super::{Env, github};
 use crate::context::{Commit, Context, Ref, Repo};
 
 pub fn context(env: &Env) -> Context {
-    let sha = env.first(&["GIT_COMMIT", "GIT_SHA"]).or_else(|| git(&["rev-parse", "HEAD"]));
-    let message = sha.as_ref().and_then(|_| git(&["log", "-1", "--format=%B"]));
+    // One git call for the head commit: sha, author and message, NUL-separated.
+    let head = git(&["log", "-1", "--format=%H%x00%an%x00%B"]);
+    let mut head = head.as_deref().unwrap_or("").splitn(3, '\0');
+    let (git_sha, git_author, git_message) = (head.next(), head.next(), head.next());
+    let sha = env.first(&["GIT_COMMIT", "GIT_SHA"]).or_else(|| git_sha.filter(|s| !s.is_empty()).map(str::to_owned));
+    let same_commit = sha.as_deref() == git_sha;
     let commit = sha.map(|sha| Commit {
-        author: env.string("GIT_AUTHOR_NAME").or_else(|| git(&["log", "-1", "--format=%an"])),
-        ..Commit::new(&sha, message.as_deref())
+        author: env
+            .string("GIT_AUTHOR_NAME")
+            .or_else(|| git_author.filter(|a| same_commit && !a.is_empty()).map(str::to_owned)),
+        ..Commit::new(&sha, git_message.filter(|_| same_commit))
     });
     let branch = env
         .first(&["GIT_BRANCH", "BRANCH_NAME"])
