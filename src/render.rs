@@ -26,8 +26,25 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("title.txt", include_str!("../templates/title.txt")),
     ("push.md", include_str!("../templates/push.md")),
     ("pull_request.md", include_str!("../templates/pull_request.md")),
+    ("pull_request_review.md", include_str!("../templates/pull_request_review.md")),
+    ("release.md", include_str!("../templates/release.md")),
+    ("ref.md", include_str!("../templates/ref.md")),
+    ("workflow_run.md", include_str!("../templates/workflow_run.md")),
+    ("workflow_dispatch.md", include_str!("../templates/workflow_dispatch.md")),
+    ("schedule.md", include_str!("../templates/schedule.md")),
+    ("repository_dispatch.md", include_str!("../templates/repository_dispatch.md")),
+    ("issues.md", include_str!("../templates/issues.md")),
+    ("issue_comment.md", include_str!("../templates/issue_comment.md")),
+    ("deployment_status.md", include_str!("../templates/deployment_status.md")),
+    ("check_run.md", include_str!("../templates/check_run.md")),
+    ("check_suite.md", include_str!("../templates/check_suite.md")),
+    ("merge_group.md", include_str!("../templates/merge_group.md")),
+    ("discussion.md", include_str!("../templates/discussion.md")),
     ("generic.md", include_str!("../templates/generic.md")),
 ];
+
+/// The chat list shows little more; a longer title is cut with `…`.
+const MAX_TITLE_CHARS: usize = 100;
 
 /// The name under which a user's template is compiled.
 const CUSTOM: &str = "custom.md";
@@ -35,11 +52,38 @@ const CUSTOM: &str = "custom.md";
 /// Enough for any sane summary, and a stop for a template that loops over a 20 MB payload.
 const FUEL: u64 = 200_000;
 
-/// The built-in template for an event.
-fn builtin_for(event: &str) -> &'static str {
-    match event {
-        "push" => "push.md",
-        "pull_request" | "pull_request_target" => "pull_request.md",
+/// The built-in template for an event. The event names are GitHub's, GitLab's
+/// (`merge_request_event`, `external_pull_request_event`, `schedule`), Drone's (`tag`, `cron`) and
+/// Woodpecker's (`pull_request_closed`, `release`, `cron`); the GitHub-only templates read the
+/// payload, the others work from the context's fields alone.
+fn builtin_for(cx: &Context) -> &'static str {
+    match cx.event.as_str() {
+        "push" | "tag" => "push.md",
+        "pull_request"
+        | "pull_request_target"
+        | "merge_request_event"
+        | "external_pull_request_event"
+        | "pull_request_closed"
+        | "pull_request_metadata"
+            if cx.pr.is_some() =>
+        {
+            "pull_request.md"
+        }
+        "pull_request_review" if cx.pr.is_some() => "pull_request_review.md",
+        "release" if cx.release.is_some() => "release.md",
+        "create" | "delete" => "ref.md",
+        "workflow_run" => "workflow_run.md",
+        "workflow_dispatch" => "workflow_dispatch.md",
+        "schedule" | "cron" => "schedule.md",
+        "repository_dispatch" => "repository_dispatch.md",
+        "issues" => "issues.md",
+        "issue_comment" => "issue_comment.md",
+        "deployment_status" => "deployment_status.md",
+        "check_run" => "check_run.md",
+        "check_suite" => "check_suite.md",
+        "merge_group" => "merge_group.md",
+        "discussion" | "discussion_comment" => "discussion.md",
+        _ if cx.pr.is_some() => "pull_request.md",
         _ => "generic.md",
     }
 }
@@ -75,6 +119,10 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     env.add_filter("duration", duration);
     env.add_filter("emoji", emoji);
     env.add_filter("first_line", |s: &str| s.lines().next().unwrap_or("").trim().to_owned());
+    env.add_filter("shorten", shorten);
+    // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
+    env.add_filter("escape", escape_filter);
+    env.add_filter("e", escape_filter);
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("built-in templates parse");
     }
@@ -91,7 +139,7 @@ pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate
             env.add_template_owned(CUSTOM, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
             CUSTOM
         }
-        None => builtin_for(&cx.event),
+        None => builtin_for(cx),
     };
     let text = env.get_template(text_template).and_then(|t| t.render(&ctx)).map_err(|e| match custom {
         Some(t) => template_error(&t.origin, &e),
@@ -104,7 +152,7 @@ pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate
             .and_then(|t| t.render(&ctx))
             .map_err(|e| Error::usage(format!("the built-in title template failed: {e:#}")))?,
     };
-    Ok(Summary { title: one_line(&title), text: tidy(&text) })
+    Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
 }
 
 fn template_error(origin: &str, e: &minijinja::Error) -> Error {
@@ -117,9 +165,32 @@ fn template_error(origin: &str, e: &minijinja::Error) -> Error {
     Error::usage(format!("the template from {origin} does not work,{line} {detail}; fix the template"))
 }
 
-/// A title is one line: the chat list shows nothing more.
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// `{{ text|shorten(n) }}`: one line (whitespace runs become one space), at most `n` characters
+/// (default 200), the cut marked with `…`. Applied to raw text; escaping comes after.
+fn shorten(s: &str, max: Option<usize>) -> String {
+    let max = max.unwrap_or(200).max(1);
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    for (n, word) in s.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.len() > max * 4 {
+            break; // enough to cut from, however long the input
+        }
+    }
+    if out.chars().count() <= max {
+        return out;
+    }
+    let mut cut: String = out.chars().take(max - 1).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
+/// `{{ text|escape }}` / `|e`: escaped for DingTalk markdown, and marked safe.
+fn escape_filter(value: Value) -> Value {
+    if value.is_safe() { value } else { Value::from_safe_string(escape_md(&value.to_string())) }
 }
 
 /// DingTalk markdown needs a blank line between lines; collapse runs of them and trim.
@@ -142,34 +213,72 @@ fn tidy(text: &str) -> String {
 
 /// Escapes text from users so that DingTalk's markdown shows it as it is.
 ///
-/// DingTalk shows backslash escapes literally and decodes HTML, so markup characters become
-/// look-alikes that markdown does not know (`[` → `［`, `*` → `∗`, …), newlines become spaces
-/// (user text is inline, after fixed text, so it cannot start a heading, list or quote), and a
-/// zero-width space breaks `://` and `www.` so that bare URLs do not turn into links.
+/// DingTalk's clients do not agree on backslash escapes (some show them) and decode HTML, so
+/// markup characters become look-alikes that no markdown or HTML parser knows (`[` → `［`,
+/// `*` → `∗`, `<` → `＜`, `&` → `＆`, …). Whitespace runs, newlines included, become one space:
+/// user text stays inline, so it cannot start a heading, list, quote or code block of its own;
+/// and in case a template puts it at the start of a line, a leading `#`, `-`, `+`, `=` or `1.`
+/// becomes a look-alike too. A zero-width space breaks `://` and `www.` so that bare URLs do not
+/// turn into links. See /docs/templates.md for the table.
 pub fn escape_md(s: &str) -> String {
+    escape(s, true)
+}
+
+/// `escape_md` without the line-start rules, for text that cannot start a line (a link's text).
+fn escape(s: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
+        let start = line_start && out.trim_start().is_empty();
         match c {
-            '\r' => {}
-            '\n' | '\t' => out.push(' '),
             '\\' => out.push('＼'),
             '*' => out.push('∗'),
             '_' => out.push('＿'),
             '~' => out.push('∼'),
             '`' => out.push('ˋ'),
+            // `name[bot]` (GitHub apps: `dependabot[bot]`) reads as it is; it cannot be a link
+            // unless `(` or `[` follows, and a reference definition would need a line start.
+            '[' if s_rest_is_bot(&chars) => out.push('['),
             '[' => out.push('［'),
+            ']' if out.ends_with("[bot") && !matches!(chars.peek(), Some('(' | '[' | ':')) => out.push(']'),
             ']' => out.push('］'),
             '<' => out.push('＜'),
             '>' => out.push('＞'),
             '&' => out.push('＆'),
             '|' => out.push('｜'),
+            '#' if start => out.push('＃'),
+            '-' | '+' | '=' if start && chars.peek().is_none_or(|&n| n == c || n.is_whitespace()) => {
+                out.push(match c {
+                    '-' => '－',
+                    '+' => '＋',
+                    _ => '＝',
+                })
+            }
+            '.' | ')'
+                if !start
+                    && out.trim_start().bytes().all(|b| b.is_ascii_digit())
+                    && chars.peek().is_none_or(|n| n.is_whitespace()) =>
+            {
+                out.push(if c == '.' { '．' } else { '）' })
+            }
             ':' if chars.peek() == Some(&'/') => out.push_str(":\u{200B}"),
             '.' if out.ends_with("www") || out.ends_with("WWW") => out.push_str("\u{200B}."),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether the characters after a `[` are `bot]`.
+fn s_rest_is_bot(chars: &std::iter::Peekable<std::str::Chars<'_>>) -> bool {
+    chars.clone().take(4).eq("bot]".chars())
 }
 
 /// Only http(s) URLs become links; characters that would end the markdown link are encoded.
@@ -188,6 +297,7 @@ fn safe_url(url: &str) -> Option<String> {
             '<' => out.push_str("%3C"),
             '>' => out.push_str("%3E"),
             '"' => out.push_str("%22"),
+            '\\' => out.push_str("%5C"),
             '[' => out.push_str("%5B"),
             ']' => out.push_str("%5D"),
             c if c.is_control() => {}
@@ -200,7 +310,7 @@ fn safe_url(url: &str) -> Option<String> {
 /// `{{ text|link(url) }}`: a markdown link with escaped text, or the escaped text alone when the
 /// URL is missing or not http(s).
 fn link(text: Value, url: Option<Value>) -> Value {
-    let text = if text.is_safe() { text.to_string() } else { escape_md(&text.to_string()) };
+    let text = if text.is_safe() { text.to_string() } else { escape(&text.to_string(), false) };
     let url = url.filter(|u| !u.is_none() && !u.is_undefined()).and_then(|u| safe_url(&u.to_string()));
     Value::from_safe_string(match url {
         Some(url) => format!("[{text}]({url})"),

@@ -127,10 +127,26 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
         .map(|list| list.iter().filter_map(push_commit).collect())
         .unwrap_or_default();
 
+    // The commit the event is about: a push's head, a pull request's head, the head of the
+    // workflow run, check or merge group that triggered this run (GITHUB_SHA is then the default
+    // branch's), a deployment's; else GITHUB_SHA.
+    let subject = ["workflow_run", "check_suite", "merge_group"]
+        .iter()
+        .find_map(|k| payload.get(*k))
+        .or_else(|| payload.get("check_run").and_then(|c| c.get("check_suite")));
     let commit = if let Some(head) = payload.get("head_commit").filter(|c| c.is_object()) {
         push_commit(head)
+    } else if let Some(sha) = s(&payload, &["deployment", "sha"]) {
+        Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else if let Some(p) = payload.get("pull_request").filter(|p| p.is_object()) {
         s(p, &["head", "sha"]).map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
+    } else if let Some(head) = subject.and_then(|w| w.get("head_commit")).filter(|c| c.is_object()) {
+        push_commit(head).map(|c| Commit { url: c.url.clone().or_else(|| commit_url(&c.sha)), ..c })
+    } else if let Some(sha) = ["workflow_run", "check_run", "check_suite", "merge_group"]
+        .iter()
+        .find_map(|k| s(&payload, &[k, "head_sha"]).or_else(|| s(&payload, &[k, "sha"])))
+    {
+        Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else {
         env.string("GITHUB_SHA").map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     };
@@ -143,7 +159,14 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
                 Some(Ref { name, kind: if kind == "tag" { RefKind::Tag } else { RefKind::Branch } })
             }
             (Some(full), None) => Ref::parse(&full),
-            _ => env.string("GITHUB_REF").and_then(|r| Ref::parse(&r)),
+            // The branch of the run, check, deployment or merge queue this event is about.
+            _ => s(&payload, &["deployment", "ref"])
+                .or_else(|| s(&payload, &["workflow_run", "head_branch"]))
+                .or_else(|| s(&payload, &["check_suite", "head_branch"]))
+                .or_else(|| s(&payload, &["check_run", "check_suite", "head_branch"]))
+                .or_else(|| s(&payload, &["merge_group", "base_ref"]))
+                .and_then(|r| Ref::parse(&r))
+                .or_else(|| env.string("GITHUB_REF").and_then(|r| Ref::parse(&r))),
         },
     };
 
@@ -159,7 +182,7 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
     Context {
         ci: "github",
         repo,
-        status: "unknown".into(),
+        status: event_status(&payload),
         action: s(&payload, &["action"]),
         git_ref,
         commit,
@@ -173,6 +196,17 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
         event,
         payload,
     }
+}
+
+/// The outcome an event reports about another run (a workflow run, a check, a deployment): the
+/// status to show unless the `status` setting says otherwise. Anything else is `unknown`.
+fn event_status(payload: &Value) -> String {
+    let outcome = s(payload, &["workflow_run", "conclusion"])
+        .or_else(|| s(payload, &["check_run", "conclusion"]))
+        .or_else(|| s(payload, &["check_suite", "conclusion"]))
+        .or_else(|| s(payload, &["workflow_job", "conclusion"]))
+        .or_else(|| s(payload, &["deployment_status", "state"]));
+    super::normalize_status(outcome.as_deref())
 }
 
 /// A commit of a push event (`commits[]`, `head_commit`).

@@ -5,4 +5,5 @@ mod support;
 
 mod delivery;
 mod github;
+mod summaries;
 mod usage;
