@@ -10,14 +10,9 @@ use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
-    let event = env.string("DRONE_BUILD_EVENT").unwrap_or_else(|| {
-        if env.get("DRONE_PULL_REQUEST").is_some() {
-            "pull_request"
-        } else {
-            "push"
-        }
-        .to_owned()
-    });
+    let event = env
+        .string("DRONE_BUILD_EVENT")
+        .unwrap_or_else(|| if env.get("DRONE_PULL_REQUEST").is_some() { "pull_request" } else { "push" }.to_owned());
     let action = env.get("DRONE_BUILD_ACTION").and_then(action);
     let link = env.string("DRONE_COMMIT_LINK");
     let pr = pull_request(env, repo.url.as_deref(), link.as_deref(), action.as_deref());
@@ -26,10 +21,7 @@ pub fn context(env: &Env) -> Context {
         ci: "drone",
         // The build status is `failure` as soon as a step of this stage has failed; the stage
         // status stands in on runners that do not set it.
-        status: normalize_status(
-            env.get("DRONE_BUILD_STATUS")
-                .or_else(|| env.get("DRONE_STAGE_STATUS")),
-        ),
+        status: normalize_status(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
         event,
         action,
         git_ref: git_ref(env, pr.is_some()),
@@ -50,14 +42,8 @@ fn repo(env: &Env) -> Repo {
         Some(format!("{owner}/{}", name.as_deref()?))
     });
     let name = name.or_else(|| full_name.as_deref()?.rsplit('/').next().map(str::to_owned));
-    let url = env
-        .string("DRONE_REPO_LINK")
-        .map(|u| u.trim_end_matches('/').to_owned());
-    Repo {
-        name,
-        full_name,
-        url,
-    }
+    let url = env.string("DRONE_REPO_LINK").map(|u| u.trim_end_matches('/').to_owned());
+    Repo { name, full_name, url }
 }
 
 /// Drone copies the forge's action word (`opened`, `synchronized`, and in its docs `open`,
@@ -79,38 +65,23 @@ fn action(raw: &str) -> Option<String> {
 
 fn git_ref(env: &Env, is_pr: bool) -> Option<Ref> {
     if let Some(tag) = env.string("DRONE_TAG") {
-        return Some(Ref {
-            name: tag,
-            kind: RefKind::Tag,
-        });
+        return Some(Ref { name: tag, kind: RefKind::Tag });
     }
     if is_pr {
         // `DRONE_BRANCH` is the target of a pull request; the work happens on the source branch.
         if let Some(source) = env.string("DRONE_SOURCE_BRANCH") {
-            return Some(Ref {
-                name: source,
-                kind: RefKind::Branch,
-            });
+            return Some(Ref { name: source, kind: RefKind::Branch });
         }
     }
     env.string("DRONE_COMMIT_REF")
         .filter(|r| r.starts_with("refs/heads/") || r.starts_with("refs/tags/"))
         .and_then(|r| Ref::parse(&r))
-        .or_else(|| {
-            Some(Ref {
-                name: env.first(&["DRONE_COMMIT_BRANCH", "DRONE_BRANCH"])?,
-                kind: RefKind::Branch,
-            })
-        })
+        .or_else(|| Some(Ref { name: env.first(&["DRONE_COMMIT_BRANCH", "DRONE_BRANCH"])?, kind: RefKind::Branch }))
 }
 
 fn commit(env: &Env, repo_url: Option<&str>, link: Option<&str>, is_pr: bool) -> Option<Commit> {
     let sha = env.first(&["DRONE_COMMIT_SHA", "DRONE_COMMIT", "DRONE_COMMIT_AFTER"])?;
-    let message = if is_pr {
-        None
-    } else {
-        env.get("DRONE_COMMIT_MESSAGE")
-    };
+    let message = if is_pr { None } else { env.get("DRONE_COMMIT_MESSAGE") };
     let mut commit = Commit::new(&sha, message);
     commit.author = env.first(&["DRONE_COMMIT_AUTHOR_NAME", "DRONE_COMMIT_AUTHOR"]);
     commit.url = link
@@ -122,23 +93,15 @@ fn commit(env: &Env, repo_url: Option<&str>, link: Option<&str>, is_pr: bool) ->
 
 /// Whoever started the build by hand; for webhooks (`@hook`) and cron (`@cron`), the author.
 fn actor(env: &Env) -> Option<String> {
-    env.string("DRONE_BUILD_TRIGGER")
-        .filter(|t| !t.starts_with('@'))
-        .or_else(|| env.string("DRONE_COMMIT_AUTHOR"))
+    env.string("DRONE_BUILD_TRIGGER").filter(|t| !t.starts_with('@')).or_else(|| env.string("DRONE_COMMIT_AUTHOR"))
 }
 
 fn run(env: &Env) -> Run {
     let number = env.string("DRONE_BUILD_NUMBER");
     let url = env.string("DRONE_BUILD_LINK").or_else(|| {
-        let proto = env
-            .string("DRONE_SYSTEM_PROTO")
-            .unwrap_or_else(|| "https".to_owned());
+        let proto = env.string("DRONE_SYSTEM_PROTO").unwrap_or_else(|| "https".to_owned());
         let host = env.string("DRONE_SYSTEM_HOST")?;
-        Some(format!(
-            "{proto}://{host}/{}/{}",
-            env.string("DRONE_REPO")?,
-            number.as_deref()?
-        ))
+        Some(format!("{proto}://{host}/{}/{}", env.string("DRONE_REPO")?, number.as_deref()?))
     });
     let timestamp = |name: &str| env.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0);
     let start = timestamp("DRONE_BUILD_STARTED").or_else(|| timestamp("DRONE_BUILD_CREATED"));
@@ -157,24 +120,10 @@ fn run(env: &Env) -> Run {
     }
 }
 
-fn pull_request(
-    env: &Env,
-    repo_url: Option<&str>,
-    link: Option<&str>,
-    action: Option<&str>,
-) -> Option<PullRequest> {
-    let number = env
-        .get("DRONE_PULL_REQUEST")?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .filter(|&n| n > 0)?;
+fn pull_request(env: &Env, repo_url: Option<&str>, link: Option<&str>, action: Option<&str>) -> Option<PullRequest> {
+    let number = env.get("DRONE_PULL_REQUEST")?.trim().parse::<u64>().ok().filter(|&n| n > 0)?;
     let url = link
-        .filter(|l| {
-            ["/pull/", "/pulls/", "/merge_requests/", "/pull-requests/"]
-                .iter()
-                .any(|p| l.contains(p))
-        })
+        .filter(|l| ["/pull/", "/pulls/", "/merge_requests/", "/pull-requests/"].iter().any(|p| l.contains(p)))
         .map(str::to_owned)
         .or_else(|| Some(format!("{}/pull/{number}", repo_url?)));
     Some(PullRequest {
@@ -209,48 +158,30 @@ mod tests {
         assert_eq!(ctx.ci, "drone");
         assert_eq!(ctx.repo.name.as_deref(), Some("ci-notify"));
         assert_eq!(ctx.repo.full_name.as_deref(), Some("acme/ci-notify"));
-        assert_eq!(
-            ctx.repo.url.as_deref(),
-            Some("https://github.com/acme/ci-notify")
-        );
+        assert_eq!(ctx.repo.url.as_deref(), Some("https://github.com/acme/ci-notify"));
         assert_eq!(ctx.status, "success");
         assert_eq!(ctx.event, "push");
         assert_eq!(ctx.action, None, "DRONE_BUILD_ACTION is empty for a push");
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("main", RefKind::Branch)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("main", RefKind::Branch));
 
         let commit = ctx.commit.unwrap();
         assert_eq!(commit.sha, "5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f");
         assert_eq!(commit.short_sha, "5e1f0a9");
-        assert_eq!(
-            commit.title.as_deref(),
-            Some("Fix retry backoff when webhook returns 429")
-        );
+        assert_eq!(commit.title.as_deref(), Some("Fix retry backoff when webhook returns 429"));
         assert_eq!(commit.author.as_deref(), Some("Dana Kowalski"));
         assert_eq!(
             commit.url.as_deref(),
-            Some(
-                "https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f"
-            )
+            Some("https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f")
         );
-        assert_eq!(
-            ctx.actor.as_deref(),
-            Some("dkowalski"),
-            "a webhook build is the author's"
-        );
+        assert_eq!(ctx.actor.as_deref(), Some("dkowalski"), "a webhook build is the author's");
         assert_eq!(
             ctx.compare_url.as_deref(),
             Some("https://github.com/acme/ci-notify/compare/a07c9e1b3d5f...5e1f0a9c3b7d")
         );
 
         assert_eq!(ctx.run.number.as_deref(), Some("57"));
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://drone.example.com/acme/ci-notify/57")
-        );
+        assert_eq!(ctx.run.url.as_deref(), Some("https://drone.example.com/acme/ci-notify/57"));
         assert_eq!(ctx.run.workflow.as_deref(), Some("default"));
         assert_eq!(ctx.run.job.as_deref(), Some("notify"));
         assert_eq!(ctx.run.started_at.as_deref(), Some("2024-06-11T09:14:09Z"));
@@ -264,11 +195,7 @@ mod tests {
             let run = context(&fixture_env(PUSH, now)).run;
             assert_eq!(run.duration, Some(now - 1_718_097_249), "now = {now}");
         }
-        let run = context(&fixture_env(
-            &format!("{PUSH}\nDRONE_BUILD_FINISHED=\n"),
-            1_718_097_549,
-        ))
-        .run;
+        let run = context(&fixture_env(&format!("{PUSH}\nDRONE_BUILD_FINISHED=\n"), 1_718_097_549)).run;
         assert_eq!(run.duration, Some(300));
     }
 
@@ -279,52 +206,29 @@ mod tests {
         assert_eq!(ctx.event, "pull_request");
         assert_eq!(ctx.action.as_deref(), Some("synchronize"));
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("fix/retry-after", RefKind::Branch)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("fix/retry-after", RefKind::Branch));
         let pr = ctx.pr.unwrap();
         assert_eq!(pr.number, 58);
-        assert_eq!(
-            pr.title.as_deref(),
-            Some("Honour Retry-After header on HTTP 429")
-        );
-        assert_eq!(
-            pr.url.as_deref(),
-            Some("https://github.com/acme/ci-notify/pull/58")
-        );
+        assert_eq!(pr.title.as_deref(), Some("Honour Retry-After header on HTTP 429"));
+        assert_eq!(pr.url.as_deref(), Some("https://github.com/acme/ci-notify/pull/58"));
         assert_eq!(pr.author.as_deref(), Some("sokafor"));
-        assert_eq!(
-            (pr.head.as_deref(), pr.base.as_deref()),
-            (Some("fix/retry-after"), Some("main"))
-        );
+        assert_eq!((pr.head.as_deref(), pr.base.as_deref()), (Some("fix/retry-after"), Some("main")));
         assert_eq!(pr.state.as_deref(), Some("open"));
         let commit = ctx.commit.unwrap();
         assert_eq!(commit.short_sha, "c47a0e9");
-        assert_eq!(
-            commit.title, None,
-            "DRONE_COMMIT_MESSAGE is the pull request's body here"
-        );
+        assert_eq!(commit.title, None, "DRONE_COMMIT_MESSAGE is the pull request's body here");
         assert_eq!(
             commit.url.as_deref(),
-            Some(
-                "https://github.com/acme/ci-notify/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e"
-            )
+            Some("https://github.com/acme/ci-notify/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e")
         );
         assert_eq!(ctx.compare_url, None);
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://drone.example.com/acme/ci-notify/58")
-        );
+        assert_eq!(ctx.run.url.as_deref(), Some("https://drone.example.com/acme/ci-notify/58"));
         assert_eq!(ctx.run.duration, Some(1_718_100_431 - 1_718_100_155));
     }
 
     #[test]
     fn the_stage_status_stands_in_for_a_missing_build_status() {
-        let ctx = context(&fixture_env(
-            &format!("{PULL_REQUEST}\nDRONE_BUILD_STATUS=\n"),
-            0,
-        ));
+        let ctx = context(&fixture_env(&format!("{PULL_REQUEST}\nDRONE_BUILD_STATUS=\n"), 0));
         assert_eq!(ctx.status, "failure");
         let ctx = context(&fixture_env("DRONE=true\nDRONE_STAGE_STATUS=success\n", 0));
         assert_eq!(ctx.status, "success");
@@ -341,10 +245,7 @@ mod tests {
         assert_eq!(ctx.event, "tag");
         assert_eq!(ctx.action.as_deref(), Some("created"));
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("v1.2.0", RefKind::Tag)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("v1.2.0", RefKind::Tag));
         assert_eq!(ctx.actor.as_deref(), Some("sokafor"));
         assert_eq!(ctx.compare_url, None);
     }
@@ -358,28 +259,14 @@ mod tests {
             1_000,
         );
         let ctx = context(&env);
-        assert_eq!(
-            (ctx.status.as_str(), ctx.event.as_str()),
-            ("unknown", "push")
-        );
+        assert_eq!((ctx.status.as_str(), ctx.event.as_str()), ("unknown", "push"));
         assert_eq!(ctx.repo.name.as_deref(), Some("app"));
         assert_eq!(ctx.repo.url, None);
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://drone.local/acme/app/3")
-        );
-        assert!(
-            ctx.git_ref.is_none()
-                && ctx.actor.is_none()
-                && ctx.pr.is_none()
-                && ctx.action.is_none()
-        );
+        assert_eq!(ctx.run.url.as_deref(), Some("https://drone.local/acme/app/3"));
+        assert!(ctx.git_ref.is_none() && ctx.actor.is_none() && ctx.pr.is_none() && ctx.action.is_none());
         assert_eq!((ctx.run.started_at, ctx.run.duration), (None, None));
         let commit = ctx.commit.unwrap();
-        assert_eq!(
-            (commit.title, commit.author, commit.url),
-            (None, None, None)
-        );
+        assert_eq!((commit.title, commit.author, commit.url), (None, None, None));
 
         let bare = context(&fixture_env("DRONE=true\n", 1_000));
         assert!(bare.repo.full_name.is_none() && bare.commit.is_none() && bare.run.url.is_none());

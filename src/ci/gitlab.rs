@@ -15,14 +15,9 @@ pub fn context(env: &Env) -> Context {
     let pr = merge_request(env, project_url.as_deref()).or_else(|| external_pull_request(env));
     let git_ref = git_ref(env);
     let commit = commit(env, project_url.as_deref());
-    let event = env.string("CI_PIPELINE_SOURCE").unwrap_or_else(|| {
-        if pr.is_some() {
-            "merge_request_event"
-        } else {
-            "push"
-        }
-        .to_owned()
-    });
+    let event = env
+        .string("CI_PIPELINE_SOURCE")
+        .unwrap_or_else(|| if pr.is_some() { "merge_request_event" } else { "push" }.to_owned());
     // A push that moved a branch has a real previous sha; GitLab sends 40 zeros for the first
     // push of a branch, for merge request pipelines and for pipelines run by hand.
     let compare_url = match (&project_url, env.string("CI_COMMIT_BEFORE_SHA"), &commit) {
@@ -51,47 +46,25 @@ fn repo(env: &Env) -> Repo {
     let full_name = env.string("CI_PROJECT_PATH");
     let url = env.string("CI_PROJECT_URL").or_else(|| {
         let server = env.string("CI_SERVER_URL")?;
-        Some(format!(
-            "{}/{}",
-            server.trim_end_matches('/'),
-            full_name.as_deref()?
-        ))
+        Some(format!("{}/{}", server.trim_end_matches('/'), full_name.as_deref()?))
     });
-    let name = env
-        .string("CI_PROJECT_NAME")
-        .or_else(|| full_name.as_deref()?.rsplit('/').next().map(str::to_owned));
-    Repo {
-        name,
-        full_name,
-        url: url.map(|u| u.trim_end_matches('/').to_owned()),
-    }
+    let name = env.string("CI_PROJECT_NAME").or_else(|| full_name.as_deref()?.rsplit('/').next().map(str::to_owned));
+    Repo { name, full_name, url: url.map(|u| u.trim_end_matches('/').to_owned()) }
 }
 
 fn git_ref(env: &Env) -> Option<Ref> {
     if let Some(tag) = env.string("CI_COMMIT_TAG") {
-        return Some(Ref {
-            name: tag,
-            kind: RefKind::Tag,
-        });
+        return Some(Ref { name: tag, kind: RefKind::Tag });
     }
     // `CI_COMMIT_BRANCH` is absent in merge request pipelines, where `CI_COMMIT_REF_NAME` is the
     // source branch.
-    let name = env.first(&[
-        "CI_COMMIT_BRANCH",
-        "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-        "CI_COMMIT_REF_NAME",
-    ])?;
-    Some(Ref {
-        name,
-        kind: RefKind::Branch,
-    })
+    let name = env.first(&["CI_COMMIT_BRANCH", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME", "CI_COMMIT_REF_NAME"])?;
+    Some(Ref { name, kind: RefKind::Branch })
 }
 
 fn commit(env: &Env, project_url: Option<&str>) -> Option<Commit> {
     let sha = env.string("CI_COMMIT_SHA")?;
-    let message = env
-        .get("CI_COMMIT_MESSAGE")
-        .or_else(|| env.get("CI_COMMIT_TITLE"));
+    let message = env.get("CI_COMMIT_MESSAGE").or_else(|| env.get("CI_COMMIT_TITLE"));
     let mut commit = Commit::new(&sha, message);
     if let Some(short) = env.string("CI_COMMIT_SHORT_SHA") {
         commit.short_sha = short;
@@ -107,24 +80,17 @@ fn commit(env: &Env, project_url: Option<&str>) -> Option<Commit> {
 /// The name of a `Name <email>` author, or the whole value when it has no email part.
 fn author_name(raw: &str) -> Option<String> {
     let name = raw.split_once('<').map_or(raw, |(name, _)| name).trim();
-    let name = if name.is_empty() {
-        raw.trim().trim_matches(['<', '>'])
-    } else {
-        name
-    };
+    let name = if name.is_empty() { raw.trim().trim_matches(['<', '>']) } else { name };
     (!name.is_empty()).then(|| name.to_owned())
 }
 
 fn run(env: &Env, project_url: Option<&str>) -> Run {
     let id = env.string("CI_PIPELINE_ID");
-    let url = env
-        .string("CI_PIPELINE_URL")
-        .or_else(|| Some(format!("{}/-/pipelines/{}", project_url?, id.as_deref()?)));
+    let url =
+        env.string("CI_PIPELINE_URL").or_else(|| Some(format!("{}/-/pipelines/{}", project_url?, id.as_deref()?)));
     // The pipeline's age is what readers want, not the few seconds of the notify job itself;
     // GitLab gives no pipeline finish time, as the notifier runs inside the pipeline.
-    let start = ["CI_PIPELINE_CREATED_AT", "CI_JOB_STARTED_AT"]
-        .iter()
-        .find_map(|n| parse_rfc3339(env.get(n)?));
+    let start = ["CI_PIPELINE_CREATED_AT", "CI_JOB_STARTED_AT"].iter().find_map(|n| parse_rfc3339(env.get(n)?));
     Run {
         id,
         number: env.string("CI_PIPELINE_IID"),
@@ -139,11 +105,7 @@ fn run(env: &Env, project_url: Option<&str>) -> Run {
 
 /// Set only in merge request pipelines, and only while the merge request is open.
 fn merge_request(env: &Env, project_url: Option<&str>) -> Option<PullRequest> {
-    let number = env
-        .get("CI_MERGE_REQUEST_IID")?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
+    let number = env.get("CI_MERGE_REQUEST_IID")?.trim().parse::<u64>().ok()?;
     let target_project = env.string("CI_MERGE_REQUEST_PROJECT_URL");
     let url = target_project
         .as_deref()
@@ -164,11 +126,7 @@ fn merge_request(env: &Env, project_url: Option<&str>) -> Option<PullRequest> {
 
 /// GitHub pull requests that GitLab builds through CI/CD for external repositories.
 fn external_pull_request(env: &Env) -> Option<PullRequest> {
-    let number = env
-        .get("CI_EXTERNAL_PULL_REQUEST_IID")?
-        .trim()
-        .parse::<u64>()
-        .ok()?;
+    let number = env.get("CI_EXTERNAL_PULL_REQUEST_IID")?.trim().parse::<u64>().ok()?;
     let url = env
         .string("CI_EXTERNAL_PULL_REQUEST_TARGET_REPOSITORY")
         .map(|repo| format!("https://github.com/{repo}/pull/{number}"));
@@ -247,29 +205,17 @@ mod tests {
         assert_eq!(ctx.ci, "gitlab");
         assert_eq!(ctx.repo.name.as_deref(), Some("ci-notify"));
         assert_eq!(ctx.repo.full_name.as_deref(), Some("acme/tools/ci-notify"));
-        assert_eq!(
-            ctx.repo.url.as_deref(),
-            Some("https://gitlab.example.com/acme/tools/ci-notify")
-        );
+        assert_eq!(ctx.repo.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify"));
         assert_eq!(ctx.status, "success");
         assert_eq!(ctx.event, "push");
         assert_eq!(ctx.action, None);
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("main", RefKind::Branch)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("main", RefKind::Branch));
 
         let commit = ctx.commit.unwrap();
         assert_eq!(commit.sha, "3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d");
-        assert_eq!(
-            commit.short_sha, "3f9c1d2e",
-            "GitLab's own 8-character short sha"
-        );
-        assert_eq!(
-            commit.title.as_deref(),
-            Some("Fix retry backoff when webhook returns 429")
-        );
+        assert_eq!(commit.short_sha, "3f9c1d2e", "GitLab's own 8-character short sha");
+        assert_eq!(commit.title.as_deref(), Some("Fix retry backoff when webhook returns 429"));
         assert_eq!(
             commit.message.as_deref(),
             Some(
@@ -279,26 +225,17 @@ mod tests {
         assert_eq!(commit.author.as_deref(), Some("Dana Kowalski"));
         assert_eq!(
             commit.url.as_deref(),
-            Some(
-                "https://gitlab.example.com/acme/tools/ci-notify/-/commit/3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d"
-            )
+            Some("https://gitlab.example.com/acme/tools/ci-notify/-/commit/3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d")
         );
         assert_eq!(ctx.actor.as_deref(), Some("dkowalski"));
 
         assert_eq!(ctx.run.id.as_deref(), Some("1187345"));
         assert_eq!(ctx.run.number.as_deref(), Some("318"));
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345")
-        );
+        assert_eq!(ctx.run.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345"));
         assert_eq!(ctx.run.job.as_deref(), Some("notify"));
         assert_eq!(ctx.run.workflow, None);
         assert_eq!(ctx.run.started_at.as_deref(), Some("2024-06-11T09:14:07Z"));
-        assert_eq!(
-            ctx.run.duration,
-            Some(300),
-            "measured from the pipeline's creation to now"
-        );
+        assert_eq!(ctx.run.duration, Some(300), "measured from the pipeline's creation to now");
 
         assert!(ctx.pr.is_none());
         assert_eq!(
@@ -318,20 +255,11 @@ mod tests {
         assert_eq!(ctx.status, "failure", "CI_JOB_STATUS=failed");
         assert_eq!(ctx.event, "merge_request_event");
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("fix/retry-after", RefKind::Branch)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("fix/retry-after", RefKind::Branch));
         let pr = ctx.pr.unwrap();
         assert_eq!(pr.number, 57);
-        assert_eq!(
-            pr.title.as_deref(),
-            Some("Honour Retry-After header on HTTP 429")
-        );
-        assert_eq!(
-            pr.url.as_deref(),
-            Some("https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57")
-        );
+        assert_eq!(pr.title.as_deref(), Some("Honour Retry-After header on HTTP 429"));
+        assert_eq!(pr.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57"));
         assert_eq!(pr.head.as_deref(), Some("fix/retry-after"));
         assert_eq!(pr.base.as_deref(), Some("main"));
         assert_eq!(pr.state.as_deref(), Some("open"));
@@ -339,34 +267,21 @@ mod tests {
         let commit = ctx.commit.unwrap();
         assert_eq!(commit.short_sha, "c47a0e9d");
         assert_eq!(commit.author.as_deref(), Some("Sam Okafor"));
-        assert_eq!(
-            commit.message.as_deref().map(|m| m.lines().count()),
-            Some(4)
-        );
+        assert_eq!(commit.message.as_deref().map(|m| m.lines().count()), Some(4));
         assert_eq!(ctx.actor.as_deref(), Some("sokafor"));
         assert_eq!(ctx.run.number.as_deref(), Some("319"));
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412")
-        );
+        assert_eq!(ctx.run.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412"));
         assert_eq!(ctx.run.started_at.as_deref(), Some("2024-06-11T10:02:33Z"));
         assert_eq!(ctx.run.duration, Some(330));
-        assert_eq!(
-            ctx.compare_url, None,
-            "the before sha of a merge request pipeline is 40 zeros"
-        );
+        assert_eq!(ctx.compare_url, None, "the before sha of a merge request pipeline is 40 zeros");
     }
 
     #[test]
     fn tag_pipeline_and_cancelled_job() {
-        let text =
-            format!("{PUSH}\nCI_COMMIT_TAG=v1.2.0\nCI_COMMIT_BRANCH=\nCI_JOB_STATUS=canceled\n");
+        let text = format!("{PUSH}\nCI_COMMIT_TAG=v1.2.0\nCI_COMMIT_BRANCH=\nCI_JOB_STATUS=canceled\n");
         let ctx = context(&fixture_env(&text, PUSH_NOW));
         let git_ref = ctx.git_ref.unwrap();
-        assert_eq!(
-            (git_ref.name.as_str(), git_ref.kind),
-            ("v1.2.0", RefKind::Tag)
-        );
+        assert_eq!((git_ref.name.as_str(), git_ref.kind), ("v1.2.0", RefKind::Tag));
         assert_eq!(ctx.status, "cancelled");
     }
 
@@ -377,22 +292,13 @@ mod tests {
                     CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME=feat\nCI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME=main\n";
         let pr = context(&fixture_env(text, 0)).pr.unwrap();
         assert_eq!(pr.number, 12);
-        assert_eq!(
-            pr.url.as_deref(),
-            Some("https://github.com/acme/ci-notify/pull/12")
-        );
-        assert_eq!(
-            (pr.head.as_deref(), pr.base.as_deref()),
-            (Some("feat"), Some("main"))
-        );
+        assert_eq!(pr.url.as_deref(), Some("https://github.com/acme/ci-notify/pull/12"));
+        assert_eq!((pr.head.as_deref(), pr.base.as_deref()), (Some("feat"), Some("main")));
     }
 
     #[test]
     fn the_job_start_stands_in_for_the_pipeline_creation() {
-        let env = fixture_env(
-            "GITLAB_CI=true\nCI_JOB_STARTED_AT=2024-06-11T09:18:42Z\n",
-            1_718_097_522 + 42,
-        );
+        let env = fixture_env("GITLAB_CI=true\nCI_JOB_STARTED_AT=2024-06-11T09:18:42Z\n", 1_718_097_522 + 42);
         let run = context(&env).run;
         assert_eq!(run.started_at.as_deref(), Some("2024-06-11T09:18:42Z"));
         assert_eq!(run.duration, Some(42));
@@ -410,27 +316,13 @@ mod tests {
         assert_eq!(ctx.status, "unknown");
         assert_eq!(ctx.event, "push");
         assert_eq!(ctx.repo.name.as_deref(), Some("app"));
-        assert_eq!(
-            ctx.repo.url.as_deref(),
-            Some("https://gl.example/group/app")
-        );
-        assert_eq!(
-            ctx.run.url.as_deref(),
-            Some("https://gl.example/group/app/-/pipelines/9")
-        );
-        assert!(
-            ctx.git_ref.is_none()
-                && ctx.actor.is_none()
-                && ctx.pr.is_none()
-                && ctx.compare_url.is_none()
-        );
+        assert_eq!(ctx.repo.url.as_deref(), Some("https://gl.example/group/app"));
+        assert_eq!(ctx.run.url.as_deref(), Some("https://gl.example/group/app/-/pipelines/9"));
+        assert!(ctx.git_ref.is_none() && ctx.actor.is_none() && ctx.pr.is_none() && ctx.compare_url.is_none());
         assert_eq!((ctx.run.started_at, ctx.run.duration), (None, None));
         let commit = ctx.commit.unwrap();
         assert_eq!(commit.short_sha, "abcdef0");
-        assert_eq!(
-            (commit.title, commit.message, commit.author),
-            (None, None, None)
-        );
+        assert_eq!((commit.title, commit.message, commit.author), (None, None, None));
 
         let bare = context(&fixture_env("GITLAB_CI=true\n", 1_000));
         assert!(bare.repo.name.is_none() && bare.repo.url.is_none() && bare.commit.is_none());
