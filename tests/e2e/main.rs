@@ -3,6 +3,7 @@
 
 mod support;
 
+mod ci_platforms;
 mod delivery;
 mod github;
 mod summaries;

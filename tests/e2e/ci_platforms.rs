@@ -1,0 +1,306 @@
+//! GitLab CI, Drone and Woodpecker: each CI's env file (`tests/fixtures/<ci>/*.env`) is the whole
+//! environment of the binary, settings come as `PLUGIN_*` (Drone, Woodpecker) or `DINGTALK_*`
+//! (GitLab), and the relay receives one request whose summary carries that CI's facts and links.
+
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use httpmock::prelude::*;
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const MOBILES: &str = "13800000000,13900000000";
+
+/// The variables of a fixture env file: dotenv with `#` comments, double-quoted values with `\n`
+/// escapes, single-quoted values taken literally.
+fn env_file(rel: &str) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(fixture(rel)).unwrap();
+    let mut vars = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (key, raw) = line.split_once('=').unwrap_or_else(|| panic!("{rel}: not KEY=VALUE: {line}"));
+        let value = if let Some(inner) = raw.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+            inner.replace("\\n", "\n").replace("\\\"", "\"")
+        } else if let Some(inner) = raw.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+            inner.to_owned()
+        } else {
+            raw.to_owned()
+        };
+        vars.push((key.to_owned(), value));
+    }
+    vars
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// RFC 3339 UTC text of seconds since the epoch, as GitLab writes its timestamps.
+fn rfc3339(secs: u64) -> String {
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// What the relay received, and what the binary printed.
+struct Delivered {
+    out: Output,
+    body: Value,
+    title: String,
+    text: String,
+}
+
+impl Delivered {
+    fn assert_has(&self, facts: &[&str]) {
+        for fact in facts {
+            assert!(self.text.contains(fact), "{fact:?} missing from:\n{}", self.text);
+        }
+    }
+}
+
+/// Runs the binary with exactly `vars` plus the settings under `prefix` (`PLUGIN_` or
+/// `DINGTALK_`), against a relay that only answers a request carrying those settings.
+fn deliver(prefix: &str, vars: Vec<(String, String)>) -> Delivered {
+    let server = MockServer::start();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let relay = server.mock(|when, then| {
+        when.method(POST)
+            .path(PATH)
+            .query_param("access_token", TOKEN)
+            .json_body_includes(json!({"link": webhook(), "sk": SK}).to_string())
+            .is_true(move |req: &HttpMockRequest| {
+                record.lock().unwrap().push(serde_json::from_slice::<Value>(req.body_ref()).unwrap_or(Value::Null));
+                true
+            });
+        then.status(200).json_body(json!({"code": 0, "msg": "ok"}));
+    });
+    let mut run = Run::new();
+    for (k, v) in &vars {
+        run = run.env(k, v);
+    }
+    let run = run
+        .env(&format!("{prefix}KDOCS_TOKEN"), TOKEN)
+        .env(&format!("{prefix}WEBHOOK"), &webhook())
+        .env(&format!("{prefix}SECRET"), SK)
+        .env(&format!("{prefix}KDOCS_API_URL"), &server.base_url())
+        .env(&format!("{prefix}AT_MOBILES"), MOBILES);
+    let out = run.run();
+    assert_eq!(out.code, 0, "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    relay.assert_calls(1);
+    let body = seen.lock().unwrap().last().cloned().expect("the relay saw the request");
+    let md = &body["data"][0]["markdown"];
+    let (title, text) = (md["title"].as_str().unwrap().to_owned(), md["text"].as_str().unwrap().to_owned());
+    Delivered { out, body, title, text }
+}
+
+/// An env file with some variables replaced (an empty value unsets one, as CIs do).
+fn with(rel: &str, changes: &[(&str, String)]) -> Vec<(String, String)> {
+    let mut vars = env_file(rel);
+    vars.retain(|(k, _)| !changes.iter().any(|(c, _)| c == k));
+    vars.extend(changes.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    vars
+}
+
+/// Every plugin step gets the lists comma-joined; the mentions arrive as a list and in the text.
+fn assert_mentions(d: &Delivered) {
+    assert_eq!(d.body["data"][0]["at"]["atMobiles"], json!(["13800000000", "13900000000"]), "{}", d.body);
+    d.assert_has(&["@13800000000", "@13900000000"]);
+}
+
+#[test]
+fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
+    let vars = with("gitlab/push.env", &[("CI_PIPELINE_CREATED_AT", rfc3339(now() - 125))]);
+    let d = deliver("DINGTALK_", vars);
+    assert!(d.title.starts_with("✅ ") && d.title.contains("ci-notify") && d.title.contains("main"), "{}", d.title);
+    d.assert_has(&[
+        "✅",
+        "[acme/tools/ci-notify](https://gitlab.example.com/acme/tools/ci-notify)",
+        "**dkowalski**",
+        "branch **main**",
+        "[3f9c1d2e](https://gitlab.example.com/acme/tools/ci-notify/-/commit/3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
+        "Fix retry backoff when webhook returns 429",
+        "(https://gitlab.example.com/acme/tools/ci-notify/-/compare/9b2e7c41d0a5f8e3b6c9d2a1f4e7b0c3d6a9f2e5...3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
+        "[View run #318](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345)",
+        "took 2m",
+    ]);
+    assert!(!d.text.contains("Honour the Retry-After header"), "only the commit's title:\n{}", d.text);
+    assert_mentions(&d);
+    assert!(!d.out.stdout.contains("::add-mask::"), "no GitHub commands outside GitHub:\n{}", d.out.stdout);
+}
+
+#[test]
+fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
+    let d = deliver("DINGTALK_", env_file("gitlab/merge_request.env"));
+    assert!(d.title.starts_with("❌ ") && d.title.contains("!57"), "{}", d.title);
+    d.assert_has(&[
+        "❌",
+        "failure",
+        "[!57](https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57)",
+        "Honour Retry-After header on HTTP 429",
+        "**fix/retry-after** → **main**",
+        "[c47a0e9d](https://gitlab.example.com/acme/tools/ci-notify/-/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e)",
+        "[View run #319](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412)",
+        "took ",
+    ]);
+}
+
+/// The README's pattern: `when: on_success` / `when: on_failure` jobs in a last stage say how
+/// the pipeline went through `DINGTALK_STATUS`, which wins over the notify job's own status.
+#[test]
+fn gitlab_status_setting_wins_over_ci_job_status() {
+    let d = deliver("DINGTALK_", with("gitlab/merge_request.env", &[("DINGTALK_STATUS", "success".into())]));
+    assert!(d.title.starts_with("✅ "), "{}", d.title);
+    assert!(d.text.contains("✅") && !d.text.contains("❌") && !d.text.contains("failure"), "{}", d.text);
+
+    let d = deliver("DINGTALK_", with("gitlab/push.env", &[("DINGTALK_STATUS", "failure".into())]));
+    assert!(d.title.starts_with("❌ ") && d.text.contains("❌"), "{}\n{}", d.title, d.text);
+}
+
+#[test]
+fn drone_push_build_with_plugin_settings() {
+    let now = now();
+    let vars = with(
+        "drone/push.env",
+        &[
+            ("DRONE_BUILD_STARTED", (now - 125).to_string()),
+            // Drone sets the finish of a running build to the moment the step's env was made.
+            ("DRONE_BUILD_FINISHED", now.to_string()),
+            // A plugin's settings win over plain variables.
+            ("DINGTALK_KDOCS_TOKEN", "not-this-token".into()),
+            ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=not-this-one".into()),
+        ],
+    );
+    let d = deliver("PLUGIN_", vars);
+    assert!(d.title.starts_with("✅ ") && d.title.contains("main"), "{}", d.title);
+    d.assert_has(&[
+        "✅",
+        "[acme/ci-notify](https://github.com/acme/ci-notify)",
+        "**dkowalski**",
+        "branch **main**",
+        "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
+        "Fix retry backoff when webhook returns 429",
+        "[Changes](https://github.com/acme/ci-notify/compare/a07c9e1b3d5f...5e1f0a9c3b7d)",
+        "[View run #57](https://drone.example.com/acme/ci-notify/57)",
+        "took 2m",
+    ]);
+    assert_mentions(&d);
+}
+
+#[test]
+fn drone_pull_request_build_reports_the_failed_build() {
+    let d = deliver("PLUGIN_", env_file("drone/pull_request.env"));
+    assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
+    d.assert_has(&[
+        "❌",
+        "[#58](https://github.com/acme/ci-notify/pull/58)",
+        "Honour Retry-After header on HTTP 429",
+        "**fix/retry-after** → **main**",
+        "**sokafor**",
+        "[View run #58](https://drone.example.com/acme/ci-notify/58)",
+        "took ",
+    ]);
+    // For pull requests DRONE_COMMIT_MESSAGE is the pull request's body, not a commit title.
+    assert!(!d.text.contains("waits for the server-provided delay"), "{}", d.text);
+    assert_mentions(&d);
+}
+
+#[test]
+fn woodpecker_push_pipeline_with_plugin_settings() {
+    let vars = with("woodpecker/push.env", &[("CI_PIPELINE_STARTED", (now() - 125).to_string())]);
+    let d = deliver("PLUGIN_", vars);
+    assert!(d.title.starts_with("✅ ") && d.title.contains("main"), "{}", d.title);
+    d.assert_has(&[
+        "✅",
+        "[acme/ci-notify](https://github.com/acme/ci-notify)",
+        "branch **main**",
+        "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
+        "(https://github.com/acme/ci-notify/compare/a07c9e1b3d5f7092b4d6f8a1c3e5b7d9f0a2c4e6...5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
+        "[View run #57](https://ci.example.com/repos/12/pipeline/57)",
+        "took 2m",
+    ]);
+    assert_mentions(&d);
+}
+
+/// Woodpecker's Drone-compatibility `DRONE_BUILD_STATUS` is always `success`.
+#[test]
+fn woodpecker_pull_request_pipeline_reports_ci_pipeline_status_not_drones() {
+    let d = deliver("PLUGIN_", env_file("woodpecker/pull_request.env"));
+    assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
+    d.assert_has(&[
+        "❌",
+        "failure",
+        "[#58](https://github.com/acme/ci-notify/pull/58)",
+        "Honour Retry-After header on HTTP 429",
+        "**fix/retry-after** → **main**",
+        "[View run #58](https://ci.example.com/repos/12/pipeline/58)",
+        "took ",
+    ]);
+    assert!(!d.text.contains("✅"), "{}", d.text);
+}
+
+/// A summary with nothing to say about a fact leaves it out: no empty names, bold or links.
+fn assert_sensible(d: &Delivered, what: &str) {
+    assert!(!d.title.trim().is_empty(), "{what}: empty title");
+    let text = d.text.replace("@13800000000", "").replace("@13900000000", "");
+    for bad in ["by  ", " on  ", "  ·", "· ·", "****", "[]", "]()", "none", "None", "null", "undefined", "took 0s"] {
+        assert!(!text.contains(bad), "{what}: {bad:?} in:\n{}", d.text);
+        assert!(!d.title.contains(bad), "{what}: {bad:?} in the title {:?}", d.title);
+    }
+    assert!(!d.text.lines().any(|l| l.ends_with(' ') || l.trim() == "·" || l.trim() == "-"), "{what}:\n{}", d.text);
+}
+
+#[test]
+fn a_nearly_empty_environment_still_gives_a_sensible_summary() {
+    for (detect, value, prefix) in
+        [("GITLAB_CI", "true", "DINGTALK_"), ("DRONE", "true", "PLUGIN_"), ("CI", "woodpecker", "PLUGIN_")]
+    {
+        let d = deliver(prefix, vec![(detect.to_owned(), value.to_owned())]);
+        assert_sensible(&d, detect);
+        assert!(d.text.contains("🔔"), "{detect}: unknown status:\n{}", d.text);
+    }
+}
+
+/// CIs write unset variables as empty ones: every variable of the push env file, emptied.
+#[test]
+fn empty_variables_are_unset_not_empty_facts() {
+    for (file, detect, prefix) in [
+        ("gitlab/push.env", "GITLAB_CI", "DINGTALK_"),
+        ("drone/push.env", "DRONE", "PLUGIN_"),
+        ("woodpecker/push.env", "CI", "PLUGIN_"),
+    ] {
+        let vars = env_file(file)
+            .into_iter()
+            .filter(|(k, _)| !k.starts_with("PLUGIN_"))
+            .map(|(k, v)| if k == detect { (k, v) } else { (k, String::new()) })
+            .collect();
+        let d = deliver(prefix, vars);
+        assert_sensible(&d, file);
+    }
+}
+
+/// Only a few facts: the repository and the run, as a CI with most variables missing gives them.
+#[test]
+fn a_partial_environment_names_what_it_knows() {
+    let d = deliver(
+        "PLUGIN_",
+        vec![
+            ("DRONE".into(), "true".into()),
+            ("DRONE_REPO".into(), "acme/app".into()),
+            ("DRONE_BUILD_NUMBER".into(), "7".into()),
+            ("DRONE_BUILD_LINK".into(), "https://drone.example.com/acme/app/7".into()),
+            ("DRONE_BUILD_STATUS".into(), "failure".into()),
+            ("DRONE_COMMIT_SHA".into(), "0123456789abcdef0123456789abcdef01234567".into()),
+        ],
+    );
+    assert_sensible(&d, "partial");
+    d.assert_has(&["❌", "acme/app", "0123456", "[View run #7](https://drone.example.com/acme/app/7)"]);
+}
