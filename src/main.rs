@@ -6,6 +6,7 @@
 mod ci;
 mod context;
 mod error;
+mod hints;
 mod message;
 mod relay;
 mod render;

@@ -103,15 +103,17 @@ impl At {
 
 /// The messages to send: the summary, then the text message when there is one.
 pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Message> {
+    let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty());
     let mut title = summary.title.clone();
-    if let Some(keyword) = settings.keyword.as_deref().filter(|k| !k.is_empty())
+    // A keyword-secured robot refuses every message that lacks the keyword.
+    if let Some(keyword) = keyword
         && !title.contains(keyword)
         && !summary.text.contains(keyword)
     {
         title = format!("{keyword} {title}");
     }
     let at = At::from_settings(settings);
-    let run_link = cx.run.url.as_deref().map(|u| format!("[View run]({u})"));
+    let run_link = cx.run.url.as_deref().and_then(http_url).map(|u| format!("[View run]({u})"));
     let mut messages = Vec::with_capacity(2);
     let mut text_at = None;
     match settings.msgtype {
@@ -120,24 +122,37 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
             if let Some(at) = &at {
                 at.mention_in(&mut text);
             }
-            let text = fit(&text, MAX_MESSAGE_BYTES - 1 - overhead_markdown(&title, at.as_ref()), run_link.as_deref());
+            let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + overhead_markdown(&title, at.as_ref()));
+            let text = fit(&text, budget, run_link.as_deref());
             messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
         }
         MsgType::ActionCard => {
-            let (single_title, single_url) = match &cx.run.url {
-                Some(url) => (Some("View run".to_owned()), Some(url.clone())),
-                None => (Some("Open repository".to_owned()), cx.repo.url.clone()),
+            let mut buttons = buttons(cx);
+            let card = if buttons.len() == 1 {
+                let b = buttons.remove(0);
+                ActionCard {
+                    title,
+                    text: String::new(),
+                    single_title: Some(b.title),
+                    single_url: Some(b.action_url),
+                    btns: Vec::new(),
+                    btn_orientation: None,
+                }
+            } else {
+                // Side by side: two short labels fit on a phone.
+                let orientation = (!buttons.is_empty()).then_some("1");
+                ActionCard {
+                    title,
+                    text: String::new(),
+                    single_title: None,
+                    single_url: None,
+                    btns: buttons,
+                    btn_orientation: orientation,
+                }
             };
-            let card = ActionCard {
-                title,
-                text: String::new(),
-                single_title: single_url.as_ref().and(single_title),
-                single_url,
-                btns: Vec::new(),
-                btn_orientation: None,
-            };
-            let budget = MAX_MESSAGE_BYTES - 1 - json_len(&Message::ActionCard { action_card: card.clone() });
-            let card = ActionCard { text: fit(&summary.text, budget, None), ..card };
+            let budget =
+                MAX_MESSAGE_BYTES.saturating_sub(1 + json_len(&Message::ActionCard { action_card: card.clone() }));
+            let card = ActionCard { text: fit(&summary.text, budget, run_link.as_deref()), ..card };
             messages.push(Message::ActionCard { action_card: card });
             // An action card has no `at`: the mentions ride on the text message.
             text_at = at;
@@ -148,11 +163,42 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
         if let Some(at) = &text_at {
             at.mention_in(&mut content);
         }
+        if let Some(keyword) = keyword
+            && !content.contains(keyword)
+        {
+            content = format!("{keyword} {content}");
+        }
         let overhead = json_len(&Message::Text { text: Text { content: String::new() }, at: text_at.clone() });
-        let content = fit(&content, MAX_MESSAGE_BYTES - 1 - overhead, None);
+        let content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + overhead), None);
         messages.push(Message::Text { text: Text { content }, at: text_at });
     }
     messages
+}
+
+/// The card's buttons: the run (or, without one, the repository), then for a pull request, a
+/// release or a push the page that shows it.
+fn buttons(cx: &Context) -> Vec<Button> {
+    let button = |title: String, url: &Option<String>| {
+        url.as_deref().and_then(http_url).map(|u| Button { title, action_url: u.to_owned() })
+    };
+    let first = button("View run".into(), &cx.run.url).or_else(|| button("Open repository".into(), &cx.repo.url));
+    let second = match (&cx.pr, &cx.release) {
+        (Some(pr), _) => {
+            let noun = if cx.ci == "gitlab" { format!("MR !{}", pr.number) } else { format!("PR #{}", pr.number) };
+            button(format!("View {noun}"), &pr.url)
+        }
+        (None, Some(release)) => button("View release".into(), &release.url),
+        (None, None) if matches!(cx.event.as_str(), "push" | "tag") => button("View changes".into(), &cx.compare_url),
+        _ => None,
+    };
+    first.into_iter().chain(second).collect()
+}
+
+/// The URL when it is http(s): DingTalk opens nothing else, and other schemes are not ours to pass on.
+fn http_url(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (scheme.starts_with("https://") || scheme.starts_with("http://")).then_some(url)
 }
 
 fn overhead_markdown(title: &str, at: Option<&At>) -> usize {
@@ -175,6 +221,9 @@ fn json_char_len(c: char) -> usize {
     }
 }
 
+/// How far back `fit` looks for a line end to cut at.
+const LINE_CUT_SLACK: usize = 2_000;
+
 /// `text`, cut on a character boundary so that its JSON form fits `budget` bytes, with a visible
 /// `…` marker and, when given, the run link kept at the end.
 pub fn fit(text: &str, budget: usize, keep: Option<&str>) -> String {
@@ -195,6 +244,12 @@ pub fn fit(text: &str, budget: usize, keep: Option<&str>) -> String {
             break;
         }
         cut = i + c.len_utf8();
+    }
+    // Rather at the end of a line, when one is near, than inside a link or a bold.
+    if let Some(nl) = text[..cut].rfind('\n')
+        && cut - nl <= LINE_CUT_SLACK
+    {
+        cut = nl;
     }
     format!("{}{tail}", text[..cut].trim_end())
 }

@@ -24,6 +24,9 @@ pub struct Reply {
     pub code: Option<serde_json::Value>,
     pub msg: Option<String>,
     pub hint: Option<String>,
+    /// Whatever the relay put there; on a refusal it may carry DingTalk's errcode/errmsg.
+    #[serde(default)]
+    pub data: Option<serde_json::Value>,
 }
 
 impl Reply {
@@ -146,12 +149,16 @@ impl Relay {
             } else if code == 404 {
                 error = error.hint(format!("check `kdocs_api_url` ({}): the relay lives at {PATH}", self.origin()));
             }
+            if let Some(reply) = &reply {
+                error.hints.extend(crate::hints::for_reply(reply));
+            }
             return Attempt::Fatal(Failed { error, reply });
         }
         match reply {
             Some(reply) if reply.is_ok() => Attempt::Done(reply),
             Some(reply) => {
-                let error = Error::delivery(format!("the relay refused the message{}", said(Some(&reply))));
+                let mut error = Error::delivery(format!("the relay refused the message{}", said(Some(&reply))));
+                error.hints.extend(crate::hints::for_reply(&reply));
                 Attempt::Fatal(Failed { error, reply: Some(reply) })
             }
             None => {

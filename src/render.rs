@@ -103,11 +103,11 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
         },
     );
     env.set_formatter(|out: &mut Output, state: &State, value: &Value| {
-        if state.auto_escape() != AutoEscape::Custom("markdown") {
-            return minijinja::escape_formatter(out, state, value);
-        }
+        // A missing fact prints as nothing, never as `none`, in the title too.
         if value.is_none() || value.is_undefined() {
             Ok(())
+        } else if state.auto_escape() != AutoEscape::Custom("markdown") {
+            minijinja::escape_formatter(out, state, value)
         } else if value.is_safe() {
             write!(out, "{value}").map_err(minijinja::Error::from)
         } else {
@@ -396,5 +396,116 @@ mod tests {
         let cx = Context { event: "push".into(), message: Some("**hi**".into()), ..Context::default() };
         let t = CustomTemplate { source: "{{ message }} {{ '**ok**'|safe }}".into(), origin: "t".into() };
         assert_eq!(summary(&cx, Some("T"), Some(&t)).unwrap().text, "∗∗hi∗∗ **ok**");
+    }
+}
+
+/// The built-in summaries from the context's fields alone, as GitLab, Drone and Woodpecker give
+/// them (no payload), and from an almost empty context.
+#[cfg(test)]
+mod without_payload {
+    use super::*;
+    use crate::context::{Commit, PullRequest, Ref, RefKind, Release, Repo, Run};
+
+    fn base(ci: &'static str, event: &str) -> Context {
+        Context {
+            ci,
+            repo: Repo {
+                name: Some("app".into()),
+                full_name: Some("group/app".into()),
+                url: Some("https://git.example.com/group/app".into()),
+            },
+            status: "failure".into(),
+            event: event.into(),
+            actor: Some("alice".into()),
+            git_ref: Some(Ref { name: "main".into(), kind: RefKind::Branch }),
+            commit: Some(Commit {
+                author: Some("Alice".into()),
+                url: Some("https://git.example.com/group/app/-/commit/0123456789abcdef".into()),
+                ..Commit::new("0123456789abcdef", Some("Fix the *build*\n\nBody"))
+            }),
+            run: Run {
+                id: Some("42".into()),
+                number: Some("7".into()),
+                url: Some("https://git.example.com/group/app/-/pipelines/42".into()),
+                duration: Some(276),
+                ..Run::default()
+            },
+            ..Context::default()
+        }
+    }
+
+    fn pr() -> PullRequest {
+        PullRequest {
+            number: 12,
+            title: Some("Add [docs](x)".into()),
+            url: Some("https://git.example.com/group/app/-/merge_requests/12".into()),
+            author: Some("bob".into()),
+            base: Some("main".into()),
+            head: Some("feature/docs".into()),
+            ..PullRequest::default()
+        }
+    }
+
+    fn cases() -> Vec<(&'static str, Context)> {
+        let mut gitlab_push = base("gitlab", "push");
+        gitlab_push.compare_url = Some("https://git.example.com/group/app/-/compare/a...b".into());
+        let gitlab_mr = Context { pr: Some(pr()), ..base("gitlab", "merge_request_event") };
+        let drone_tag =
+            Context { git_ref: Some(Ref { name: "v1.2.0".into(), kind: RefKind::Tag }), ..base("drone", "tag") };
+        let drone_pr = Context { pr: Some(pr()), action: Some("synchronized".into()), ..base("drone", "pull_request") };
+        let woodpecker_closed =
+            Context { pr: Some(pr()), action: Some("closed".into()), ..base("woodpecker", "pull_request_closed") };
+        let woodpecker_release = Context {
+            release: Some(Release {
+                tag: "v2.0.0".into(),
+                name: None,
+                url: Some("https://codeberg.org/group/app/releases/tag/v2.0.0".into()),
+                prerelease: false,
+            }),
+            ..base("woodpecker", "release")
+        };
+        let woodpecker_cron = base("woodpecker", "cron");
+        let gitlab_web = base("gitlab", "web");
+        let bare_push = Context { ci: "local", event: "push".into(), status: "unknown".into(), ..Context::default() };
+        let bare_pr = Context {
+            ci: "drone",
+            event: "pull_request".into(),
+            status: "unknown".into(),
+            pr: Some(PullRequest { number: 3, ..PullRequest::default() }),
+            ..Context::default()
+        };
+        let bare_other =
+            Context { ci: "local", event: "manual".into(), status: "unknown".into(), ..Context::default() };
+        vec![
+            ("gitlab_push", gitlab_push),
+            ("gitlab_merge_request", gitlab_mr),
+            ("drone_tag", drone_tag),
+            ("drone_pull_request", drone_pr),
+            ("woodpecker_pull_request_closed", woodpecker_closed),
+            ("woodpecker_release", woodpecker_release),
+            ("woodpecker_cron", woodpecker_cron),
+            ("gitlab_web", gitlab_web),
+            ("bare_push", bare_push),
+            ("bare_pull_request", bare_pr),
+            ("bare_manual", bare_other),
+        ]
+    }
+
+    #[test]
+    fn summaries_read_well_from_the_context_alone() {
+        for (name, cx) in cases() {
+            let s = summary(&cx, None, None).unwrap();
+            for empty in ["****", "** **", "[]", "()", "by  ", " on  ", "·  ·", " · \n", "#none", "none"] {
+                assert!(!s.text.contains(empty), "{name}: {empty:?} in\n{}", s.text);
+            }
+            let t = &s.title;
+            assert!(
+                !t.contains("  ") && !t.ends_with(':') && !t.ends_with('·') && !t.to_lowercase().contains("none"),
+                "{name}: {t}"
+            );
+            insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(name, format!("title: {}\n\n{}\n", s.title, s.text));
+            });
+        }
     }
 }

@@ -39,3 +39,318 @@ fn every_fixture_payload_has_a_reviewed_summary() {
         });
     }
 }
+
+/// A payload written for one test, from a fixture with changes.
+fn payload_from(run: &Run, fixture_name: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(fixture_name)).unwrap()).unwrap();
+    change(&mut v);
+    let path = run.dir().join("event.json");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn push_commit(i: usize, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": format!("{i:040x}"),
+        "message": message,
+        "url": format!("https://github.com/o/r/commit/{i:040x}"),
+        "author": {"name": "A", "username": "a"},
+    })
+}
+
+/// Every message of the body serializes to fewer than 20,000 bytes.
+fn assert_fits(body: &serde_json::Value) {
+    for m in body["data"].as_array().unwrap() {
+        let n = serde_json::to_string(m).unwrap().len();
+        assert!(n < 20_000, "a message of {n} bytes");
+    }
+}
+
+const RUN_LINK: &str = "[View run](https://github.com/";
+
+#[test]
+fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let evil = "fix: [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example\n# heading\n> quote\n- item\n1. one\n`code`";
+    let path = payload_from(&run, "github/push.branch.json", |v| {
+        v["ref"] = "refs/heads/feat/[x](http://evil)".into();
+        v["sender"]["login"] = "**mallory**".into();
+        v["commits"] = serde_json::json!([push_commit(1, evil)]);
+        v["head_commit"] = push_commit(1, evil);
+    });
+    let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_DRY_RUN", "true").run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (title, text) = markdown(&out.json());
+    for bad in [
+        "](http://evil",
+        "![",
+        "**bold**",
+        "_it_",
+        "<font",
+        "&lt;",
+        "http://evil",
+        "www.evil",
+        "\n#",
+        "\n>",
+        "`",
+        "***",
+    ] {
+        assert!(!text.contains(bad), "{bad:?} in\n{text}");
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.iter().filter(|l| l.starts_with("- ")).count(), 1, "one commit, one list item:\n{text}");
+    assert!(text.contains("［click］(http:\u{200B}//evil.example)") && text.contains("∗∗bold∗∗"), "{text}");
+    assert!(text.contains("**∗∗mallory∗∗**") && text.contains("**feat/［x］(http:\u{200B}//evil)**"), "{text}");
+    // The title is plain text: nothing renders it, so it keeps the real characters, on one line.
+    assert!(title.contains("fix: [click](http://evil.example)") && !title.contains('\n'), "{title}");
+}
+
+#[test]
+fn custom_templates_are_escaped_by_default_and_safe_inserts_trusted_markdown() {
+    let out = Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9")
+        .env("INPUT_DRY_RUN", "true")
+        .env(
+            "INPUT_TEMPLATE",
+            "{{ payload.pull_request.title }} **[x](y)** {{ '**trusted**'|safe }} {{ commit.sha }}\n\n{{ '[a](b)' }}",
+        )
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (_, text) = markdown(&out.json());
+    assert_eq!(
+        text,
+        "Update the README with new information. **[x](y)** **trusted** ec26c3e57ca3a959ca5aad62de7213c562f8c821\n\n［a］(b)"
+    );
+}
+
+#[test]
+fn a_2000_commit_push_lists_the_last_5_and_links_the_rest() {
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let path = payload_from(&run, "github/push.branch.json", |v| {
+        let commits: Vec<_> =
+            (1..=2000).map(|i| push_commit(i, &format!("change {i}\n\n{}", "body ".repeat(200)))).collect();
+        v["head_commit"] = commits[1999].clone();
+        v["commits"] = commits.into();
+    });
+    let body = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_DRY_RUN", "true").run().json();
+    assert_fits(&body);
+    let (_, text) = markdown(&body);
+    assert!(text.contains("pushed 2000 commits to branch **master**"), "{text}");
+    let items: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(items.len(), 5, "{text}");
+    assert!(items[0].contains("change 2000") && items[4].contains("change 1996"), "newest first:\n{text}");
+    assert!(
+        text.contains("and 1995 more: [compare](https://github.com/toolmantim/release-drafter-test-project/compare/"),
+        "{text}"
+    );
+}
+
+#[test]
+fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() {
+    // A 50 KB pull request body, printed whole by a custom template; a 30 KB message; a 2,000-commit
+    // push whose full messages a custom template prints; multi-byte text everywhere.
+    let run = Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9");
+    let path = payload_from(&run, "github/pull_request.opened.json", |v| {
+        v["pull_request"]["body"] = "汉字 and **markdown** ".repeat(2_500).into();
+    });
+    let body = run
+        .env("GITHUB_EVENT_PATH", &path)
+        .env("INPUT_DRY_RUN", "true")
+        .env("INPUT_MESSAGE", &"消息\"x\n".repeat(6_000))
+        .env("INPUT_TEMPLATE", "{{ payload.pull_request.body }}\n\n[View run]({{ run.url|url }})")
+        .run()
+        .json();
+    assert_fits(&body);
+    let text = body["data"][0]["markdown"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("\n\n…\n\n[View run](https://github.com/Codertocat/Hello-World/actions/runs/9876543210)"),
+        "{}",
+        &text[text.len() - 200..]
+    );
+    let message = body["data"][1]["text"]["content"].as_str().unwrap();
+    assert!(message.starts_with("消息\"x\n") && message.ends_with("\n\n…"), "{}", &message[message.len() - 50..]);
+
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let path = payload_from(&run, "github/push.branch.json", |v| {
+        v["commits"] = (1..=2000).map(|i| push_commit(i, &"长".repeat(30))).collect::<Vec<_>>().into();
+    });
+    for msgtype in ["markdown", "actionCard"] {
+        let body = Run::github("push", &path, "http://127.0.0.1:9")
+            .env("INPUT_DRY_RUN", "true")
+            .env("INPUT_MSGTYPE", msgtype)
+            .env("INPUT_TITLE", &"t".repeat(30_000))
+            .env("INPUT_TEMPLATE", "{% for c in commits %}{{ c.message }} {% endfor %}")
+            .run()
+            .json();
+        assert_fits(&body);
+        let m = &body["data"][0][if msgtype == "markdown" { "markdown" } else { "actionCard" }];
+        assert!(m["text"].as_str().unwrap().contains(&format!("…\n\n{RUN_LINK}")), "{msgtype}");
+        assert!(m["title"].as_str().unwrap().chars().count() <= 100, "{msgtype}: the title is cut too");
+    }
+}
+
+#[test]
+fn mentions_ride_on_markdown_or_on_the_text_message_of_an_action_card() {
+    let mention = [("INPUT_AT_MOBILES", "13800000000, 13900000000"), ("INPUT_AT_USER_IDS", "user1")];
+    let body = dry("push", "github/push.branch.json", &mention);
+    let m = &body["data"][0];
+    assert_eq!(m["at"], serde_json::json!({"atMobiles": ["13800000000", "13900000000"], "atUserIds": ["user1"]}));
+    assert!(m["markdown"]["text"].as_str().unwrap().ends_with("\n\n@13800000000 @13900000000 @user1"));
+    assert!(body["data"].get(1).is_none());
+
+    // An action card has no `at`: a text message is created for the mentions.
+    let mut card = mention.to_vec();
+    card.push(("INPUT_MSGTYPE", "actionCard"));
+    let body = dry("push", "github/push.branch.json", &card);
+    assert!(body["data"][0].get("at").is_none());
+    assert_eq!(body["data"][1]["msgtype"], "text");
+    assert_eq!(body["data"][1]["text"]["content"], "@13800000000 @13900000000 @user1");
+    assert_eq!(body["data"][1]["at"]["atUserIds"], serde_json::json!(["user1"]));
+
+    // With a message, and @all, the mentions join it; one already written is not repeated.
+    card.push(("INPUT_MESSAGE", "deployed, @user1 please check"));
+    card.push(("INPUT_AT_ALL", "true"));
+    let body = dry("push", "github/push.branch.json", &card);
+    assert_eq!(body["data"][1]["text"]["content"], "deployed, @user1 please check\n\n@13800000000 @13900000000");
+    assert_eq!(body["data"][1]["at"]["isAtAll"], true);
+    assert_eq!(body["data"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn action_cards_have_a_run_button_and_one_to_the_pr_the_changes_or_the_release() {
+    let card = |event: &str, payload: &str| {
+        dry(event, payload, &[("INPUT_MSGTYPE", "actionCard")])["data"][0]["actionCard"].clone()
+    };
+    let run = "https://github.com/Codertocat/Hello-World/actions/runs/9876543210";
+    for (event, payload, second, url) in [
+        (
+            "pull_request",
+            "github/pull_request.opened.json",
+            "View PR #2",
+            "https://github.com/Codertocat/Hello-World/pull/2",
+        ),
+        (
+            "release",
+            "github/release.published.json",
+            "View release",
+            "https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
+        ),
+        (
+            "push",
+            "github/push.tag.json",
+            "View changes",
+            "https://github.com/bradrydzewski/drone-test-go/compare/v0.0.1",
+        ),
+    ] {
+        let c = card(event, payload);
+        let run = if event == "push" {
+            "https://github.com/bradrydzewski/drone-test-go/actions/runs/9876543210"
+        } else {
+            run
+        };
+        assert_eq!(
+            c["btns"],
+            serde_json::json!([{"title": "View run", "actionURL": run}, {"title": second, "actionURL": url}]),
+            "{event}"
+        );
+        assert_eq!(c["btnOrientation"], "1");
+        assert!(c.get("singleURL").is_none() && c["title"].is_string() && c["text"].is_string());
+    }
+    let c = card("issues", "github/issues.opened.json");
+    assert_eq!((c["singleTitle"].as_str(), c["singleURL"].as_str()), (Some("View run"), Some(run)));
+    assert!(c.get("btns").is_none());
+}
+
+#[test]
+fn the_keyword_is_added_to_the_title_when_the_summary_lacks_it() {
+    let body = dry("push", "github/push.branch.json", &[("INPUT_KEYWORD", "CI通知"), ("INPUT_MESSAGE", "hello")]);
+    let (title, _) = markdown(&body);
+    assert!(title.starts_with("CI通知 ✅") || title.starts_with("CI通知 🔔"), "{title}");
+    // Every message must carry it, or the robot refuses that one.
+    assert_eq!(body["data"][1]["text"]["content"], "CI通知 hello");
+    let body = dry("push", "github/push.branch.json", &[("INPUT_KEYWORD", "release-drafter")]);
+    assert!(!markdown(&body).0.starts_with("release-drafter "), "already in the title");
+}
+
+/// What the binary says when the relay passes on a DingTalk error, and that it asks only once.
+fn refused(status: u16, answer: &str) -> (String, usize) {
+    let relay = Script::start(vec![Reply::json(status, answer)]);
+    let out = Run::github("push", "github/push.branch.json", &relay.url).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    (out.stderr, relay.received().len())
+}
+
+#[test]
+fn dingtalk_errcodes_from_the_relay_come_with_a_plain_language_hint() {
+    for (answer, expect) in [
+        (
+            r#"{"code":500,"msg":"dingtalk error","data":{"errcode":310000,"errmsg":"keywords not in content, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}}"#,
+            "hint: DingTalk errcode 310000: the message lacks the robot's security keyword: set `keyword` to it",
+        ),
+        (
+            r#"{"code":500,"msg":"errcode: 310000, errmsg: sign not match"}"#,
+            "hint: DingTalk errcode 310000: the signature does not match: set `secret`",
+        ),
+        (
+            r#"{"code":500,"msg":"钉钉返回错误","hint":"{\"errcode\":310000,\"errmsg\":\"invalid timestamp\"}"}"#,
+            "hint: DingTalk errcode 310000: the signature's timestamp was refused",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":310000,"errmsg":"description:ip 不在白名单中;solution:请联系对应群的管理员，设置机器人安全ip地址段"}}"#,
+            "robot only accepts listed IP addresses, and the relay calls DingTalk from its own",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":300001,"errmsg":"token is not exist"}}"#,
+            "hint: DingTalk errcode 300001: the robot's access_token in `webhook` is wrong",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":400101,"errmsg":"access_token不存在"}}"#,
+            "hint: DingTalk errcode 400101: the robot's access_token",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":400013,"errmsg":"群已被解散"}}"#,
+            "hint: DingTalk errcode 400013: the group was dissolved",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":400102,"errmsg":"机器人已停用"}}"#,
+            "hint: DingTalk errcode 400102: the robot is disabled",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":410100,"errmsg":"发送速度太快而限流"}}"#,
+            "blocks it for 10 minutes): do not retry now",
+        ),
+        (
+            r#"{"code":500,"msg":"send too fast, exceed 20 times per minute","data":{"errcode":130101}}"#,
+            "hint: DingTalk errcode 130101: the robot is rate limited (at most 20 messages a minute",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}}"#,
+            "hint: DingTalk errcode 460101: the message is too long",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":430104,"errmsg":"含有不合适的内容"}}"#,
+            "hint: DingTalk errcode 430104: DingTalk rejected the content",
+        ),
+        (
+            r#"{"code":500,"data":{"errcode":777777,"errmsg":"brand new error"}}"#,
+            "hint: DingTalk answered errcode 777777: brand new error",
+        ),
+    ] {
+        let (stderr, requests) = refused(200, answer);
+        assert!(stderr.contains(expect), "{expect:?} missing from:\n{stderr}");
+        assert!(
+            stderr.lines().next().unwrap().starts_with("error: the relay refused the message: code 500"),
+            "{stderr}"
+        );
+        assert_eq!(requests, 1, "a refusal is not retried");
+    }
+    // An HTTP error whose JSON body carries the code gets the hint as well.
+    let (stderr, _) = refused(400, r#"{"code":400,"msg":"errcode=400102"}"#);
+    assert!(
+        stderr.contains("error: the relay answered HTTP 400") && stderr.contains("hint: DingTalk errcode 400102"),
+        "{stderr}"
+    );
+    // Nothing recognised: no hint is invented.
+    let (stderr, _) = refused(200, r#"{"code":40001,"msg":"robot refused"}"#);
+    assert!(!stderr.contains("hint:"), "{stderr}");
+}

@@ -1,0 +1,281 @@
+//! Plain-language hints for a refusal: DingTalk's own error codes, wherever the KDocs relay puts
+//! them (`msg`, `hint` or `data`), and the relay's own "token" complaints.
+//!
+//! KDocs does not document whether or how it passes DingTalk's answer on, so every place is
+//! searched: a JSON `errcode`/`errmsg` pair in `data` (or in a string holding JSON), an
+//! `errcode` written out in `msg`/`hint`, a bare known code, and the known `errmsg` texts of the
+//! security check, old style (`keywords not in content`) and new (`关键词不匹配`). The codes are
+//! DingTalk's table for custom robots (help.dingtalk.io, custom-robots-send-group-messages); the
+//! errmsg texts were collected from public issue threads (e.g. zhuifengshen/DingtalkChatbot#44,
+//! jenkinsci/dingtalk-plugin#88 and #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from
+//! the errmsg alone when a code is there: the code decides, the errmsg only tells the 310000
+//! variants apart.
+
+use serde_json::Value;
+
+use crate::relay::Reply;
+
+/// What the user should know about a refusal, one line each; empty when nothing is recognised.
+pub fn for_reply(reply: &Reply) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    texts.extend(reply.msg.iter().cloned());
+    texts.extend(reply.hint.iter().cloned());
+    let mut found: Vec<(i64, Option<String>)> = Vec::new();
+    if let Some(data) = &reply.data {
+        collect_json(data, &mut found, &mut texts, 0);
+    }
+    for t in texts.clone() {
+        if let Ok(v) = serde_json::from_str::<Value>(t.trim()) {
+            collect_json(&v, &mut found, &mut texts, 0);
+        }
+    }
+    let all_text = texts.join("\n");
+    for code in codes_in_text(&all_text) {
+        if !found.iter().any(|(c, _)| *c == code) {
+            found.push((code, None));
+        }
+    }
+    let mut hints = Vec::new();
+    for (code, errmsg) in &found {
+        let context = match errmsg {
+            Some(m) if !m.is_empty() => format!("{all_text}\n{m}"),
+            _ => all_text.clone(),
+        };
+        let hint = match explain(*code, &context) {
+            Some(h) => format!("DingTalk errcode {code}: {h}"),
+            // Unknown codes are shown as they came.
+            None => match errmsg {
+                Some(m) if !m.is_empty() => format!("DingTalk answered errcode {code}: {m}"),
+                _ => format!("DingTalk answered errcode {code}"),
+            },
+        };
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    if found.is_empty() {
+        if let Some(h) = security_variant(&all_text) {
+            hints.push(format!("DingTalk's security check failed: {h}"));
+        } else if mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
+            // (401/403 have their own hint already.)
+            hints.push(
+                "the KDocs token may be invalid or expired: create a new one and update `kdocs_token`".to_owned(),
+            );
+        }
+    }
+    hints
+}
+
+/// `errcode`/`errmsg` pairs anywhere in a JSON value; strings are searched as text too.
+fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut Vec<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            let code = map
+                .get("errcode")
+                .or_else(|| map.get("errCode"))
+                .and_then(|c| c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())));
+            if let Some(code) = code.filter(|c| *c != 0) {
+                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).and_then(Value::as_str).map(str::to_owned);
+                if !found.iter().any(|(c, _)| *c == code) {
+                    found.push((code, msg.clone()));
+                }
+                texts.extend(msg);
+            }
+            for (k, child) in map {
+                if k != "errmsg" && k != "errMsg" {
+                    collect_json(child, found, texts, depth + 1);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_json(i, found, texts, depth + 1)),
+        Value::String(s) => match serde_json::from_str::<Value>(s.trim()) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => collect_json(&inner, found, texts, depth + 1),
+            _ => texts.push(s.clone()),
+        },
+        _ => {}
+    }
+}
+
+/// Codes in free text: any number right after `errcode` (`errcode: 310000`, `errcode=130101`,
+/// `"errcode":400101`), and the known codes standing alone.
+fn codes_in_text(text: &str) -> Vec<i64> {
+    let mut codes = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut rest = lower.as_str();
+    while let Some(i) = rest.find("errcode") {
+        rest = &rest[i + "errcode".len()..];
+        let digits: String = rest
+            .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c == '=' || c.is_whitespace())
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Ok(code) = digits.parse::<i64>()
+            && code != 0
+            && !codes.contains(&code)
+        {
+            codes.push(code);
+        }
+    }
+    for number in text.split(|c: char| !c.is_ascii_digit()).filter(|n| n.len() == 6) {
+        if let Ok(code) = number.parse::<i64>()
+            && explain(code, "").is_some()
+            && !codes.contains(&code)
+        {
+            codes.push(code);
+        }
+    }
+    codes
+}
+
+/// What a DingTalk code means and what to do; `context` (the texts around it) tells the
+/// variants of 310000 apart.
+fn explain(code: i64, context: &str) -> Option<String> {
+    let hint = match code {
+        310000 => match security_variant(context) {
+            Some(h) => h,
+            None => "the robot's security check failed: the message lacks the robot's keyword (set `keyword`), the \
+                     `secret` does not match the robot's signing secret, the relay's clock is off, or the robot \
+                     only accepts listed IP addresses (the relay cannot pass those: switch the robot to keyword or \
+                     signature security)"
+                .to_owned(),
+        },
+        300001 | 300005 | 400101 => "the robot's access_token in `webhook` is wrong or the robot was deleted: copy \
+                                     the webhook URL again from the group's robot settings"
+            .to_owned(),
+        400106 => "this robot does not exist (any more): add a robot to the group and update `webhook`".to_owned(),
+        400013 => "the group was dissolved: send to another group's robot (update `webhook`)".to_owned(),
+        400102 => "the robot is disabled: ask the group's admin to enable it again".to_owned(),
+        400105 => "DingTalk does not support this message type: use `msgtype: markdown` or `actionCard`".to_owned(),
+        410100 | 130101 => "the robot is rate limited (at most 20 messages a minute; after that DingTalk blocks it \
+                            for 10 minutes): do not retry now, and send fewer messages, e.g. only on failure"
+            .to_owned(),
+        460101 | 101002 => "the message is too long for DingTalk (20,000 bytes at most): shorten the `template` or \
+                            the `message`"
+            .to_owned(),
+        430101..=430199 => "DingTalk rejected the content (an unsafe link, or text or images it deems \
+                            inappropriate): check what the template and `message` put in the message"
+            .to_owned(),
+        _ => return None,
+    };
+    Some(hint)
+}
+
+/// Which of the security checks (errcode 310000) failed, from DingTalk's errmsg, old or new style.
+fn security_variant(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
+    if has(&["keywords not in content", "关键词不匹配", "关键词"]) {
+        Some("the message lacks the robot's security keyword: set `keyword` to it".to_owned())
+    } else if has(&["sign not match", "签名不匹配"]) {
+        Some(
+            "the signature does not match: set `secret` to the robot's signing secret (SEC…), or remove it if \
+              the robot does not sign"
+                .to_owned(),
+        )
+    } else if has(&["invalid timestamp", "签名过期", "timestamp"]) {
+        Some(
+            "the signature's timestamp was refused (more than an hour off): the relay's clock or the time of \
+              signing is wrong; try again, and report it to KDocs if it persists"
+                .to_owned(),
+        )
+    } else if has(&["whitelist", "白名单"]) {
+        Some(
+            "the robot only accepts listed IP addresses, and the relay calls DingTalk from its own: switch the \
+              robot's security to a keyword or a signature (`keyword`, `secret`)"
+                .to_owned(),
+        )
+    } else {
+        None
+    }
+}
+
+/// The relay complaining about its own token (KDocs documents no codes; these are guesses).
+fn mentions_relay_token(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["access_token", "token", "unauthorized", "expired", "令牌", "过期", "无效", "未授权"]
+        .iter()
+        .any(|n| lower.contains(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(json: &str) -> Reply {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn hints(json: &str) -> String {
+        for_reply(&reply(json)).join("\n")
+    }
+
+    #[test]
+    fn the_four_security_variants_of_310000() {
+        let keyword = hints(
+            r#"{"code":1,"data":{"errcode":310000,"errmsg":"keywords not in content, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]"}}"#,
+        );
+        assert!(keyword.contains("310000") && keyword.contains("`keyword`"), "{keyword}");
+        let keyword_new = hints(
+            r#"{"code":1,"msg":"errcode 310000","hint":"description:关键词不匹配;solution:请联系群管理员查看此机器人的关键词，并在发送的信息中包含此关键词;"}"#,
+        );
+        assert!(keyword_new.contains("`keyword`"), "{keyword_new}");
+        let sign = hints(
+            r#"{"code":1,"msg":"{\"errcode\":310000,\"errmsg\":\"sign not match, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]\"}"}"#,
+        );
+        assert!(sign.contains("`secret`") && sign.contains("signature does not match"), "{sign}");
+        let clock = hints(
+            r#"{"code":1,"data":{"errcode":"310000","errmsg":"description:机器人发送签名过期;solution:签名生成时间和发送时间请保持在 timestampms 以内;"}}"#,
+        );
+        assert!(clock.contains("clock"), "{clock}");
+        let ip = hints(r#"{"code":1,"data":{"errcode":310000,"errmsg":"ip 1.2.3.4 not in whitelist"}}"#);
+        assert!(ip.contains("own") && ip.contains("keyword or a signature"), "{ip}");
+        let unknown_variant = hints(r#"{"code":1,"msg":"errcode=310000"}"#);
+        assert!(unknown_variant.contains("keyword") && unknown_variant.contains("IP"), "{unknown_variant}");
+        let text_only = hints(r#"{"code":1,"msg":"keywords not in content"}"#);
+        assert!(text_only.contains("security check failed") && text_only.contains("`keyword`"), "{text_only}");
+    }
+
+    #[test]
+    fn every_known_code_has_its_hint() {
+        for (code, expect) in [
+            (300001, "access_token in `webhook`"),
+            (400101, "access_token in `webhook`"),
+            (400013, "dissolved"),
+            (400102, "disabled"),
+            (410100, "20 messages a minute"),
+            (130101, "do not retry"),
+            (460101, "20,000 bytes"),
+            (430102, "rejected the content"),
+        ] {
+            let h = hints(&format!(r#"{{"code":500,"data":{{"errcode":{code},"errmsg":"x"}}}}"#));
+            assert!(h.starts_with(&format!("DingTalk errcode {code}: ")) && h.contains(expect), "{code}: {h}");
+            let from_msg = hints(&format!(r#"{{"code":500,"msg":"dingtalk said {code}"}}"#));
+            assert_eq!(from_msg, h, "{code} found in msg");
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_shown_as_they_came_and_nothing_is_invented() {
+        assert_eq!(
+            hints(r#"{"code":1,"data":{"errcode":123456,"errmsg":"something new"}}"#),
+            "DingTalk answered errcode 123456: something new"
+        );
+        assert_eq!(hints(r#"{"code":1,"msg":"errcode: 99"}"#), "DingTalk answered errcode 99");
+        assert_eq!(hints(r#"{"code":40001,"msg":"bad request","hint":"see docs"}"#), "");
+        assert_eq!(hints(r#"{"code":0,"data":{"errcode":0,"errmsg":"ok"}}"#), "");
+        // A six-digit number that is not a known code is not taken for one.
+        assert_eq!(hints(r#"{"code":1,"msg":"request 123456 failed"}"#), "");
+    }
+
+    #[test]
+    fn the_relay_complaining_about_its_token() {
+        let h = hints(r#"{"code":40100,"msg":"access_token expired"}"#);
+        assert!(h.contains("KDocs token") && h.contains("`kdocs_token`"), "{h}");
+        // DingTalk's "token is not exist" is about the robot, not the relay.
+        let h = hints(r#"{"code":1,"data":{"errcode":300001,"errmsg":"token is not exist"}}"#);
+        assert!(h.contains("`webhook`") && !h.contains("KDocs"), "{h}");
+    }
+}
