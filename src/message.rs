@@ -116,8 +116,10 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
     let run_link = cx.run.url.as_deref().and_then(http_url).map(|u| format!("[View run]({u})"));
     let mut messages = Vec::with_capacity(2);
     let mut text_at = None;
-    match settings.msgtype {
-        MsgType::Markdown => {
+    // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
+    let card_buttons = matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx)).filter(|b| !b.is_empty());
+    match card_buttons {
+        None => {
             let mut text = summary.text.clone();
             if let Some(at) = &at {
                 at.mention_in(&mut text);
@@ -126,8 +128,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
             let text = fit(&text, budget, run_link.as_deref());
             messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
         }
-        MsgType::ActionCard => {
-            let mut buttons = buttons(cx);
+        Some(mut buttons) => {
             let card = if buttons.len() == 1 {
                 let b = buttons.remove(0);
                 ActionCard {
@@ -140,14 +141,13 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
                 }
             } else {
                 // Side by side: two short labels fit on a phone.
-                let orientation = (!buttons.is_empty()).then_some("1");
                 ActionCard {
                     title,
                     text: String::new(),
                     single_title: None,
                     single_url: None,
                     btns: buttons,
-                    btn_orientation: orientation,
+                    btn_orientation: Some("1"),
                 }
             };
             let budget =
@@ -292,5 +292,34 @@ mod tests {
     fn markdown_serializes_with_title_and_text_never_content() {
         let m = Message::Markdown { markdown: Markdown { title: "t".into(), text: "x".into() }, at: None };
         assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"msgtype":"markdown","markdown":{"title":"t","text":"x"}}"#);
+    }
+
+    #[test]
+    fn fit_prefers_a_line_end_to_a_cut_inside_a_link() {
+        let text = format!("{}\n[link](https://example.com/{})", "a".repeat(100), "b".repeat(200));
+        assert_eq!(fit(&text, 200, None), format!("{}\n\n…", "a".repeat(100)));
+        // One long line: cut inside it, on a character boundary.
+        let out = fit(&"汉".repeat(1000), 100, None);
+        assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
+    }
+
+    #[test]
+    fn card_buttons_name_the_merge_request_on_gitlab_and_skip_what_is_not_http() {
+        use crate::context::{PullRequest, Run};
+        let cx = Context {
+            ci: "gitlab",
+            event: "merge_request_event".into(),
+            run: Run { url: Some("https://gitlab.com/g/p/-/pipelines/1".into()), ..Run::default() },
+            pr: Some(PullRequest {
+                number: 4,
+                url: Some("https://gitlab.com/g/p/-/merge_requests/4".into()),
+                ..PullRequest::default()
+            }),
+            ..Context::default()
+        };
+        let b = buttons(&cx);
+        assert_eq!(b.iter().map(|b| b.title.as_str()).collect::<Vec<_>>(), ["View run", "View MR !4"]);
+        let cx = Context { run: Run { url: Some("javascript:alert(1)".into()), ..Run::default() }, pr: None, ..cx };
+        assert!(buttons(&cx).is_empty());
     }
 }
