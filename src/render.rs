@@ -147,7 +147,9 @@ pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate
     })?;
     let title = match title {
         Some(t) => t.to_owned(),
-        None => env
+        // The built-in title is lenient like every built-in template, even next to a strict
+        // custom text.
+        None => (if custom.is_some() { environment(UndefinedBehavior::Chainable) } else { env })
             .get_template("title.txt")
             .and_then(|t| t.render(&ctx))
             .map_err(|e| Error::usage(format!("the built-in title template failed: {e:#}")))?,
@@ -507,5 +509,29 @@ mod without_payload {
                 insta::assert_snapshot!(name, format!("title: {}\n\n{}\n", s.title, s.text));
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod documented_filters {
+    use super::*;
+
+    /// The examples of docs/templates.md's filter table.
+    #[test]
+    fn filters_do_what_the_docs_say() {
+        let cx = Context { event: "push".into(), status: "success".into(), ..Context::default() };
+        let render = |source: &str| {
+            let t = CustomTemplate { source: source.into(), origin: "t".into() };
+            summary(&cx, Some("T"), Some(&t)).unwrap().text
+        };
+        assert_eq!(render("{{ status|emoji }}"), "✅");
+        assert_eq!(render("{{ 276|duration }}"), "4m 36s");
+        assert_eq!(render("{{ 'Fix the build\n\nBecause'|first_line }}"), "Fix the build");
+        assert_eq!(render("{{ 'a long body'|shorten(6) }}"), "a lon…");
+        assert_eq!(render("{{ '[x]'|e }}"), "［x］");
+        assert_eq!(render("{{ '**bold**'|safe }}"), "**bold**");
+        assert_eq!(render("{{ 'sha'|link('https://x/c/1') }}"), "[sha](https://x/c/1)");
+        assert_eq!(render("[Logs]({{ 'https://x/a (1)'|url }})"), "[Logs](https://x/a%20%281%29)");
+        assert_eq!(render("{{ ['a', '[b]'|link('https://b')]|join(' · ') }}"), "a · [［b］](https://b)");
     }
 }

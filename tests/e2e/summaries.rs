@@ -354,3 +354,55 @@ fn dingtalk_errcodes_from_the_relay_come_with_a_plain_language_hint() {
     let (stderr, _) = refused(200, r#"{"code":40001,"msg":"robot refused"}"#);
     assert!(!stderr.contains("hint:"), "{stderr}");
 }
+
+/// The `jinja` blocks of docs/templates.md that start with `{#- example: NAME -#}`.
+fn doc_example(name: &str) -> String {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/templates.md")).unwrap();
+    let marker = format!("{{#- example: {name} -#}}");
+    let start = doc.find(&marker).unwrap_or_else(|| panic!("no example {name} in docs/templates.md"));
+    let end = start + doc[start..].find("\n```").unwrap();
+    doc[start..end].to_owned()
+}
+
+#[test]
+fn the_custom_templates_in_the_docs_render() {
+    let push = doc_example("push");
+    let pr = doc_example("pull_request");
+    let render = |run: Run, template: &str| {
+        let out = run.env("INPUT_DRY_RUN", "true").env("INPUT_STATUS", "success").env("INPUT_TEMPLATE", template).run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        markdown(&out.json()).1
+    };
+    let text = render(Run::github("push", "github/push.branch.json", "http://127.0.0.1:9"), &push);
+    assert_eq!(
+        text,
+        "#### ✅ [toolmantim/release-drafter-test-project](https://github.com/toolmantim/release-drafter-test-project) · master\n\n\
+         **toolmantim** pushed 1 commit(s) · [compare](https://github.com/toolmantim/release-drafter-test-project/compare/0ef7edf5c4b8...1496a1f82f32)\n\n\
+         - [1496a1f](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093) Update release-drafter.yml\n\n\
+         [View run](https://github.com/toolmantim/release-drafter-test-project/actions/runs/9876543210)"
+    );
+    let text = render(Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9"), &pr);
+    assert_eq!(
+        text,
+        "#### ✅ [PR #2](https://github.com/Codertocat/Hello-World/pull/2) Update the README with new information.\n\n\
+         opened by **Codertocat**: changes → master\n\n\
+         > This is a pretty simple change that we need to pull into master.\n\n\
+         [View run](https://github.com/Codertocat/Hello-World/actions/runs/9876543210) **checked by CI**"
+    );
+    // Both also work without a payload (GitLab) and on events they were not written for.
+    let gitlab = || {
+        Run::new().envs([
+            ("GITLAB_CI", "true"),
+            ("CI_PROJECT_PATH", "group/app"),
+            ("CI_PROJECT_URL", "https://gitlab.com/group/app"),
+            ("CI_COMMIT_BRANCH", "main"),
+            ("CI_COMMIT_SHA", "0123456789abcdef0123456789abcdef01234567"),
+            ("CI_PIPELINE_URL", "https://gitlab.com/group/app/-/pipelines/1"),
+        ])
+    };
+    for template in [&push, &pr] {
+        let text = render(gitlab(), template);
+        assert!(text.starts_with("#### ✅ "), "{text}");
+        render(Run::github("issues", "github/issues.opened.json", "http://127.0.0.1:9"), template);
+    }
+}
