@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+use crate::payload::Payload;
+
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Context {
     /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
@@ -31,7 +33,7 @@ pub struct Context {
     /// The `message` setting.
     pub message: Option<String>,
     /// GitHub only: the whole event JSON (`null` elsewhere).
-    pub payload: serde_json::Value,
+    pub payload: Payload,
 }
 
 #[derive(Debug, Default, Clone, Serialize)]

@@ -8,6 +8,7 @@ mod context;
 mod error;
 mod hints;
 mod message;
+mod payload;
 mod relay;
 mod render;
 mod report;

@@ -194,7 +194,7 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
         release,
         message: None,
         event,
-        payload,
+        payload: payload.into(),
     }
 }
 
