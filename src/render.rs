@@ -123,9 +123,9 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
     env.add_filter("escape", escape_filter);
     env.add_filter("e", escape_filter);
-    for (name, source) in TEMPLATES {
-        env.add_template(name, source).expect("built-in templates parse");
-    }
+    // Compiled when first used: a run needs three of them, and compiling all of them at start
+    // was a third of a run's time (issue 7, docs/performance.md).
+    env.set_loader(|name| Ok(TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, source)| (*source).to_owned())));
     env
 }
 
@@ -349,6 +349,14 @@ fn duration(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_built_in_template_parses() {
+        let env = environment(UndefinedBehavior::Chainable);
+        for (name, _) in TEMPLATES {
+            env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        }
+    }
 
     #[test]
     fn user_text_cannot_make_markup() {
