@@ -26,11 +26,12 @@ sizes=${SIZES:-"10 100 1500 5000 10000 20000"}
 
 cd "$root"
 echo "== building (release)" >&2
-cargo build --release --quiet
-cargo build --release --quiet --manifest-path bench/harness/Cargo.toml
+# Explicit target dirs: the paths below must not move with CARGO_TARGET_DIR. The build target
+# comes from .cargo/config.toml (x86_64-unknown-linux-gnu, static).
+cargo build --release --quiet --target-dir "$root/target"
+cargo build --release --quiet --target-dir "$root/bench/harness/target" --manifest-path bench/harness/Cargo.toml
 bin=$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify
-harness=$(find bench/harness/target -path '*/release/harness' -type f | head -1)
-harness=$root/$harness
+harness=$root/bench/harness/target/x86_64-unknown-linux-gnu/release/harness
 
 work=$(mktemp -d)
 sink_pid=
@@ -74,17 +75,17 @@ echo "== binary: $(stat -c %s "$bin") bytes; body: $(stat -c %s "$work/body.json
 echo "== sink: bench/harness (Rust, std + rustls/ring, a thread per connection) on 127.0.0.1"
 echo
 echo "-- HTTP (http://127.0.0.1:$http_port)"
-env -i PATH=/usr/bin:/bin "$harness" time "$runs" 3 \
+env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
     :: binary "${common[@]}" DINGTALK_KDOCS_API_URL="http://127.0.0.1:$http_port" "$bin" \
     :: curl /usr/bin/curl "${curl_args[@]}" "http://127.0.0.1:$http_port$path"
 echo
 echo "-- HTTPS (https://127.0.0.1:$tls_port, certificate via ca_file / --cacert)"
-env -i PATH=/usr/bin:/bin "$harness" time "$runs" 3 \
+env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
     :: binary "${common[@]}" DINGTALK_KDOCS_API_URL="https://127.0.0.1:$tls_port" DINGTALK_CA_FILE="$work/ca.pem" "$bin" \
     :: curl /usr/bin/curl "${curl_args[@]}" --cacert "$work/ca.pem" "https://127.0.0.1:$tls_port$path"
 echo
 echo "-- HTTP, no CI at all (the binary asks git; here an empty directory)"
-env -i PATH=/usr/bin:/bin "$harness" time "$runs" 3 \
+env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
     :: binary-no-ci PATH=/usr/bin:/bin HOME="$work" DINGTALK_KDOCS_TOKEN=tok \
     "DINGTALK_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=x" DINGTALK_RETRIES=0 \
     DINGTALK_KDOCS_API_URL="http://127.0.0.1:$http_port" "$bin" \

@@ -9,7 +9,8 @@
 //! commands in alternation (each round starts with the next command, so neither always runs
 //! first), each from spawn to exit, and reports per command the median, min and max wall time
 //! and the peak RSS from `wait4`'s rusage. A run that fails stops the benchmark: a timed failure
-//! is not a figure.
+//! is not a figure. With `HARNESS_RATIO` set and two commands, it also prints the ratio of
+//! their medians; with `HARNESS_RESULTS=<file>`, it appends `name median-ms peak-RSS-KiB` lines.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -219,7 +220,7 @@ fn time(args: &[String]) {
             c.wall_ms.len()
         );
     }
-    if n == 2 {
+    if n == 2 && std::env::var_os("HARNESS_RATIO").is_some() {
         let (a, b) = (&cmds[0], &cmds[1]);
         println!("  ratio {} / {} (medians): {:.2}", a.name, b.name, median(&a.wall_ms) / median(&b.wall_ms));
     }
