@@ -7,10 +7,11 @@ use super::{Env, github};
 use crate::context::{Commit, Context, Ref, Repo};
 
 pub fn context(env: &Env) -> Context {
-    // One git call for the head commit: sha, author and message, NUL-separated.
-    let head = git(&["log", "-1", "--format=%H%x00%an%x00%B"]);
-    let mut head = head.as_deref().unwrap_or("").splitn(3, '\0');
-    let (git_sha, git_author, git_message) = (head.next(), head.next(), head.next());
+    // One git process (each costs over a millisecond): sha, author, ref names and message of the
+    // head commit, NUL-separated.
+    let head = git(&["log", "-1", "--format=%H%x00%an%x00%D%x00%B"]);
+    let mut head = head.as_deref().unwrap_or("").splitn(4, '\0');
+    let (git_sha, git_author, git_refs, git_message) = (head.next(), head.next(), head.next(), head.next());
     let sha = env.first(&["GIT_COMMIT", "GIT_SHA"]).or_else(|| git_sha.filter(|s| !s.is_empty()).map(str::to_owned));
     let same_commit = sha.as_deref() == git_sha;
     let commit = sha.map(|sha| Commit {
@@ -19,9 +20,7 @@ pub fn context(env: &Env) -> Context {
             .or_else(|| git_author.filter(|a| same_commit && !a.is_empty()).map(str::to_owned)),
         ..Commit::new(&sha, git_message.filter(|_| same_commit))
     });
-    let branch = env
-        .first(&["GIT_BRANCH", "BRANCH_NAME"])
-        .or_else(|| git(&["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"));
+    let branch = env.first(&["GIT_BRANCH", "BRANCH_NAME"]).or_else(|| git_refs.and_then(checked_out_branch));
     Context {
         ci: "local",
         repo: Repo::default(),
@@ -39,10 +38,27 @@ pub fn sample(env: &Env) -> Context {
     github::sample(env)
 }
 
+/// The branch in `%D` ref names (`HEAD -> main, origin/main, tag: v1`); none when detached.
+fn checked_out_branch(refs: &str) -> Option<String> {
+    refs.split(", ").find_map(|r| r.strip_prefix("HEAD -> ")).map(str::to_owned)
+}
+
 /// A line of git's output, or nothing when git is missing or this is no repository.
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git").args(args).stderr(std::process::Stdio::null()).output().ok()?;
     let text = String::from_utf8(out.stdout).ok()?;
     let text = text.trim();
     (out.status.success() && !text.is_empty()).then(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_branch_is_read_from_the_ref_names_of_the_head_commit() {
+        assert_eq!(checked_out_branch("HEAD -> feat/x, origin/feat/x, tag: v1").as_deref(), Some("feat/x"));
+        assert_eq!(checked_out_branch("tag: v1, origin/main"), None, "not on a branch");
+        assert_eq!(checked_out_branch("HEAD, origin/main"), None, "detached");
+    }
 }
