@@ -24,11 +24,18 @@ use settings::{Command, Settings, Sources};
 
 fn main() -> ExitCode {
     let env = Env::from_process();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Arguments that are not UTF-8 are shown lossily and then rejected as unknown.
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     let mut reporter = Reporter::new(&env);
     let (command, sources) = match Sources::read(&args, &env) {
         Ok(read) => read,
         Err(e) => {
+            // A bad command line still honours fail_on_error from the environment.
+            let lenient = Sources::read(&[], &env).is_ok_and(|(_, env_only)| !Settings::fail_on_error(&env_only));
+            if lenient {
+                reporter.downgraded(&e);
+                return ExitCode::SUCCESS;
+            }
             reporter.error(&e);
             return e.kind.exit_code();
         }
@@ -113,7 +120,11 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
         .build()
         .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
     reporter.step_summary(&summary.title, &summary.text);
-    match runtime.block_on(relay.send(body)) {
+    let outcome = runtime.block_on(relay.send(body, |line| reporter.notice(line)));
+    // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
+    // run must end within (retries + 1) × timeout plus the waits.
+    runtime.shutdown_background();
+    match outcome {
         Ok(reply) => {
             eprintln!("sent to DingTalk through {}", relay.origin());
             reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());

@@ -22,7 +22,9 @@ pub struct Reply {
     #[serde(skip)]
     pub http_status: u16,
     pub code: Option<serde_json::Value>,
+    #[serde(default, deserialize_with = "text")]
     pub msg: Option<String>,
+    #[serde(default, deserialize_with = "text")]
     pub hint: Option<String>,
     /// Whatever the relay put there; on a refusal it may carry DingTalk's errcode/errmsg.
     #[serde(default)]
@@ -41,6 +43,16 @@ impl Reply {
     fn is_ok(&self) -> bool {
         self.code.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0"))
     }
+}
+
+/// `msg` and `hint` as text, whatever JSON type the relay used: a delivered message must not
+/// fail because the relay answered `"msg": 123`.
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
 }
 
 /// A failed delivery: the error to report and what the relay said, if anything.
@@ -82,8 +94,9 @@ impl Relay {
         self.url.origin().ascii_serialization()
     }
 
-    /// Posts the body, retrying transient failures, and reads the answer.
-    pub async fn send(&self, body: Vec<u8>) -> Result<Reply, Failed> {
+    /// Posts the body, retrying transient failures, and reads the answer. Each retry is announced
+    /// through `notice`, which the caller redacts: a relay may echo the request in its answer.
+    pub async fn send(&self, body: Vec<u8>, notice: impl Fn(&str)) -> Result<Reply, Failed> {
         let attempts = self.retries + 1;
         let mut attempt = 0;
         loop {
@@ -94,11 +107,11 @@ impl Relay {
                 Attempt::Fatal(failed) => return Err(failed),
                 Attempt::Transient { failed, retry_after } if attempt < attempts => {
                     let wait = retry_after.unwrap_or_else(|| backoff(attempt));
-                    eprintln!(
-                        "warning: attempt {attempt} of {attempts} failed ({}); retrying in {:.1}s",
+                    notice(&format!(
+                        "attempt {attempt} of {attempts} failed ({}); retrying in {:.1}s",
                         failed.error.message,
                         wait.as_secs_f64()
-                    );
+                    ));
                     tokio::time::sleep(wait).await;
                 }
                 Attempt::Transient { mut failed, .. } => {
@@ -284,6 +297,9 @@ mod tests {
         let no: Reply = serde_json::from_str(r#"{"code":40001,"msg":"m","hint":"h"}"#).unwrap();
         assert!(!no.is_ok());
         assert_eq!(said(Some(&no)), r#": code 40001, msg "m", hint "h""#);
+        let odd: Reply = serde_json::from_str(r#"{"code":0,"msg":123,"hint":null}"#).unwrap();
+        assert!(odd.is_ok());
+        assert_eq!((odd.msg.as_deref(), odd.hint), (Some("123"), None));
         let none: Reply = serde_json::from_str(r#"{"msg":"x"}"#).unwrap();
         assert!(!none.is_ok(), "a reply without code is not a success");
     }

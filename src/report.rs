@@ -29,7 +29,10 @@ impl Reporter {
     pub fn add_secrets(&mut self, secrets: &[&str]) {
         for s in secrets.iter().filter(|s| !s.is_empty()) {
             if self.github {
-                println!("::add-mask::{s}");
+                // The runner masks line by line, and unescapes command data.
+                for line in s.lines().filter(|l| !l.is_empty()) {
+                    println!("::add-mask::{}", command_escape(line));
+                }
             }
             self.secrets.push((*s).to_owned());
             let encoded = percent_encode(s);
@@ -41,6 +44,7 @@ impl Reporter {
         self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
+    /// The text with every secret replaced by `***`.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for s in &self.secrets {
@@ -51,8 +55,19 @@ impl Reporter {
         out
     }
 
+    /// A line of progress on stderr, with no annotation.
+    pub fn notice(&self, message: &str) {
+        eprintln!("warning: {}", self.line(message));
+    }
+
+    /// One line for stderr: redacted, and without line breaks, so that text from the relay cannot
+    /// start a workflow command of its own on the next line.
+    fn line(&self, text: &str) -> String {
+        self.redact(text).replace(['\r', '\n'], " ")
+    }
+
     pub fn warning(&self, message: &str) {
-        let message = self.redact(message);
+        let message = self.line(message);
         eprintln!("warning: {message}");
         if self.github {
             println!("::warning title=dingtalk-notify::{}", command_escape(&message));
@@ -60,16 +75,16 @@ impl Reporter {
     }
 
     pub fn error(&self, e: &Error) {
-        let message = self.redact(&e.message);
+        let message = self.line(&e.message);
         eprintln!("error: {message}");
         for hint in &e.hints {
-            eprintln!("hint: {}", self.redact(hint));
+            eprintln!("hint: {}", self.line(hint));
         }
         if self.github {
             let mut all = message;
             for hint in &e.hints {
                 all.push('\n');
-                all.push_str(&self.redact(hint));
+                all.push_str(&self.line(hint));
             }
             println!("::error title=dingtalk-notify::{}", command_escape(&all));
         }
@@ -96,7 +111,8 @@ impl Reporter {
     /// Appends the rendered summary to `$GITHUB_STEP_SUMMARY`.
     pub fn step_summary(&self, title: &str, text: &str) {
         let Some(path) = &self.summary_file else { return };
-        let body = format!("### {}\n\n{}\n\n", self.redact(title), self.redact(text));
+        // The title is plain text; GitHub renders the summary as markdown, so escape it there.
+        let body = format!("### {}\n\n{}\n\n", github_markdown_escape(&self.line(title)), self.redact(text));
         self.append(path, &body, "GITHUB_STEP_SUMMARY");
     }
 
@@ -118,6 +134,18 @@ fn multiline(name: &str, value: &str) -> String {
         delim = format!("EOF_DINGTALK_NOTIFY_{n}");
     }
     format!("{name}<<{delim}\n{value}\n{delim}\n")
+}
+
+/// Backslash-escapes what GitHub's markdown would read as markup.
+fn github_markdown_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_{}[]()<>#+-.!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Escapes a workflow command's message (GitHub's `escapeData`).
@@ -152,6 +180,17 @@ mod tests {
     fn multiline_outputs_pick_a_delimiter_not_in_the_value() {
         let out = multiline("msg", "line1\nEOF_DINGTALK_NOTIFY\nline3");
         assert_eq!(out, "msg<<EOF_DINGTALK_NOTIFY_1\nline1\nEOF_DINGTALK_NOTIFY\nline3\nEOF_DINGTALK_NOTIFY_1\n");
+    }
+
+    #[test]
+    fn step_summary_titles_cannot_add_markup_on_github() {
+        assert_eq!(github_markdown_escape("[x](http://e) ![i]"), r"\[x\]\(http://e\) \!\[i\]");
+    }
+
+    #[test]
+    fn stderr_lines_are_single_lines() {
+        let r = reporter();
+        assert_eq!(r.line("a\n::stop-commands::t\r\nb"), "a ::stop-commands::t  b");
     }
 
     #[test]

@@ -293,7 +293,7 @@ impl Settings {
         let timeout = match src.get("timeout") {
             None => Duration::from_secs(10),
             Some(f) => match f.value.trim().parse::<f64>() {
-                Ok(s) if s > 0.0 && s <= 600.0 => Duration::from_secs_f64(s),
+                Ok(s) if (0.1..=600.0).contains(&s) => Duration::from_secs_f64(s),
                 _ => return Err(bad_value(&f, "timeout", "give a number of seconds from 0.1 to 600")),
             },
         };

@@ -26,7 +26,9 @@ pub struct Env {
 impl Env {
     pub fn from_process() -> Env {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        Env::new(std::env::vars(), now)
+        // A variable that is not UTF-8 cannot be one of ours (nor a CI's): skip it, don't panic.
+        let vars = std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+        Env::new(vars, now)
     }
 
     pub fn new(vars: impl IntoIterator<Item = (String, String)>, now: u64) -> Env {

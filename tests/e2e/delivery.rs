@@ -39,8 +39,9 @@ fn success_without_secret_or_message_sends_exactly_the_summary() {
     assert_eq!(out.output("msg").as_deref(), Some("ok"));
     assert!(out.step_summary.contains(TEXT), "{}", out.step_summary);
     // The masks come first, before anything else is printed.
-    let masks: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("::add-mask::")).collect();
-    assert_eq!(masks, [format!("::add-mask::{TOKEN}"), format!("::add-mask::{HOOK_TOKEN}")]);
+    let first: Vec<&str> = out.stdout.lines().take(2).collect();
+    assert_eq!(first, [format!("::add-mask::{TOKEN}"), format!("::add-mask::{HOOK_TOKEN}")]);
+    assert_eq!(out.stdout.matches("::add-mask::").count(), 2);
 }
 
 #[test]
@@ -133,6 +134,21 @@ fn http_503_then_success_delivers_once() {
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].body, got[1].body, "a retry sends the same body");
     assert_eq!(out.output("sent").as_deref(), Some("true"));
+}
+
+#[test]
+fn a_relay_that_echoes_the_request_cannot_leak_secrets_through_retry_notices() {
+    let echo = format!(
+        r#"{{"code":503,"msg":"upstream failed for {}","hint":"{PATH}?access_token={TOKEN} sk={SK}\n::stop-commands::x"}}"#,
+        webhook()
+    );
+    let script = Script::start(vec![Reply::json(503, &echo), Reply::json(200, r#"{"code":0}"#)]);
+    // `run` fails the test if any secret reaches stdout, stderr or the output files.
+    let out = push_run(&script.url).env("INPUT_SECRET", SK).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let notice = out.stderr.lines().find(|l| l.contains("attempt 1 of 3 failed")).unwrap();
+    assert!(notice.contains("access_token=***") && notice.contains("sk=***"), "{notice}");
+    assert!(!out.stderr.lines().any(|l| l.starts_with("::")), "a relay's text started a workflow command");
 }
 
 #[test]

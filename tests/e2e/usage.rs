@@ -97,6 +97,44 @@ fn fail_on_error_false_also_covers_usage_errors() {
 }
 
 #[test]
+fn fail_on_error_false_also_covers_a_bad_command_line() {
+    let out = Run::new().env("DINGTALK_FAIL_ON_ERROR", "false").arg("--bogus").run();
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.starts_with("warning: unknown option `--bogus`"), "{}", out.stderr);
+    let out = Run::new().arg("--bogus").run();
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn a_variable_that_is_not_utf8_is_ignored_not_a_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dingtalk-notify"))
+        .env_clear()
+        .env(std::ffi::OsStr::from_bytes(b"JUNK"), std::ffi::OsStr::from_bytes(b"caf\xe9"))
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_multi_line_secret_is_masked_line_by_line() {
+    let out =
+        Run::new().env("GITHUB_ACTIONS", "true").env("INPUT_SECRET", "SEClineone\nSEClinetwo%").arg("--dry-run").run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let masks: Vec<&str> = out.stdout.lines().take_while(|l| l.starts_with("::add-mask::")).collect();
+    assert_eq!(masks, ["::add-mask::SEClineone", "::add-mask::SEClinetwo%25"]);
+    assert!(!out.stdout[out.stdout.find('{').unwrap()..].contains("SECline"), "{}", out.stdout);
+}
+
+#[test]
+fn a_timeout_below_a_tenth_of_a_second_is_refused() {
+    let out = Run::new().env("DINGTALK_TIMEOUT", "0.000001").arg("--dry-run").run();
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("DINGTALK_TIMEOUT"), "{}", out.stderr);
+}
+
+#[test]
 fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() {
     let out = Run::new().arg("--help").run();
     assert_eq!(out.code, 0);
