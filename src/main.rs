@@ -86,7 +86,11 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
     }
     cx.message = settings.message.clone();
 
-    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref())?;
+    let mut warnings = Vec::new();
+    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings)?;
+    for w in &warnings {
+        reporter.warning(w);
+    }
     let data = message::build(&summary, &settings, &cx);
 
     if settings.dry_run {

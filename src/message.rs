@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::render::Summary;
+use crate::render::{Summary, safe_url};
 use crate::settings::{MsgType, Settings};
 
 /// DingTalk rejects a message that serializes to 20,000 bytes or more (errcode 460101).
@@ -83,15 +83,19 @@ impl At {
         (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
     }
 
-    /// A mention only notifies when `@who` is also in the text: append the missing ones.
+    fn tags(&self) -> impl Iterator<Item = String> + '_ {
+        self.at_mobiles.iter().chain(&self.at_user_ids).map(|who| format!("@{who}"))
+    }
+
+    /// The room that appending every mention could take, in JSON bytes.
+    fn room(&self) -> usize {
+        self.tags().map(|t| t.chars().map(json_char_len).sum::<usize>() + 1).sum::<usize>() + 4
+    }
+
+    /// A mention only notifies when `@who` is also in the text: append the missing ones. Called
+    /// after the text is cut to size (with [`At::room`] left free), so a cut cannot drop them.
     fn mention_in(&self, text: &mut String) {
-        let missing: Vec<String> = self
-            .at_mobiles
-            .iter()
-            .chain(&self.at_user_ids)
-            .map(|who| format!("@{who}"))
-            .filter(|tag| !text.contains(tag.as_str()))
-            .collect();
+        let missing: Vec<String> = self.tags().filter(|tag| !mentions(text, tag)).collect();
         if !missing.is_empty() {
             if !text.is_empty() {
                 text.push_str("\n\n");
@@ -101,31 +105,40 @@ impl At {
     }
 }
 
+/// Whether `text` has `tag` (`@138…`, `@user`) as a whole word: `@u1` is not in `@u12`.
+fn mentions(text: &str, tag: &str) -> bool {
+    text.match_indices(tag)
+        .any(|(i, _)| !text[i + tag.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'))
+}
+
 /// The messages to send: the summary, then the text message when there is one.
 pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Message> {
     let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty());
-    let mut title = summary.title.clone();
-    // A keyword-secured robot refuses every message that lacks the keyword.
-    if let Some(keyword) = keyword
-        && !title.contains(keyword)
-        && !summary.text.contains(keyword)
-    {
-        title = format!("{keyword} {title}");
-    }
+    // A keyword-secured robot refuses every message that lacks the keyword. Sizes are reckoned
+    // with it in the title; whether it goes there is decided on the text as it is after a cut.
+    let title = match keyword {
+        Some(k) if !summary.title.contains(k) => format!("{k} {}", summary.title),
+        _ => summary.title.clone(),
+    };
+    let settle_title = |title: String, text: &str| match keyword {
+        Some(k) if text.contains(k) && !summary.title.contains(k) => summary.title.clone(),
+        _ => title,
+    };
     let at = At::from_settings(settings);
-    let run_link = cx.run.url.as_deref().and_then(http_url).map(|u| format!("[View run]({u})"));
+    let room = at.as_ref().map_or(0, At::room);
+    let run_link = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("[View run]({u})"));
     let mut messages = Vec::with_capacity(2);
     let mut text_at = None;
     // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
     let card_buttons = matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx)).filter(|b| !b.is_empty());
     match card_buttons {
         None => {
-            let mut text = summary.text.clone();
+            let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead_markdown(&title, at.as_ref()));
+            let mut text = fit(&summary.text, budget, run_link.as_deref());
             if let Some(at) = &at {
                 at.mention_in(&mut text);
             }
-            let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + overhead_markdown(&title, at.as_ref()));
-            let text = fit(&text, budget, run_link.as_deref());
+            let title = settle_title(title, &text);
             messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
         }
         Some(mut buttons) => {
@@ -152,7 +165,8 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
             };
             let budget =
                 MAX_MESSAGE_BYTES.saturating_sub(1 + json_len(&Message::ActionCard { action_card: card.clone() }));
-            let card = ActionCard { text: fit(&summary.text, budget, run_link.as_deref()), ..card };
+            let text = fit(&summary.text, budget, run_link.as_deref());
+            let card = ActionCard { title: settle_title(card.title, &text), text, ..card };
             messages.push(Message::ActionCard { action_card: card });
             // An action card has no `at`: the mentions ride on the text message.
             text_at = at;
@@ -160,16 +174,18 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
     }
     if settings.message.is_some() || text_at.is_some() {
         let mut content = settings.message.clone().unwrap_or_default();
-        if let Some(at) = &text_at {
-            at.mention_in(&mut content);
-        }
+        // The keyword leads, so that a cut at the end cannot drop it.
         if let Some(keyword) = keyword
             && !content.contains(keyword)
         {
             content = format!("{keyword} {content}");
         }
         let overhead = json_len(&Message::Text { text: Text { content: String::new() }, at: text_at.clone() });
-        let content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + overhead), None);
+        let room = text_at.as_ref().map_or(0, At::room);
+        let mut content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead), None);
+        if let Some(at) = &text_at {
+            at.mention_in(&mut content);
+        }
         messages.push(Message::Text { text: Text { content }, at: text_at });
     }
     messages
@@ -179,7 +195,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
 /// release or a push the page that shows it.
 fn buttons(cx: &Context) -> Vec<Button> {
     let button = |title: String, url: &Option<String>| {
-        url.as_deref().and_then(http_url).map(|u| Button { title, action_url: u.to_owned() })
+        url.as_deref().and_then(safe_url).map(|action_url| Button { title, action_url })
     };
     let first = button("View run".into(), &cx.run.url).or_else(|| button("Open repository".into(), &cx.repo.url));
     let second = match (&cx.pr, &cx.release) {
@@ -195,12 +211,6 @@ fn buttons(cx: &Context) -> Vec<Button> {
 }
 
 /// The URL when it is http(s): DingTalk opens nothing else, and other schemes are not ours to pass on.
-fn http_url(url: &str) -> Option<&str> {
-    let url = url.trim();
-    let scheme = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    (scheme.starts_with("https://") || scheme.starts_with("http://")).then_some(url)
-}
-
 fn overhead_markdown(title: &str, at: Option<&At>) -> usize {
     json_len(&Message::Markdown {
         markdown: Markdown { title: title.to_owned(), text: String::new() },

@@ -84,8 +84,18 @@ fn builtin_for(cx: &Context) -> &'static str {
         "merge_group" => "merge_group.md",
         "discussion" | "discussion_comment" => "discussion.md",
         _ if cx.pr.is_some() => "pull_request.md",
-        _ => "generic.md",
+        _ => GENERIC,
     }
+}
+
+/// The summary for any event, and the one to fall back on.
+const GENERIC: &str = "generic.md";
+
+/// The last resort when even the generic template fails: status, repository, event and run.
+fn fallback(cx: &Context) -> String {
+    let repo = escape_md(cx.repo.full_name.as_deref().unwrap_or("build"));
+    let run = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("\n\n[View run]({u})")).unwrap_or_default();
+    format!("#### {} {repo} · {}\n\n{}{run}", emoji(&cx.status), escape_md(&cx.status), escape_md(&cx.event))
 }
 
 /// Built-in templates look into payloads that differ per event and CI, so for them a missing
@@ -118,8 +128,9 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     env.add_filter("url", url_filter);
     env.add_filter("duration", duration);
     env.add_filter("emoji", emoji);
-    env.add_filter("first_line", |s: &str| s.lines().next().unwrap_or("").trim().to_owned());
-    env.add_filter("shorten", shorten);
+    // Text filters take any value: a payload may carry a number where text is expected.
+    env.add_filter("first_line", |v: Value| text_of(&v).lines().next().unwrap_or("").trim().to_owned());
+    env.add_filter("shorten", |v: Value, max: Option<usize>| shorten(&text_of(&v), max));
     // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
     env.add_filter("escape", escape_filter);
     env.add_filter("e", escape_filter);
@@ -131,7 +142,20 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
 
 /// Renders the summary. A custom template that does not parse or render is a usage error that
 /// names where the template came from and the line.
-pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate>) -> Result<Summary, Error> {
+/// A value as text; none and undefined are empty.
+fn text_of(v: &Value) -> String {
+    if v.is_none() || v.is_undefined() { String::new() } else { v.to_string() }
+}
+
+/// Renders the summary. A custom template that does not parse or render is a usage error that
+/// names where the template came from and the line. A built-in template that trips over an odd
+/// payload is a warning: the generic summary, or a one-line one, is sent instead.
+pub fn summary(
+    cx: &Context,
+    title: Option<&str>,
+    custom: Option<&CustomTemplate>,
+    warnings: &mut Vec<String>,
+) -> Result<Summary, Error> {
     let mut env = environment(if custom.is_some() { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
     let ctx = Value::from_serialize(cx);
     let text_template = match custom {
@@ -141,10 +165,15 @@ pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate
         }
         None => builtin_for(cx),
     };
-    let text = env.get_template(text_template).and_then(|t| t.render(&ctx)).map_err(|e| match custom {
-        Some(t) => template_error(&t.origin, &e),
-        None => Error::usage(format!("the built-in template {text_template} failed: {e:#}")),
-    })?;
+    let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx));
+    let text = match (render(text_template), custom) {
+        (Ok(text), _) => text,
+        (Err(e), Some(t)) => return Err(template_error(&t.origin, &e)),
+        (Err(e), None) => {
+            warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
+            render(GENERIC).unwrap_or_else(|_| fallback(cx))
+        }
+    };
     let title = match title {
         Some(t) => t.to_owned(),
         // The built-in title is lenient like every built-in template, even next to a strict
@@ -152,7 +181,9 @@ pub fn summary(cx: &Context, title: Option<&str>, custom: Option<&CustomTemplate
         None => (if custom.is_some() { environment(UndefinedBehavior::Chainable) } else { env })
             .get_template("title.txt")
             .and_then(|t| t.render(&ctx))
-            .map_err(|e| Error::usage(format!("the built-in title template failed: {e:#}")))?,
+            .unwrap_or_else(|_| {
+                format!("{} {} {}", emoji(&cx.status), cx.repo.full_name.as_deref().unwrap_or("build"), cx.event)
+            }),
     };
     Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
 }
@@ -284,7 +315,7 @@ fn s_rest_is_bot(chars: &std::iter::Peekable<std::str::Chars<'_>>) -> bool {
 }
 
 /// Only http(s) URLs become links; characters that would end the markdown link are encoded.
-fn safe_url(url: &str) -> Option<String> {
+pub fn safe_url(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
@@ -394,10 +425,10 @@ mod tests {
     fn custom_template_errors_name_the_origin_and_line() {
         let cx = Context { event: "push".into(), ..Context::default() };
         let broken = CustomTemplate { source: "ok\n{% if %}".into(), origin: "INPUT_TEMPLATE".into() };
-        let e = summary(&cx, None, Some(&broken)).unwrap_err();
+        let e = summary(&cx, None, Some(&broken), &mut vec![]).unwrap_err();
         assert!(e.message.contains("INPUT_TEMPLATE") && e.message.contains("line 2"), "{}", e.message);
         let undefined = CustomTemplate { source: "{{ nope.x }}".into(), origin: "t.md".into() };
-        let e = summary(&cx, None, Some(&undefined)).unwrap_err();
+        let e = summary(&cx, None, Some(&undefined), &mut vec![]).unwrap_err();
         assert!(e.message.contains("t.md") && e.message.contains("line 1"), "{}", e.message);
     }
 
@@ -405,7 +436,7 @@ mod tests {
     fn custom_templates_are_escaped_unless_marked_safe() {
         let cx = Context { event: "push".into(), message: Some("**hi**".into()), ..Context::default() };
         let t = CustomTemplate { source: "{{ message }} {{ '**ok**'|safe }}".into(), origin: "t".into() };
-        assert_eq!(summary(&cx, Some("T"), Some(&t)).unwrap().text, "∗∗hi∗∗ **ok**");
+        assert_eq!(summary(&cx, Some("T"), Some(&t), &mut vec![]).unwrap().text, "∗∗hi∗∗ **ok**");
     }
 }
 
@@ -504,7 +535,9 @@ mod without_payload {
     #[test]
     fn summaries_read_well_from_the_context_alone() {
         for (name, cx) in cases() {
-            let s = summary(&cx, None, None).unwrap();
+            let mut warnings = vec![];
+            let s = summary(&cx, None, None, &mut warnings).unwrap();
+            assert!(warnings.is_empty(), "{name}: {warnings:?}");
             for empty in ["****", "** **", "[]", "()", "by  ", " on  ", "·  ·", " · \n", "#none", "none"] {
                 assert!(!s.text.contains(empty), "{name}: {empty:?} in\n{}", s.text);
             }
@@ -530,7 +563,7 @@ mod documented_filters {
         let cx = Context { event: "push".into(), status: "success".into(), ..Context::default() };
         let render = |source: &str| {
             let t = CustomTemplate { source: source.into(), origin: "t".into() };
-            summary(&cx, Some("T"), Some(&t)).unwrap().text
+            summary(&cx, Some("T"), Some(&t), &mut vec![]).unwrap().text
         };
         assert_eq!(render("{{ status|emoji }}"), "✅");
         assert_eq!(render("{{ 276|duration }}"), "4m 36s");

@@ -8,6 +8,7 @@ use crate::support::*;
 fn dry(event: &str, payload: &str, extra: &[(&str, &str)]) -> serde_json::Value {
     let out = Run::github(event, payload, "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true").envs(extra.to_vec()).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("plainer summary"), "the built-in template failed:\n{}", out.stderr);
     out.json()
 }
 
@@ -214,6 +215,58 @@ fn mentions_ride_on_markdown_or_on_the_text_message_of_an_action_card() {
     assert_eq!(body["data"][1]["text"]["content"], "deployed, @user1 please check\n\n@13800000000 @13900000000");
     assert_eq!(body["data"][1]["at"]["isAtAll"], true);
     assert_eq!(body["data"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn mentions_and_the_keyword_survive_a_cut_to_size() {
+    // A text far over the limit whose only keyword is at its end: the cut drops it.
+    let long = "{% for i in range(5000) %}line {{ i }} of a long report\n\n{% endfor %}WATCH";
+    let extra = [("INPUT_TEMPLATE", long), ("INPUT_AT_USER_IDS", "u1"), ("INPUT_KEYWORD", "WATCH")];
+    let body = dry("push", "github/push.branch.json", &extra);
+    assert_fits(&body);
+    let (title, text) = markdown(&body);
+    assert!(text.contains("…"), "the text was cut");
+    assert!(text.ends_with("\n\n@u1"), "the mention was cut off: {}", &text[text.len() - 80..]);
+    assert!(title.starts_with("WATCH "), "the keyword went with the cut, so the title needs it: {title}");
+}
+
+#[test]
+fn a_payload_with_odd_types_gets_a_plainer_summary_not_a_failure() {
+    let server = httpmock::MockServer::start();
+    let relay = server.mock(|when, then| {
+        when.method(httpmock::Method::POST).path(PATH);
+        then.status(200).body(r#"{"code":0}"#);
+    });
+    // `issues` copes with the odd types; `workflow_dispatch` cannot list inputs that are text and
+    // falls back to the generic summary, with a warning.
+    for (event, fixture_name, falls_back) in [
+        ("issues", "github/issues.opened.json", false),
+        ("workflow_dispatch", "github/workflow_dispatch.inputs.json", true),
+    ] {
+        let run = Run::github(event, fixture_name, &server.base_url());
+        // Numbers and lists where the payload has text and objects.
+        let path = payload_from(&run, fixture_name, |v| {
+            v["issue"]["title"] = serde_json::json!(12345);
+            v["issue"]["user"] = serde_json::json!(["not", "an", "object"]);
+            v["inputs"] = serde_json::json!("not an object");
+            v["repository"]["full_name"] = serde_json::json!(7);
+        });
+        let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_STATUS", "success").run();
+        assert_eq!(out.code, 0, "{event}: {}", out.stderr);
+        assert!(!out.stderr.contains("error:"), "{event}: {}", out.stderr);
+        assert_eq!(out.stderr.contains("sending a plainer summary"), falls_back, "{event}: {}", out.stderr);
+    }
+    relay.assert_calls(2);
+}
+
+#[test]
+fn a_mention_counts_only_as_a_whole_word() {
+    let body = dry(
+        "push",
+        "github/push.branch.json",
+        &[("INPUT_TEMPLATE", "hi @u12 and @u1."), ("INPUT_AT_USER_IDS", "u1 u12 u2")],
+    );
+    assert_eq!(markdown(&body).1, "hi @u12 and @u1.\n\n@u2");
 }
 
 #[test]
