@@ -78,19 +78,16 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
     // Never dropped: the process ends after this run, and freeing a large event's JSON node by
     // node took a fifth of the time of rendering it (issue 7, docs/performance.md).
     let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
-    for w in &warnings {
-        reporter.warning(w);
-    }
     if let Some(status) = &settings.status {
         cx.status = status.clone();
     }
     cx.message = settings.message.clone();
 
-    let mut warnings = Vec::new();
-    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings)?;
+    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings);
     for w in &warnings {
         reporter.warning(w);
     }
+    let summary = summary?;
     let data = message::build(&summary, &settings, &cx);
 
     if settings.dry_run {
