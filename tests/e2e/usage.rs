@@ -1,13 +1,10 @@
 //! Bad input: exit 2, one clear line naming the setting, and nothing sent.
 
-use httpmock::prelude::*;
-
 use crate::support::*;
 
-fn relay() -> (MockServer, String) {
-    let server = MockServer::start();
-    let url = server.base_url();
-    (server, url)
+/// A relay that would accept anything; usage errors must not reach it.
+fn relay() -> Script {
+    Script::start(vec![Reply::json(200, r#"{"code":0}"#)])
 }
 
 fn assert_usage(out: &Output, expected_line: &str) {
@@ -18,13 +15,10 @@ fn assert_usage(out: &Output, expected_line: &str) {
 
 #[test]
 fn a_missing_token_names_every_place_it_was_looked_for() {
-    let (server, url) = relay();
-    let hits = server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
+    let relay = relay();
+    let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url).unset("INPUT_KDOCS_TOKEN").run();
-    hits.assert_calls(0);
+    assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(
         &out,
         "error: the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN",
@@ -34,13 +28,10 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
 
 #[test]
 fn a_bad_boolean_names_the_setting_and_its_variable() {
-    let (server, url) = relay();
-    let hits = server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
+    let relay = relay();
+    let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url).env("PLUGIN_AT_ALL", "sometimes").run();
-    hits.assert_calls(0);
+    assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(
         &out,
         "error: `at_all` has the value `sometimes` (from PLUGIN_AT_ALL): use true or false (also 1/0, yes/no)",
@@ -49,15 +40,12 @@ fn a_bad_boolean_names_the_setting_and_its_variable() {
 
 #[test]
 fn a_broken_template_is_a_usage_error_naming_its_line() {
-    let (server, url) = relay();
-    let hits = server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
+    let relay = relay();
+    let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url)
         .env("INPUT_TEMPLATE", "Build of {{ repo.name }}\n{% for c in commits %}\n{{ c.sha }")
         .run();
-    hits.assert_calls(0);
+    assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_eq!(out.code, 2, "{}", out.stderr);
     let first = out.stderr.lines().next().unwrap();
     assert!(first.starts_with("error: the template from INPUT_TEMPLATE does not work, line 3:"), "{first}");
@@ -65,16 +53,13 @@ fn a_broken_template_is_a_usage_error_naming_its_line() {
 
 #[test]
 fn a_template_that_fails_to_render_names_the_file_and_line() {
-    let (server, url) = relay();
-    let hits = server.mock(|when, then| {
-        when.any_request();
-        then.status(200);
-    });
+    let relay = relay();
+    let url = relay.url.clone();
     let run = Run::github("push", "github/push.branch.json", &url);
     let file = run.dir().join("summary.md.j2");
     std::fs::write(&file, "line one\n{{ no_such_thing.field }}\n").unwrap();
     let out = run.env("INPUT_TEMPLATE_FILE", file.to_str().unwrap()).run();
-    hits.assert_calls(0);
+    assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_eq!(out.code, 2);
     let first = out.stderr.lines().next().unwrap();
     assert!(first.contains("summary.md.j2 does not work, line 2:"), "{first}");
@@ -83,9 +68,10 @@ fn a_template_that_fails_to_render_names_the_file_and_line() {
 
 #[test]
 fn an_unreadable_template_file_is_a_usage_error() {
-    let (_server, url) = relay();
-    let out = Run::github("push", "github/push.branch.json", &url).env("INPUT_TEMPLATE_FILE", "missing.j2").run();
+    let relay = relay();
+    let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_TEMPLATE_FILE", "missing.j2").run();
     assert_eq!(out.code, 2);
+    assert!(relay.received().is_empty(), "a usage error sent a request");
     assert!(out.stderr.starts_with("error: cannot read the template file `missing.j2` (from INPUT_TEMPLATE_FILE)"));
 }
 
