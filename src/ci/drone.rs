@@ -103,11 +103,10 @@ fn run(env: &Env) -> Run {
         let host = env.string("DRONE_SYSTEM_HOST")?;
         Some(format!("{proto}://{host}/{}/{}", env.string("DRONE_REPO")?, number.as_deref()?))
     });
-    let timestamp = |name: &str| env.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0);
-    let start = timestamp("DRONE_BUILD_STARTED").or_else(|| timestamp("DRONE_BUILD_CREATED"));
+    let start = env.unix_time("DRONE_BUILD_STARTED").or_else(|| env.unix_time("DRONE_BUILD_CREATED"));
     // A running build has no finish time, so Drone sets `DRONE_BUILD_FINISHED` to the time the
     // step's environment was made: a value that is not in the past means "still running".
-    let finish = timestamp("DRONE_BUILD_FINISHED").filter(|&f| f < env.now);
+    let finish = env.unix_time("DRONE_BUILD_FINISHED").filter(|&f| f < env.now);
     Run {
         id: None,
         number,

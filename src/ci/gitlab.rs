@@ -6,7 +6,7 @@
 //! the `when: on_success` / `when: on_failure` pattern that reports the pipeline's outcome through
 //! the `status` setting, which always wins over this.
 
-use super::{Env, duration, format_rfc3339, normalize_status, parse_rfc3339};
+use super::{Env, duration, format_rfc3339, is_null_sha, normalize_status, parse_rfc3339};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
 
 pub fn context(env: &Env) -> Context {
@@ -138,10 +138,6 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
         state: Some("open".to_owned()),
         ..PullRequest::default()
     })
-}
-
-fn is_null_sha(sha: &str) -> bool {
-    sha.bytes().all(|b| b == b'0')
 }
 
 /// A dotenv reader for the fixture files, shared by the CI modules' tests: `KEY=value` lines,

@@ -50,6 +50,11 @@ impl Env {
         names.iter().find_map(|n| self.string(n))
     }
 
+    /// A Unix timestamp; `0` (what CIs leave in one they do not know) counts as unset.
+    pub fn unix_time(&self, name: &str) -> Option<u64> {
+        self.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0)
+    }
+
     pub fn is(&self, name: &str, value: &str) -> bool {
         self.get(name).is_some_and(|v| v.eq_ignore_ascii_case(value))
     }
@@ -110,6 +115,11 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
         Ci::Drone => drone::context(env),
         Ci::Woodpecker => woodpecker::context(env),
     }
+}
+
+/// A sha of zeros: git's "no commit" (the `before` of a new branch).
+pub fn is_null_sha(sha: &str) -> bool {
+    sha.bytes().all(|b| b == b'0')
 }
 
 /// The status word templates see, from whatever spelling a CI or a user gives:
@@ -218,6 +228,17 @@ mod tests {
         assert_eq!(e.get("A"), None);
         assert_eq!(e.string("B"), None);
         assert_eq!(e.first(&["A", "B", "C"]).as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn unix_times_of_zero_or_junk_are_unset_and_null_shas_are_recognised() {
+        let e = env(&[("T", " 1718100155 "), ("Z", "0"), ("J", "soon")]);
+        assert_eq!(
+            (e.unix_time("T"), e.unix_time("Z"), e.unix_time("J"), e.unix_time("X")),
+            (Some(1_718_100_155), None, None, None)
+        );
+        assert!(is_null_sha("0000000000000000000000000000000000000000"));
+        assert!(!is_null_sha("3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d"));
     }
 
     #[test]

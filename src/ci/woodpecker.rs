@@ -5,7 +5,7 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
-use super::{Env, duration, format_rfc3339, normalize_status};
+use super::{Env, duration, format_rfc3339, is_null_sha, normalize_status};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
 
 pub fn context(env: &Env) -> Context {
@@ -119,11 +119,10 @@ fn commit(env: &Env, forge: &Forge, forge_link: Option<&str>, is_pr: bool) -> Op
 }
 
 fn run(env: &Env) -> Run {
-    // `0` is what Woodpecker leaves in a timestamp it does not know.
-    let timestamp = |name: &str| env.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0);
-    let start = timestamp("CI_PIPELINE_STARTED").or_else(|| timestamp("CI_PIPELINE_CREATED"));
+    // `unix_time` reads Woodpecker's `0` (a timestamp it does not know) as unset.
+    let start = env.unix_time("CI_PIPELINE_STARTED").or_else(|| env.unix_time("CI_PIPELINE_CREATED"));
     // Only older versions set a finish time, and it is not in the past while the pipeline runs.
-    let finish = timestamp("CI_PIPELINE_FINISHED").filter(|&f| f < env.now);
+    let finish = env.unix_time("CI_PIPELINE_FINISHED").filter(|&f| f < env.now);
     Run {
         id: None,
         number: env.string("CI_PIPELINE_NUMBER"),
@@ -176,7 +175,7 @@ fn compare_url(
     if env.string("CI_PREV_COMMIT_BRANCH").as_deref() != Some(branch.name.as_str()) {
         return None;
     }
-    let before = env.string("CI_PREV_COMMIT_SHA").filter(|s| s != &commit.sha && !s.bytes().all(|b| b == b'0'))?;
+    let before = env.string("CI_PREV_COMMIT_SHA").filter(|s| s != &commit.sha && !is_null_sha(s))?;
     forge.compare_url(&before, &commit.sha)
 }
 
