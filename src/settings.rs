@@ -140,10 +140,13 @@ impl Sources {
 
 /// Where a setting is looked for, for messages: `--kdocs-token, INPUT_KDOCS_TOKEN, …`.
 pub fn looked_for(name: &str) -> String {
+    format!("--{}, {}", name.replace('_', "-"), variables(name))
+}
+
+/// The environment variables a setting is read from: `INPUT_NAME, PLUGIN_NAME, DINGTALK_NAME`.
+fn variables(name: &str) -> String {
     let upper = name.to_ascii_uppercase();
-    let mut places = vec![format!("--{}", name.replace('_', "-"))];
-    places.extend(PREFIXES.iter().map(|p| format!("{p}{upper}")));
-    places.join(", ")
+    PREFIXES.iter().map(|p| format!("{p}{upper}")).collect::<Vec<_>>().join(", ")
 }
 
 fn parse_args(args: &[String]) -> Result<(Command, Vec<(String, String)>), Error> {
@@ -393,8 +396,7 @@ pub fn help() -> String {
     );
     for (name, is_bool, text) in SETTINGS {
         let flag = format!("--{}{}", name.replace('_', "-"), if *is_bool { "" } else { " <value>" });
-        let upper = name.to_ascii_uppercase();
-        out.push_str(&format!("  {flag}\n      {text}\n      env: INPUT_{upper}, PLUGIN_{upper}, DINGTALK_{upper}\n"));
+        out.push_str(&format!("  {flag}\n      {text}\n      env: {}\n", variables(name)));
     }
     out.push_str(
         "  -h, --help       print this help\n  -V, --version    print the version\n\n\
