@@ -163,7 +163,7 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
                 _ => return None,
             };
             let hm = rest[1..].replace(':', "");
-            if hm.len() != 4 {
+            if hm.len() != 4 || !hm.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             sign * (hm[..2].parse::<i64>().ok()? * 3600 + hm[2..].parse::<i64>().ok()? * 60)
@@ -258,7 +258,11 @@ mod tests {
         assert_eq!(parse_rfc3339("2024-02-29T00:00:00-01:30"), Some(1_709_170_200));
         assert_eq!(format_rfc3339(1_718_097_522), "2024-06-11T09:18:42Z");
         assert_eq!(format_rfc3339(1_709_170_200), "2024-02-29T01:30:00Z");
-        for bad in ["", "2024-13-01T00:00:00Z", "yesterday", "2024-06-11T09:18:42+8"] {
+        // Not a time, and no panic either: non-ASCII where digits belong (a char boundary inside
+        // the offset once panicked, and panic = "abort" ends the job whatever fail_on_error says).
+        let odd =
+            ["2024-06-11T09:18:42+1é1", "2024-06-11T09:18:42+é:1", "2024-06-11T09:1é:42Z", "２０２４-06-11T09:18:42Z"];
+        for bad in ["", "2024-13-01T00:00:00Z", "yesterday", "2024-06-11T09:18:42+8"].into_iter().chain(odd) {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
