@@ -152,30 +152,38 @@ fn variables(name: &str) -> String {
 fn parse_args(args: &[String]) -> Result<(Command, Vec<(String, String)>), Error> {
     let mut flags = Vec::new();
     let mut command = Command::Run;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
+    let mut args = args.iter().enumerate().peekable();
+    while let Some((i, arg)) = args.next() {
         match arg.as_str() {
             "-h" | "--help" => command = Command::Help,
             "-V" | "--version" => command = Command::Version,
             _ => {
+                // A mistyped line may carry a token (`--kdocs-tokn=…`, a value after a flag that
+                // takes none): error messages name the option, never echo a value.
                 let Some(flag) = arg.strip_prefix("--") else {
                     return Err(Error::usage(format!(
-                        "unexpected argument `{arg}`: settings are given as --name value (see --help)"
+                        "unexpected argument {}, not shown as it may be a secret: settings are given as --name value (see --help)",
+                        i + 1
                     )));
                 };
-                let (name, inline) = match flag.split_once('=') {
-                    Some((n, v)) => (n.replace('-', "_"), Some(v.to_owned())),
-                    None => (flag.replace('-', "_"), None),
+                let (flag, inline) = match flag.split_once('=') {
+                    Some((f, v)) => (f, Some(v.to_owned())),
+                    None => (flag, None),
                 };
+                let name = flag.replace('-', "_");
                 let Some(&(_, is_bool, _)) = SETTINGS.iter().find(|(n, _, _)| *n == name) else {
                     return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
                 };
                 let value = match inline {
                     Some(v) => v,
-                    None if is_bool => "true".to_owned(),
+                    // `--fail-on-error false` reads as a user means it; a bare boolean is true.
+                    None if is_bool => match args.next_if(|(_, next)| parse_bool(next).is_some()) {
+                        Some((_, next)) => next.clone(),
+                        None => "true".to_owned(),
+                    },
                     None => args
                         .next()
-                        .cloned()
+                        .map(|(_, v)| v.clone())
                         .ok_or_else(|| Error::usage(format!("option `--{flag}` needs a value (see --help)")))?,
                 };
                 flags.push((name, value));
@@ -365,10 +373,18 @@ fn check_url(url: &str, name: &str, from: &str) -> Result<(), Error> {
 
 fn boolean(src: &Sources, name: &str) -> Result<Option<bool>, Error> {
     let Some(f) = src.get(name) else { return Ok(None) };
-    match f.value.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" => Ok(Some(true)),
-        "false" | "0" | "no" => Ok(Some(false)),
-        _ => Err(bad_value(&f, name, "use true or false (also 1/0, yes/no)")),
+    match parse_bool(&f.value) {
+        Some(b) => Ok(Some(b)),
+        None => Err(bad_value(&f, name, "use true or false (also 1/0, yes/no)")),
+    }
+}
+
+/// The spellings a boolean setting accepts, in any case.
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Some(true),
+        "false" | "0" | "no" => Some(false),
+        _ => None,
     }
 }
 
@@ -395,7 +411,7 @@ pub fn help() -> String {
         env!("CARGO_PKG_VERSION")
     );
     for (name, is_bool, text) in SETTINGS {
-        let flag = format!("--{}{}", name.replace('_', "-"), if *is_bool { "" } else { " <value>" });
+        let flag = format!("--{}{}", name.replace('_', "-"), if *is_bool { " [true|false]" } else { " <value>" });
         out.push_str(&format!("  {flag}\n      {text}\n      env: {}\n", variables(name)));
     }
     out.push_str(
@@ -436,7 +452,27 @@ mod tests {
         assert_eq!(sources(&["--help"], &[]).unwrap().0, Command::Help);
         assert!(sources(&["--nope"], &[]).unwrap_err().message.contains("--nope"));
         assert!(sources(&["stray"], &[]).is_err());
+        // A boolean takes a following true/false word, and only that.
+        let (_, s) =
+            sources(&["--fail-on-error", "false", "--at-all", "YES", "--dry-run", "--title", "t"], &[]).unwrap();
+        let values = ["fail_on_error", "at_all", "dry_run", "title"].map(|n| s.get(n).unwrap().value);
+        assert_eq!(values, ["false", "YES", "true", "t"]);
+        assert!(sources(&["--dry-run", "later"], &[]).is_err(), "a bare boolean must not swallow other words");
         assert!(sources(&["--title"], &[]).unwrap_err().message.contains("needs a value"));
+    }
+
+    #[test]
+    fn a_mistyped_command_line_never_echoes_a_value() {
+        for args in [
+            &["--kdocs-tokn=TOPSECRET"][..],
+            &["--dry-run", "TOPSECRET"],
+            &["--webhok=https://x/?access_token=TOPSECRET"],
+        ] {
+            let e = sources(args, &[]).unwrap_err();
+            assert!(!e.message.contains("TOPSECRET"), "{args:?}: {}", e.message);
+        }
+        assert!(sources(&["--kdocs-tokn=TOPSECRET"], &[]).unwrap_err().message.contains("`--kdocs-tokn`"));
+        assert!(sources(&["--dry-run", "x"], &[]).unwrap_err().message.contains("argument 2"));
     }
 
     #[test]

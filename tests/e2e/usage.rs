@@ -156,3 +156,19 @@ fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() 
     let out = Run::new().arg("--version").run();
     assert_eq!(out.stdout.trim(), format!("dingtalk-notify {}", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn a_mistyped_option_is_named_but_its_value_never_printed() {
+    let relay = relay();
+    let out = Run::github("push", "github/push.branch.json", &relay.url).arg("--kdocs-tokn=TypoedSecret123").run();
+    assert!(relay.received().is_empty(), "a usage error sent a request");
+    assert_usage(&out, "error: unknown option `--kdocs-tokn` (see --help)");
+    assert!(!format!("{}{}", out.stdout, out.stderr).contains("TypoedSecret123"), "{}", out.stderr);
+}
+
+#[test]
+fn a_boolean_flag_takes_a_following_true_or_false() {
+    let out = Run::new().arg("--fail-on-error").arg("false").run();
+    assert_eq!(out.code, 0, "fail_on_error false must turn the missing token into a warning: {}", out.stderr);
+    assert!(out.stderr.starts_with("warning: the setting `kdocs_token` is required"), "{}", out.stderr);
+}
