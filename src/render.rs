@@ -257,7 +257,11 @@ pub fn escape_md(s: &str) -> String {
     escape(s, true)
 }
 
-/// `escape_md` without the line-start rules, for text that cannot start a line (a link's text).
+/// `escape_md` without the line-start rules: text in the middle of a line, or a link's text.
+pub fn escape_inline(s: &str) -> String {
+    escape(s, false)
+}
+
 fn escape(s: &str, line_start: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let mut chars = s.chars().peekable();

@@ -7,6 +7,7 @@ use std::io::Write;
 
 use crate::ci::Env;
 use crate::error::Error;
+use crate::render;
 
 pub struct Reporter {
     github: bool,
@@ -34,10 +35,13 @@ impl Reporter {
                     println!("::add-mask::{}", command_escape(line));
                 }
             }
-            self.secrets.push((*s).to_owned());
-            let encoded = percent_encode(s);
-            if encoded != *s {
-                self.secrets.push(encoded);
+            // As given, URL-encoded (the query), and as the summary shows user text: a commit
+            // message quoting a token reaches the dry run and the step summary escaped
+            // (`_` as `＿`, …), where the plain form would not match.
+            for form in [(*s).to_owned(), percent_encode(s), render::escape_md(s), render::escape_inline(s)] {
+                if !self.secrets.contains(&form) {
+                    self.secrets.push(form);
+                }
             }
         }
         // Longest first, so that a secret containing another is replaced whole.
@@ -174,6 +178,10 @@ mod tests {
         let mut r = reporter();
         r.add_secrets(&["a+b/c=", "tok"]);
         assert_eq!(r.redact("x a+b/c= y a%2Bb%2Fc%3D z tok"), "x *** y *** z ***");
+        // As the summary escapes user text: inside a line, and at a line's start.
+        let mut r = reporter();
+        r.add_secrets(&["SEC_a*b", "#tok_1"]);
+        assert_eq!(r.redact("msg SEC＿a∗b and #tok＿1\n＃tok＿1"), "msg *** and ***\n***");
     }
 
     #[test]

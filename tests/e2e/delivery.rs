@@ -232,3 +232,22 @@ fn dry_run_prints_the_body_with_secrets_redacted_and_sends_nothing() {
         })
     );
 }
+
+#[test]
+fn a_secret_quoted_in_a_commit_message_is_redacted_in_its_escaped_form_too() {
+    // `_` and `*` are escaped in summaries (as `＿`, `∗`): redaction must catch that form too.
+    let secret = "SEC_pasted*by_mistake";
+    let path = fixture("github/push.branch.json");
+    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let message = json!(format!("oops, pasted {secret} here"));
+    event["head_commit"]["message"] = message.clone();
+    event["commits"][0]["message"] = message;
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
+    let file = run.dir().join("event.json");
+    std::fs::write(&file, event.to_string()).unwrap();
+    let out = run.env("GITHUB_EVENT_PATH", file.to_str().unwrap()).env("INPUT_SECRET", secret).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("oops, pasted *** here"), "{}", out.stdout);
+    assert!(out.step_summary.contains("oops, pasted *** here"), "{}", out.step_summary);
+    out.assert_hidden(&[secret]);
+}
