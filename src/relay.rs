@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
@@ -83,6 +83,9 @@ impl Relay {
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls_config(ca_file)?)
             .user_agent(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
+            // A redirect would turn the POST into a GET (301/302) or repeat it elsewhere; the
+            // relay has one address, so a 3xx is reported with where it points instead.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)
             .build()
             .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
@@ -142,6 +145,11 @@ impl Relay {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
+        // Only the origin: a redirect's query could carry the token back.
+        let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
+            let to = self.url.join(v.to_str().ok()?).ok()?;
+            Some(to.origin().ascii_serialization())
+        });
         let bytes = match response.bytes().await {
             Ok(b) => b,
             Err(e) => return self.transport_error(e),
@@ -161,6 +169,8 @@ impl Relay {
                 error = error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`");
             } else if code == 404 {
                 error = error.hint(format!("check `kdocs_api_url` ({}): the relay lives at {PATH}", self.origin()));
+            } else if let Some(to) = location {
+                error = error.hint(format!("the relay moved to {to}: set `kdocs_api_url` to that"));
             }
             if let Some(reply) = &reply {
                 error.hints.extend(crate::hints::for_reply(reply));
@@ -189,7 +199,9 @@ impl Relay {
         // `without_url`: the URL's query holds the KDocs token.
         let timed_out = e.is_timeout();
         let connect = e.is_connect();
-        let cause = root_cause(&e.without_url());
+        let e = e.without_url();
+        let tls_refused = tls_refused(&e);
+        let cause = root_cause(&e);
         let message = if timed_out {
             format!("no answer from {} within {}s", self.origin(), self.timeout.as_secs_f64())
         } else if connect {
@@ -205,7 +217,9 @@ impl Relay {
         } else if connect {
             error = error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy");
         }
-        Attempt::Transient { failed: Failed { error, reply: None }, retry_after: None }
+        let failed = Failed { error, reply: None };
+        // TLS said no (a certificate, a protocol, not TLS at all): the same again would too.
+        if tls_refused { Attempt::Fatal(failed) } else { Attempt::Transient { failed, retry_after: None } }
     }
 }
 
@@ -232,6 +246,22 @@ fn said(reply: Option<&Reply>) -> String {
 }
 
 /// The innermost cause of an error chain, which says what really went wrong.
+/// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
+/// `source()` skips what they wrap, hence the look inside each of them.
+fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.is::<rustls::Error>() {
+            return true;
+        }
+        cur = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => err.source(),
+        };
+    }
+    false
+}
+
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {

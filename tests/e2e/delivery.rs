@@ -251,3 +251,36 @@ fn a_secret_quoted_in_a_commit_message_is_redacted_in_its_escaped_form_too() {
     assert!(out.step_summary.contains("oops, pasted *** here"), "{}", out.step_summary);
     out.assert_hidden(&[secret]);
 }
+
+#[test]
+fn a_redirect_is_reported_with_where_it_points_and_not_followed() {
+    // Followed, a 301 would turn the POST into a GET to the new place: a second request here.
+    let relay = Script::start(vec![Reply::json(301, "").header("Location", "/moved?access_token=echoed")]);
+    let out = push_run(&relay.url).env("INPUT_RETRIES", "2").run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(relay.received().len(), 1, "followed or retried: {:?}", relay.received());
+    assert!(out.stderr.starts_with("error: the relay answered HTTP 301"), "{}", out.stderr);
+    let hint = format!("the relay moved to {}: set `kdocs_api_url` to that", relay.url);
+    assert!(out.stderr.contains(&hint), "{}", out.stderr);
+    assert!(!out.stderr.contains("echoed"), "the Location's query was printed: {}", out.stderr);
+}
+
+#[test]
+fn a_tls_refusal_is_not_retried() {
+    // An https:// URL on a plain-HTTP port: rustls refuses what comes back, and would again.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = std::io::Write::write_all(&mut stream, b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let out = push_run(&format!("https://127.0.0.1:{port}")).env("INPUT_RETRIES", "2").run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1, "retried: {}", out.stderr);
+    assert!(out.stderr.starts_with(&format!("error: cannot connect to https://127.0.0.1:{port}")), "{}", out.stderr);
+    assert!(!out.stderr.contains("retrying"), "{}", out.stderr);
+}
