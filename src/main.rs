@@ -31,13 +31,8 @@ fn main() -> ExitCode {
         Ok(read) => read,
         Err(e) => {
             // A bad command line still honours fail_on_error from the environment.
-            let lenient = Sources::read(&[], &env).is_ok_and(|(_, env_only)| !Settings::fail_on_error(&env_only));
-            if lenient {
-                reporter.downgraded(&e);
-                return ExitCode::SUCCESS;
-            }
-            reporter.error(&e);
-            return e.kind.exit_code();
+            let strict = Sources::read(&[], &env).map_or(true, |(_, env_only)| Settings::fail_on_error(&env_only));
+            return failed(&mut reporter, &e, strict);
         }
     };
     match command {
@@ -53,18 +48,23 @@ fn main() -> ExitCode {
     }
     match run(&sources, &env, &mut reporter) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if !Settings::fail_on_error(&sources) => {
-            reporter.downgraded(&e);
-            // A delivery failure has written the relay's answer to the outputs already.
-            if e.kind == error::Kind::Usage {
-                reporter.outputs(false, None, Some(&e.message));
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            reporter.error(&e);
-            e.kind.exit_code()
-        }
+        Err(e) => failed(&mut reporter, &e, Settings::fail_on_error(&sources)),
+    }
+}
+
+/// Reports a failure as an error (`strict`: fail_on_error) or a warning, and gives the exit code.
+fn failed(reporter: &mut Reporter, e: &Error, strict: bool) -> ExitCode {
+    // A delivery failure has written the relay's answer to the outputs already; a usage error
+    // writes `sent=false` here, so that a later step can test it either way.
+    if e.kind == error::Kind::Usage {
+        reporter.outputs(false, None, Some(&e.message));
+    }
+    if strict {
+        reporter.error(e);
+        e.kind.exit_code()
+    } else {
+        reporter.downgraded(e);
+        ExitCode::SUCCESS
     }
 }
 

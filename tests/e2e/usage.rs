@@ -24,6 +24,13 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
         "error: the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN",
     );
     assert!(out.stdout.contains("::error title=dingtalk-notify::the setting `kdocs_token` is required"));
+    // The outputs say so too, for a later step's `if:`.
+    assert_eq!(out.output("sent").as_deref(), Some("false"));
+    assert!(
+        out.output("msg").is_some_and(|m| m.starts_with("the setting `kdocs_token` is required")),
+        "{}",
+        out.outputs
+    );
 }
 
 #[test]
