@@ -112,7 +112,7 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
     let relay = relay::Relay::new(
         &settings.kdocs_api_url,
         token.expose(),
-        settings.ca_file.as_deref(),
+        settings.ca_file.as_ref().map(|(path, from)| (path.as_path(), from.as_str())),
         settings.timeout,
         settings.retries,
     )?;

@@ -73,7 +73,7 @@ impl Relay {
     pub fn new(
         base: &str,
         token: &str,
-        ca_file: Option<&std::path::Path>,
+        ca_file: Option<(&std::path::Path, &str)>,
         timeout: Duration,
         retries: u32,
     ) -> Result<Relay, Error> {
@@ -278,12 +278,16 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base * 3 / 4 + jitter)
 }
 
-/// rustls with ring and the bundled webpki roots, plus the roots in `ca_file`.
-fn tls_config(ca_file: Option<&std::path::Path>) -> Result<rustls::ClientConfig, Error> {
+/// rustls with ring and the bundled webpki roots, plus the roots in `ca_file` (its path, and
+/// the variable or flag that set it).
+fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::ClientConfig, Error> {
     let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some(path) = ca_file {
+    if let Some((path, from)) = ca_file {
         let bad = |why: String| {
-            Error::usage(format!("`ca_file` {}: {why}; give a PEM file of root certificates", path.display()))
+            Error::usage(format!(
+                "`ca_file` {} (from {from}): {why}; give a PEM file of root certificates",
+                path.display()
+            ))
         };
         let mut added = 0;
         for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {

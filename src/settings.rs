@@ -223,7 +223,8 @@ pub struct Settings {
     pub at_all: bool,
     pub keyword: Option<String>,
     pub kdocs_api_url: String,
-    pub ca_file: Option<PathBuf>,
+    /// The `ca_file` path and where it was set, for error messages.
+    pub ca_file: Option<(PathBuf, String)>,
     pub timeout: Duration,
     pub retries: u32,
     pub dry_run: bool,
@@ -328,7 +329,7 @@ impl Settings {
             at_all: boolean(src, "at_all")?.unwrap_or(false),
             keyword: text("keyword").map(|k| k.trim().to_owned()),
             kdocs_api_url,
-            ca_file: text("ca_file").map(|p| PathBuf::from(p.trim())),
+            ca_file: src.get("ca_file").map(|f| (PathBuf::from(f.value.trim()), f.from)),
             timeout,
             retries,
             dry_run,

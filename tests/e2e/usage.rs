@@ -179,3 +179,18 @@ fn a_boolean_flag_takes_a_following_true_or_false() {
     assert_eq!(out.code, 0, "fail_on_error false must turn the missing token into a warning: {}", out.stderr);
     assert!(out.stderr.starts_with("warning: the setting `kdocs_token` is required"), "{}", out.stderr);
 }
+
+#[test]
+fn a_bad_ca_file_names_its_variable_and_sends_nothing() {
+    let relay = relay();
+    let empty = Run::new();
+    let pem = empty.dir().join("empty.pem");
+    std::fs::write(&pem, "not a certificate\n").unwrap();
+    for (value, why) in [("missing.pem", "I/O error"), (pem.to_str().unwrap(), "it holds no certificate")] {
+        let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_CA_FILE", value).run();
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let want = format!("error: `ca_file` {value} (from INPUT_CA_FILE): {why}");
+        assert!(out.stderr.starts_with(&want), "{}", out.stderr);
+    }
+    assert!(relay.received().is_empty(), "a usage error sent a request");
+}
