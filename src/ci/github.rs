@@ -2,58 +2,61 @@
 //!
 //! The event file is the richer source; the variables fill what it lacks. A missing or
 //! malformed file is a warning, and the context is then built from the variables alone.
-
-use serde_json::Value;
+//!
+//! The file is parsed once into a [`Payload`] (`src/payload.rs`), which keeps the text: the
+//! fields below are read from it where they are, and templates get the same payload, so a push
+//! of thousands of commits costs one pass of the parser and a `Commit` each.
 
 use super::{Env, Warnings};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::payload::{Json, Payload};
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
         Some(path) => read_event(path, warnings),
-        None => Value::Null,
+        None => Payload::default(),
     };
-    let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(&payload));
+    let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(payload.json()));
     from_payload(env, event.unwrap_or_else(|| "unknown".into()), payload)
 }
 
 /// The built-in sample push event, for a dry run outside any CI.
 pub fn sample(env: &Env) -> Context {
-    let payload = serde_json::from_str(include_str!("../../templates/sample/push.json"))
+    let payload = Payload::parse(include_str!("../../templates/sample/push.json").into())
         .expect("the embedded sample event is valid JSON");
     let mut cx = from_payload(env, "push".into(), payload);
     cx.ci = "local";
     cx
 }
 
-fn read_event(path: &str, warnings: &mut Warnings) -> Value {
+fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
     let text = match std::fs::read(path) {
         Ok(text) => text,
         Err(e) => {
             warnings
                 .push(format!("cannot read the event file {path} ({e}); the summary uses the GITHUB_* variables only"));
-            return Value::Null;
+            return Payload::default();
         }
     };
-    match serde_json::from_slice::<Value>(&text) {
-        Ok(v) if v.is_object() => v,
+    match Payload::parse(text) {
+        Ok(p) if p.json().is_object() => p,
         Ok(_) => {
             warnings.push(format!(
                 "the event file {path} is not a JSON object; the summary uses the GITHUB_* variables only"
             ));
-            Value::Null
+            Payload::default()
         }
         Err(e) => {
             warnings.push(format!(
                 "the event file {path} is not valid JSON ({e}); the summary uses the GITHUB_* variables only"
             ));
-            Value::Null
+            Payload::default()
         }
     }
 }
 
 /// For an event file given by hand outside Actions: tell the event from its shape.
-fn guess_event(p: &Value) -> Option<String> {
+fn guess_event(p: Json) -> Option<String> {
     let has = |k: &str| p.get(k).is_some();
     let event = if has("pull_request") && has("review") {
         "pull_request_review"
@@ -74,22 +77,23 @@ fn guess_event(p: &Value) -> Option<String> {
 }
 
 /// A string at a path of keys in the payload; empty strings count as absent.
-fn s(v: &Value, path: &[&str]) -> Option<String> {
+fn s(v: Json, path: &[&str]) -> Option<String> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-fn flag(v: &Value, path: &[&str]) -> bool {
-    path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_bool).unwrap_or(false)
+fn flag(v: Json, path: &[&str]) -> bool {
+    path.iter().try_fold(v, |v, k| v.get(k)).and_then(Json::as_bool).unwrap_or(false)
 }
 
-fn from_payload(env: &Env, event: String, payload: Value) -> Context {
+fn from_payload(env: &Env, event: String, json: Payload) -> Context {
+    let payload = json.json();
     let server = env.string("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into());
     let server = server.trim_end_matches('/');
-    let full_name = s(&payload, &["repository", "full_name"]).or_else(|| env.string("GITHUB_REPOSITORY"));
+    let full_name = s(payload, &["repository", "full_name"]).or_else(|| env.string("GITHUB_REPOSITORY"));
     let repo = Repo {
-        name: s(&payload, &["repository", "name"])
+        name: s(payload, &["repository", "name"])
             .or_else(|| full_name.as_deref().and_then(|f| f.rsplit('/').next()).map(str::to_owned)),
-        url: s(&payload, &["repository", "html_url"]).or_else(|| full_name.as_ref().map(|f| format!("{server}/{f}"))),
+        url: s(payload, &["repository", "html_url"]).or_else(|| full_name.as_ref().map(|f| format!("{server}/{f}"))),
         full_name,
     };
     let commit_url = |sha: &str| repo.url.as_ref().map(|u| format!("{u}/commit/{sha}"));
@@ -110,7 +114,7 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
     };
 
     let pr = payload.get("pull_request").filter(|p| p.is_object()).map(|p| PullRequest {
-        number: p.get("number").and_then(Value::as_u64).unwrap_or_default(),
+        number: p.get("number").and_then(Json::as_u64).unwrap_or_default(),
         title: s(p, &["title"]),
         url: s(p, &["html_url"]),
         author: s(p, &["user", "login"]),
@@ -123,8 +127,8 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
 
     let commits: Vec<Commit> = payload
         .get("commits")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(push_commit).collect())
+        .and_then(Json::items)
+        .map(|list| list.filter_map(push_commit).collect())
         .unwrap_or_default();
 
     // The commit the event is about: a push's head, a pull request's head, the head of the
@@ -132,11 +136,11 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
     // branch's), a deployment's; else GITHUB_SHA.
     let subject = ["workflow_run", "check_suite", "merge_group"]
         .iter()
-        .find_map(|k| payload.get(*k))
+        .find_map(|k| payload.get(k))
         .or_else(|| payload.get("check_run").and_then(|c| c.get("check_suite")));
     let commit = if let Some(head) = payload.get("head_commit").filter(|c| c.is_object()) {
         push_commit(head)
-    } else if let Some(sha) = s(&payload, &["deployment", "sha"]) {
+    } else if let Some(sha) = s(payload, &["deployment", "sha"]) {
         Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else if let Some(p) = payload.get("pull_request").filter(|p| p.is_object()) {
         s(p, &["head", "sha"]).map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
@@ -144,7 +148,7 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
         push_commit(head).map(|c| Commit { url: c.url.clone().or_else(|| commit_url(&c.sha)), ..c })
     } else if let Some(sha) = ["workflow_run", "check_run", "check_suite", "merge_group"]
         .iter()
-        .find_map(|k| s(&payload, &[k, "head_sha"]).or_else(|| s(&payload, &[k, "sha"])))
+        .find_map(|k| s(payload, &[k, "head_sha"]).or_else(|| s(payload, &[k, "sha"])))
     {
         Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else {
@@ -153,18 +157,18 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
 
     let git_ref = match &pr {
         Some(pr) => pr.head.clone().map(|name| Ref { name, kind: RefKind::Branch }),
-        None => match (s(&payload, &["ref"]), s(&payload, &["ref_type"])) {
+        None => match (s(payload, &["ref"]), s(payload, &["ref_type"])) {
             // create/delete events give a short ref and say what it is.
             (Some(name), Some(kind)) => {
                 Some(Ref { name, kind: if kind == "tag" { RefKind::Tag } else { RefKind::Branch } })
             }
             (Some(full), None) => Ref::parse(&full),
             // The branch of the run, check, deployment or merge queue this event is about.
-            _ => s(&payload, &["deployment", "ref"])
-                .or_else(|| s(&payload, &["workflow_run", "head_branch"]))
-                .or_else(|| s(&payload, &["check_suite", "head_branch"]))
-                .or_else(|| s(&payload, &["check_run", "check_suite", "head_branch"]))
-                .or_else(|| s(&payload, &["merge_group", "base_ref"]))
+            _ => s(payload, &["deployment", "ref"])
+                .or_else(|| s(payload, &["workflow_run", "head_branch"]))
+                .or_else(|| s(payload, &["check_suite", "head_branch"]))
+                .or_else(|| s(payload, &["check_run", "check_suite", "head_branch"]))
+                .or_else(|| s(payload, &["merge_group", "base_ref"]))
                 .and_then(|r| Ref::parse(&r))
                 .or_else(|| env.string("GITHUB_REF").and_then(|r| Ref::parse(&r))),
         },
@@ -182,25 +186,25 @@ fn from_payload(env: &Env, event: String, payload: Value) -> Context {
     Context {
         ci: "github",
         repo,
-        status: event_status(&payload),
-        action: s(&payload, &["action"]),
+        status: event_status(payload),
+        action: s(payload, &["action"]),
         git_ref,
         commit,
-        actor: s(&payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR")),
+        actor: s(payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR")),
         run,
         pr,
         commits,
-        compare_url: s(&payload, &["compare"]),
+        compare_url: s(payload, &["compare"]),
         release,
         message: None,
         event,
-        payload: payload.into(),
+        payload: json,
     }
 }
 
 /// The outcome an event reports about another run (a workflow run, a check, a deployment): the
 /// status to show unless the `status` setting says otherwise. Anything else is `unknown`.
-fn event_status(payload: &Value) -> String {
+fn event_status(payload: Json) -> String {
     let outcome = s(payload, &["workflow_run", "conclusion"])
         .or_else(|| s(payload, &["check_run", "conclusion"]))
         .or_else(|| s(payload, &["check_suite", "conclusion"]))
@@ -210,12 +214,12 @@ fn event_status(payload: &Value) -> String {
 }
 
 /// A commit of a push event (`commits[]`, `head_commit`).
-fn push_commit(c: &Value) -> Option<Commit> {
+fn push_commit(c: Json) -> Option<Commit> {
     let sha = s(c, &["id"])?;
     Some(Commit {
         author: s(c, &["author", "username"]).or_else(|| s(c, &["author", "name"])),
         url: s(c, &["url"]),
-        ..Commit::new(&sha, c.get("message").and_then(Value::as_str))
+        ..Commit::new(&sha, c.get("message").and_then(Json::as_str))
     })
 }
 
