@@ -133,7 +133,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
 
     // The commit the event is about: a push's head, a pull request's head, the head of the
     // workflow run, check or merge group that triggered this run (GITHUB_SHA is then the default
-    // branch's), a deployment's; else GITHUB_SHA.
+    // branch's), a deployment's, a commit status's; else GITHUB_SHA.
     let subject = ["workflow_run", "check_suite", "merge_group"]
         .iter()
         .find_map(|k| payload.get(k))
@@ -151,6 +151,13 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         .find_map(|k| s(payload, &[k, "head_sha"]).or_else(|| s(payload, &[k, "sha"])))
     {
         Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
+    } else if let (Some(sha), Some(c)) = (s(payload, &["sha"]), payload.get("commit").filter(|c| c.is_object())) {
+        // A commit status (`status` event): the commit it was set on.
+        Some(Commit {
+            author: s(c, &["author", "login"]).or_else(|| s(c, &["commit", "author", "name"])),
+            url: s(c, &["html_url"]).or_else(|| commit_url(&sha)),
+            ..Commit::new(&sha, c.get("commit").and_then(|c| c.get("message")).and_then(Json::as_str))
+        })
     } else {
         env.string("GITHUB_SHA").map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     };
