@@ -39,7 +39,9 @@ impl Reporter {
             // message quoting a token reaches the dry run and the step summary escaped
             // (`_` as `＿`, …), where the plain form would not match.
             for form in [(*s).to_owned(), percent_encode(s), render::escape_md(s), render::escape_inline(s)] {
-                if !self.secrets.contains(&form) {
+                // A form of only control characters or spaces escapes to nothing or a space:
+                // replacing that would wreck every line, and hides nothing.
+                if !form.trim().is_empty() && !self.secrets.contains(&form) {
                     self.secrets.push(form);
                 }
             }
@@ -48,12 +50,17 @@ impl Reporter {
         self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
-    /// The text with every secret replaced by `***`.
+    /// The text with every secret replaced by `***`, also where a summary cut one short.
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_owned();
         for s in &self.secrets {
             if out.contains(s.as_str()) {
                 out = out.replace(s.as_str(), "***");
+            }
+        }
+        if out.contains('…') {
+            for s in &self.secrets {
+                out = redact_cut(&out, s);
             }
         }
         out
@@ -165,6 +172,28 @@ fn percent_encode(s: &str) -> String {
         .unwrap_or_else(|| s.to_owned())
 }
 
+/// A secret that `shorten` or the size limit cut shows its start before `…` (`SECa1b2…`):
+/// each of its starts of four characters or more, followed by `…`, becomes `***`.
+fn redact_cut(text: &str, secret: &str) -> String {
+    let mut out = text.to_owned();
+    let ends: Vec<usize> = secret.char_indices().skip(4).map(|(i, _)| i).collect();
+    for &end in ends.iter().rev() {
+        let start = &secret[..end];
+        let mut kept = String::with_capacity(out.len());
+        let mut from = 0;
+        for (i, _) in out.match_indices(start) {
+            if i >= from && out[i + start.len()..].trim_start().starts_with('…') {
+                kept.push_str(&out[from..i]);
+                kept.push_str("***");
+                from = i + start.len();
+            }
+        }
+        kept.push_str(&out[from..]);
+        out = kept;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +211,15 @@ mod tests {
         let mut r = reporter();
         r.add_secrets(&["SEC_a*b", "#tok_1"]);
         assert_eq!(r.redact("msg SEC＿a∗b and #tok＿1\n＃tok＿1"), "msg *** and ***\n***");
+        // Cut short by `shorten` (`…` right after) or by the size limit (`\n\n…`).
+        let mut r = reporter();
+        r.add_secrets(&["SECa1b2c3d4e5"]);
+        assert_eq!(r.redact("x SECa1b2c3… y SECa1b2c\n\n…"), "x ***… y ***\n\n…");
+        assert_eq!(r.redact("SEC… SECa1b2c3d4e5 …"), "SEC… *** …", "three characters and a whole secret");
+        // A secret that escapes to nothing is still redacted as given, and nothing else is touched.
+        let mut r = reporter();
+        r.add_secrets(&["\u{1}"]);
+        assert_eq!(r.redact("{\"a\": 1}\u{1}"), "{\"a\": 1}***");
     }
 
     #[test]

@@ -284,3 +284,22 @@ fn a_tls_refusal_is_not_retried() {
     assert!(out.stderr.starts_with(&format!("error: cannot connect to https://127.0.0.1:{port}")), "{}", out.stderr);
     assert!(!out.stderr.contains("retrying"), "{}", out.stderr);
 }
+
+#[test]
+fn a_secret_cut_short_in_a_summary_shows_none_of_its_start() {
+    // Commit titles are shortened to 100 characters: this secret starts at 87 and is cut.
+    let secret = "SECa1b2c3d4e5f6a7b8c9d0e1f2a3b4c5";
+    let path = fixture("github/push.branch.json");
+    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let message = json!(format!("{} {secret} and more", "x".repeat(85)));
+    event["head_commit"]["message"] = message.clone();
+    event["commits"][0]["message"] = message;
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
+    let file = run.dir().join("event.json");
+    std::fs::write(&file, event.to_string()).unwrap();
+    let out = run.env("GITHUB_EVENT_PATH", file.to_str().unwrap()).env("INPUT_SECRET", secret).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&format!("{} ***…", "x".repeat(85))), "{}", out.stdout);
+    let printed: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).collect();
+    assert!(!printed.concat().contains("SECa1b2") && !out.step_summary.contains("SECa1b2"), "{}", out.stdout);
+}
