@@ -145,10 +145,12 @@ impl Relay {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
-        // Only the origin: a redirect's query could carry the token back.
+        // Without query or fragment: a redirect's query could carry the token back.
         let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
-            let to = self.url.join(v.to_str().ok()?).ok()?;
-            Some(to.origin().ascii_serialization())
+            let mut to = self.url.join(v.to_str().ok()?).ok()?;
+            to.set_query(None);
+            to.set_fragment(None);
+            Some(to.to_string())
         });
         let bytes = match response.bytes().await {
             Ok(b) => b,
@@ -170,7 +172,9 @@ impl Relay {
             } else if code == 404 {
                 error = error.hint(format!("check `kdocs_api_url` ({}): the relay lives at {PATH}", self.origin()));
             } else if let Some(to) = location {
-                error = error.hint(format!("the relay moved to {to}: set `kdocs_api_url` to that"));
+                error = error.hint(format!(
+                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                ));
             }
             if let Some(reply) = &reply {
                 error.hints.extend(crate::hints::for_reply(reply));
@@ -245,7 +249,6 @@ fn said(reply: Option<&Reply>) -> String {
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
 }
 
-/// The innermost cause of an error chain, which says what really went wrong.
 /// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
 /// `source()` skips what they wrap, hence the look inside each of them.
 fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
@@ -262,6 +265,7 @@ fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// The innermost cause of an error chain, which says what really went wrong.
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
     while let Some(next) = cur.source() {

@@ -255,12 +255,12 @@ fn a_secret_quoted_in_a_commit_message_is_redacted_in_its_escaped_form_too() {
 #[test]
 fn a_redirect_is_reported_with_where_it_points_and_not_followed() {
     // Followed, a 301 would turn the POST into a GET to the new place: a second request here.
-    let relay = Script::start(vec![Reply::json(301, "").header("Location", "/moved?access_token=echoed")]);
+    let relay = Script::start(vec![Reply::json(301, "").header("Location", "/v2/notify?access_token=echoed#x")]);
     let out = push_run(&relay.url).env("INPUT_RETRIES", "2").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(relay.received().len(), 1, "followed or retried: {:?}", relay.received());
     assert!(out.stderr.starts_with("error: the relay answered HTTP 301"), "{}", out.stderr);
-    let hint = format!("the relay moved to {}: set `kdocs_api_url` to that", relay.url);
+    let hint = format!("the relay redirects to {}/v2/notify: if it moved, set `kdocs_api_url`", relay.url);
     assert!(out.stderr.contains(&hint), "{}", out.stderr);
     assert!(!out.stderr.contains("echoed"), "the Location's query was printed: {}", out.stderr);
 }
