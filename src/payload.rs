@@ -240,14 +240,17 @@ impl Doc {
         if !matches!(self.tokens[at], Token::Object(_)) {
             return self.members(at).collect();
         }
-        // Objects are small (a GitHub object has at most about a hundred keys): insertion will do.
-        let mut sorted: Vec<usize> = Vec::new();
-        for v in self.members(at) {
-            match sorted.binary_search_by(|&w| self.key(w).cmp(self.key(v))) {
-                Ok(i) => sorted[i] = v,
-                Err(i) => sorted.insert(i, v),
+        // By key, then by place in the text (so the sort needs no stability); of equal keys the
+        // last stays. n log n: an event given by hand may hold an object of many keys.
+        let mut sorted: Vec<usize> = self.members(at).collect();
+        sorted.sort_unstable_by(|&a, &b| self.key(a).cmp(self.key(b)).then(a.cmp(&b)));
+        sorted.dedup_by(|later, kept| {
+            let same = self.key(*later) == self.key(*kept);
+            if same {
+                *kept = *later;
             }
-        }
+            same
+        });
         sorted
     }
 }
