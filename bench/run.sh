@@ -21,6 +21,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# BIN made absolute here, against the caller's directory: the script changes directory later.
+bin=${BIN:+$(realpath "$BIN")}
 runs=${RUNS:-40}
 render_runs=${RENDER_RUNS:-10}
 sizes=${SIZES:-"10 100 1500 5000 10000 20000"}
@@ -31,7 +33,7 @@ echo "== building (release)" >&2
 # comes from .cargo/config.toml (x86_64-unknown-linux-gnu, static).
 cargo build --release --quiet --target-dir "$root/target"
 cargo build --release --quiet --target-dir "$root/bench/harness/target" --manifest-path bench/harness/Cargo.toml
-bin=${BIN:-$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify}
+bin=${bin:-$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify}
 harness=$root/bench/harness/target/x86_64-unknown-linux-gnu/release/harness
 
 work=$(mktemp -d)
