@@ -193,7 +193,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     Context {
         ci: "github",
         repo,
-        status: event_status(payload),
+        status: event_status(&event, payload),
         action: s(payload, &["action"]),
         git_ref,
         commit,
@@ -209,14 +209,16 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     }
 }
 
-/// The outcome an event reports about another run (a workflow run, a check, a deployment): the
-/// status to show unless the `status` setting says otherwise. Anything else is `unknown`.
-fn event_status(payload: Json) -> String {
+/// The outcome an event reports about another run (a workflow run, a check, a deployment, a
+/// commit status): the status to show unless the `status` setting says otherwise. Anything else
+/// is `unknown`.
+fn event_status(event: &str, payload: Json) -> String {
     let outcome = s(payload, &["workflow_run", "conclusion"])
         .or_else(|| s(payload, &["check_run", "conclusion"]))
         .or_else(|| s(payload, &["check_suite", "conclusion"]))
         .or_else(|| s(payload, &["workflow_job", "conclusion"]))
-        .or_else(|| s(payload, &["deployment_status", "state"]));
+        .or_else(|| s(payload, &["deployment_status", "state"]))
+        .or_else(|| if event == "status" { s(payload, &["state"]) } else { None });
     super::normalize_status(outcome.as_deref())
 }
 
@@ -263,6 +265,22 @@ mod tests {
             cx.run.url.as_deref(),
             Some("https://github.com/toolmantim/release-drafter-test-project/actions/runs/42")
         );
+    }
+
+    #[test]
+    fn a_commit_status_event_reports_its_state_on_its_commit() {
+        let dir = std::env::temp_dir().join(format!("dn-gh-status-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = std::fs::read_to_string(fixture("status.success.json")).unwrap();
+        let path = dir.join("status.json");
+        std::fs::write(&path, text.replacen(r#""state": "success""#, r#""state": "error""#, 1)).unwrap();
+        let e = env(&[("GITHUB_EVENT_NAME", "status"), ("GITHUB_SHA", "0000000default0branch0head")]);
+        let cx = context(&e, Some(path.to_str().unwrap()), &mut vec![]);
+        assert_eq!(cx.status, "failure", "GitHub's `error` state is a failure");
+        let c = cx.commit.unwrap();
+        assert_eq!((c.short_sha.as_str(), c.title.as_deref()), ("6113728", Some("Initial commit")));
+        let e = env(&[("GITHUB_EVENT_NAME", "push")]);
+        assert_eq!(context(&e, Some(path.to_str().unwrap()), &mut vec![]).status, "unknown", "only a status event");
     }
 
     #[test]

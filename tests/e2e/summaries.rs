@@ -18,7 +18,8 @@ fn markdown(body: &serde_json::Value) -> (String, String) {
 }
 
 /// Events whose payload reports another run's outcome: the status comes from there.
-const REPORTS_AN_OUTCOME: [&str; 5] = ["workflow_run", "workflow_job", "check_run", "check_suite", "deployment_status"];
+const REPORTS_AN_OUTCOME: [&str; 6] =
+    ["workflow_run", "workflow_job", "check_run", "check_suite", "deployment_status", "status"];
 
 #[test]
 fn every_fixture_payload_has_a_reviewed_summary() {
