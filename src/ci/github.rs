@@ -98,14 +98,17 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     };
     let commit_url = |sha: &str| repo.url.as_ref().map(|u| format!("{u}/commit/{sha}"));
 
-    let run_id = env.string("GITHUB_RUN_ID");
+    let (run_id, run_number) = (env.string("GITHUB_RUN_ID"), env.string("GITHUB_RUN_NUMBER"));
+    // GitHub and Gitea serve a run at its id; Forgejo (which sets FORGEJO_ACTIONS) at its
+    // number within the repository, and its run ids there lead to another run or none.
+    let in_url = if env.is("FORGEJO_ACTIONS", "true") { &run_number } else { &run_id };
     let run = Run {
-        url: match (&repo.full_name, &run_id) {
-            (Some(f), Some(id)) => Some(format!("{server}/{f}/actions/runs/{id}")),
+        url: match (&repo.full_name, in_url) {
+            (Some(f), Some(n)) => Some(format!("{server}/{f}/actions/runs/{n}")),
             _ => None,
         },
         id: run_id,
-        number: env.string("GITHUB_RUN_NUMBER"),
+        number: run_number,
         attempt: env.string("GITHUB_RUN_ATTEMPT"),
         workflow: env.string("GITHUB_WORKFLOW"),
         job: env.string("GITHUB_JOB"),
@@ -281,6 +284,20 @@ mod tests {
         assert_eq!((c.short_sha.as_str(), c.title.as_deref()), ("6113728", Some("Initial commit")));
         let e = env(&[("GITHUB_EVENT_NAME", "push")]);
         assert_eq!(context(&e, Some(path.to_str().unwrap()), &mut vec![]).status, "unknown", "only a status event");
+    }
+
+    #[test]
+    fn forgejo_links_a_run_by_its_number() {
+        let vars = [("GITHUB_EVENT_NAME", "push"), ("GITHUB_RUN_ID", "272"), ("GITHUB_RUN_NUMBER", "43")];
+        let path = fixture("push.branch.json");
+        let url = |extra: &[(&str, &str)]| {
+            let e = env(&[&vars[..], extra].concat());
+            context(&e, Some(&path), &mut vec![]).run.url.unwrap()
+        };
+        let repo = "https://github.com/toolmantim/release-drafter-test-project";
+        assert_eq!(url(&[]), format!("{repo}/actions/runs/272"));
+        assert_eq!(url(&[("GITEA_ACTIONS", "true")]), format!("{repo}/actions/runs/272"));
+        assert_eq!(url(&[("GITEA_ACTIONS", "true"), ("FORGEJO_ACTIONS", "true")]), format!("{repo}/actions/runs/43"));
     }
 
     #[test]
