@@ -233,19 +233,21 @@ fn dry_run_prints_the_body_with_secrets_redacted_and_sends_nothing() {
     );
 }
 
+/// A dry run of a push whose one commit has `message`, with `secret` as the signing secret.
+fn dry_run_with_commit_message(message: &str, secret: &str) -> Output {
+    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
+    let path = payload_from(&run, "github/push.branch.json", |v| {
+        v["head_commit"]["message"] = json!(message);
+        v["commits"][0]["message"] = json!(message);
+    });
+    run.env("GITHUB_EVENT_PATH", &path).env("INPUT_SECRET", secret).run()
+}
+
 #[test]
 fn a_secret_quoted_in_a_commit_message_is_redacted_in_its_escaped_form_too() {
     // `_` and `*` are escaped in summaries (as `＿`, `∗`): redaction must catch that form too.
     let secret = "SEC_pasted*by_mistake";
-    let path = fixture("github/push.branch.json");
-    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let message = json!(format!("oops, pasted {secret} here"));
-    event["head_commit"]["message"] = message.clone();
-    event["commits"][0]["message"] = message;
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
-    let file = run.dir().join("event.json");
-    std::fs::write(&file, event.to_string()).unwrap();
-    let out = run.env("GITHUB_EVENT_PATH", file.to_str().unwrap()).env("INPUT_SECRET", secret).run();
+    let out = dry_run_with_commit_message(&format!("oops, pasted {secret} here"), secret);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("oops, pasted *** here"), "{}", out.stdout);
     assert!(out.step_summary.contains("oops, pasted *** here"), "{}", out.step_summary);
@@ -289,15 +291,7 @@ fn a_tls_refusal_is_not_retried() {
 fn a_secret_cut_short_in_a_summary_shows_none_of_its_start() {
     // Commit titles are shortened to 100 characters: this secret starts at 87 and is cut.
     let secret = "SECa1b2c3d4e5f6a7b8c9d0e1f2a3b4c5";
-    let path = fixture("github/push.branch.json");
-    let mut event: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let message = json!(format!("{} {secret} and more", "x".repeat(85)));
-    event["head_commit"]["message"] = message.clone();
-    event["commits"][0]["message"] = message;
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
-    let file = run.dir().join("event.json");
-    std::fs::write(&file, event.to_string()).unwrap();
-    let out = run.env("GITHUB_EVENT_PATH", file.to_str().unwrap()).env("INPUT_SECRET", secret).run();
+    let out = dry_run_with_commit_message(&format!("{} {secret} and more", "x".repeat(85)), secret);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains(&format!("{} ***…", "x".repeat(85))), "{}", out.stdout);
     let printed: Vec<&str> = out.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).collect();

@@ -42,16 +42,6 @@ fn every_fixture_payload_has_a_reviewed_summary() {
     }
 }
 
-/// A payload written for one test, from a fixture with changes.
-fn payload_from(run: &Run, fixture_name: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture(fixture_name)).unwrap()).unwrap();
-    change(&mut v);
-    let path = run.dir().join("event.json");
-    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
 fn push_commit(i: usize, message: &str) -> serde_json::Value {
     serde_json::json!({
         "id": format!("{i:040x}"),

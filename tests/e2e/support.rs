@@ -172,6 +172,16 @@ impl Output {
     }
 }
 
+/// A payload written for one test, from a fixture with changes.
+pub fn payload_from(run: &Run, fixture_name: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(fixture_name)).unwrap()).unwrap();
+    change(&mut v);
+    let path = run.dir().join("event.json");
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
 /// Undoes the summaries' markdown escaping (look-alike characters, zero-width spaces), written
 /// here independently of the binary's table so that a leak through it shows.
 pub fn unescape_md(text: &str) -> String {
