@@ -173,24 +173,22 @@ fn percent_encode(s: &str) -> String {
 }
 
 /// A secret that `shorten` or the size limit cut shows its start before `…` (`SECa1b2…`):
-/// each of its starts of four characters or more, followed by `…`, becomes `***`.
+/// the longest start of it, of four characters or more, that ends the text before a `…`
+/// (spaces aside) becomes `***`.
 fn redact_cut(text: &str, secret: &str) -> String {
-    let mut out = text.to_owned();
-    let ends: Vec<usize> = secret.char_indices().skip(4).map(|(i, _)| i).collect();
-    for &end in ends.iter().rev() {
-        let start = &secret[..end];
-        let mut kept = String::with_capacity(out.len());
-        let mut from = 0;
-        for (i, _) in out.match_indices(start) {
-            if i >= from && out[i + start.len()..].trim_start().starts_with('…') {
-                kept.push_str(&out[from..i]);
-                kept.push_str("***");
-                from = i + start.len();
-            }
+    let starts: Vec<&str> = secret.char_indices().skip(4).map(|(i, _)| &secret[..i]).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for (ellipsis, _) in text.match_indices('…') {
+        let before = text[from..ellipsis].trim_end();
+        if let Some(start) = starts.iter().rev().find(|start| before.ends_with(*start)) {
+            let end = from + before.len();
+            out.push_str(&text[from..end - start.len()]);
+            out.push_str("***");
+            from = end;
         }
-        kept.push_str(&out[from..]);
-        out = kept;
     }
+    out.push_str(&text[from..]);
     out
 }
 
