@@ -7,14 +7,14 @@
 use serde::Serialize;
 
 use crate::payload::Payload;
+use crate::status::Status;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Context {
     /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
     pub ci: &'static str,
     pub repo: Repo,
-    /// `success`, `failure`, `cancelled`, `skipped` or `unknown`.
-    pub status: String,
+    pub status: Status,
     /// The CI's own event name (`push`, `pull_request`, `merge_request_event`, `tag`, …).
     pub event: String,
     /// The event's action where it has one (`opened`, `closed`, `completed`, …).

@@ -95,7 +95,12 @@ const GENERIC: &str = "generic.md";
 fn fallback(cx: &Context) -> String {
     let repo = escape_md(cx.repo.full_name.as_deref().unwrap_or("build"));
     let run = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("\n\n[View run]({u})")).unwrap_or_default();
-    format!("#### {} {repo} · {}\n\n{}{run}", emoji(&cx.status), escape_md(&cx.status), escape_md(&cx.event))
+    format!(
+        "#### {} {repo} · {}\n\n{}{run}",
+        emoji(cx.status.as_str()),
+        escape_md(cx.status.as_str()),
+        escape_md(&cx.event)
+    )
 }
 
 /// Built-in templates look into payloads that differ per event and CI, so for them a missing
@@ -182,7 +187,12 @@ pub fn summary(
             .get_template("title.txt")
             .and_then(|t| t.render(&ctx))
             .unwrap_or_else(|_| {
-                format!("{} {} {}", emoji(&cx.status), cx.repo.full_name.as_deref().unwrap_or("build"), cx.event)
+                format!(
+                    "{} {} {}",
+                    emoji(cx.status.as_str()),
+                    cx.repo.full_name.as_deref().unwrap_or("build"),
+                    cx.event
+                )
             }),
     };
     Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
@@ -450,6 +460,7 @@ mod tests {
 mod without_payload {
     use super::*;
     use crate::context::{Commit, PullRequest, Ref, RefKind, Release, Repo, Run};
+    use crate::status::Status;
 
     fn base(ci: &'static str, event: &str) -> Context {
         Context {
@@ -459,7 +470,7 @@ mod without_payload {
                 full_name: Some("group/app".into()),
                 url: Some("https://git.example.com/group/app".into()),
             },
-            status: "failure".into(),
+            status: Status::Failure,
             event: event.into(),
             actor: Some("alice".into()),
             git_ref: Some(Ref { name: "main".into(), kind: RefKind::Branch }),
@@ -511,16 +522,15 @@ mod without_payload {
         };
         let woodpecker_cron = base("woodpecker", "cron");
         let gitlab_web = base("gitlab", "web");
-        let bare_push = Context { ci: "local", event: "push".into(), status: "unknown".into(), ..Context::default() };
+        let bare_push = Context { ci: "local", event: "push".into(), status: Status::Unknown, ..Context::default() };
         let bare_pr = Context {
             ci: "drone",
             event: "pull_request".into(),
-            status: "unknown".into(),
+            status: Status::Unknown,
             pr: Some(PullRequest { number: 3, ..PullRequest::default() }),
             ..Context::default()
         };
-        let bare_other =
-            Context { ci: "local", event: "manual".into(), status: "unknown".into(), ..Context::default() };
+        let bare_other = Context { ci: "local", event: "manual".into(), status: Status::Unknown, ..Context::default() };
         vec![
             ("gitlab_push", gitlab_push),
             ("gitlab_merge_request", gitlab_mr),
@@ -560,11 +570,12 @@ mod without_payload {
 #[cfg(test)]
 mod documented_filters {
     use super::*;
+    use crate::status::Status;
 
     /// The examples of docs/templates.md's filter table.
     #[test]
     fn filters_do_what_the_docs_say() {
-        let cx = Context { event: "push".into(), status: "success".into(), ..Context::default() };
+        let cx = Context { event: "push".into(), status: Status::Success, ..Context::default() };
         let render = |source: &str| {
             let t = CustomTemplate { source: source.into(), origin: "t".into() };
             summary(&cx, Some("T"), Some(&t), &mut vec![]).unwrap().text

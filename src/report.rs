@@ -5,7 +5,7 @@
 use std::fs::OpenOptions;
 use std::io::Write;
 
-use crate::ci::Env;
+use crate::env::Env;
 use crate::error::Error;
 use crate::render;
 

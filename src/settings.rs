@@ -1,69 +1,147 @@
-//! Every setting: where it is read from, how it is validated, and the secret newtype.
+//! Every setting, declared once: its name, kind, default and help line, in the `settings!`
+//! table below. From that table come the typed values, `--help`, the error texts and the
+//! variable names a setting is read from.
 //!
 //! Built in two steps. [`Sources`] gathers raw strings, first found wins, from the command line
 //! (`--name`), then `INPUT_NAME` (GitHub Actions), `PLUGIN_NAME` (Drone, Woodpecker) and
-//! `DINGTALK_NAME` (GitLab CI, a shell); empty counts as unset. [`Settings::from_sources`] turns
-//! them into typed values, and every error names the setting and where its value came from.
+//! `DINGTALK_NAME` (GitLab CI, Jenkins, a shell); empty counts as unset. [`Settings::new`] turns
+//! them into typed values (each kind parses its own, see [`Kind`]) and then checks what depends
+//! on more than one setting, so that what is validated is carried by the types (a [`Mode`] is
+//! either a dry run or a send with its credentials).
 
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde::Deserialize;
-
-use crate::ci::{Env, normalize_status};
+use crate::env::Env;
 use crate::error::Error;
+use crate::status::Status;
 
 /// The environment prefixes, in the order they are searched.
 const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
 
+/// `name: Kind [= "default"], "help";` — one line per setting. A default is parsed by the
+/// setting's kind like any value (a unit test checks that each one does), and `--help` shows it.
 macro_rules! settings {
-    ($($name:ident $(: $kind:tt)? => $help:literal,)*) => {
-        /// One layer of raw settings, as envy reads it from one prefix.
-        #[derive(Debug, Default, Deserialize)]
-        struct Layer {
-            $($name: Option<String>,)*
+    ($($name:ident : $kind:ty $(= $default:literal)?, $help:literal;)*) => {
+        /// A setting's name, as users write it (`kdocs_token`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(non_camel_case_types, reason = "each variant is the setting's own snake_case name")]
+        pub enum Name {
+            $($name,)*
         }
 
-        impl Layer {
-            fn get(&self, name: &str) -> Option<&str> {
-                match name {
-                    $(stringify!($name) => self.$name.as_deref(),)*
-                    _ => None,
-                }
+        /// Every setting, in the order `--help` lists them.
+        pub const TABLE: &[Def] = &[
+            $(Def {
+                name: Name::$name,
+                text: stringify!($name),
+                is_bool: <$kind as Kind>::IS_BOOL,
+                default: settings!(@default $($default)?),
+                help: $help,
+            },)*
+        ];
+
+        /// Each setting parsed by its kind; a setting with a default always has a value.
+        #[derive(Debug)]
+        pub struct Values {
+            $(pub $name: settings!(@type $kind $(, $default)?),)*
+        }
+
+        impl Values {
+            fn parse(src: &Sources) -> Result<Values, Error> {
+                Ok(Values {
+                    $($name: settings!(@parse src, Name::$name, $kind $(, $default)?),)*
+                })
             }
         }
-
-        /// Every setting's name, whether it is a boolean flag, and its help line.
-        pub const SETTINGS: &[(&str, bool, &str)] = &[
-            $((stringify!($name), settings!(@bool $($kind)?), $help),)*
-        ];
     };
-    (@bool bool) => { true };
-    (@bool) => { false };
+    (@default $default:literal) => { Some($default) };
+    (@default) => { None };
+    (@type $kind:ty, $default:literal) => { <$kind as Kind>::Value };
+    (@type $kind:ty) => { Option<<$kind as Kind>::Value> };
+    (@parse $src:ident, $name:expr, $kind:ty, $default:literal) => {
+        match $src.get($name) {
+            Some(found) => <$kind as Kind>::parse(&found, $name)?,
+            None => <$kind as Kind>::parse(&Found { value: $default.into(), from: "its default".into() }, $name)?,
+        }
+    };
+    (@parse $src:ident, $name:expr, $kind:ty) => {
+        $src.get($name).map(|found| <$kind as Kind>::parse(&found, $name)).transpose()?
+    };
 }
 
 settings! {
-    kdocs_token => "KDocs open-API access token (required unless dry_run)",
-    webhook => "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=… (required unless dry_run)",
-    secret => "robot signing secret (SEC…), sent to the relay as `sk`",
-    message => "extra plain-text message, sent after the summary",
-    title => "summary title shown in the chat list [rendered from the run]",
-    template => "inline minijinja template for the summary text [built-in, per event]",
-    template_file => "path of a template file (not with `template`)",
-    msgtype => "markdown or actionCard [markdown]",
-    status => "job status: success, failure, cancelled, skipped [from the CI, else unknown]",
-    at_mobiles => "mobiles to mention, separated by commas, spaces or newlines",
-    at_user_ids => "DingTalk user ids to mention, separated by commas, spaces or newlines",
-    at_all: bool => "mention everyone [false]",
-    keyword => "the robot's security keyword, added to the title when missing",
-    kdocs_api_url => "base URL of the relay [https://developer.kdocs.cn]",
-    ca_file => "PEM file of extra root certificates",
-    timeout => "seconds for one attempt [10]",
-    retries => "further attempts after a transient failure [2]",
-    fail_on_error: bool => "false turns every failure into a warning and exit 0 [true]",
-    dry_run: bool => "print the request body instead of sending it [false]",
-    event_path => "GitHub event JSON [GITHUB_EVENT_PATH]",
+    kdocs_token: SecretText, "KDocs open-API access token (required unless dry_run)";
+    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=… (required unless dry_run)";
+    secret: SecretText, "robot signing secret (SEC…), sent to the relay as `sk`";
+    message: Text, "extra plain-text message, sent after the summary";
+    title: Line, "summary title shown in the chat list [rendered from the run]";
+    template: Text, "inline minijinja template for the summary text [built-in, per event]";
+    template_file: Path, "path of a template file (not with `template`)";
+    msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
+    status: StatusWord, "job status: success, failure, cancelled, skipped [from the CI, else unknown]";
+    at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
+    at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
+    at_all: Bool = "false", "mention everyone";
+    keyword: Line, "the robot's security keyword, added to the title when missing";
+    kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
+    ca_file: Path, "PEM file of extra root certificates";
+    timeout: Seconds = "10", "seconds for one attempt";
+    retries: Count<10> = "2", "further attempts after a transient failure";
+    fail_on_error: Bool = "true", "false turns every failure into a warning and exit 0";
+    dry_run: Bool = "false", "print the request body instead of sending it";
+    event_path: Line, "GitHub event JSON [GITHUB_EVENT_PATH]";
+}
+
+/// One row of the settings table.
+#[derive(Debug)]
+pub struct Def {
+    pub name: Name,
+    /// The name as users write it: `kdocs_token`.
+    pub text: &'static str,
+    /// A boolean flag: `--dry-run` alone means true.
+    pub is_bool: bool,
+    pub default: Option<&'static str>,
+    pub help: &'static str,
+}
+
+impl Name {
+    pub fn def(self) -> &'static Def {
+        // The table lists the names in declaration order, so a name's index is its row.
+        &TABLE[self as usize]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.def().text
+    }
+
+    /// `--kdocs-token`.
+    pub fn flag(self) -> String {
+        format!("--{}", self.as_str().replace('_', "-"))
+    }
+
+    /// The environment variables it is read from: `INPUT_NAME, PLUGIN_NAME, DINGTALK_NAME`.
+    pub fn variables(self) -> String {
+        let upper = self.as_str().to_ascii_uppercase();
+        PREFIXES.iter().map(|p| format!("{p}{upper}")).collect::<Vec<_>>().join(", ")
+    }
+
+    /// Where it is looked for, for messages: `--kdocs-token, INPUT_KDOCS_TOKEN, …`.
+    pub fn looked_for(self) -> String {
+        format!("{}, {}", self.flag(), self.variables())
+    }
+
+    fn from_flag(flag: &str) -> Option<Name> {
+        let text = flag.replace('-', "_");
+        TABLE.iter().find(|d| d.text == text).map(|d| d.name)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A value that must never be printed: `Debug` and `Display` show `***`.
@@ -95,6 +173,174 @@ pub struct Found {
     pub from: String,
 }
 
+/// How a setting's raw text becomes its typed value.
+pub trait Kind {
+    type Value;
+    const IS_BOOL: bool = false;
+    fn parse(found: &Found, name: Name) -> Result<Self::Value, Error>;
+}
+
+/// Text kept as written (a message, a template).
+pub struct Text;
+impl Kind for Text {
+    type Value = String;
+    fn parse(found: &Found, _: Name) -> Result<String, Error> {
+        Ok(found.value.clone())
+    }
+}
+
+/// One line of text, trimmed.
+pub struct Line;
+impl Kind for Line {
+    type Value = String;
+    fn parse(found: &Found, _: Name) -> Result<String, Error> {
+        Ok(found.value.trim().to_owned())
+    }
+}
+
+/// A secret, trimmed: pasted secrets often end in a newline.
+pub struct SecretText;
+impl Kind for SecretText {
+    type Value = Secret;
+    fn parse(found: &Found, _: Name) -> Result<Secret, Error> {
+        Ok(Secret(found.value.trim().to_owned()))
+    }
+}
+
+/// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token).
+pub struct Webhook;
+impl Kind for Webhook {
+    type Value = Secret;
+    fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
+        let url = found.value.trim();
+        check_url(url, name, &found.from)?;
+        Ok(Secret(url.to_owned()))
+    }
+}
+
+/// An http(s) base URL, without a trailing `/`.
+pub struct Url;
+impl Kind for Url {
+    type Value = String;
+    fn parse(found: &Found, name: Name) -> Result<String, Error> {
+        let url = found.value.trim();
+        check_url(url, name, &found.from)?;
+        Ok(url.trim_end_matches('/').to_owned())
+    }
+}
+
+/// A path, and where it was set (for the errors of whoever reads the file).
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub path: PathBuf,
+    pub from: String,
+}
+
+pub struct Path;
+impl Kind for Path {
+    type Value = Located;
+    fn parse(found: &Found, _: Name) -> Result<Located, Error> {
+        Ok(Located { path: PathBuf::from(found.value.trim()), from: found.from.clone() })
+    }
+}
+
+pub struct Bool;
+impl Kind for Bool {
+    type Value = bool;
+    const IS_BOOL: bool = true;
+    fn parse(found: &Found, name: Name) -> Result<bool, Error> {
+        parse_bool(&found.value).ok_or_else(|| bad_value(found, name, "use true or false (also 1/0, yes/no)"))
+    }
+}
+
+/// A list separated by commas, spaces or newlines (Drone and Woodpecker join lists with commas).
+pub struct List;
+impl Kind for List {
+    type Value = Vec<String>;
+    fn parse(found: &Found, _: Name) -> Result<Vec<String>, Error> {
+        Ok(found
+            .value
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect())
+    }
+}
+
+/// Seconds, from 0.1 to 600.
+pub struct Seconds;
+impl Kind for Seconds {
+    type Value = Duration;
+    fn parse(found: &Found, name: Name) -> Result<Duration, Error> {
+        match found.value.trim().parse::<f64>() {
+            Ok(s) if (0.1..=600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
+            _ => Err(bad_value(found, name, "give a number of seconds from 0.1 to 600")),
+        }
+    }
+}
+
+/// A whole number from 0 to `MAX`.
+pub struct Count<const MAX: u32>;
+impl<const MAX: u32> Kind for Count<MAX> {
+    type Value = u32;
+    fn parse(found: &Found, name: Name) -> Result<u32, Error> {
+        match found.value.trim().parse::<u32>() {
+            Ok(n) if n <= MAX => Ok(n),
+            _ => Err(bad_value(found, name, &format!("give a whole number from 0 to {MAX}"))),
+        }
+    }
+}
+
+/// A status word in any spelling a CI uses.
+pub struct StatusWord;
+impl Kind for StatusWord {
+    type Value = Status;
+    fn parse(found: &Found, name: Name) -> Result<Status, Error> {
+        match Status::parse(Some(&found.value)) {
+            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => {
+                Err(bad_value(found, name, "use success, failure, cancelled or skipped"))
+            }
+            status => Ok(status),
+        }
+    }
+}
+
+/// One of a few words, matched without regard to case, `_` or `-`.
+pub trait Choices: Sized + Copy + 'static {
+    /// Each word as documented, and its value.
+    const ALL: &'static [(&'static str, Self)];
+}
+
+pub struct Choice<T>(std::marker::PhantomData<T>);
+impl<T: Choices> Kind for Choice<T> {
+    type Value = T;
+    fn parse(found: &Found, name: Name) -> Result<T, Error> {
+        let fold = |s: &str| s.trim().to_ascii_lowercase().replace(['_', '-'], "");
+        let given = fold(&found.value);
+        if let Some((_, v)) = T::ALL.iter().find(|(word, _)| fold(word) == given) {
+            return Ok(*v);
+        }
+        let words: Vec<&str> = T::ALL.iter().map(|(w, _)| *w).collect();
+        let listed = match words.split_last() {
+            Some((last, [])) => (*last).to_owned(),
+            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+            None => String::new(),
+        };
+        Err(bad_value(found, name, &format!("use {listed}")))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgType {
+    Markdown,
+    ActionCard,
+}
+
+impl Choices for MsgType {
+    const ALL: &'static [(&'static str, MsgType)] =
+        &[("markdown", MsgType::Markdown), ("actionCard", MsgType::ActionCard)];
+}
+
 /// What the user asked for on the command line, apart from settings.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -103,100 +349,90 @@ pub enum Command {
     Version,
 }
 
-/// The raw settings of every layer.
+/// The raw settings: the command line's, then the environment's, first found wins.
 #[derive(Debug)]
 pub struct Sources {
-    flags: Vec<(String, String)>,
-    layers: Vec<(&'static str, Layer)>,
+    flags: Vec<(Name, String)>,
+    env: Vec<Option<Found>>,
 }
 
 impl Sources {
-    /// Reads the command line (without the program name) and the environment layers.
-    pub fn read(args: &[String], env: &Env) -> Result<(Command, Sources), Error> {
-        let (command, flags) = parse_args(args)?;
-        let mut layers = Vec::with_capacity(PREFIXES.len());
-        for prefix in PREFIXES {
-            let vars = env.vars().map(|(k, v)| (k.to_owned(), v.to_owned()));
-            let layer = envy::prefixed(prefix)
-                .from_iter::<_, Layer>(vars)
-                .map_err(|e| Error::usage(format!("cannot read the {prefix}* variables: {e}")))?;
-            layers.push((prefix, layer));
+    /// The settings the environment gives (`INPUT_*`, `PLUGIN_*`, `DINGTALK_*`). Reading them
+    /// cannot fail, so even a bad command line can honour `fail_on_error` from here.
+    pub fn from_env(env: &Env) -> Sources {
+        let env = TABLE
+            .iter()
+            .map(|def| {
+                let upper = def.text.to_ascii_uppercase();
+                // Drone and Woodpecker pass a setting written `kdocs-token:` as PLUGIN_KDOCS-TOKEN.
+                let dashed = upper.replace('_', "-");
+                PREFIXES.iter().find_map(|prefix| {
+                    [format!("{prefix}{upper}"), format!("{prefix}{dashed}")].into_iter().find_map(|var| {
+                        let value = env.get(&var).filter(|v| !v.trim().is_empty())?;
+                        Some(Found { value: value.to_owned(), from: var })
+                    })
+                })
+            })
+            .collect();
+        Sources { flags: Vec::new(), env }
+    }
+
+    /// Reads the command line (without the program name) over the environment's settings.
+    pub fn read_args(&mut self, args: &[String]) -> Result<Command, Error> {
+        let mut command = Command::Run;
+        let mut args = args.iter().enumerate().peekable();
+        while let Some((i, arg)) = args.next() {
+            match arg.as_str() {
+                "-h" | "--help" => command = Command::Help,
+                "-V" | "--version" => command = Command::Version,
+                _ => {
+                    // A mistyped line may carry a token (`--kdocs-tokn=…`, a value after a flag
+                    // that takes none): error messages name the option, never echo a value.
+                    let Some(flag) = arg.strip_prefix("--") else {
+                        return Err(Error::usage(format!(
+                            "unexpected argument {}, not shown as it may be a secret: settings are given as --name value (see --help)",
+                            i + 1
+                        )));
+                    };
+                    let (flag, inline) = match flag.split_once('=') {
+                        Some((f, v)) => (f, Some(v.to_owned())),
+                        None => (flag, None),
+                    };
+                    let Some(name) = Name::from_flag(flag) else {
+                        return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
+                    };
+                    let value = match inline {
+                        Some(v) => v,
+                        // `--fail-on-error false` reads as a user means it; a bare boolean is true.
+                        None if name.def().is_bool => match args.next_if(|(_, next)| parse_bool(next).is_some()) {
+                            Some((_, next)) => next.clone(),
+                            None => "true".to_owned(),
+                        },
+                        None => args
+                            .next()
+                            .map(|(_, v)| v.clone())
+                            .ok_or_else(|| Error::usage(format!("option `--{flag}` needs a value (see --help)")))?,
+                    };
+                    self.flags.push((name, value));
+                }
+            }
         }
-        Ok((command, Sources { flags, layers }))
+        Ok(command)
     }
 
     /// The first non-empty value of a setting, and where it came from.
-    pub fn get(&self, name: &str) -> Option<Found> {
-        let flag = self.flags.iter().rev().find(|(n, _)| n == name);
+    pub fn get(&self, name: Name) -> Option<Found> {
+        let flag = self.flags.iter().rev().find(|(n, _)| *n == name);
         if let Some((_, value)) = flag.filter(|(_, v)| !v.trim().is_empty()) {
-            return Some(Found { value: value.clone(), from: format!("--{}", name.replace('_', "-")) });
+            return Some(Found { value: value.clone(), from: name.flag() });
         }
-        self.layers.iter().find_map(|(prefix, layer)| {
-            let value = layer.get(name).filter(|v| !v.trim().is_empty())?;
-            Some(Found { value: value.to_owned(), from: format!("{prefix}{}", name.to_ascii_uppercase()) })
-        })
+        self.env[name as usize].clone()
     }
-}
 
-/// Where a setting is looked for, for messages: `--kdocs-token, INPUT_KDOCS_TOKEN, …`.
-pub fn looked_for(name: &str) -> String {
-    format!("--{}, {}", name.replace('_', "-"), variables(name))
-}
-
-/// The environment variables a setting is read from: `INPUT_NAME, PLUGIN_NAME, DINGTALK_NAME`.
-fn variables(name: &str) -> String {
-    let upper = name.to_ascii_uppercase();
-    PREFIXES.iter().map(|p| format!("{p}{upper}")).collect::<Vec<_>>().join(", ")
-}
-
-fn parse_args(args: &[String]) -> Result<(Command, Vec<(String, String)>), Error> {
-    let mut flags = Vec::new();
-    let mut command = Command::Run;
-    let mut args = args.iter().enumerate().peekable();
-    while let Some((i, arg)) = args.next() {
-        match arg.as_str() {
-            "-h" | "--help" => command = Command::Help,
-            "-V" | "--version" => command = Command::Version,
-            _ => {
-                // A mistyped line may carry a token (`--kdocs-tokn=…`, a value after a flag that
-                // takes none): error messages name the option, never echo a value.
-                let Some(flag) = arg.strip_prefix("--") else {
-                    return Err(Error::usage(format!(
-                        "unexpected argument {}, not shown as it may be a secret: settings are given as --name value (see --help)",
-                        i + 1
-                    )));
-                };
-                let (flag, inline) = match flag.split_once('=') {
-                    Some((f, v)) => (f, Some(v.to_owned())),
-                    None => (flag, None),
-                };
-                let name = flag.replace('-', "_");
-                let Some(&(_, is_bool, _)) = SETTINGS.iter().find(|(n, _, _)| *n == name) else {
-                    return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
-                };
-                let value = match inline {
-                    Some(v) => v,
-                    // `--fail-on-error false` reads as a user means it; a bare boolean is true.
-                    None if is_bool => match args.next_if(|(_, next)| parse_bool(next).is_some()) {
-                        Some((_, next)) => next.clone(),
-                        None => "true".to_owned(),
-                    },
-                    None => args
-                        .next()
-                        .map(|(_, v)| v.clone())
-                        .ok_or_else(|| Error::usage(format!("option `--{flag}` needs a value (see --help)")))?,
-                };
-                flags.push((name, value));
-            }
-        }
+    /// `fail_on_error` alone, so that any failure, even of the settings themselves, honours it.
+    pub fn fail_on_error(&self) -> bool {
+        self.get(Name::fail_on_error).and_then(|f| parse_bool(&f.value)).unwrap_or(true)
     }
-    Ok((command, flags))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MsgType {
-    Markdown,
-    ActionCard,
 }
 
 /// The summary's template, when the user gives one.
@@ -207,143 +443,111 @@ pub struct CustomTemplate {
     pub origin: String,
 }
 
+/// A dry run, or a send with the credentials it needs.
+#[derive(Debug)]
+pub enum Mode {
+    /// Print the request; a webhook, if given, shows (redacted) in it.
+    DryRun {
+        webhook: Option<Secret>,
+    },
+    Send {
+        token: Secret,
+        webhook: Secret,
+    },
+}
+
 /// Validated settings.
 #[derive(Debug)]
 pub struct Settings {
-    pub kdocs_token: Option<Secret>,
-    pub webhook: Option<Secret>,
+    pub mode: Mode,
     pub secret: Option<Secret>,
     pub message: Option<String>,
     pub title: Option<String>,
     pub template: Option<CustomTemplate>,
     pub msgtype: MsgType,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub at_mobiles: Vec<String>,
     pub at_user_ids: Vec<String>,
     pub at_all: bool,
     pub keyword: Option<String>,
     pub kdocs_api_url: String,
-    /// The `ca_file` path and where it was set, for error messages.
-    pub ca_file: Option<(PathBuf, String)>,
+    pub ca_file: Option<Located>,
     pub timeout: Duration,
     pub retries: u32,
-    pub dry_run: bool,
     pub event_path: Option<String>,
+    pub fail_on_error: bool,
 }
 
 impl Settings {
-    /// `fail_on_error` alone, so that even a usage error can honour it.
-    pub fn fail_on_error(src: &Sources) -> bool {
-        boolean(src, "fail_on_error").ok().flatten().unwrap_or(true)
-    }
-
-    pub fn from_sources(src: &Sources) -> Result<Settings, Error> {
-        let text = |name: &str| src.get(name).map(|f| f.value);
-        let dry_run = boolean(src, "dry_run")?.unwrap_or(false);
-        let required = |name: &str| match src.get(name) {
-            Some(f) => Ok(Some(Secret(f.value.trim().to_owned()))),
-            None if dry_run => Ok(None),
-            None => Err(Error::usage(format!("the setting `{name}` is required: set one of {}", looked_for(name)))),
-        };
-        // Read by `Settings::fail_on_error` before anything else; checked here with the rest.
-        boolean(src, "fail_on_error")?;
-        let kdocs_token = required("kdocs_token")?;
-        let webhook = required("webhook")?;
-        if let (Some(hook), Some(found)) = (&webhook, src.get("webhook")) {
-            check_url(hook.expose(), "webhook", &found.from)?;
-        }
-        let kdocs_api_url = match src.get("kdocs_api_url") {
-            Some(f) => {
-                check_url(f.value.trim(), "kdocs_api_url", &f.from)?;
-                f.value.trim().trim_end_matches('/').to_owned()
-            }
-            None => "https://developer.kdocs.cn".to_owned(),
+    pub fn new(src: &Sources) -> Result<Settings, Error> {
+        let v = Values::parse(src)?;
+        let required =
+            |name: Name| Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
+        let mode = if v.dry_run {
+            Mode::DryRun { webhook: v.webhook }
+        } else {
+            let token = v.kdocs_token.ok_or_else(|| required(Name::kdocs_token))?;
+            let webhook = v.webhook.ok_or_else(|| required(Name::webhook))?;
+            Mode::Send { token, webhook }
         };
 
-        let template = match (src.get("template"), src.get("template_file")) {
-            (Some(t), Some(f)) => {
+        let template = match (src.get(Name::template), v.template, v.template_file) {
+            (Some(t), Some(_), Some(f)) => {
                 return Err(Error::usage(format!(
                     "`template` ({}) and `template_file` ({}) are both set: keep one",
                     t.from, f.from
                 )));
             }
-            (Some(t), None) => Some(CustomTemplate { source: t.value, origin: t.from }),
-            (None, Some(f)) => {
-                let path = f.value.trim();
-                let source = std::fs::read_to_string(path).map_err(|e| {
+            (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
+            (_, _, Some(file)) => {
+                let path = file.path.display().to_string();
+                let source = std::fs::read_to_string(&file.path).map_err(|e| {
                     Error::usage(format!(
                         "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
-                        f.from,
+                        file.from,
                         std::env::current_dir()
                             .map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
                     ))
                 })?;
-                Some(CustomTemplate { source, origin: path.to_owned() })
+                Some(CustomTemplate { source, origin: path })
             }
-            (None, None) => None,
-        };
-
-        let msgtype = match src.get("msgtype") {
-            None => MsgType::Markdown,
-            Some(f) => match f.value.trim().to_ascii_lowercase().replace(['_', '-'], "").as_str() {
-                "markdown" => MsgType::Markdown,
-                "actioncard" => MsgType::ActionCard,
-                _ => return Err(bad_value(&f, "msgtype", "use markdown or actionCard")),
-            },
-        };
-
-        let status = match src.get("status") {
-            None => None,
-            Some(f) => match normalize_status(Some(&f.value)).as_str() {
-                "unknown" if !f.value.trim().eq_ignore_ascii_case("unknown") => {
-                    return Err(bad_value(&f, "status", "use success, failure, cancelled or skipped"));
-                }
-                s => Some(s.to_owned()),
-            },
-        };
-
-        let timeout = match src.get("timeout") {
-            None => Duration::from_secs(10),
-            Some(f) => match f.value.trim().parse::<f64>() {
-                Ok(s) if (0.1..=600.0).contains(&s) => Duration::from_secs_f64(s),
-                _ => return Err(bad_value(&f, "timeout", "give a number of seconds from 0.1 to 600")),
-            },
-        };
-        let retries = match src.get("retries") {
-            None => 2,
-            Some(f) => match f.value.trim().parse::<u32>() {
-                Ok(n) if n <= 10 => n,
-                _ => return Err(bad_value(&f, "retries", "give a whole number from 0 to 10")),
-            },
+            _ => None,
         };
 
         Ok(Settings {
-            secret: src.get("secret").map(|f| Secret(f.value.trim().to_owned())),
-            message: text("message"),
-            title: text("title").map(|t| t.trim().to_owned()),
+            mode,
+            secret: v.secret,
+            message: v.message,
+            title: v.title,
             template,
-            msgtype,
-            status,
-            at_mobiles: list(src, "at_mobiles"),
-            at_user_ids: list(src, "at_user_ids"),
-            at_all: boolean(src, "at_all")?.unwrap_or(false),
-            keyword: text("keyword").map(|k| k.trim().to_owned()),
-            kdocs_api_url,
-            ca_file: src.get("ca_file").map(|f| (PathBuf::from(f.value.trim()), f.from)),
-            timeout,
-            retries,
-            dry_run,
-            event_path: text("event_path").map(|p| p.trim().to_owned()),
-            kdocs_token,
-            webhook,
+            msgtype: v.msgtype,
+            status: v.status,
+            at_mobiles: v.at_mobiles.unwrap_or_default(),
+            at_user_ids: v.at_user_ids.unwrap_or_default(),
+            at_all: v.at_all,
+            keyword: v.keyword,
+            kdocs_api_url: v.kdocs_api_url,
+            ca_file: v.ca_file,
+            timeout: v.timeout,
+            retries: v.retries,
+            event_path: v.event_path,
+            fail_on_error: v.fail_on_error,
         })
+    }
+
+    pub fn dry_run(&self) -> bool {
+        matches!(self.mode, Mode::DryRun { .. })
     }
 
     /// Every secret value, for masking and redaction: the token, the signing secret, and the
     /// webhook's `access_token`.
     pub fn secrets(&self) -> Vec<&str> {
-        let hook_token = self.webhook.as_ref().and_then(|w| webhook_token(w.expose()));
-        [self.kdocs_token.as_ref().map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
+        let (token, webhook) = match &self.mode {
+            Mode::DryRun { webhook } => (None, webhook.as_ref()),
+            Mode::Send { token, webhook } => (Some(token), Some(webhook)),
+        };
+        let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
+        [token.map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
             .into_iter()
             .flatten()
             .filter(|s| !s.is_empty())
@@ -357,26 +561,18 @@ pub fn webhook_token(url: &str) -> Option<&str> {
     query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).filter(|t| !t.is_empty())
 }
 
-fn bad_value(f: &Found, name: &str, fix: &str) -> Error {
+fn bad_value(f: &Found, name: Name, fix: &str) -> Error {
     // Values of these settings are not secret, so showing them helps.
     Error::usage(format!("`{name}` has the value `{}` (from {}): {fix}", f.value.trim(), f.from))
 }
 
-fn check_url(url: &str, name: &str, from: &str) -> Result<(), Error> {
+fn check_url(url: &str, name: Name, from: &str) -> Result<(), Error> {
     let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
     if ok {
         Ok(())
     } else {
         // The webhook carries a token: name the setting, never echo its value.
         Err(Error::usage(format!("`{name}` (from {from}) is not an http(s) URL: give the full URL, https://…")))
-    }
-}
-
-fn boolean(src: &Sources, name: &str) -> Result<Option<bool>, Error> {
-    let Some(f) = src.get(name) else { return Ok(None) };
-    match parse_bool(&f.value) {
-        Some(b) => Ok(Some(b)),
-        None => Err(bad_value(&f, name, "use true or false (also 1/0, yes/no)")),
     }
 }
 
@@ -389,31 +585,21 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// A list separated by commas, spaces or newlines (Drone and Woodpecker join lists with commas).
-fn list(src: &Sources, name: &str) -> Vec<String> {
-    src.get(name)
-        .map(|f| {
-            f.value
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The `--help` text: every setting with the names it is read from.
 pub fn help() -> String {
+    use std::fmt::Write as _;
     let mut out = format!(
         "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot through the KDocs relay.\n\n\
          USAGE: dingtalk-notify [--name value]...\n\n\
-         Each setting is read, first found wins, from --name, INPUT_NAME, PLUGIN_NAME, DINGTALK_NAME.\n\
+         Each setting is read, first found wins, from --name, {}.\n\
          Empty values count as unset. [defaults in brackets]\n\nSETTINGS:\n",
-        env!("CARGO_PKG_VERSION")
+        env!("CARGO_PKG_VERSION"),
+        PREFIXES.map(|p| format!("{p}NAME")).join(", ")
     );
-    for (name, is_bool, text) in SETTINGS {
-        let flag = format!("--{}{}", name.replace('_', "-"), if *is_bool { " [true|false]" } else { " <value>" });
-        out.push_str(&format!("  {flag}\n      {text}\n      env: {}\n", variables(name)));
+    for def in TABLE {
+        let flag = format!("{}{}", def.name.flag(), if def.is_bool { " [true|false]" } else { " <value>" });
+        let default = def.default.map(|d| format!(" [{d}]")).unwrap_or_default();
+        let _ = write!(out, "  {flag}\n      {}{default}\n      env: {}\n", def.help, def.name.variables());
     }
     out.push_str(
         "  -h, --help       print this help\n  -V, --version    print the version\n\n\
@@ -426,37 +612,60 @@ pub fn help() -> String {
 mod tests {
     use super::*;
 
-    fn sources(args: &[&str], vars: &[(&str, &str)]) -> Result<(Command, Sources), Error> {
-        let env = Env::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())), 0);
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        Sources::read(&args, &env)
+    fn sources(args: &[&str], vars: &[(&str, &str)]) -> Result<Sources, Error> {
+        let env = Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0);
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        let mut src = Sources::from_env(&env);
+        src.read_args(&args)?;
+        Ok(src)
+    }
+
+    fn settings(args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, Error> {
+        Settings::new(&sources(args, vars)?)
+    }
+
+    #[test]
+    fn the_table_is_in_declaration_order_and_every_default_parses() {
+        for (i, def) in TABLE.iter().enumerate() {
+            assert_eq!(def.name as usize, i, "{}", def.text);
+            assert_eq!(def.name.as_str(), def.text);
+        }
+        // Values::parse applies every default; a default its kind rejects fails here.
+        let v = Values::parse(&sources(&[], &[]).unwrap()).unwrap();
+        assert_eq!((v.timeout, v.retries, v.msgtype), (Duration::from_secs(10), 2, MsgType::Markdown));
+        assert!(v.fail_on_error && !v.dry_run && !v.at_all);
+        assert_eq!(v.kdocs_api_url, "https://developer.kdocs.cn");
     }
 
     #[test]
     fn layers_are_searched_in_order_and_empty_is_unset() {
-        let (_, s) =
-            sources(&[], &[("INPUT_TITLE", ""), ("PLUGIN_TITLE", "from plugin"), ("DINGTALK_TITLE", "from shell")])
-                .unwrap();
-        let f = s.get("title").unwrap();
+        let s = sources(&[], &[("INPUT_TITLE", ""), ("PLUGIN_TITLE", "from plugin"), ("DINGTALK_TITLE", "from shell")])
+            .unwrap();
+        let f = s.get(Name::title).unwrap();
         assert_eq!((f.value.as_str(), f.from.as_str()), ("from plugin", "PLUGIN_TITLE"));
-        let (_, s) = sources(&["--title", "flag"], &[("INPUT_TITLE", "input")]).unwrap();
-        assert_eq!(s.get("title").unwrap().from, "--title");
+        let s = sources(&["--title", "flag"], &[("INPUT_TITLE", "input")]).unwrap();
+        assert_eq!(s.get(Name::title).unwrap().from, "--title");
+    }
+
+    #[test]
+    fn a_plugin_setting_written_with_dashes_is_read() {
+        let s = sources(&[], &[("PLUGIN_KDOCS-TOKEN", "t")]).unwrap();
+        assert_eq!(s.get(Name::kdocs_token).unwrap().from, "PLUGIN_KDOCS-TOKEN");
     }
 
     #[test]
     fn flags_take_values_inline_or_next_and_booleans_stand_alone() {
-        let (cmd, s) = sources(&["--dry-run", "--at-mobiles=1,2", "--kdocs-api-url", "http://x"], &[]).unwrap();
-        assert_eq!(cmd, Command::Run);
-        assert_eq!(s.get("dry_run").unwrap().value, "true");
-        assert_eq!(s.get("at_mobiles").unwrap().value, "1,2");
-        assert_eq!(s.get("kdocs_api_url").unwrap().value, "http://x");
-        assert_eq!(sources(&["--help"], &[]).unwrap().0, Command::Help);
+        let s = sources(&["--dry-run", "--at-mobiles=1,2", "--kdocs-api-url", "http://x"], &[]).unwrap();
+        assert_eq!(s.get(Name::dry_run).unwrap().value, "true");
+        assert_eq!(s.get(Name::at_mobiles).unwrap().value, "1,2");
+        assert_eq!(s.get(Name::kdocs_api_url).unwrap().value, "http://x");
+        let mut help = Sources::from_env(&Env::new([], 0));
+        assert_eq!(help.read_args(&["--help".to_owned()]).unwrap(), Command::Help);
         assert!(sources(&["--nope"], &[]).unwrap_err().message.contains("--nope"));
         assert!(sources(&["stray"], &[]).is_err());
         // A boolean takes a following true/false word, and only that.
-        let (_, s) =
-            sources(&["--fail-on-error", "false", "--at-all", "YES", "--dry-run", "--title", "t"], &[]).unwrap();
-        let values = ["fail_on_error", "at_all", "dry_run", "title"].map(|n| s.get(n).unwrap().value);
+        let s = sources(&["--fail-on-error", "false", "--at-all", "YES", "--dry-run", "--title", "t"], &[]).unwrap();
+        let values = [Name::fail_on_error, Name::at_all, Name::dry_run, Name::title].map(|n| s.get(n).unwrap().value);
         assert_eq!(values, ["false", "YES", "true", "t"]);
         assert!(sources(&["--dry-run", "later"], &[]).is_err(), "a bare boolean must not swallow other words");
         assert!(sources(&["--title"], &[]).unwrap_err().message.contains("needs a value"));
@@ -479,33 +688,42 @@ mod tests {
     #[test]
     fn booleans_accept_the_documented_spellings_and_name_the_variable_otherwise() {
         for (v, want) in [("TRUE", true), ("1", true), ("Yes", true), ("false", false), ("0", false), ("NO", false)] {
-            let (_, s) = sources(&[], &[("PLUGIN_AT_ALL", v)]).unwrap();
-            assert_eq!(boolean(&s, "at_all").unwrap(), Some(want), "{v}");
+            let s = settings(&["--dry-run"], &[("PLUGIN_AT_ALL", v)]).unwrap();
+            assert_eq!(s.at_all, want, "{v}");
         }
-        let (_, s) = sources(&[], &[("DINGTALK_DRY_RUN", "maybe")]).unwrap();
-        let e = Settings::from_sources(&s).unwrap_err();
+        let e = settings(&[], &[("DINGTALK_DRY_RUN", "maybe")]).unwrap_err();
         assert!(e.message.contains("dry_run") && e.message.contains("DINGTALK_DRY_RUN"), "{}", e.message);
     }
 
     #[test]
+    fn fail_on_error_is_read_from_the_environment_before_anything_can_fail() {
+        assert!(!sources(&[], &[("PLUGIN_FAIL_ON_ERROR", "no")]).unwrap().fail_on_error());
+        assert!(sources(&[], &[("PLUGIN_FAIL_ON_ERROR", "junk")]).unwrap().fail_on_error());
+        assert!(sources(&[], &[]).unwrap().fail_on_error());
+    }
+
+    #[test]
     fn required_settings_name_every_place_they_were_looked_for() {
-        let (_, s) = sources(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap();
-        let e = Settings::from_sources(&s).unwrap_err();
+        let e = settings(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap_err();
         assert_eq!(
             e.message,
             "the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN"
         );
+        let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
+            .unwrap();
+        let Mode::Send { token, .. } = &s.mode else { panic!("not a send: {:?}", s.mode) };
+        assert_eq!(token.expose(), "t", "a pasted secret's trailing newline is trimmed");
     }
 
     #[test]
     fn lists_split_on_commas_spaces_and_newlines() {
-        let (_, s) = sources(&[], &[("PLUGIN_AT_MOBILES", "138,139 140\n141,,")]).unwrap();
-        assert_eq!(list(&s, "at_mobiles"), ["138", "139", "140", "141"]);
+        let s = settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "138,139 140\n141,,")]).unwrap();
+        assert_eq!(s.at_mobiles, ["138", "139", "140", "141"]);
     }
 
     #[test]
     fn secrets_never_print_and_the_webhook_token_is_one_of_them() {
-        let (_, s) = sources(
+        let settings = settings(
             &["--dry-run"],
             &[
                 ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=hooktok&x=1"),
@@ -513,26 +731,77 @@ mod tests {
             ],
         )
         .unwrap();
-        let settings = Settings::from_sources(&s).unwrap();
         assert_eq!(settings.secrets(), ["SECabc", "hooktok"]);
         let debug = format!("{settings:?}");
         assert!(!debug.contains("SECabc") && !debug.contains("hooktok"), "{debug}");
     }
 
     #[test]
-    fn bad_values_are_usage_errors() {
-        for (var, value) in [
-            ("DINGTALK_MSGTYPE", "card"),
-            ("DINGTALK_TIMEOUT", "0"),
-            ("DINGTALK_RETRIES", "-1"),
-            ("DINGTALK_STATUS", "green"),
-            ("DINGTALK_KDOCS_API_URL", "ftp://x"),
+    fn bad_values_are_usage_errors_naming_the_variable() {
+        for (var, value, fix) in [
+            ("DINGTALK_MSGTYPE", "card", "use markdown or actionCard"),
+            ("DINGTALK_TIMEOUT", "0", "from 0.1 to 600"),
+            ("DINGTALK_RETRIES", "-1", "from 0 to 10"),
+            ("DINGTALK_STATUS", "green", "use success, failure"),
+            ("DINGTALK_KDOCS_API_URL", "ftp://x", "not an http(s) URL"),
         ] {
-            let (_, s) = sources(&["--dry-run"], &[(var, value)]).unwrap();
-            let e = Settings::from_sources(&s).unwrap_err();
-            assert!(e.message.contains(var), "{var}: {}", e.message);
+            let e = settings(&["--dry-run"], &[(var, value)]).unwrap_err();
+            assert!(e.message.contains(var) && e.message.contains(fix), "{var}: {}", e.message);
         }
-        let (_, s) = sources(&["--dry-run", "--template", "x", "--template-file", "y"], &[]).unwrap();
-        assert!(Settings::from_sources(&s).unwrap_err().message.contains("keep one"));
+        let e = settings(&["--dry-run", "--template", "x", "--template-file", "y"], &[]).unwrap_err();
+        assert!(e.message.contains("keep one"), "{}", e.message);
+        let s = settings(&["--dry-run"], &[("INPUT_MSGTYPE", "Action_Card")]).unwrap();
+        assert_eq!(s.msgtype, MsgType::ActionCard);
+    }
+
+    /// The `inputs:` of action.yml, and the `INPUT_*` variables its notify step passes.
+    fn action_yml() -> (Vec<String>, Vec<String>) {
+        let yml = include_str!("../action.yml");
+        let inputs_block = yml.split("\ninputs:\n").nth(1).unwrap().split("\noutputs:").next().unwrap();
+        let inputs = inputs_block
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.trim_end().ends_with(':'))
+            .map(|l| l.trim().trim_end_matches(':').to_owned())
+            .collect();
+        let mapped = yml
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("INPUT_")?.split_once(": ${{ inputs."))
+            .map(|(var, rest)| {
+                let input = rest.trim_end_matches(" }}");
+                assert_eq!(var.to_ascii_lowercase(), input, "action.yml maps INPUT_{var} from inputs.{input}");
+                input.to_owned()
+            })
+            .collect();
+        (inputs, mapped)
+    }
+
+    /// Inputs of action.yml that are the action's own (how to install), not the binary's.
+    const ACTION_ONLY: &[&str] = &["download_url", "build_from_source"];
+
+    #[test]
+    fn action_yml_declares_and_passes_every_setting_and_no_other() {
+        let names: Vec<&str> = TABLE.iter().map(|d| d.text).collect();
+        let (inputs, mapped) = action_yml();
+        let inputs: Vec<&str> = inputs.iter().map(String::as_str).filter(|i| !ACTION_ONLY.contains(i)).collect();
+        assert_eq!(inputs, names, "action.yml `inputs:` must list the settings, in the table's order");
+        assert_eq!(mapped, names, "action.yml's notify step must pass each input as INPUT_*");
+    }
+
+    #[test]
+    fn the_readme_settings_table_lists_every_setting_and_no_other() {
+        let mut listed = Vec::new();
+        for readme in [include_str!("../README.md")] {
+            let table = readme.split("| setting | meaning | default |").nth(1).expect("a settings table");
+            for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+                let first = row.split('|').nth(1).unwrap();
+                listed.extend(first.split(',').map(|n| n.trim().trim_matches('`').to_owned()));
+            }
+        }
+        let names: Vec<String> = TABLE.iter().map(|d| d.text.to_owned()).collect();
+        let mut sorted = listed.clone();
+        sorted.sort();
+        let mut want = names.clone();
+        want.sort();
+        assert_eq!(sorted, want, "README.md's settings table must list each setting once");
     }
 }

@@ -5,8 +5,9 @@
 //! requests, `DRONE_COMMIT_MESSAGE` is the pull request's body, not a commit message, and
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
-use super::{Env, duration, format_rfc3339, normalize_status};
+use super::{Env, duration, format_rfc3339};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -21,7 +22,7 @@ pub fn context(env: &Env) -> Context {
         ci: "drone",
         // The build status is `failure` as soon as a step of this stage has failed; the stage
         // status stands in on runners that do not set it.
-        status: normalize_status(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
+        status: Status::parse(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
         event,
         action,
         git_ref: git_ref(env, pr.is_some()),

@@ -10,6 +10,7 @@
 use super::{Env, Warnings};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::payload::{Json, Payload};
+use crate::status::Status;
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
@@ -215,14 +216,14 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
 /// The outcome an event reports about another run (a workflow run, a check, a deployment, a
 /// commit status): the status to show unless the `status` setting says otherwise. Anything else
 /// is `unknown`.
-fn event_status(event: &str, payload: Json) -> String {
+fn event_status(event: &str, payload: Json) -> Status {
     let outcome = s(payload, &["workflow_run", "conclusion"])
         .or_else(|| s(payload, &["check_run", "conclusion"]))
         .or_else(|| s(payload, &["check_suite", "conclusion"]))
         .or_else(|| s(payload, &["workflow_job", "conclusion"]))
         .or_else(|| s(payload, &["deployment_status", "state"]))
         .or_else(|| if event == "status" { s(payload, &["state"]) } else { None });
-    super::normalize_status(outcome.as_deref())
+    Status::parse(outcome.as_deref())
 }
 
 /// A commit of a push event (`commits[]`, `head_commit`).

@@ -6,8 +6,9 @@
 //! the `when: on_success` / `when: on_failure` pattern that reports the pipeline's outcome through
 //! the `status` setting, which always wins over this.
 
-use super::{Env, duration, format_rfc3339, is_null_sha, normalize_status, parse_rfc3339};
+use super::{Env, duration, format_rfc3339, is_null_sha, parse_rfc3339};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -28,7 +29,7 @@ pub fn context(env: &Env) -> Context {
     };
     Context {
         ci: "gitlab",
-        status: normalize_status(env.get("CI_JOB_STATUS")),
+        status: Status::parse(env.get("CI_JOB_STATUS")),
         event,
         action: None,
         git_ref,

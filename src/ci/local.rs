@@ -5,6 +5,7 @@ use std::process::Command;
 
 use super::{Env, github};
 use crate::context::{Commit, Context, Ref, Repo};
+use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     // One git process (each costs over a millisecond): sha, author, ref names and message of the
@@ -24,7 +25,7 @@ pub fn context(env: &Env) -> Context {
     Context {
         ci: "local",
         repo: Repo::default(),
-        status: "unknown".into(),
+        status: Status::Unknown,
         event: "manual".into(),
         git_ref: branch.and_then(|b| Ref::parse(b.trim_start_matches("origin/"))),
         commit,

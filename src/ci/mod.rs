@@ -10,59 +10,8 @@ mod gitlab;
 mod local;
 mod woodpecker;
 
-use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use crate::context::Context;
-
-/// The process environment as the CI left it, with the moment it was read.
-#[derive(Debug, Clone)]
-pub struct Env {
-    vars: HashMap<String, String>,
-    /// Seconds since the Unix epoch; durations of running builds are measured to it.
-    pub now: u64,
-}
-
-impl Env {
-    pub fn from_process() -> Env {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        // A variable that is not UTF-8 cannot be one of ours (nor a CI's): skip it, don't panic.
-        let vars = std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
-        Env::new(vars, now)
-    }
-
-    pub fn new(vars: impl IntoIterator<Item = (String, String)>, now: u64) -> Env {
-        Env { vars: vars.into_iter().collect(), now }
-    }
-
-    /// The variable's value; an empty one counts as unset, as CIs use both for "none".
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
-    }
-
-    /// The variable as an owned string, trimmed; blank counts as unset.
-    pub fn string(&self, name: &str) -> Option<String> {
-        self.get(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
-    }
-
-    /// The first of `names` that is set.
-    pub fn first(&self, names: &[&str]) -> Option<String> {
-        names.iter().find_map(|n| self.string(n))
-    }
-
-    /// A Unix timestamp; `0` (what CIs leave in one they do not know) counts as unset.
-    pub fn unix_time(&self, name: &str) -> Option<u64> {
-        self.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0)
-    }
-
-    pub fn is(&self, name: &str, value: &str) -> bool {
-        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case(value))
-    }
-
-    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-}
+use crate::env::Env;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ci {
@@ -120,20 +69,6 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
 /// A sha of zeros: git's "no commit" (the `before` of a new branch).
 pub fn is_null_sha(sha: &str) -> bool {
     sha.bytes().all(|b| b == b'0')
-}
-
-/// The status word templates see, from whatever spelling a CI or a user gives:
-/// `success`, `failure`, `cancelled`, `skipped`, or `unknown`.
-pub fn normalize_status(raw: Option<&str>) -> String {
-    let raw = raw.map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
-    match raw.as_str() {
-        "success" | "succeeded" | "passed" | "pass" | "ok" | "fixed" => "success",
-        "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" => "failure",
-        "cancelled" | "canceled" | "aborted" => "cancelled",
-        "skipped" | "skip" | "neutral" => "skipped",
-        _ => "unknown",
-    }
-    .to_owned()
 }
 
 /// Seconds since the epoch of an RFC 3339 / ISO 8601 UTC-or-offset timestamp
@@ -223,31 +158,9 @@ mod tests {
     }
 
     #[test]
-    fn empty_variables_count_as_unset() {
-        let e = env(&[("A", ""), ("B", "  "), ("C", "x")]);
-        assert_eq!(e.get("A"), None);
-        assert_eq!(e.string("B"), None);
-        assert_eq!(e.first(&["A", "B", "C"]).as_deref(), Some("x"));
-    }
-
-    #[test]
-    fn unix_times_of_zero_or_junk_are_unset_and_null_shas_are_recognised() {
-        let e = env(&[("T", " 1718100155 "), ("Z", "0"), ("J", "soon")]);
-        assert_eq!(
-            (e.unix_time("T"), e.unix_time("Z"), e.unix_time("J"), e.unix_time("X")),
-            (Some(1_718_100_155), None, None, None)
-        );
+    fn null_shas_are_recognised() {
         assert!(is_null_sha("0000000000000000000000000000000000000000"));
         assert!(!is_null_sha("3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d"));
-    }
-
-    #[test]
-    fn statuses_are_normalized() {
-        assert_eq!(normalize_status(Some("Failed")), "failure");
-        assert_eq!(normalize_status(Some("canceled")), "cancelled");
-        assert_eq!(normalize_status(Some("success")), "success");
-        assert_eq!(normalize_status(Some("running")), "unknown");
-        assert_eq!(normalize_status(None), "unknown");
     }
 
     #[test]

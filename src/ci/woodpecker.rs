@@ -5,8 +5,9 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
-use super::{Env, duration, format_rfc3339, is_null_sha, normalize_status};
+use super::{Env, duration, format_rfc3339, is_null_sha};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -20,7 +21,7 @@ pub fn context(env: &Env) -> Context {
     let git_ref = git_ref(env, pr.is_some());
     Context {
         ci: "woodpecker",
-        status: normalize_status(env.get("CI_PIPELINE_STATUS")),
+        status: Status::parse(env.get("CI_PIPELINE_STATUS")),
         action: match event.as_str() {
             "pull_request_closed" => Some("closed".to_owned()),
             // Label, assignee and edit changes, e.g. `labeled`.

@@ -131,28 +131,15 @@ fn a_timeout_below_a_tenth_of_a_second_is_refused() {
 fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() {
     let out = Run::new().arg("--help").run();
     assert_eq!(out.code, 0);
-    for name in [
-        "kdocs_token",
-        "webhook",
-        "secret",
-        "message",
-        "title",
-        "template",
-        "template_file",
-        "msgtype",
-        "status",
-        "at_mobiles",
-        "at_user_ids",
-        "at_all",
-        "keyword",
-        "kdocs_api_url",
-        "ca_file",
-        "timeout",
-        "retries",
-        "fail_on_error",
-        "dry_run",
-        "event_path",
-    ] {
+    // Every input action.yml declares (a unit test checks action.yml against the settings table).
+    let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
+    let inputs: Vec<&str> = action
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("INPUT_")?.split_once(": ${{ inputs."))
+        .map(|(_, rest)| rest.trim_end_matches(" }}"))
+        .collect();
+    assert!(inputs.len() >= 20, "action.yml's INPUT_* mapping not found: {inputs:?}");
+    for name in inputs {
         let upper = name.to_uppercase();
         assert!(out.stdout.contains(&format!("--{}", name.replace('_', "-"))), "--{name} missing");
         assert!(

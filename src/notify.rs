@@ -1,0 +1,81 @@
+//! One run, step by step: the context from the CI, the summary, the messages, then a dry run's
+//! print or the send, each reported as it happens.
+
+use crate::ci::{self, Ci, Inputs};
+use crate::env::Env;
+use crate::error::Error;
+use crate::message::{self, Body};
+use crate::relay;
+use crate::render;
+use crate::report::Reporter;
+use crate::settings::{Mode, Settings};
+
+pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
+    reporter.add_secrets(&settings.secrets());
+
+    let ci = Ci::detect(env);
+    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
+    let mut warnings = Vec::new();
+    // Never dropped: the process ends after this run, and freeing a large event's JSON node by
+    // node took a fifth of the time of rendering it (issue 7, docs/performance.md).
+    let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
+    if let Some(status) = settings.status {
+        cx.status = status;
+    }
+    cx.message.clone_from(&settings.message);
+
+    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings);
+    for w in &warnings {
+        reporter.warning(w);
+    }
+    let summary = summary?;
+    let data = message::build(&summary, settings, &cx);
+
+    let (token, webhook) = match &settings.mode {
+        Mode::DryRun { webhook } => {
+            let link = webhook.as_ref().map_or_else(
+                || "https://oapi.dingtalk.com/robot/send?access_token=***".to_owned(),
+                |w| reporter.redact(w.expose()),
+            );
+            let body = Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data: &data };
+            let json = serde_json::to_string_pretty(&body).expect("messages serialize");
+            println!("{}", reporter.redact(&json));
+            reporter.step_summary(&summary.title, &summary.text);
+            reporter.outputs(false, None, Some("dry run: nothing was sent"));
+            return Ok(());
+        }
+        Mode::Send { token, webhook } => (token, webhook),
+    };
+
+    let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(|s| s.expose()), data: &data };
+    let body = serde_json::to_vec(&body).expect("messages serialize");
+    let relay = relay::Relay::new(
+        &settings.kdocs_api_url,
+        token.expose(),
+        settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
+        settings.timeout,
+        settings.retries,
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+    reporter.step_summary(&summary.title, &summary.text);
+    let outcome = runtime.block_on(relay.send(body, |line| reporter.notice(line)));
+    // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
+    // run must end within (retries + 1) × timeout plus the waits.
+    runtime.shutdown_background();
+    match outcome {
+        Ok(reply) => {
+            eprintln!("sent to DingTalk through {}", relay.origin());
+            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
+            Ok(())
+        }
+        Err(failed) => {
+            let code = failed.reply.as_ref().and_then(|r| r.code_text());
+            let msg = failed.reply.as_ref().and_then(|r| r.msg.clone()).unwrap_or_else(|| failed.error.message.clone());
+            reporter.outputs(false, code.as_deref(), Some(&msg));
+            Err(failed.error)
+        }
+    }
+}

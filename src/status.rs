@@ -1,0 +1,68 @@
+//! The outcome of a run, as one word whatever the CI or the user called it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Success,
+    Failure,
+    Cancelled,
+    Skipped,
+    #[default]
+    Unknown,
+}
+
+impl Status {
+    /// Reads whatever spelling a CI or a user gives (`Failed`, `canceled`, `timed_out`, …);
+    /// a word it does not know is `Unknown`.
+    pub fn parse(raw: Option<&str>) -> Status {
+        let raw = raw.map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
+        match raw.as_str() {
+            "success" | "succeeded" | "passed" | "pass" | "ok" | "fixed" => Status::Success,
+            "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" => Status::Failure,
+            "cancelled" | "canceled" | "aborted" => Status::Cancelled,
+            "skipped" | "skip" | "neutral" => Status::Skipped,
+            _ => Status::Unknown,
+        }
+    }
+
+    /// The word templates see: `success`, `failure`, `cancelled`, `skipped` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Failure => "failure",
+            Status::Cancelled => "cancelled",
+            Status::Skipped => "skipped",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+impl PartialEq<&str> for Status {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_is_normalized() {
+        assert_eq!(Status::parse(Some("Failed")), Status::Failure);
+        assert_eq!(Status::parse(Some(" canceled ")), Status::Cancelled);
+        assert_eq!(Status::parse(Some("success")), Status::Success);
+        assert_eq!(Status::parse(Some("neutral")), Status::Skipped);
+        assert_eq!(Status::parse(Some("running")), Status::Unknown);
+        assert_eq!(Status::parse(None), Status::Unknown);
+        assert_eq!(serde_json::to_string(&Status::Cancelled).unwrap(), "\"cancelled\"");
+    }
+}
