@@ -50,11 +50,22 @@ pub fn fixture(rel: &str) -> PathBuf {
 /// listens.
 pub const NO_RELAY: &str = "http://127.0.0.1:9";
 
-/// A run of the binary in a clean environment.
+/// A run of the binary in a clean environment, in a directory of its own (its current
+/// directory, and where `$GITHUB_OUTPUT`, `$GITHUB_STEP_SUMMARY` and [`payload_from`]'s files go)
+/// that is removed when the run is dropped or done, even if the test panics.
 pub struct Run {
     vars: BTreeMap<String, String>,
     args: Vec<String>,
-    dir: PathBuf,
+    dir: TempDir,
+}
+
+/// A directory removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub struct Output {
@@ -74,7 +85,7 @@ impl Run {
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        Run { vars: BTreeMap::new(), args: Vec::new(), dir }
+        Run { vars: BTreeMap::new(), args: Vec::new(), dir: TempDir(dir) }
     }
 
     /// A GitHub Actions job whose settings come as `INPUT_*`, with the token, webhook and relay.
@@ -124,7 +135,7 @@ impl Run {
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.dir.0
     }
 
     /// A dry run (`INPUT_DRY_RUN=true`) that must succeed, and with the built-in summary when
