@@ -6,27 +6,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
+use crate::dotenv;
 use crate::support::*;
 
 const MOBILES: &str = "13800000000,13900000000";
 
-/// The variables of a fixture env file: dotenv with `#` comments, double-quoted values with `\n`
-/// escapes, single-quoted values taken literally.
+/// The variables of a fixture env file (see [`dotenv`]).
 fn env_file(rel: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixture(rel)).unwrap();
-    let mut vars = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (key, raw) = line.split_once('=').unwrap_or_else(|| panic!("{rel}: not KEY=VALUE: {line}"));
-        let value = if let Some(inner) = raw.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            inner.replace("\\n", "\n").replace("\\\"", "\"")
-        } else if let Some(inner) = raw.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-            inner.to_owned()
-        } else {
-            raw.to_owned()
-        };
-        vars.push((key.to_owned(), value));
-    }
-    vars
+    dotenv::parse(&std::fs::read_to_string(fixture(rel)).unwrap(), rel)
 }
 
 fn now() -> u64 {
