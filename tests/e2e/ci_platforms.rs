@@ -2,33 +2,18 @@
 //! environment of the binary, settings come as `PLUGIN_*` (Drone, Woodpecker) or `DINGTALK_*`
 //! (GitLab), and the relay receives one request whose summary carries that CI's facts and links.
 
-use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use httpmock::prelude::*;
 use serde_json::{Value, json};
 
+use crate::dotenv;
 use crate::support::*;
 
 const MOBILES: &str = "13800000000,13900000000";
 
-/// The variables of a fixture env file: dotenv with `#` comments, double-quoted values with `\n`
-/// escapes, single-quoted values taken literally.
+/// The variables of a fixture env file (see [`dotenv`]).
 fn env_file(rel: &str) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(fixture(rel)).unwrap();
-    let mut vars = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let (key, raw) = line.split_once('=').unwrap_or_else(|| panic!("{rel}: not KEY=VALUE: {line}"));
-        let value = if let Some(inner) = raw.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            inner.replace("\\n", "\n").replace("\\\"", "\"")
-        } else if let Some(inner) = raw.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-            inner.to_owned()
-        } else {
-            raw.to_owned()
-        };
-        vars.push((key.to_owned(), value));
-    }
-    vars
+    dotenv::parse(&std::fs::read_to_string(fixture(rel)).unwrap(), rel)
 }
 
 fn now() -> u64 {
@@ -67,22 +52,9 @@ impl Delivered {
 }
 
 /// Runs the binary with exactly `vars` plus the settings under `prefix` (`PLUGIN_` or
-/// `DINGTALK_`), against a relay that only answers a request carrying those settings.
+/// `DINGTALK_`), and checks that the relay got one request carrying those settings.
 fn deliver(prefix: &str, vars: Vec<(String, String)>) -> Delivered {
-    let server = MockServer::start();
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    let relay = server.mock(|when, then| {
-        when.method(POST)
-            .path(PATH)
-            .query_param("access_token", TOKEN)
-            .json_body_includes(json!({"link": webhook(), "sk": SK}).to_string())
-            .is_true(move |req: &HttpMockRequest| {
-                record.lock().unwrap().push(serde_json::from_slice::<Value>(req.body_ref()).unwrap_or(Value::Null));
-                true
-            });
-        then.status(200).json_body(json!({"code": 0, "msg": "ok"}));
-    });
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0,"msg":"ok"}"#)]);
     let mut run = Run::new();
     for (k, v) in &vars {
         run = run.env(k, v);
@@ -91,14 +63,15 @@ fn deliver(prefix: &str, vars: Vec<(String, String)>) -> Delivered {
         .env(&format!("{prefix}KDOCS_TOKEN"), TOKEN)
         .env(&format!("{prefix}WEBHOOK"), &webhook())
         .env(&format!("{prefix}SECRET"), SK)
-        .env(&format!("{prefix}KDOCS_API_URL"), &server.base_url())
+        .env(&format!("{prefix}KDOCS_API_URL"), &relay.url)
         .env(&format!("{prefix}AT_MOBILES"), MOBILES);
     let out = run.run();
     assert_eq!(out.code, 0, "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
-    relay.assert_calls(1);
-    let body = seen.lock().unwrap().last().cloned().expect("the relay saw the request");
-    let md = &body["data"][0]["markdown"];
-    let (title, text) = (md["title"].as_str().unwrap().to_owned(), md["text"].as_str().unwrap().to_owned());
+    let got = relay.relay_calls();
+    assert_eq!(got.len(), 1, "{got:?}");
+    let body = got[0].json();
+    assert_eq!((&body["link"], &body["sk"]), (&json!(webhook()), &json!(SK)), "{body}");
+    let (title, text) = markdown(&body);
     Delivered { out, body, title, text }
 }
 

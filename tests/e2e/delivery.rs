@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use httpmock::prelude::*;
 use serde_json::json;
 
 use crate::support::*;
@@ -17,21 +16,19 @@ fn push_run(relay: &str) -> Run {
 
 #[test]
 fn success_without_secret_or_message_sends_exactly_the_summary() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST)
-            .path(PATH)
-            .query_param("access_token", TOKEN)
-            .header("content-type", "application/json; charset=utf-8")
-            .header("user-agent", concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
-            .json_body(json!({
-                "link": webhook(),
-                "data": [{"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}}]
-            }));
-        then.status(200).json_body(json!({"code": 0, "msg": "ok", "data": {}}));
-    });
-    let out = push_run(&server.base_url()).run();
-    relay.assert_calls(1);
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0,"msg":"ok","data":{}}"#)]);
+    let out = push_run(&relay.url).run();
+    let got = relay.relay_calls();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(got[0].header("user-agent"), Some(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        got[0].json(),
+        json!({
+            "link": webhook(),
+            "data": [{"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}}]
+        })
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("sent to DingTalk"), "{}", out.stderr);
     assert_eq!(out.output("sent").as_deref(), Some("true"));
@@ -46,45 +43,41 @@ fn success_without_secret_or_message_sends_exactly_the_summary() {
 
 #[test]
 fn the_token_is_url_encoded_in_the_query() {
-    let script = Script::start(vec![Reply::json(200, r#"{"code":0}"#)]);
-    let out = push_run(&script.url).run();
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
+    let out = push_run(&relay.url).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let got = script.received();
+    let got = relay.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].target, format!("{PATH}?access_token={TOKEN_ENCODED}"));
 }
 
 #[test]
 fn success_with_secret_and_message_sends_sk_and_a_text_message() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST).path(PATH).json_body(json!({
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
+    let out =
+        push_run(&relay.url).env("INPUT_SECRET", SK).env("INPUT_MESSAGE", "deployed to staging\nsecond line").run();
+    let got = relay.relay_calls();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].json(),
+        json!({
             "link": webhook(),
             "sk": SK,
             "data": [
                 {"msgtype": "markdown", "markdown": {"title": "Build", "text": TEXT}},
                 {"msgtype": "text", "text": {"content": "deployed to staging\nsecond line"}}
             ]
-        }));
-        then.status(200).json_body(json!({"code": 0}));
-    });
-    let out = push_run(&server.base_url())
-        .env("INPUT_SECRET", SK)
-        .env("INPUT_MESSAGE", "deployed to staging\nsecond line")
-        .run();
-    relay.assert_calls(1);
+        })
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
 #[test]
 fn a_refusal_from_the_relay_is_shown_with_msg_and_hint_and_not_retried() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST).path(PATH);
-        then.status(200).json_body(json!({"code": 400_001, "msg": "robot refused", "hint": "check the webhook"}));
-    });
-    let out = push_run(&server.base_url()).run();
-    relay.assert_calls(1);
+    let relay =
+        Server::script(vec![Reply::json(200, r#"{"code":400001,"msg":"robot refused","hint":"check the webhook"}"#)]);
+    let out = push_run(&relay.url).run();
+    assert_eq!(relay.relay_calls().len(), 1);
     assert_eq!(out.code, 1);
     let first = out.stderr.lines().find(|l| l.starts_with("error:")).unwrap();
     assert_eq!(
@@ -99,13 +92,9 @@ fn a_refusal_from_the_relay_is_shown_with_msg_and_hint_and_not_retried() {
 
 #[test]
 fn http_401_says_the_token_is_invalid_and_is_not_retried() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST).path(PATH);
-        then.status(401).json_body(json!({"code": 401, "msg": "invalid access_token"}));
-    });
-    let out = push_run(&server.base_url()).run();
-    relay.assert_calls(1);
+    let relay = Server::script(vec![Reply::json(401, r#"{"code":401,"msg":"invalid access_token"}"#)]);
+    let out = push_run(&relay.url).run();
+    assert_eq!(relay.relay_calls().len(), 1);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("HTTP 401"), "{}", out.stderr);
     assert!(out.stderr.contains("the KDocs token is invalid or expired: create a new one"), "{}", out.stderr);
@@ -113,13 +102,9 @@ fn http_401_says_the_token_is_invalid_and_is_not_retried() {
 
 #[test]
 fn http_500_is_retried_then_fails() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST).path(PATH);
-        then.status(500).body("oops");
-    });
-    let out = push_run(&server.base_url()).env("INPUT_RETRIES", "1").run();
-    relay.assert_calls(2);
+    let relay = Server::script(vec![Reply::text(500, "oops")]);
+    let out = push_run(&relay.url).env("INPUT_RETRIES", "1").run();
+    assert_eq!(relay.relay_calls().len(), 2);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("attempt 1 of 2 failed (the relay answered HTTP 500)"), "{}", out.stderr);
     assert!(out.stderr.contains("error: the relay answered HTTP 500 (after 2 attempts)"), "{}", out.stderr);
@@ -127,10 +112,10 @@ fn http_500_is_retried_then_fails() {
 
 #[test]
 fn http_503_then_success_delivers_once() {
-    let script = Script::start(vec![Reply::json(503, "busy"), Reply::json(200, r#"{"code":0,"msg":"ok"}"#)]);
-    let out = push_run(&script.url).run();
+    let relay = Server::script(vec![Reply::text(503, "busy"), Reply::json(200, r#"{"code":0,"msg":"ok"}"#)]);
+    let out = push_run(&relay.url).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let got = script.received();
+    let got = relay.relay_calls();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].body, got[1].body, "a retry sends the same body");
     assert_eq!(out.output("sent").as_deref(), Some("true"));
@@ -142,9 +127,9 @@ fn a_relay_that_echoes_the_request_cannot_leak_secrets_through_retry_notices() {
         r#"{{"code":503,"msg":"upstream failed for {}","hint":"{PATH}?access_token={TOKEN} sk={SK}\n::stop-commands::x"}}"#,
         webhook()
     );
-    let script = Script::start(vec![Reply::json(503, &echo), Reply::json(200, r#"{"code":0}"#)]);
+    let relay = Server::script(vec![Reply::json(503, &echo), Reply::json(200, r#"{"code":0}"#)]);
     // `run` fails the test if any secret reaches stdout, stderr or the output files.
-    let out = push_run(&script.url).env("INPUT_SECRET", SK).run();
+    let out = push_run(&relay.url).env("INPUT_SECRET", SK).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     let notice = out.stderr.lines().find(|l| l.contains("attempt 1 of 3 failed")).unwrap();
     assert!(notice.contains("access_token=***") && notice.contains("sk=***"), "{notice}");
@@ -153,13 +138,13 @@ fn a_relay_that_echoes_the_request_cannot_leak_secrets_through_retry_notices() {
 
 #[test]
 fn http_429_waits_as_long_as_retry_after_says() {
-    let script = Script::start(vec![
+    let relay = Server::script(vec![
         Reply::json(429, r#"{"code":429,"msg":"slow down"}"#).header("Retry-After", "3"),
         Reply::json(200, r#"{"code":0}"#),
     ]);
-    let out = push_run(&script.url).run();
+    let out = push_run(&relay.url).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let got = script.received();
+    let got = relay.relay_calls();
     assert_eq!(got.len(), 2);
     // The default first backoff is at most 1.25 s; only Retry-After makes it 3 s.
     let waited = got[1].at - got[0].at;
@@ -169,20 +154,20 @@ fn http_429_waits_as_long_as_retry_after_says() {
 
 #[test]
 fn a_relay_that_does_not_answer_times_out() {
-    let script = Script::start(vec![Reply::json(200, r#"{"code":0}"#).delay(Duration::from_secs(5))]);
-    let out = push_run(&script.url).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "0").run();
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#).delay(Duration::from_secs(5))]);
+    let out = push_run(&relay.url).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "0").run();
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("no answer from http://127.0.0.1:"), "{}", out.stderr);
     assert!(out.stderr.contains("within 0.5s"), "{}", out.stderr);
-    assert_eq!(script.received().len(), 1);
+    assert_eq!(relay.relay_calls().len(), 1);
 }
 
 #[test]
 fn a_2xx_answer_that_is_not_json_fails_without_retry() {
-    let script = Script::start(vec![Reply::json(200, "<html>gateway</html>")]);
-    let out = push_run(&script.url).run();
+    let relay = Server::script(vec![Reply::text(200, "<html>gateway</html>")]);
+    let out = push_run(&relay.url).run();
     assert_eq!(out.code, 1);
-    assert_eq!(script.received().len(), 1);
+    assert_eq!(relay.relay_calls().len(), 1);
     assert!(out.stderr.contains("answered HTTP 200 but not with JSON"), "{}", out.stderr);
 }
 
@@ -196,13 +181,9 @@ fn connection_refused_fails_with_exit_1() {
 
 #[test]
 fn fail_on_error_false_turns_a_failure_into_a_warning() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(POST).path(PATH);
-        then.status(500).json_body(json!({"code": 50001, "msg": "relay down"}));
-    });
-    let out = push_run(&server.base_url()).env("INPUT_RETRIES", "0").env("INPUT_FAIL_ON_ERROR", "false").run();
-    relay.assert_calls(1);
+    let relay = Server::script(vec![Reply::json(500, r#"{"code":50001,"msg":"relay down"}"#)]);
+    let out = push_run(&relay.url).env("INPUT_RETRIES", "0").env("INPUT_FAIL_ON_ERROR", "false").run();
+    assert_eq!(relay.relay_calls().len(), 1);
     assert_eq!(out.code, 0);
     assert_eq!(out.outputs.matches("sent=").count(), 1, "outputs written once:\n{}", out.outputs);
     assert!(out.stderr.contains("warning: the relay answered HTTP 500"), "{}", out.stderr);
@@ -215,14 +196,9 @@ fn fail_on_error_false_turns_a_failure_into_a_warning() {
 
 #[test]
 fn dry_run_prints_the_body_with_secrets_redacted_and_sends_nothing() {
-    let server = MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({"code": 0}));
-    });
-    let out = push_run(&server.base_url()).env("INPUT_SECRET", SK).env("INPUT_DRY_RUN", "true").run();
-    relay.assert_calls(0);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
+    let out = push_run(&relay.url).env("INPUT_SECRET", SK).dry_run();
+    assert!(relay.received().is_empty(), "a dry run sent {:?}", relay.received());
     assert_eq!(
         out.json(),
         json!({
@@ -235,12 +211,12 @@ fn dry_run_prints_the_body_with_secrets_redacted_and_sends_nothing() {
 
 /// A dry run of a push whose one commit has `message`, with `secret` as the signing secret.
 fn dry_run_with_commit_message(message: &str, secret: &str) -> Output {
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true");
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let path = payload_from(&run, "github/push.branch.json", |v| {
         v["head_commit"]["message"] = json!(message);
         v["commits"][0]["message"] = json!(message);
     });
-    run.env("GITHUB_EVENT_PATH", &path).env("INPUT_SECRET", secret).run()
+    run.env("GITHUB_EVENT_PATH", &path).env("INPUT_SECRET", secret).dry_run()
 }
 
 #[test]
@@ -257,10 +233,10 @@ fn a_secret_quoted_in_a_commit_message_is_redacted_in_its_escaped_form_too() {
 #[test]
 fn a_redirect_is_reported_with_where_it_points_and_not_followed() {
     // Followed, a 301 would turn the POST into a GET to the new place: a second request here.
-    let relay = Script::start(vec![Reply::json(301, "").header("Location", "/v2/notify?access_token=echoed#x")]);
+    let relay = Server::script(vec![Reply::text(301, "").header("Location", "/v2/notify?access_token=echoed#x")]);
     let out = push_run(&relay.url).env("INPUT_RETRIES", "2").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(relay.received().len(), 1, "followed or retried: {:?}", relay.received());
+    assert_eq!(relay.relay_calls().len(), 1, "followed or retried: {:?}", relay.received());
     assert!(out.stderr.starts_with("error: the relay answered HTTP 301"), "{}", out.stderr);
     let hint = format!("the relay redirects to {}/v2/notify: if it moved, set `kdocs_api_url`", relay.url);
     assert!(out.stderr.contains(&hint), "{}", out.stderr);
@@ -270,20 +246,14 @@ fn a_redirect_is_reported_with_where_it_points_and_not_followed() {
 #[test]
 fn a_tls_refusal_is_not_retried() {
     // An https:// URL on a plain-HTTP port: rustls refuses what comes back, and would again.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let count = connections.clone();
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let _ = std::io::Write::write_all(&mut stream, b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
-        }
-    });
-    let out = push_run(&format!("https://127.0.0.1:{port}")).env("INPUT_RETRIES", "2").run();
+    let plain = Server::script(vec![Reply::text(400, "")]);
+    let https = plain.url.replace("http://", "https://");
+    let out = push_run(&https).env("INPUT_RETRIES", "2").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1, "retried: {}", out.stderr);
-    assert!(out.stderr.starts_with(&format!("error: cannot connect to https://127.0.0.1:{port}")), "{}", out.stderr);
+    let got = plain.received();
+    assert_eq!(got.len(), 1, "retried: {}", out.stderr);
+    assert_eq!(got[0].method, "", "not a TLS handshake: {:?}", got[0]);
+    assert!(out.stderr.starts_with(&format!("error: cannot connect to {https}")), "{}", out.stderr);
     assert!(!out.stderr.contains("retrying"), "{}", out.stderr);
 }
 

@@ -2,18 +2,9 @@
 
 use crate::support::*;
 
-/// The markdown message the dry run would send.
-fn summary(event: &str, payload: &str, extra: &[(&str, &str)]) -> (String, String) {
-    let out = Run::github(event, payload, "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true").envs(extra.to_vec()).run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let body = out.json();
-    let md = &body["data"][0]["markdown"];
-    (md["title"].as_str().unwrap().to_owned(), md["text"].as_str().unwrap().to_owned())
-}
-
 #[test]
 fn push_summary_names_repo_branch_pusher_commit_and_run() {
-    let (title, text) = summary("push", "github/push.branch.json", &[("INPUT_STATUS", "success")]);
+    let (title, text) = markdown(&dry_run("push", "github/push.branch.json", &[("INPUT_STATUS", "success")]));
     assert!(title.starts_with("✅ ") && title.contains("release-drafter-test-project"), "{title}");
     assert!(title.contains("master"), "{title}");
     for fact in [
@@ -31,7 +22,7 @@ fn push_summary_names_repo_branch_pusher_commit_and_run() {
 #[test]
 fn pull_request_summary_names_the_pr_branches_and_outcome() {
     let (title, text) =
-        summary("pull_request", "github/pull_request.closed-merged.json", &[("INPUT_STATUS", "failure")]);
+        markdown(&dry_run("pull_request", "github/pull_request.closed-merged.json", &[("INPUT_STATUS", "failure")]));
     let payload: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixture("github/pull_request.closed-merged.json")).unwrap())
             .unwrap();
@@ -51,7 +42,7 @@ fn pull_request_summary_names_the_pr_branches_and_outcome() {
 
 #[test]
 fn a_malformed_event_file_is_a_warning_and_the_summary_comes_from_the_variables() {
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let bad = run.dir().join("event.json");
     std::fs::write(&bad, "{ truncated").unwrap();
     let out = run
@@ -59,11 +50,9 @@ fn a_malformed_event_file_is_a_warning_and_the_summary_comes_from_the_variables(
         .env("GITHUB_REPOSITORY", "octo/hello")
         .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
         .env("GITHUB_REF", "refs/heads/main")
-        .env("INPUT_DRY_RUN", "true")
-        .run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
+        .dry_run();
     assert!(out.stderr.contains("warning: the event file") && out.stderr.contains("not valid JSON"), "{}", out.stderr);
-    let text = out.json()["data"][0]["markdown"]["text"].as_str().unwrap().to_owned();
+    let (_, text) = markdown(&out.json());
     assert!(text.contains("[octo/hello](https://github.com/octo/hello)"), "{text}");
     assert!(
         text.contains("[0123456](https://github.com/octo/hello/commit/0123456789abcdef0123456789abcdef01234567)"),
@@ -78,6 +67,6 @@ fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
     let body = out.json();
     assert_eq!(body["link"], "https://oapi.dingtalk.com/robot/send?access_token=***");
     assert!(body.get("sk").is_none());
-    let text = body["data"][0]["markdown"]["text"].as_str().unwrap();
+    let (_, text) = markdown(&body);
     assert!(text.contains("Update release-drafter.yml") && text.contains("toolmantim"), "{text}");
 }

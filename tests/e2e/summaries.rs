@@ -4,19 +4,6 @@
 
 use crate::support::*;
 
-/// A dry run of `event` with `payload`; returns the body that would be sent.
-fn dry(event: &str, payload: &str, extra: &[(&str, &str)]) -> serde_json::Value {
-    let out = Run::github(event, payload, "http://127.0.0.1:9").env("INPUT_DRY_RUN", "true").envs(extra.to_vec()).run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!out.stderr.contains("plainer summary"), "the built-in template failed:\n{}", out.stderr);
-    out.json()
-}
-
-fn markdown(body: &serde_json::Value) -> (String, String) {
-    let md = &body["data"][0]["markdown"];
-    (md["title"].as_str().unwrap().to_owned(), md["text"].as_str().unwrap().to_owned())
-}
-
 /// Events whose payload reports another run's outcome: the status comes from there.
 const REPORTS_AN_OUTCOME: [&str; 6] =
     ["workflow_run", "workflow_job", "check_run", "check_suite", "deployment_status", "status"];
@@ -35,7 +22,7 @@ fn every_fixture_payload_has_a_reviewed_summary() {
         // As with `status: ${{ job.status }}`, except where the event carries its own outcome.
         let status: &[(&str, &str)] =
             if REPORTS_AN_OUTCOME.contains(&event) { &[] } else { &[("INPUT_STATUS", "success")] };
-        let (title, text) = markdown(&dry(event, &format!("github/{name}"), status));
+        let (title, text) = markdown(&dry_run(event, &format!("github/{name}"), status));
         insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("GITHUB_EVENT_NAME={event}, payload tests/fixtures/github/{name}") }, {
             insta::assert_snapshot!(name.trim_end_matches(".json"), format!("title: {title}\n\n{text}\n"));
         });
@@ -63,7 +50,7 @@ const RUN_LINK: &str = "[View run](https://github.com/";
 
 #[test]
 fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let evil = "fix: [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example\n# heading\n> quote\n- item\n1. one\n`code`";
     let path = payload_from(&run, "github/push.branch.json", |v| {
         v["ref"] = "refs/heads/feat/[x](http://evil)".into();
@@ -71,9 +58,7 @@ fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
         v["commits"] = serde_json::json!([push_commit(1, evil)]);
         v["head_commit"] = push_commit(1, evil);
     });
-    let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_DRY_RUN", "true").run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let (title, text) = markdown(&out.json());
+    let (title, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
     for bad in [
         "](http://evil",
         "![",
@@ -100,15 +85,10 @@ fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
 
 #[test]
 fn custom_templates_are_escaped_by_default_and_safe_inserts_trusted_markdown() {
-    let out = Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9")
-        .env("INPUT_DRY_RUN", "true")
-        .env(
-            "INPUT_TEMPLATE",
-            "{{ payload.pull_request.title }} **[x](y)** {{ '**trusted**'|safe }} {{ commit.sha }}\n\n{{ '[a](b)' }}",
-        )
-        .run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let (_, text) = markdown(&out.json());
+    let template =
+        "{{ payload.pull_request.title }} **[x](y)** {{ '**trusted**'|safe }} {{ commit.sha }}\n\n{{ '[a](b)' }}";
+    let (_, text) =
+        markdown(&dry_run("pull_request", "github/pull_request.opened.json", &[("INPUT_TEMPLATE", template)]));
     assert_eq!(
         text,
         "Update the README with new information. **[x](y)** **trusted** ec26c3e57ca3a959ca5aad62de7213c562f8c821\n\n［a］(b)"
@@ -117,14 +97,14 @@ fn custom_templates_are_escaped_by_default_and_safe_inserts_trusted_markdown() {
 
 #[test]
 fn a_2000_commit_push_lists_the_last_5_and_links_the_rest() {
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let path = payload_from(&run, "github/push.branch.json", |v| {
         let commits: Vec<_> =
             (1..=2000).map(|i| push_commit(i, &format!("change {i}\n\n{}", "body ".repeat(200)))).collect();
         v["head_commit"] = commits[1999].clone();
         v["commits"] = commits.into();
     });
-    let body = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_DRY_RUN", "true").run().json();
+    let body = run.env("GITHUB_EVENT_PATH", &path).dry_run().json();
     assert_fits(&body);
     let (_, text) = markdown(&body);
     assert!(text.contains("pushed 2000 commits to branch **master**"), "{text}");
@@ -142,19 +122,18 @@ fn a_2000_commit_push_lists_the_last_5_and_links_the_rest() {
 fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() {
     // A 50 KB pull request body, printed whole by a custom template; a 30 KB message; a 2,000-commit
     // push whose full messages a custom template prints; multi-byte text everywhere.
-    let run = Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9");
+    let run = Run::github("pull_request", "github/pull_request.opened.json", NO_RELAY);
     let path = payload_from(&run, "github/pull_request.opened.json", |v| {
         v["pull_request"]["body"] = "汉字 and **markdown** ".repeat(2_500).into();
     });
     let body = run
         .env("GITHUB_EVENT_PATH", &path)
-        .env("INPUT_DRY_RUN", "true")
         .env("INPUT_MESSAGE", &"消息\"x\n".repeat(6_000))
         .env("INPUT_TEMPLATE", "{{ payload.pull_request.body }}\n\n[View run]({{ run.url|url }})")
-        .run()
+        .dry_run()
         .json();
     assert_fits(&body);
-    let text = body["data"][0]["markdown"]["text"].as_str().unwrap();
+    let (_, text) = markdown(&body);
     assert!(
         text.contains("\n\n…\n\n[View run](https://github.com/Codertocat/Hello-World/actions/runs/9876543210)"),
         "{}",
@@ -163,18 +142,20 @@ fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() 
     let message = body["data"][1]["text"]["content"].as_str().unwrap();
     assert!(message.starts_with("消息\"x\n") && message.ends_with("\n\n…"), "{}", &message[message.len() - 50..]);
 
-    let run = Run::github("push", "github/push.branch.json", "http://127.0.0.1:9");
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let path = payload_from(&run, "github/push.branch.json", |v| {
         v["commits"] = (1..=2000).map(|i| push_commit(i, &"长".repeat(30))).collect::<Vec<_>>().into();
     });
     for msgtype in ["markdown", "actionCard"] {
-        let body = Run::github("push", &path, "http://127.0.0.1:9")
-            .env("INPUT_DRY_RUN", "true")
-            .env("INPUT_MSGTYPE", msgtype)
-            .env("INPUT_TITLE", &"t".repeat(30_000))
-            .env("INPUT_TEMPLATE", "{% for c in commits %}{{ c.message }} {% endfor %}")
-            .run()
-            .json();
+        let body = dry_run(
+            "push",
+            &path,
+            &[
+                ("INPUT_MSGTYPE", msgtype),
+                ("INPUT_TITLE", &"t".repeat(30_000)),
+                ("INPUT_TEMPLATE", "{% for c in commits %}{{ c.message }} {% endfor %}"),
+            ],
+        );
         assert_fits(&body);
         let m = &body["data"][0][if msgtype == "markdown" { "markdown" } else { "actionCard" }];
         assert!(m["text"].as_str().unwrap().contains(&format!("…\n\n{RUN_LINK}")), "{msgtype}");
@@ -185,7 +166,7 @@ fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() 
 #[test]
 fn mentions_ride_on_markdown_or_on_the_text_message_of_an_action_card() {
     let mention = [("INPUT_AT_MOBILES", "13800000000, 13900000000"), ("INPUT_AT_USER_IDS", "user1")];
-    let body = dry("push", "github/push.branch.json", &mention);
+    let body = dry_run("push", "github/push.branch.json", &mention);
     let m = &body["data"][0];
     assert_eq!(m["at"], serde_json::json!({"atMobiles": ["13800000000", "13900000000"], "atUserIds": ["user1"]}));
     assert!(m["markdown"]["text"].as_str().unwrap().ends_with("\n\n@13800000000 @13900000000 @user1"));
@@ -194,7 +175,7 @@ fn mentions_ride_on_markdown_or_on_the_text_message_of_an_action_card() {
     // An action card has no `at`: a text message is created for the mentions.
     let mut card = mention.to_vec();
     card.push(("INPUT_MSGTYPE", "actionCard"));
-    let body = dry("push", "github/push.branch.json", &card);
+    let body = dry_run("push", "github/push.branch.json", &card);
     assert!(body["data"][0].get("at").is_none());
     assert_eq!(body["data"][1]["msgtype"], "text");
     assert_eq!(body["data"][1]["text"]["content"], "@13800000000 @13900000000 @user1");
@@ -203,7 +184,7 @@ fn mentions_ride_on_markdown_or_on_the_text_message_of_an_action_card() {
     // With a message, and @all, the mentions join it; one already written is not repeated.
     card.push(("INPUT_MESSAGE", "deployed, @user1 please check"));
     card.push(("INPUT_AT_ALL", "true"));
-    let body = dry("push", "github/push.branch.json", &card);
+    let body = dry_run("push", "github/push.branch.json", &card);
     assert_eq!(body["data"][1]["text"]["content"], "deployed, @user1 please check\n\n@13800000000 @13900000000");
     assert_eq!(body["data"][1]["at"]["isAtAll"], true);
     assert_eq!(body["data"].as_array().unwrap().len(), 2);
@@ -214,7 +195,7 @@ fn mentions_and_the_keyword_survive_a_cut_to_size() {
     // A text far over the limit whose only keyword is at its end: the cut drops it.
     let long = "{% for i in range(5000) %}line {{ i }} of a long report\n\n{% endfor %}WATCH";
     let extra = [("INPUT_TEMPLATE", long), ("INPUT_AT_USER_IDS", "u1"), ("INPUT_KEYWORD", "WATCH")];
-    let body = dry("push", "github/push.branch.json", &extra);
+    let body = dry_run("push", "github/push.branch.json", &extra);
     assert_fits(&body);
     let (title, text) = markdown(&body);
     assert!(text.contains("…"), "the text was cut");
@@ -224,18 +205,14 @@ fn mentions_and_the_keyword_survive_a_cut_to_size() {
 
 #[test]
 fn a_payload_with_odd_types_gets_a_plainer_summary_not_a_failure() {
-    let server = httpmock::MockServer::start();
-    let relay = server.mock(|when, then| {
-        when.method(httpmock::Method::POST).path(PATH);
-        then.status(200).body(r#"{"code":0}"#);
-    });
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
     // `issues` copes with the odd types; `workflow_dispatch` cannot list inputs that are text and
     // falls back to the generic summary, with a warning.
     for (event, fixture_name, falls_back) in [
         ("issues", "github/issues.opened.json", false),
         ("workflow_dispatch", "github/workflow_dispatch.inputs.json", true),
     ] {
-        let run = Run::github(event, fixture_name, &server.base_url());
+        let run = Run::github(event, fixture_name, &relay.url);
         // Numbers and lists where the payload has text and objects.
         let path = payload_from(&run, fixture_name, |v| {
             v["issue"]["title"] = serde_json::json!(12345);
@@ -248,12 +225,12 @@ fn a_payload_with_odd_types_gets_a_plainer_summary_not_a_failure() {
         assert!(!out.stderr.contains("error:"), "{event}: {}", out.stderr);
         assert_eq!(out.stderr.contains("sending a plainer summary"), falls_back, "{event}: {}", out.stderr);
     }
-    relay.assert_calls(2);
+    assert_eq!(relay.relay_calls().len(), 2);
 }
 
 #[test]
 fn a_mention_counts_only_as_a_whole_word() {
-    let body = dry(
+    let body = dry_run(
         "push",
         "github/push.branch.json",
         &[("INPUT_TEMPLATE", "hi @u12 and @u1."), ("INPUT_AT_USER_IDS", "u1 u12 u2")],
@@ -264,7 +241,7 @@ fn a_mention_counts_only_as_a_whole_word() {
 #[test]
 fn action_cards_have_a_run_button_and_one_to_the_pr_the_changes_or_the_release() {
     let card = |event: &str, payload: &str| {
-        dry(event, payload, &[("INPUT_MSGTYPE", "actionCard")])["data"][0]["actionCard"].clone()
+        dry_run(event, payload, &[("INPUT_MSGTYPE", "actionCard")])["data"][0]["actionCard"].clone()
     };
     let run = "https://github.com/Codertocat/Hello-World/actions/runs/9876543210";
     for (event, payload, second, url) in [
@@ -308,21 +285,21 @@ fn action_cards_have_a_run_button_and_one_to_the_pr_the_changes_or_the_release()
 
 #[test]
 fn the_keyword_is_added_to_the_title_when_the_summary_lacks_it() {
-    let body = dry("push", "github/push.branch.json", &[("INPUT_KEYWORD", "CI通知"), ("INPUT_MESSAGE", "hello")]);
+    let body = dry_run("push", "github/push.branch.json", &[("INPUT_KEYWORD", "CI通知"), ("INPUT_MESSAGE", "hello")]);
     let (title, _) = markdown(&body);
     assert!(title.starts_with("CI通知 ✅") || title.starts_with("CI通知 🔔"), "{title}");
     // Every message must carry it, or the robot refuses that one.
     assert_eq!(body["data"][1]["text"]["content"], "CI通知 hello");
-    let body = dry("push", "github/push.branch.json", &[("INPUT_KEYWORD", "release-drafter")]);
+    let body = dry_run("push", "github/push.branch.json", &[("INPUT_KEYWORD", "release-drafter")]);
     assert!(!markdown(&body).0.starts_with("release-drafter "), "already in the title");
 }
 
 /// What the binary says when the relay passes on a DingTalk error, and that it asks only once.
 fn refused(status: u16, answer: &str) -> (String, usize) {
-    let relay = Script::start(vec![Reply::json(status, answer)]);
+    let relay = Server::script(vec![Reply::json(status, answer)]);
     let out = Run::github("push", "github/push.branch.json", &relay.url).run();
     assert_eq!(out.code, 1, "{}", out.stderr);
-    (out.stderr, relay.received().len())
+    (out.stderr, relay.relay_calls().len())
 }
 
 #[test]
@@ -414,11 +391,9 @@ fn the_custom_templates_in_the_docs_render() {
     let push = doc_example("push");
     let pr = doc_example("pull_request");
     let render = |run: Run, template: &str| {
-        let out = run.env("INPUT_DRY_RUN", "true").env("INPUT_STATUS", "success").env("INPUT_TEMPLATE", template).run();
-        assert_eq!(out.code, 0, "{}", out.stderr);
-        markdown(&out.json()).1
+        markdown(&run.env("INPUT_STATUS", "success").env("INPUT_TEMPLATE", template).dry_run().json()).1
     };
-    let text = render(Run::github("push", "github/push.branch.json", "http://127.0.0.1:9"), &push);
+    let text = render(Run::github("push", "github/push.branch.json", NO_RELAY), &push);
     assert_eq!(
         text,
         "#### ✅ [toolmantim/release-drafter-test-project](https://github.com/toolmantim/release-drafter-test-project) · master\n\n\
@@ -426,7 +401,7 @@ fn the_custom_templates_in_the_docs_render() {
          - [1496a1f](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093) Update release-drafter.yml\n\n\
          [View run](https://github.com/toolmantim/release-drafter-test-project/actions/runs/9876543210)"
     );
-    let text = render(Run::github("pull_request", "github/pull_request.opened.json", "http://127.0.0.1:9"), &pr);
+    let text = render(Run::github("pull_request", "github/pull_request.opened.json", NO_RELAY), &pr);
     assert_eq!(
         text,
         "#### ✅ [PR #2](https://github.com/Codertocat/Hello-World/pull/2) Update the README with new information.\n\n\
@@ -448,6 +423,6 @@ fn the_custom_templates_in_the_docs_render() {
     for template in [&push, &pr] {
         let text = render(gitlab(), template);
         assert!(text.starts_with("#### ✅ "), "{text}");
-        render(Run::github("issues", "github/issues.opened.json", "http://127.0.0.1:9"), template);
+        render(Run::github("issues", "github/issues.opened.json", NO_RELAY), template);
     }
 }

@@ -1,13 +1,31 @@
-//! Running the binary and a scripted relay, and the secret checks every test makes.
-
-#![allow(dead_code)] // each test file uses its own part of this toolbox
+//! The e2e toolbox: running the binary ([`Run`]), a dry run and its markdown ([`dry_run`],
+//! [`markdown`]), the secret checks every run makes, and a fake HTTP server ([`Server`]).
+//!
+//! # One fake server: [`Server`], hand-written
+//!
+//! Every test that needs something listening uses [`Server`], not a mock library: tests need
+//! answers a mock library cannot give (a sequence 503-then-200, a relay that hangs, a reply to a
+//! TLS handshake; later huge bodies, malformed HTTP, slow drips, the raw request), and one
+//! server keeps one way of checking what was sent.
+//!
+//! - `Server::script(vec![Reply::json(503, "{}"), Reply::json(200, r#"{"code":0}"#)])` answers
+//!   requests in order, the last reply repeating.
+//! - `Server::start(|r: &Received| match (r.method.as_str(), r.target.as_str()) { … })` answers
+//!   what the closure returns for each request: route by method and path, or by `r.index`.
+//! - `server.received()` is every request (method, target = path and query, headers, body, time,
+//!   index); `server.relay_calls()` is the same, each checked to be `POST {PATH}?access_token=…`.
+//! - It never hangs a test: dropping it (at the end of the test) stops it and joins its threads.
+//!
+//! `tests/README.md` has the longer version.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// Secrets used by every test; none may appear in anything the binary prints or writes.
@@ -28,11 +46,26 @@ pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
-/// A run of the binary in a clean environment.
+/// A relay URL for runs that must not reach one (dry runs): the discard port, where nothing
+/// listens.
+pub const NO_RELAY: &str = "http://127.0.0.1:9";
+
+/// A run of the binary in a clean environment, in a directory of its own (its current
+/// directory, and where `$GITHUB_OUTPUT`, `$GITHUB_STEP_SUMMARY` and [`payload_from`]'s files go)
+/// that is removed when the run is dropped or done, even if the test panics.
 pub struct Run {
     vars: BTreeMap<String, String>,
     args: Vec<String>,
-    dir: PathBuf,
+    dir: TempDir,
+}
+
+/// A directory removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 pub struct Output {
@@ -49,10 +82,10 @@ impl Run {
         let dir = std::env::temp_dir().join(format!(
             "dingtalk-notify-e2e-{}-{}",
             std::process::id(),
-            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            NEXT.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        Run { vars: BTreeMap::new(), args: Vec::new(), dir }
+        Run { vars: BTreeMap::new(), args: Vec::new(), dir: TempDir(dir) }
     }
 
     /// A GitHub Actions job whose settings come as `INPUT_*`, with the token, webhook and relay.
@@ -96,13 +129,22 @@ impl Run {
 
     /// Points `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY` at files of this run.
     pub fn github_files(self) -> Run {
-        let out = self.dir.join("output");
-        let sum = self.dir.join("summary");
+        let out = self.dir().join("output");
+        let sum = self.dir().join("summary");
         self.env("GITHUB_OUTPUT", out.to_str().unwrap()).env("GITHUB_STEP_SUMMARY", sum.to_str().unwrap())
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.dir.0
+    }
+
+    /// A dry run (`INPUT_DRY_RUN=true`) that must succeed, and with the built-in summary when
+    /// no template is set (not the plainer one it falls back to when its template fails).
+    pub fn dry_run(self) -> Output {
+        let out = self.env("INPUT_DRY_RUN", "true").run();
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(!out.stderr.contains("plainer summary"), "the built-in template failed:\n{}", out.stderr);
+        out
     }
 
     pub fn run(self) -> Output {
@@ -110,10 +152,10 @@ impl Run {
             .env_clear()
             .envs(&self.vars)
             .args(&self.args)
-            .current_dir(&self.dir)
+            .current_dir(self.dir())
             .output()
             .expect("the binary runs");
-        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
+        let read = |name: &str| std::fs::read_to_string(self.dir().join(name)).unwrap_or_default();
         let output = Output {
             code: out.status.code().expect("exited, not killed"),
             stdout: String::from_utf8(out.stdout).unwrap(),
@@ -126,7 +168,20 @@ impl Run {
     }
 }
 
-static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// The body a dry run of the GitHub `event` with `payload` (under `tests/fixtures/`, or a path)
+/// and the `extra` variables would send; see [`Run::dry_run`].
+pub fn dry_run(event: &str, payload: &str, extra: &[(&str, &str)]) -> serde_json::Value {
+    Run::github(event, payload, NO_RELAY).envs(extra.iter().copied()).dry_run().json()
+}
+
+/// The title and text of the first message of a body, which must be markdown.
+pub fn markdown(body: &serde_json::Value) -> (String, String) {
+    let md = &body["data"][0]["markdown"];
+    let text = |k: &str| md[k].as_str().unwrap_or_else(|| panic!("no markdown {k} in {body}")).to_owned();
+    (text("title"), text("text"))
+}
 
 impl Output {
     /// No secret in stdout (but the `::add-mask::` commands that hide them), stderr or files,
@@ -193,19 +248,28 @@ pub fn unescape_md(text: &str) -> String {
         .collect()
 }
 
-/// One scripted answer of [`Script`].
+/// One answer of a [`Server`]: status, headers, body, and how long to wait before sending it.
 #[derive(Clone)]
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
-    /// Wait this long before answering (a relay that hangs).
+    pub body: Vec<u8>,
+    /// Wait this long before answering (a relay that hangs). Cut short when the test ends.
     pub delay: Duration,
 }
 
 impl Reply {
+    /// A JSON answer (`content-type: application/json`); `body` is sent as given.
     pub fn json(status: u16, body: &str) -> Reply {
-        Reply { status, headers: vec![], body: body.to_owned(), delay: Duration::ZERO }
+        Reply::text(status, body).content_type("application/json")
+    }
+    /// Any other answer (`content-type: text/plain`): an error page, an empty redirect.
+    pub fn text(status: u16, body: &str) -> Reply {
+        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+            .content_type("text/plain")
+    }
+    fn content_type(self, value: &str) -> Reply {
+        self.header("content-type", value)
     }
     pub fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.to_owned(), v.to_owned()));
@@ -217,76 +281,191 @@ impl Reply {
     }
 }
 
-/// A request as the scripted relay received it.
+/// A request as a [`Server`] received it.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// 0 for the server's first request, 1 for the next, …
+    pub index: usize,
     pub at: Instant,
+    /// `POST`, …; empty when what came was not HTTP (a TLS handshake: then `body` holds its
+    /// first bytes, lossily as text).
+    pub method: String,
+    /// Path and query, as sent: `/api/v1/…?access_token=…`.
     pub target: String,
+    /// In the order sent, names as sent.
+    pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
-/// A relay on 127.0.0.1 that gives a fixed sequence of answers, one per connection, and records
-/// each request (httpmock answers every request alike; retries need a sequence). The last
-/// answer repeats.
-pub struct Script {
+impl Received {
+    /// The value of the header `name` (any case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Fails unless this is the binary's call to the relay: `POST {PATH}?access_token=TOKEN`.
+    pub fn assert_relay_call(&self) {
+        assert_eq!(self.method, "POST", "{self:?}");
+        assert_eq!(self.target, format!("{PATH}?access_token={TOKEN_ENCODED}"), "{self:?}");
+    }
+}
+
+type Handler = dyn Fn(&Received) -> Reply + Send + Sync;
+
+/// A server on 127.0.0.1 that answers each request with what `handler` returns for it, and
+/// records every request. One request per connection (`connection: close`).
+///
+/// It never hangs a test: it stops accepting, cuts delays short and joins its threads when
+/// dropped (at the end of the test, passed or panicked), and in any case after [`LIFETIME`];
+/// reads and writes time out after [`IO_TIMEOUT`].
+pub struct Server {
     pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
 }
 
-impl Script {
-    pub fn start(replies: Vec<Reply>) -> Script {
+pub const LIFETIME: Duration = Duration::from_secs(120);
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Server {
+    /// A server that routes by what it received, e.g. `|r| match (r.method.as_str(), …)`.
+    pub fn start(handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
-        let log = received.clone();
-        std::thread::spawn(move || {
-            for (i, stream) in listener.incoming().enumerate() {
-                let Ok(stream) = stream else { continue };
-                let reply = replies[i.min(replies.len() - 1)].clone();
-                let log = log.clone();
-                std::thread::spawn(move || serve(stream, reply, log));
-            }
-        });
-        Script { url, received }
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let (log, halt) = (received.clone(), stop.clone());
+        let accept = thread::spawn(move || accept_until_stopped(listener, handler, log, halt));
+        Server { url, received, stop, accept: Some(accept) }
     }
 
+    /// A server that gives `replies` in order, one per request; the last one repeats.
+    pub fn script(replies: Vec<Reply>) -> Server {
+        assert!(!replies.is_empty(), "a script needs a reply");
+        Server::start(move |r| replies[r.index.min(replies.len() - 1)].clone())
+    }
+
+    /// Every request so far, in the order received.
     pub fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
+        self.received.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Every request so far, each checked to be the call to the relay
+    /// ([`Received::assert_relay_call`]).
+    pub fn relay_calls(&self) -> Vec<Received> {
+        let got = self.received();
+        got.iter().for_each(Received::assert_relay_call);
+        got
     }
 }
 
-fn serve(mut stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>) {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().unwrap_or(0);
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
         }
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok();
-    let target = request_line.split_whitespace().nth(1).unwrap_or("").to_owned();
-    log.lock().unwrap().push(Received { at: Instant::now(), target, body: String::from_utf8_lossy(&body).into() });
-    std::thread::sleep(reply.delay);
+}
+
+fn accept_until_stopped(
+    listener: TcpListener,
+    handler: Arc<Handler>,
+    log: Arc<Mutex<Vec<Received>>>,
+    stop: Arc<AtomicBool>,
+) {
+    let deadline = Instant::now() + LIFETIME;
+    let mut connections = Vec::new();
+    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let (handler, log, stop) = (handler.clone(), log.clone(), stop.clone());
+                connections.push(thread::spawn(move || serve(stream, &*handler, &log, &stop)));
+            }
+            Err(_) => thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    for connection in connections {
+        let _ = connection.join();
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop: &AtomicBool) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let Some(mut request) = read_request(&mut BufReader::new(&stream)) else { return };
+    {
+        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+        request.index = log.len();
+        log.push(request.clone());
+    }
+    let reply = handler(&request);
+    let until = Instant::now() + reply.delay;
+    while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+        thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+    }
     let mut head =
         format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(reply.body.as_bytes());
+    let mut stream = &stream;
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body));
+}
+
+/// The request on `reader`: head, then a body of `content-length` bytes. `None` if the client
+/// sent nothing.
+fn read_request(reader: &mut BufReader<&TcpStream>) -> Option<Received> {
+    let mut request = Received {
+        index: 0,
+        at: Instant::now(),
+        method: String::new(),
+        target: String::new(),
+        headers: Vec::new(),
+        body: String::new(),
+    };
+    let first = reader.fill_buf().ok()?;
+    if first.is_empty() {
+        return None;
+    }
+    if !first[0].is_ascii_uppercase() {
+        // Not an HTTP method: a TLS handshake or other bytes. Keep what came; answer anyway.
+        request.body = String::from_utf8_lossy(first).into_owned();
+        let n = first.len();
+        reader.consume(n);
+        request.at = Instant::now();
+        return Some(request);
+    }
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut words = line.split_whitespace();
+    request.method = words.next().unwrap_or_default().to_owned();
+    request.target = words.next().unwrap_or_default().to_owned();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            request.headers.push((k.trim().to_owned(), v.trim().to_owned()));
+        }
+    }
+    let length = request.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    request.body = String::from_utf8_lossy(&body).into_owned();
+    request.at = Instant::now();
+    Some(request)
 }
 
 /// An address on 127.0.0.1 where nothing listens.

@@ -3,8 +3,8 @@
 use crate::support::*;
 
 /// A relay that would accept anything; usage errors must not reach it.
-fn relay() -> Script {
-    Script::start(vec![Reply::json(200, r#"{"code":0}"#)])
+fn relay() -> Server {
+    Server::script(vec![Reply::json(200, r#"{"code":0}"#)])
 }
 
 fn assert_usage(out: &Output, expected_line: &str) {
