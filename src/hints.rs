@@ -1,22 +1,121 @@
-//! Plain-language hints for a refusal: DingTalk's own error codes, wherever the KDocs relay puts
-//! them (`msg`, `hint` or `data`), and the relay's own "token" complaints.
+//! What to tell the user about a failed delivery. `relay` says what happened, as a typed
+//! [`Failure`]; this module words it: the error line, and hint lines for known causes (the KDocs
+//! token, `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes).
+//! Every text the user sees about a delivery failure is made here.
 //!
-//! KDocs does not document whether or how it passes DingTalk's answer on, so every place is
-//! searched: a JSON `errcode`/`errmsg` pair in `data` (or in a string holding JSON), an
-//! `errcode` written out in `msg`/`hint`, a bare known code, and the known `errmsg` texts of the
-//! security check, old style (`keywords not in content`) and new (`关键词不匹配`). The codes are
-//! DingTalk's table for custom robots (help.dingtalk.io, custom-robots-send-group-messages); the
-//! errmsg texts were collected from public issue threads (e.g. zhuifengshen/DingtalkChatbot#44,
-//! jenkinsci/dingtalk-plugin#88 and #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from
-//! the errmsg alone when a code is there: the code decides, the errmsg only tells the 310000
-//! variants apart.
+//! DingTalk's own error codes are looked for wherever the KDocs relay puts them (`msg`, `hint`
+//! or `data`), and the relay's own "token" complaints too. KDocs does not document whether or how
+//! it passes DingTalk's answer on, so every place is searched: a JSON `errcode`/`errmsg` pair in
+//! `data` (or in a string holding JSON), an `errcode` written out in `msg`/`hint`, a bare known
+//! code, and the known `errmsg` texts of the security check, old style (`keywords not in
+//! content`) and new (`关键词不匹配`). The codes are DingTalk's table for custom robots
+//! (help.dingtalk.io, custom-robots-send-group-messages); the errmsg texts were collected from
+//! public issue threads (e.g. zhuifengshen/DingtalkChatbot#44, jenkinsci/dingtalk-plugin#88 and
+//! #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from the errmsg alone when a code is
+//! there: the code decides, the errmsg only tells the 310000 variants apart.
+
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::relay::Reply;
+use crate::error::Error;
+use crate::relay::{Failed, Failure, PATH, Reply, Retry};
+
+/// The error to report for a delivery given up. `origin` is the relay's `scheme://host[:port]`
+/// and `timeout` the time allowed for one attempt, both as the user set them.
+pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    let failure = &failed.failure;
+    let mut message = message(failure, origin, timeout);
+    // Only a failure retried until no attempt was left says how many there were.
+    if failure.is_transient() && failed.attempts > 1 {
+        message.push_str(&format!(" (after {} attempts)", failed.attempts));
+    }
+    with_hints(Error::delivery(message), failure, origin)
+}
+
+/// The line announcing a retry.
+pub fn retry_notice(retry: &Retry, origin: &str, timeout: Duration) -> String {
+    format!(
+        "attempt {} of {} failed ({}); retrying in {:.1}s",
+        retry.attempt,
+        retry.attempts,
+        message(retry.failure, origin, timeout),
+        retry.wait.as_secs_f64()
+    )
+}
+
+/// What failed, in one line.
+fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
+    match failure {
+        Failure::Http { status, reply, .. } => format!("the relay answered HTTP {status}{}", said(reply.as_ref())),
+        Failure::Refused { reply } => format!("the relay refused the message{}", said(Some(reply))),
+        Failure::NotJson { status, length } => format!(
+            "the relay answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+        ),
+        Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
+        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => {
+            format!("cannot connect to {origin} ({cause})")
+        }
+        Failure::Transport { cause } | Failure::Tls { cause, connecting: false } => {
+            format!("the request to {origin} failed ({cause})")
+        }
+    }
+}
+
+/// What to do about it: a hint line each for the causes we know.
+fn with_hints(error: Error, failure: &Failure, origin: &str) -> Error {
+    match failure {
+        // A status worth retrying is a passing trouble of the relay's: what it said is all there is.
+        Failure::Http { .. } if failure.is_transient() => error,
+        Failure::Http { status, reply, location } => {
+            let mut error = if matches!(status, 401 | 403) {
+                error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
+            } else if *status == 404 {
+                error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}"))
+            } else if let Some(to) = location {
+                error.hint(format!(
+                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                ))
+            } else {
+                error
+            };
+            error.hints.extend(reply.iter().flat_map(for_reply));
+            error
+        }
+        Failure::Refused { reply } => {
+            let mut error = error;
+            error.hints.extend(for_reply(reply));
+            error
+        }
+        Failure::TimedOut => error.hint("raise `timeout`, or check the network between the runner and the relay"),
+        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } if cause.contains("certificate") => {
+            error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`")
+        }
+        Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
+            error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy")
+        }
+        Failure::NotJson { .. } | Failure::Transport { .. } | Failure::Tls { connecting: false, .. } => error,
+    }
+}
+
+/// `: code 40001, msg "…", hint "…"` from what the relay said.
+fn said(reply: Option<&Reply>) -> String {
+    let Some(r) = reply else { return String::new() };
+    let mut parts = Vec::new();
+    if let Some(code) = r.code_text() {
+        parts.push(format!("code {code}"));
+    }
+    if let Some(msg) = r.msg.as_deref().filter(|m| !m.is_empty()) {
+        parts.push(format!("msg \"{msg}\""));
+    }
+    if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
+        parts.push(format!("hint \"{hint}\""));
+    }
+    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+}
 
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
-pub fn for_reply(reply: &Reply) -> Vec<String> {
+fn for_reply(reply: &Reply) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.iter().cloned());
     texts.extend(reply.hint.iter().cloned());

@@ -116,26 +116,24 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
         settings.timeout,
         settings.retries,
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+    let origin = relay.origin();
     reporter.step_summary(&summary.title, &summary.text);
-    let outcome = runtime.block_on(relay.send(body, |line| reporter.notice(line)));
-    // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
-    // run must end within (retries + 1) × timeout plus the waits.
-    runtime.shutdown_background();
+    let outcome = relay.send_blocking(body, |retry| {
+        reporter.notice(&hints::retry_notice(retry, &origin, settings.timeout));
+    });
     match outcome {
         Ok(reply) => {
-            eprintln!("sent to DingTalk through {}", relay.origin());
+            eprintln!("sent to DingTalk through {origin}");
             reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
             Ok(())
         }
         Err(failed) => {
-            let code = failed.reply.as_ref().and_then(|r| r.code_text());
-            let msg = failed.reply.as_ref().and_then(|r| r.msg.clone()).unwrap_or_else(|| failed.error.message.clone());
+            let error = hints::delivery_error(&failed, &origin, settings.timeout);
+            let reply = failed.failure.reply();
+            let code = reply.and_then(|r| r.code_text());
+            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
             reporter.outputs(false, code.as_deref(), Some(&msg));
-            Err(failed.error)
+            Err(error)
         }
     }
 }
