@@ -1,22 +1,121 @@
-//! Plain-language hints for a refusal: DingTalk's own error codes, wherever the KDocs relay puts
-//! them (`msg`, `hint` or `data`), and the relay's own "token" complaints.
+//! What to tell the user about a failed delivery. `relay` says what happened, as a typed
+//! [`Failure`]; this module words it: the error line, and hint lines for known causes (the KDocs
+//! token, `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes).
+//! Every text the user sees about a delivery failure is made here.
 //!
-//! KDocs does not document whether or how it passes DingTalk's answer on, so every place is
-//! searched: a JSON `errcode`/`errmsg` pair in `data` (or in a string holding JSON), an
-//! `errcode` written out in `msg`/`hint`, a bare known code, and the known `errmsg` texts of the
-//! security check, old style (`keywords not in content`) and new (`关键词不匹配`). The codes are
-//! DingTalk's table for custom robots (help.dingtalk.io, custom-robots-send-group-messages); the
-//! errmsg texts were collected from public issue threads (e.g. zhuifengshen/DingtalkChatbot#44,
-//! jenkinsci/dingtalk-plugin#88 and #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from
-//! the errmsg alone when a code is there: the code decides, the errmsg only tells the 310000
-//! variants apart.
+//! DingTalk's own error codes are looked for wherever the KDocs relay puts them (`msg`, `hint`
+//! or `data`), and the relay's own "token" complaints too. KDocs does not document whether or how
+//! it passes DingTalk's answer on, so every place is searched: a JSON `errcode`/`errmsg` pair in
+//! `data` (or in a string holding JSON), an `errcode` written out in `msg`/`hint`, a bare known
+//! code, and the known `errmsg` texts of the security check, old style (`keywords not in
+//! content`) and new (`关键词不匹配`). The codes are DingTalk's table for custom robots
+//! (help.dingtalk.io, custom-robots-send-group-messages); the errmsg texts were collected from
+//! public issue threads (e.g. zhuifengshen/DingtalkChatbot#44, jenkinsci/dingtalk-plugin#88 and
+//! #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from the errmsg alone when a code is
+//! there: the code decides, the errmsg only tells the 310000 variants apart.
+
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::relay::Reply;
+use crate::error::Error;
+use crate::relay::{Failed, Failure, PATH, Reply, Retry};
+
+/// The error to report for a delivery given up. `origin` is the relay's `scheme://host[:port]`
+/// and `timeout` the time allowed for one attempt, both as the user set them.
+pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    let failure = &failed.failure;
+    let mut message = message(failure, origin, timeout);
+    // Only a failure retried until no attempt was left says how many there were.
+    if failure.is_transient() && failed.attempts > 1 {
+        message.push_str(&format!(" (after {} attempts)", failed.attempts));
+    }
+    with_hints(Error::delivery(message), failure, origin)
+}
+
+/// The line announcing a retry.
+pub fn retry_notice(retry: &Retry, origin: &str, timeout: Duration) -> String {
+    format!(
+        "attempt {} of {} failed ({}); retrying in {:.1}s",
+        retry.attempt,
+        retry.attempts,
+        message(retry.failure, origin, timeout),
+        retry.wait.as_secs_f64()
+    )
+}
+
+/// What failed, in one line.
+fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
+    match failure {
+        Failure::Http { status, reply, .. } => format!("the relay answered HTTP {status}{}", said(reply.as_ref())),
+        Failure::Refused { reply } => format!("the relay refused the message{}", said(Some(reply))),
+        Failure::NotJson { status, length } => format!(
+            "the relay answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+        ),
+        Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
+        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => {
+            format!("cannot connect to {origin} ({cause})")
+        }
+        Failure::Transport { cause } | Failure::Tls { cause, connecting: false } => {
+            format!("the request to {origin} failed ({cause})")
+        }
+    }
+}
+
+/// What to do about it: a hint line each for the causes we know.
+fn with_hints(error: Error, failure: &Failure, origin: &str) -> Error {
+    match failure {
+        // A status worth retrying is a passing trouble of the relay's: what it said is all there is.
+        Failure::Http { .. } if failure.is_transient() => error,
+        Failure::Http { status, reply, location } => {
+            let mut error = if matches!(status, 401 | 403) {
+                error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
+            } else if *status == 404 {
+                error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}"))
+            } else if let Some(to) = location {
+                error.hint(format!(
+                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                ))
+            } else {
+                error
+            };
+            error.hints.extend(reply.iter().flat_map(for_reply));
+            error
+        }
+        Failure::Refused { reply } => {
+            let mut error = error;
+            error.hints.extend(for_reply(reply));
+            error
+        }
+        Failure::TimedOut => error.hint("raise `timeout`, or check the network between the runner and the relay"),
+        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } if cause.contains("certificate") => {
+            error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`")
+        }
+        Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
+            error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy")
+        }
+        Failure::NotJson { .. } | Failure::Transport { .. } | Failure::Tls { connecting: false, .. } => error,
+    }
+}
+
+/// `: code 40001, msg "…", hint "…"` from what the relay said.
+fn said(reply: Option<&Reply>) -> String {
+    let Some(r) = reply else { return String::new() };
+    let mut parts = Vec::new();
+    if let Some(code) = r.code_text() {
+        parts.push(format!("code {code}"));
+    }
+    if let Some(msg) = r.msg.as_deref().filter(|m| !m.is_empty()) {
+        parts.push(format!("msg \"{msg}\""));
+    }
+    if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
+        parts.push(format!("hint \"{hint}\""));
+    }
+    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+}
 
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
-pub fn for_reply(reply: &Reply) -> Vec<String> {
+fn for_reply(reply: &Reply) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.iter().cloned());
     texts.extend(reply.hint.iter().cloned());
@@ -210,6 +309,155 @@ mod tests {
 
     fn hints(json: &str) -> String {
         for_reply(&reply(json)).join("\n")
+    }
+
+    const ORIGIN: &str = "https://relay.example";
+    const TOKEN_HINT: &str = "the KDocs token is invalid or expired: create a new one and update `kdocs_token`";
+    const PROXY_HINT: &str = "check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy";
+    const CA_HINT: &str = "a proxy that re-signs TLS needs its root certificate in `ca_file`";
+
+    /// The error line and the hint lines for a failure after `attempts` attempts.
+    fn error(failure: Failure, attempts: u32) -> (String, Vec<String>) {
+        let e = delivery_error(&Failed { failure, attempts }, ORIGIN, Duration::from_millis(2500));
+        assert_eq!(e.kind, crate::error::Kind::Delivery);
+        (e.message, e.hints)
+    }
+
+    fn http(status: u16, json: Option<&str>, location: Option<&str>) -> Failure {
+        let reply = json.map(|j| Reply { http_status: status, ..reply(j) });
+        Failure::Http { status, reply, location: location.map(str::to_owned) }
+    }
+
+    #[test]
+    fn said_quotes_what_the_relay_answered() {
+        assert_eq!(said(Some(&reply(r#"{"code":40001,"msg":"m","hint":"h"}"#))), r#": code 40001, msg "m", hint "h""#);
+        assert_eq!(said(Some(&reply(r#"{"code":"E1","msg":123}"#))), r#": code E1, msg "123""#);
+        assert_eq!(said(Some(&reply(r#"{"msg":"","hint":""}"#))), "");
+        assert_eq!(said(None), "");
+    }
+
+    #[test]
+    fn a_refused_token_names_kdocs_token_once() {
+        let (message, hints) = error(http(401, Some(r#"{"code":40100,"msg":"access_token expired"}"#), None), 1);
+        assert_eq!(message, r#"the relay answered HTTP 401: code 40100, msg "access_token expired""#);
+        assert_eq!(hints, [TOKEN_HINT]);
+        assert_eq!(
+            error(http(403, None, None), 1),
+            ("the relay answered HTTP 403".to_owned(), vec![TOKEN_HINT.to_owned()])
+        );
+    }
+
+    #[test]
+    fn not_found_points_at_kdocs_api_url() {
+        let (message, hints) = error(http(404, None, None), 1);
+        assert_eq!(message, "the relay answered HTTP 404");
+        assert_eq!(
+            hints,
+            ["check `kdocs_api_url` (https://relay.example): the relay lives at /api/v1/openapi/notification/dingtalk"]
+        );
+    }
+
+    #[test]
+    fn a_redirect_says_where_it_points() {
+        let (message, hints) = error(http(302, None, Some("https://relay.example/v2/notify")), 1);
+        assert_eq!(message, "the relay answered HTTP 302");
+        assert_eq!(
+            hints,
+            ["the relay redirects to https://relay.example/v2/notify: if it moved, set `kdocs_api_url` to its new \
+                 base URL (without /api/v1/openapi/notification/dingtalk)"]
+        );
+        assert_eq!(error(http(301, None, None), 1), ("the relay answered HTTP 301".to_owned(), vec![]));
+    }
+
+    #[test]
+    fn an_http_error_carries_dingtalks_code_hints() {
+        let (message, hints) = error(http(400, Some(r#"{"code":1,"msg":"errcode 400102"}"#), None), 1);
+        assert_eq!(message, r#"the relay answered HTTP 400: code 1, msg "errcode 400102""#);
+        assert_eq!(hints, ["DingTalk errcode 400102: the robot is disabled: ask the group's admin to enable it again"]);
+    }
+
+    #[test]
+    fn a_retried_status_says_how_often_and_nothing_more() {
+        let body = Some(r#"{"code":500,"data":{"errcode":400102,"errmsg":"disabled"}}"#);
+        let (message, hints) = error(http(503, body, None), 3);
+        assert_eq!(message, "the relay answered HTTP 503: code 500 (after 3 attempts)");
+        assert!(hints.is_empty(), "{hints:?}");
+        assert_eq!(error(http(429, None, None), 1), ("the relay answered HTTP 429".to_owned(), vec![]));
+        // Failed at once after a retried failure: not "after 2 attempts".
+        assert_eq!(error(http(400, None, None), 2).0, "the relay answered HTTP 400");
+    }
+
+    #[test]
+    fn a_refusal_shows_code_msg_hint_and_the_hints_for_them() {
+        let refused = |j| Failure::Refused { reply: Reply { http_status: 200, ..reply(j) } };
+        let (message, hints) = error(refused(r#"{"code":40001,"msg":"token invalid","hint":"renew"}"#), 1);
+        assert_eq!(message, r#"the relay refused the message: code 40001, msg "token invalid", hint "renew""#);
+        assert_eq!(hints, ["the KDocs token may be invalid or expired: create a new one and update `kdocs_token`"]);
+        let (message, hints) =
+            error(refused(r#"{"code":1,"data":{"errcode":310000,"errmsg":"keywords not in content"}}"#), 2);
+        assert_eq!(message, "the relay refused the message: code 1");
+        assert_eq!(
+            hints,
+            ["DingTalk errcode 310000: the message lacks the robot's security keyword: set `keyword` to it"]
+        );
+    }
+
+    #[test]
+    fn an_answer_that_is_not_json_points_at_the_open_api() {
+        let (message, hints) = error(Failure::NotJson { status: 200, length: 15 }, 1);
+        assert_eq!(
+            message,
+            "the relay answered HTTP 200 but not with JSON (15 bytes): check `kdocs_api_url` (https://relay.example) \
+             points at the KDocs open API"
+        );
+        assert!(hints.is_empty(), "{hints:?}");
+    }
+
+    #[test]
+    fn a_time_out_names_the_setting() {
+        let (message, hints) = error(Failure::TimedOut, 2);
+        assert_eq!(message, "no answer from https://relay.example within 2.5s (after 2 attempts)");
+        assert_eq!(hints, ["raise `timeout`, or check the network between the runner and the relay"]);
+    }
+
+    #[test]
+    fn no_connection_points_at_the_proxy_or_at_ca_file() {
+        let (message, hints) = error(Failure::Connect { cause: "Connection refused (os error 111)".into() }, 1);
+        assert_eq!(message, "cannot connect to https://relay.example (Connection refused (os error 111))");
+        assert_eq!(hints, [PROXY_HINT]);
+        let cert = || "invalid peer certificate: UnknownIssuer".to_owned();
+        let (message, hints) = error(Failure::Tls { cause: cert(), connecting: true }, 3);
+        assert_eq!(message, "cannot connect to https://relay.example (invalid peer certificate: UnknownIssuer)");
+        assert_eq!(hints, [CA_HINT]);
+        assert_eq!(error(Failure::Connect { cause: cert() }, 1).1, [CA_HINT]);
+        let (message, hints) = error(Failure::Tls { cause: "received corrupt message".into(), connecting: true }, 1);
+        assert_eq!(message, "cannot connect to https://relay.example (received corrupt message)");
+        assert_eq!(hints, [PROXY_HINT]);
+    }
+
+    #[test]
+    fn a_request_that_broke_off_says_why() {
+        let (message, hints) = error(Failure::Transport { cause: "end of file".into() }, 2);
+        assert_eq!(message, "the request to https://relay.example failed (end of file) (after 2 attempts)");
+        assert!(hints.is_empty(), "{hints:?}");
+        let (message, hints) = error(Failure::Tls { cause: "peer sent alert".into(), connecting: false }, 2);
+        assert_eq!(message, "the request to https://relay.example failed (peer sent alert)");
+        assert!(hints.is_empty(), "{hints:?}");
+    }
+
+    #[test]
+    fn a_retry_is_announced_with_what_failed_and_the_wait() {
+        let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
+        let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
+        assert_eq!(
+            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
+        );
+        let retry = Retry { attempt: 2, attempts: 3, failure: &Failure::TimedOut, wait: Duration::from_secs(3) };
+        assert_eq!(
+            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::ci::{self, Ci, Inputs};
 use crate::env::Env;
 use crate::error::Error;
+use crate::hints;
 use crate::message::{self, Body};
 use crate::relay;
 use crate::render;
@@ -17,7 +18,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     // Never dropped: the process ends after this run, and freeing a large event's JSON node by
-    // node took a fifth of the time of rendering it (issue 7, docs/performance.md).
+    // node took a fifth of the time of rendering it (docs/performance.md).
     let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
     if let Some(status) = settings.status {
         cx.status = status;
@@ -56,26 +57,24 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         settings.timeout,
         settings.retries,
     )?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+    let origin = relay.origin();
     reporter.step_summary(&summary.title, &summary.text);
-    let outcome = runtime.block_on(relay.send(body, |line| reporter.notice(line)));
-    // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
-    // run must end within (retries + 1) × timeout plus the waits.
-    runtime.shutdown_background();
+    let outcome = relay.send_blocking(body, |retry| {
+        reporter.notice(&hints::retry_notice(retry, &origin, settings.timeout));
+    });
     match outcome {
         Ok(reply) => {
-            eprintln!("sent to DingTalk through {}", relay.origin());
+            eprintln!("sent to DingTalk through {origin}");
             reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
             Ok(())
         }
         Err(failed) => {
-            let code = failed.reply.as_ref().and_then(|r| r.code_text());
-            let msg = failed.reply.as_ref().and_then(|r| r.msg.clone()).unwrap_or_else(|| failed.error.message.clone());
+            let error = hints::delivery_error(&failed, &origin, settings.timeout);
+            let reply = failed.failure.reply();
+            let code = reply.and_then(|r| r.code_text());
+            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
             reporter.outputs(false, code.as_deref(), Some(&msg));
-            Err(failed.error)
+            Err(error)
         }
     }
 }

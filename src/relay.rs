@@ -1,5 +1,11 @@
 //! The one call to the KDocs relay: the HTTP client, retries with backoff, and what the answer
-//! means (SPEC §1, §4).
+//! was, as a typed [`Failure`] when it was not a success. What to tell the user about a failure
+//! is decided in `hints`, never here.
+//!
+//! Success is HTTP 2xx with a JSON body whose `code` is 0. Time-outs, failed connections and
+//! HTTP 429/500/502/503/504 are retried (README, `retries`), honouring `Retry-After` up to 30 s.
+//! The async runtime is an implementation detail: callers get the blocking
+//! [`Relay::send_blocking`].
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -55,15 +61,65 @@ fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
     })
 }
 
-/// A failed delivery: the error to report and what the relay said, if anything.
+/// What went wrong with the call, as facts: what the relay answered or how the request failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// The relay answered with a status other than 2xx; `location` is where a 3xx points
+    /// (without query or fragment: they could carry the token back).
+    Http { status: u16, reply: Option<Reply>, location: Option<String> },
+    /// The relay answered 2xx with JSON whose `code` is not 0.
+    Refused { reply: Reply },
+    /// The relay answered 2xx, but with `length` bytes that are not JSON.
+    NotJson { status: u16, length: usize },
+    /// No answer within the time-out.
+    TimedOut,
+    /// No connection (refused, reset, no such host); `cause` is the innermost error.
+    Connect { cause: String },
+    /// TLS said no (a certificate, a protocol, not TLS at all), while `connecting` or later.
+    Tls { cause: String, connecting: bool },
+    /// The request failed after it was sent, e.g. the connection closed mid-answer.
+    Transport { cause: String },
+}
+
+impl Failure {
+    /// Whether the same request again may well succeed: then it is retried while attempts last.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Failure::TimedOut | Failure::Connect { .. } | Failure::Transport { .. } => true,
+            // The same again would be refused again.
+            Failure::Refused { .. } | Failure::NotJson { .. } | Failure::Tls { .. } => false,
+        }
+    }
+
+    /// What the relay said, when it answered with JSON.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Failure::Http { reply, .. } => reply.as_ref(),
+            Failure::Refused { reply } => Some(reply),
+            _ => None,
+        }
+    }
+}
+
+/// A delivery given up: the last attempt's failure, and how many attempts were made in all.
 #[derive(Debug)]
 pub struct Failed {
-    pub error: Error,
-    pub reply: Option<Reply>,
+    pub failure: Failure,
+    pub attempts: u32,
+}
+
+/// A transient failure about to be retried, for the caller to announce.
+pub struct Retry<'a> {
+    pub attempt: u32,
+    pub attempts: u32,
+    pub failure: &'a Failure,
+    pub wait: Duration,
 }
 
 pub struct Relay {
     client: reqwest::Client,
+    runtime: tokio::runtime::Runtime,
     url: reqwest::Url,
     timeout: Duration,
     retries: u32,
@@ -89,7 +145,13 @@ impl Relay {
             .connect_timeout(timeout)
             .build()
             .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
-        Ok(Relay { client, url, timeout, retries })
+        // Built here rather than in `send_blocking`: a runtime that cannot start is reported
+        // before anything is written to the step summary or the outputs.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+        Ok(Relay { client, runtime, url, timeout, retries })
     }
 
     /// `scheme://host[:port]` of the relay: safe to print (the token is in the query).
@@ -97,47 +159,45 @@ impl Relay {
         self.url.origin().ascii_serialization()
     }
 
-    /// Posts the body, retrying transient failures, and reads the answer. Each retry is announced
-    /// through `notice`, which the caller redacts: a relay may echo the request in its answer.
-    pub async fn send(&self, body: Vec<u8>, notice: impl Fn(&str)) -> Result<Reply, Failed> {
+    /// Posts the body, retrying transient failures, and reads the answer; blocks until done.
+    /// Each retry is announced through `notice`; the caller words it, and redacts it: a relay
+    /// may echo the request in its answer.
+    #[expect(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
+    pub fn send_blocking(self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
+        let outcome = self.runtime.block_on(self.send(body, notice));
+        // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
+        // run must end within (retries + 1) × timeout plus the waits.
+        self.runtime.shutdown_background();
+        outcome
+    }
+
+    async fn send(&self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
         let attempts = self.retries + 1;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.attempt(body.clone()).await;
-            match outcome {
-                Attempt::Done(reply) => return Ok(reply),
-                Attempt::Fatal(failed) => return Err(failed),
-                Attempt::Transient { failed, retry_after } if attempt < attempts => {
-                    let wait = retry_after.unwrap_or_else(|| backoff(attempt));
-                    notice(&format!(
-                        "attempt {attempt} of {attempts} failed ({}); retrying in {:.1}s",
-                        failed.error.message,
-                        wait.as_secs_f64()
-                    ));
-                    tokio::time::sleep(wait).await;
-                }
-                Attempt::Transient { mut failed, .. } => {
-                    if attempts > 1 {
-                        failed.error.message.push_str(&format!(" (after {attempts} attempts)"));
-                    }
-                    return Err(failed);
-                }
+            let (failure, retry_after) = match self.attempt(body.clone()).await {
+                Ok(reply) => return Ok(reply),
+                Err(failed) => failed,
+            };
+            if !failure.is_transient() || attempt == attempts {
+                return Err(Failed { failure, attempts: attempt });
             }
+            let wait = retry_after.unwrap_or_else(|| backoff(attempt));
+            notice(&Retry { attempt, attempts, failure: &failure, wait });
+            tokio::time::sleep(wait).await;
         }
     }
 
-    async fn attempt(&self, body: Vec<u8>) -> Attempt {
+    /// One POST: the reply, or what went wrong and how long the relay asked to wait.
+    async fn attempt(&self, body: Vec<u8>) -> Result<Reply, (Failure, Option<Duration>)> {
         let request = self
             .client
             .post(self.url.clone())
             .header(CONTENT_TYPE, "application/json; charset=utf-8")
             .timeout(self.timeout)
             .body(body);
-        let response = match request.send().await {
-            Ok(r) => r,
-            Err(e) => return self.transport_error(e),
-        };
+        let response = request.send().await.map_err(|e| (transport_failure(e), None))?;
         let status = response.status();
         let retry_after = response
             .headers()
@@ -145,108 +205,44 @@ impl Relay {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
-        // Without query or fragment: a redirect's query could carry the token back.
         let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
             let mut to = self.url.join(v.to_str().ok()?).ok()?;
             to.set_query(None);
             to.set_fragment(None);
             Some(to.to_string())
         });
-        let bytes = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => return self.transport_error(e),
-        };
+        let bytes = response.bytes().await.map_err(|e| (transport_failure(e), None))?;
         let mut reply: Option<Reply> = serde_json::from_slice(&bytes).ok();
         if let Some(r) = &mut reply {
             r.http_status = status.as_u16();
         }
-        let code = status.as_u16();
-        if matches!(code, 429 | 500 | 502 | 503 | 504) {
-            let error = Error::delivery(format!("the relay answered HTTP {code}{}", said(reply.as_ref())));
-            return Attempt::Transient { failed: Failed { error, reply }, retry_after };
-        }
-        if !status.is_success() {
-            let mut error = Error::delivery(format!("the relay answered HTTP {code}{}", said(reply.as_ref())));
-            if code == 401 || code == 403 {
-                error = error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`");
-            } else if code == 404 {
-                error = error.hint(format!("check `kdocs_api_url` ({}): the relay lives at {PATH}", self.origin()));
-            } else if let Some(to) = location {
-                error = error.hint(format!(
-                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
-                ));
-            }
-            if let Some(reply) = &reply {
-                error.hints.extend(crate::hints::for_reply(reply));
-            }
-            return Attempt::Fatal(Failed { error, reply });
-        }
-        match reply {
-            Some(reply) if reply.is_ok() => Attempt::Done(reply),
-            Some(reply) => {
-                let mut error = Error::delivery(format!("the relay refused the message{}", said(Some(&reply))));
-                error.hints.extend(crate::hints::for_reply(&reply));
-                Attempt::Fatal(Failed { error, reply: Some(reply) })
-            }
-            None => {
-                let error = Error::delivery(format!(
-                    "the relay answered HTTP {code} but not with JSON ({} bytes): check `kdocs_api_url` ({}) points at the KDocs open API",
-                    bytes.len(),
-                    self.origin()
-                ));
-                Attempt::Fatal(Failed { error, reply: Some(Reply { http_status: code, ..Reply::default() }) })
-            }
-        }
-    }
-
-    fn transport_error(&self, e: reqwest::Error) -> Attempt {
-        // `without_url`: the URL's query holds the KDocs token.
-        let timed_out = e.is_timeout();
-        let connect = e.is_connect();
-        let e = e.without_url();
-        let tls_refused = tls_refused(&e);
-        let cause = root_cause(&e);
-        let message = if timed_out {
-            format!("no answer from {} within {}s", self.origin(), self.timeout.as_secs_f64())
-        } else if connect {
-            format!("cannot connect to {} ({cause})", self.origin())
-        } else {
-            format!("the request to {} failed ({cause})", self.origin())
+        let failure = match reply {
+            _ if !status.is_success() => Failure::Http { status: status.as_u16(), reply, location },
+            Some(reply) if reply.is_ok() => return Ok(reply),
+            Some(reply) => Failure::Refused { reply },
+            None => Failure::NotJson { status: status.as_u16(), length: bytes.len() },
         };
-        let mut error = Error::delivery(message);
-        if timed_out {
-            error = error.hint("raise `timeout`, or check the network between the runner and the relay");
-        } else if connect && cause.contains("certificate") {
-            error = error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`");
-        } else if connect {
-            error = error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy");
-        }
-        let failed = Failed { error, reply: None };
-        // TLS said no (a certificate, a protocol, not TLS at all): the same again would too.
-        if tls_refused { Attempt::Fatal(failed) } else { Attempt::Transient { failed, retry_after: None } }
+        Err((failure, retry_after))
     }
 }
 
-enum Attempt {
-    Done(Reply),
-    Fatal(Failed),
-    Transient { failed: Failed, retry_after: Option<Duration> },
-}
-
-/// `: code 40001, msg "…", hint "…"` from what the relay said.
-fn said(reply: Option<&Reply>) -> String {
-    let Some(r) = reply else { return String::new() };
-    let mut parts = Vec::new();
-    if let Some(code) = r.code_text() {
-        parts.push(format!("code {code}"));
+/// How a request that got no answer failed.
+fn transport_failure(e: reqwest::Error) -> Failure {
+    let timed_out = e.is_timeout();
+    let connecting = e.is_connect();
+    // `without_url`: the URL's query holds the KDocs token.
+    let e = e.without_url();
+    let cause = root_cause(&e);
+    if timed_out {
+        // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
+        Failure::TimedOut
+    } else if tls_refused(&e) {
+        Failure::Tls { cause, connecting }
+    } else if connecting {
+        Failure::Connect { cause }
+    } else {
+        Failure::Transport { cause }
     }
-    if let Some(msg) = r.msg.as_deref().filter(|m| !m.is_empty()) {
-        parts.push(format!("msg \"{msg}\""));
-    }
-    if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
-        parts.push(format!("hint \"{hint}\""));
-    }
-    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
 }
 
 /// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
@@ -334,11 +330,27 @@ mod tests {
         assert!(ok.is_ok());
         let no: Reply = serde_json::from_str(r#"{"code":40001,"msg":"m","hint":"h"}"#).unwrap();
         assert!(!no.is_ok());
-        assert_eq!(said(Some(&no)), r#": code 40001, msg "m", hint "h""#);
         let odd: Reply = serde_json::from_str(r#"{"code":0,"msg":123,"hint":null}"#).unwrap();
         assert!(odd.is_ok());
         assert_eq!((odd.msg.as_deref(), odd.hint), (Some("123"), None));
         let none: Reply = serde_json::from_str(r#"{"msg":"x"}"#).unwrap();
         assert!(!none.is_ok(), "a reply without code is not a success");
+    }
+
+    #[test]
+    fn only_what_may_pass_next_time_is_retried() {
+        let http = |status| Failure::Http { status, reply: None, location: None };
+        for status in [429, 500, 502, 503, 504] {
+            assert!(http(status).is_transient(), "{status}");
+        }
+        for status in [301, 400, 401, 403, 404, 501, 505] {
+            assert!(!http(status).is_transient(), "{status}");
+        }
+        assert!(Failure::TimedOut.is_transient());
+        assert!(Failure::Connect { cause: "reset".into() }.is_transient());
+        assert!(Failure::Transport { cause: "eof".into() }.is_transient());
+        assert!(!Failure::Tls { cause: "bad cert".into(), connecting: true }.is_transient());
+        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
+        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 }
