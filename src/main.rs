@@ -7,6 +7,7 @@ mod ci;
 mod context;
 mod error;
 mod hints;
+mod markdown;
 mod message;
 mod payload;
 mod relay;
