@@ -76,9 +76,7 @@ fn run(sources: &Sources, env: &Env, reporter: &mut Reporter) -> Result<(), Erro
     let ci = Ci::detect(env);
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run };
     let mut warnings = Vec::new();
-    // Never dropped: the process ends after this run, and freeing a large event's JSON node by
-    // node took a fifth of the time of rendering it (issue 7, docs/performance.md).
-    let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
+    let mut cx = ci::context(ci, env, &inputs, &mut warnings);
     if let Some(status) = &settings.status {
         cx.status = status.clone();
     }
