@@ -3,29 +3,28 @@
 //! The event file is the richer source; the variables fill what it lacks. A missing or
 //! malformed file is a warning, and the context is then built from the variables alone.
 //!
-//! The file is parsed once into a `serde_json::Value`: the fields below are read from it, and
-//! templates get the same value as a lazy [`Payload`] (`src/payload.rs`).
-
-use serde_json::Value;
+//! The file is parsed once into a [`Payload`] (`src/payload.rs`), which keeps the text: the
+//! fields below are read from it where they are, and templates get the same payload, so a push
+//! of thousands of commits costs one pass of the parser and a `Commit` each.
 
 use super::{Env, Warnings};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
-use crate::payload::Payload;
+use crate::payload::{Json, Payload};
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
         Some(path) => read_event(path, warnings),
         None => Payload::default(),
     };
-    let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(&payload));
+    let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(payload.json()));
     from_payload(env, event.unwrap_or_else(|| "unknown".into()), payload)
 }
 
 /// The built-in sample push event, for a dry run outside any CI.
 pub fn sample(env: &Env) -> Context {
-    let payload = serde_json::from_str::<Value>(include_str!("../../templates/sample/push.json"))
+    let payload = Payload::parse(include_str!("../../templates/sample/push.json").into())
         .expect("the embedded sample event is valid JSON");
-    let mut cx = from_payload(env, "push".into(), payload.into());
+    let mut cx = from_payload(env, "push".into(), payload);
     cx.ci = "local";
     cx
 }
@@ -39,8 +38,8 @@ fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
             return Payload::default();
         }
     };
-    match serde_json::from_slice::<Value>(&text) {
-        Ok(v) if v.is_object() => v.into(),
+    match Payload::parse(text) {
+        Ok(p) if p.json().is_object() => p,
         Ok(_) => {
             warnings.push(format!(
                 "the event file {path} is not a JSON object; the summary uses the GITHUB_* variables only"
@@ -57,7 +56,7 @@ fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
 }
 
 /// For an event file given by hand outside Actions: tell the event from its shape.
-fn guess_event(p: &Value) -> Option<String> {
+fn guess_event(p: Json) -> Option<String> {
     let has = |k: &str| p.get(k).is_some();
     let event = if has("pull_request") && has("review") {
         "pull_request_review"
@@ -78,16 +77,16 @@ fn guess_event(p: &Value) -> Option<String> {
 }
 
 /// A string at a path of keys in the payload; empty strings count as absent.
-fn s(v: &Value, path: &[&str]) -> Option<String> {
+fn s(v: Json, path: &[&str]) -> Option<String> {
     path.iter().try_fold(v, |v, k| v.get(k))?.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
-fn flag(v: &Value, path: &[&str]) -> bool {
-    path.iter().try_fold(v, |v, k| v.get(k)).and_then(Value::as_bool).unwrap_or(false)
+fn flag(v: Json, path: &[&str]) -> bool {
+    path.iter().try_fold(v, |v, k| v.get(k)).and_then(Json::as_bool).unwrap_or(false)
 }
 
 fn from_payload(env: &Env, event: String, json: Payload) -> Context {
-    let payload: &Value = &json;
+    let payload = json.json();
     let server = env.string("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into());
     let server = server.trim_end_matches('/');
     let full_name = s(payload, &["repository", "full_name"]).or_else(|| env.string("GITHUB_REPOSITORY"));
@@ -118,7 +117,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     };
 
     let pr = payload.get("pull_request").filter(|p| p.is_object()).map(|p| PullRequest {
-        number: p.get("number").and_then(Value::as_u64).unwrap_or_default(),
+        number: p.get("number").and_then(Json::as_u64).unwrap_or_default(),
         title: s(p, &["title"]),
         url: s(p, &["html_url"]),
         author: s(p, &["user", "login"]),
@@ -131,8 +130,8 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
 
     let commits: Vec<Commit> = payload
         .get("commits")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(push_commit).collect())
+        .and_then(Json::items)
+        .map(|list| list.filter_map(push_commit).collect())
         .unwrap_or_default();
 
     // The commit the event is about: a push's head, a pull request's head, the head of the
@@ -160,7 +159,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         Some(Commit {
             author: s(c, &["author", "login"]).or_else(|| s(c, &["commit", "author", "name"])),
             url: s(c, &["html_url"]).or_else(|| commit_url(&sha)),
-            ..Commit::new(&sha, c.get("commit").and_then(|c| c.get("message")).and_then(Value::as_str))
+            ..Commit::new(&sha, c.get("commit").and_then(|c| c.get("message")).and_then(Json::as_str))
         })
     } else {
         env.string("GITHUB_SHA").map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
@@ -216,7 +215,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
 /// The outcome an event reports about another run (a workflow run, a check, a deployment, a
 /// commit status): the status to show unless the `status` setting says otherwise. Anything else
 /// is `unknown`.
-fn event_status(event: &str, payload: &Value) -> String {
+fn event_status(event: &str, payload: Json) -> String {
     let outcome = s(payload, &["workflow_run", "conclusion"])
         .or_else(|| s(payload, &["check_run", "conclusion"]))
         .or_else(|| s(payload, &["check_suite", "conclusion"]))
@@ -227,12 +226,12 @@ fn event_status(event: &str, payload: &Value) -> String {
 }
 
 /// A commit of a push event (`commits[]`, `head_commit`).
-fn push_commit(c: &Value) -> Option<Commit> {
+fn push_commit(c: Json) -> Option<Commit> {
     let sha = s(c, &["id"])?;
     Some(Commit {
         author: s(c, &["author", "username"]).or_else(|| s(c, &["author", "name"])),
         url: s(c, &["url"]),
-        ..Commit::new(&sha, c.get("message").and_then(Value::as_str))
+        ..Commit::new(&sha, c.get("message").and_then(Json::as_str))
     })
 }
 
