@@ -9,6 +9,7 @@ mod context;
 mod env;
 mod error;
 mod hints;
+mod markdown;
 mod message;
 mod notify;
 mod payload;

@@ -17,9 +17,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let ci = Ci::detect(env);
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
-    // Never dropped: the process ends after this run, and freeing a large event's JSON node by
-    // node took a fifth of the time of rendering it (docs/performance.md).
-    let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
+    let mut cx = ci::context(ci, env, &inputs, &mut warnings);
     if let Some(status) = settings.status {
         cx.status = status;
     }

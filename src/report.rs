@@ -7,7 +7,7 @@ use std::io::Write;
 
 use crate::env::Env;
 use crate::error::Error;
-use crate::render;
+use crate::markdown;
 
 pub struct Reporter {
     github: bool,
@@ -38,7 +38,7 @@ impl Reporter {
             // As given, URL-encoded (the query), and as the summary shows user text: a commit
             // message quoting a token reaches the dry run and the step summary escaped
             // (`_` as `＿`, …), where the plain form would not match.
-            for form in [(*s).to_owned(), percent_encode(s), render::escape_md(s), render::escape_inline(s)] {
+            for form in [(*s).to_owned(), percent_encode(s), markdown::escape_md(s), markdown::escape_inline(s)] {
                 // A form of only control characters or spaces escapes to nothing or a space:
                 // replacing that would wreck every line, and hides nothing.
                 if !form.trim().is_empty() && !self.secrets.contains(&form) {
