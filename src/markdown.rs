@@ -54,14 +54,14 @@ fn escape(s: &str, line_start: bool) -> String {
                     '-' => '－',
                     '+' => '＋',
                     _ => '＝',
-                })
+                });
             }
             '.' | ')'
                 if !start
                     && out.trim_start().bytes().all(|b| b.is_ascii_digit())
                     && chars.peek().is_none_or(|n| n.is_whitespace()) =>
             {
-                out.push(if c == '.' { '．' } else { '）' })
+                out.push(if c == '.' { '．' } else { '）' });
             }
             ':' if chars.peek() == Some(&'/') => out.push_str(":\u{200B}"),
             '.' if out.ends_with("www") || out.ends_with("WWW") => out.push_str("\u{200B}."),

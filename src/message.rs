@@ -69,6 +69,7 @@ pub struct Button {
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[allow(clippy::struct_field_names, reason = "DingTalk's wire names: atMobiles, atUserIds, isAtAll")]
 pub struct At {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub at_mobiles: Vec<String>,

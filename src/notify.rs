@@ -46,7 +46,8 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         Mode::Send { token, webhook } => (token, webhook),
     };
 
-    let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(|s| s.expose()), data: &data };
+    let body =
+        Body { link: webhook.expose(), sk: settings.secret.as_ref().map(super::settings::Secret::expose), data: &data };
     let body = serde_json::to_vec(&body).expect("messages serialize");
     let relay = relay::Relay::new(
         &settings.kdocs_api_url,
@@ -69,7 +70,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(|r| r.code_text());
+            let code = reply.and_then(super::relay::Reply::code_text);
             let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)

@@ -3,7 +3,7 @@
 //! A push of many commits makes an event file of megabytes. Parsed into a `serde_json::Value`
 //! (a map, a `String` per key and per text, a node per value), it cost three quarters of a dry
 //! run, for a context and templates that read a few dozen fields. So the text is kept, and
-//! serde_json's own parser runs once over it into [`Token`]s: one per value, in the order of the
+//! `serde_json`'s own parser runs once over it into [`Token`]s: one per value, in the order of the
 //! text, with strings as positions in it and objects and arrays saying where they end. The
 //! context (`ci::github`) reads that through [`Json`] views, templates (`payload.*`) through
 //! minijinja objects that convert a member only when it is read (`payload.head_commit.message`,
@@ -113,7 +113,7 @@ impl Serialize for Payload {
     }
 }
 
-/// Fills the token list from serde_json's parser; it never fails itself, so every error is the
+/// Fills the token list from `serde_json`'s parser; it never fails itself, so every error is the
 /// parser's, as when it builds a `Value`.
 struct Builder<'t> {
     text: &'t str,

@@ -57,6 +57,7 @@ const FUEL: u64 = 200_000;
 /// (`merge_request_event`, `external_pull_request_event`, `schedule`), Drone's (`tag`, `cron`) and
 /// Woodpecker's (`pull_request_closed`, `release`, `cron`); the GitHub-only templates read the
 /// payload, the others work from the context's fields alone.
+#[allow(clippy::match_same_arms, reason = "a known event first, then any event that carries a pull request")]
 fn builtin_for(cx: &Context) -> &'static str {
     match cx.event.as_str() {
         "push" | "tag" => "push.md",
@@ -113,11 +114,13 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     env.set_keep_trailing_newline(false);
-    env.set_auto_escape_callback(
-        |name| {
-            if name.ends_with(".md") { AutoEscape::Custom("markdown") } else { AutoEscape::None }
-        },
-    );
+    env.set_auto_escape_callback(|name| {
+        if std::path::Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
+            AutoEscape::Custom("markdown")
+        } else {
+            AutoEscape::None
+        }
+    });
     env.set_formatter(|out: &mut Output, state: &State, value: &Value| {
         // A missing fact prints as nothing, never as `none`, in the title too.
         if value.is_none() || value.is_undefined() {
@@ -237,6 +240,7 @@ fn escape_filter(value: Value) -> Value {
 
 /// `{{ text|link(url) }}`: a markdown link with escaped text, or the escaped text alone when the
 /// URL is missing or not http(s).
+#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
 fn link(text: Value, url: Option<Value>) -> Value {
     let text = if text.is_safe() { text.to_string() } else { escape_inline(&text.to_string()) };
     let url = url.filter(|u| !u.is_none() && !u.is_undefined()).and_then(|u| safe_url(&u.to_string()));
@@ -247,6 +251,7 @@ fn link(text: Value, url: Option<Value>) -> Value {
 }
 
 /// `{{ url|url }}`: an http(s) URL, safe to put in a markdown link target; empty otherwise.
+#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
 fn url_filter(url: Value) -> Value {
     Value::from_safe_string(safe_url(&url.to_string()).unwrap_or_default())
 }

@@ -116,7 +116,7 @@ impl Reporter {
         let Some(path) = &self.output_file else { return };
         let mut text = format!("sent={sent}\ncode={}\n", self.redact(code.unwrap_or("")).replace(['\r', '\n'], " "));
         text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
-        self.append(path, &text, "GITHUB_OUTPUT");
+        append(path, &text, "GITHUB_OUTPUT");
     }
 
     /// Appends the rendered summary to `$GITHUB_STEP_SUMMARY`.
@@ -124,15 +124,14 @@ impl Reporter {
         let Some(path) = &self.summary_file else { return };
         // The title is plain text; GitHub renders the summary as markdown, so escape it there.
         let body = format!("### {}\n\n{}\n\n", github_markdown_escape(&self.line(title)), self.redact(text));
-        self.append(path, &body, "GITHUB_STEP_SUMMARY");
+        append(path, &body, "GITHUB_STEP_SUMMARY");
     }
+}
 
-    fn append(&self, path: &str, text: &str, what: &str) {
-        let result =
-            OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
-        if let Err(e) = result {
-            eprintln!("warning: cannot write {what} ({path}): {e}");
-        }
+fn append(path: &str, text: &str, what: &str) {
+    let result = OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = result {
+        eprintln!("warning: cannot write {what} ({path}): {e}");
     }
 }
 
