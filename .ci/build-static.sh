@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The static release build, in one command (SPEC §8):
+# The static release build, in one command:
 #
 #   .ci/build-static.sh [TARGET]
 #

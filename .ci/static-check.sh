@@ -10,7 +10,7 @@
 set -euo pipefail
 
 bin=$(realpath "${1:?usage: $0 path/to/dingtalk-notify (the last line of .ci/build-static.sh)}")
-# Size: the target is 3,000,000 bytes (issue #6; the Go DingTalk plugin is 6.7 MB). A musl build
+# Size: the target is 3,000,000 bytes (the Go DingTalk plugin is 6.7 MB). A musl build
 # (what releases ship, .github/workflows/release.yml) must meet it: MAX_BYTES=3000000 there. The
 # local glibc crt-static build cannot (static glibc and ring's C/assembly alone are ~1.35 MB, and
 # rustup here has no musl target; docs/performance.md), so its default gate is a regression

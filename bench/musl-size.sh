@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a musl build of the binary would weigh, measured on a machine whose rustup toolchain has
-# no musl target and cannot download one (issue 6's 3 MB target; docs/performance.md).
+# no musl target and cannot download one (the 3 MB target; docs/performance.md).
 #
 # How: Debian's rustc-web (a second Rust toolchain, from apt, installed beside rustup's in
 # /usr/bin) builds std itself for x86_64-unknown-linux-musl from its std sources (rust-web-src;

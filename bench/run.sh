@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance benchmark of issue 7, in one command: `bench/run.sh` (method and figures in
+# The performance benchmark, in one command: `bench/run.sh` (method and figures in
 # docs/performance.md).
 #
 # 1. Builds the release binary and the harness (bench/harness: a loopback sink and a timer).

@@ -2,7 +2,7 @@
 # Puts the dingtalk-notify binary for this runner on disk for action.yml and writes its path
 # to $GITHUB_OUTPUT as `bin`.
 #
-# Pinning the action pins the binary (SPEC §7). A release commit (what release.yml tags
+# Pinning the action pins the binary. A release commit (what release.yml tags
 # vX.Y.Z) carries .github/action/checksums/vX.Y.Z.sha256, the SHA-256 of every binary of that
 # release. The binary for this runner is downloaded and must match the line in THAT file, inside
 # the action's own checkout ($GITHUB_ACTION_PATH): a .sha256 published beside the mutable release
