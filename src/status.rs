@@ -9,6 +9,8 @@ pub enum Status {
     Failure,
     Cancelled,
     Skipped,
+    /// A run beginning: a start-of-run summary (announce a deploy, a long pipeline).
+    Started,
     #[default]
     Unknown,
 }
@@ -23,17 +25,20 @@ impl Status {
             "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" => Status::Failure,
             "cancelled" | "canceled" | "aborted" => Status::Cancelled,
             "skipped" | "skip" | "neutral" => Status::Skipped,
+            "started" | "start" | "running" | "pending" | "in_progress" => Status::Started,
             _ => Status::Unknown,
         }
     }
 
-    /// The word templates see: `success`, `failure`, `cancelled`, `skipped` or `unknown`.
+    /// The word templates see: `success`, `failure`, `cancelled`, `skipped`, `started` or
+    /// `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Success => "success",
             Status::Failure => "failure",
             Status::Cancelled => "cancelled",
             Status::Skipped => "skipped",
+            Status::Started => "started",
             Status::Unknown => "unknown",
         }
     }
@@ -61,7 +66,10 @@ mod tests {
         assert_eq!(Status::parse(Some(" canceled ")), Status::Cancelled);
         assert_eq!(Status::parse(Some("success")), Status::Success);
         assert_eq!(Status::parse(Some("neutral")), Status::Skipped);
-        assert_eq!(Status::parse(Some("running")), Status::Unknown);
+        for started in ["started", "Running", "pending", "in_progress"] {
+            assert_eq!(Status::parse(Some(started)), Status::Started, "{started}");
+        }
+        assert_eq!(Status::parse(Some("queued")), Status::Unknown);
         assert_eq!(Status::parse(None), Status::Unknown);
         assert_eq!(serde_json::to_string(&Status::Cancelled).unwrap(), "\"cancelled\"");
     }

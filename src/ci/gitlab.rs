@@ -29,7 +29,12 @@ pub fn context(env: &Env) -> Context {
     };
     Context {
         ci: "gitlab",
-        status: Status::parse(env.get("CI_JOB_STATUS")),
+        // `running` is the notify job's own state while its script runs, not a pipeline starting:
+        // a start-of-pipeline message says `status: started` itself.
+        status: match Status::parse(env.get("CI_JOB_STATUS")) {
+            Status::Started => Status::Unknown,
+            status => status,
+        },
         event,
         action: None,
         git_ref,
