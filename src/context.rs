@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::i18n::Lang;
 use crate::payload::Payload;
 use crate::status::Status;
 
@@ -13,6 +14,11 @@ use crate::status::Status;
 pub struct Context {
     /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
     pub ci: &'static str,
+    /// The language of the summary (the `lang` setting): `zh-CN` or `en`.
+    pub lang: Lang,
+    /// The `timezone` setting, in minutes east of UTC: times are shown in it.
+    #[serde(skip)]
+    pub utc_offset: i32,
     pub repo: Repo,
     pub status: Status,
     /// The CI's own event name (`push`, `pull_request`, `merge_request_event`, `tag`, …).

@@ -9,6 +9,7 @@ mod context;
 mod env;
 mod error;
 mod hints;
+mod i18n;
 mod markdown;
 mod message;
 mod notify;

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::context::Context;
+use crate::i18n::{self, Lang};
 use crate::markdown::safe_url;
 use crate::render::Summary;
 use crate::settings::{MsgType, Settings};
@@ -128,15 +129,18 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
     };
     let at = At::from_settings(settings);
     let room = at.as_ref().map_or(0, At::room);
-    let run_link = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("[View run]({u})"));
+    let word = |key| i18n::phrase(cx.lang, key).unwrap_or(key);
+    let marker = word("cut");
+    let run_link = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("[{}]({u})", word("view_run")));
     let mut messages = Vec::with_capacity(2);
     let mut text_at = None;
     // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
-    let card_buttons = matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx)).filter(|b| !b.is_empty());
+    let card_buttons =
+        matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx, cx.lang)).filter(|b| !b.is_empty());
     match card_buttons {
         None => {
             let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead_markdown(&title, at.as_ref()));
-            let mut text = fit(&summary.text, budget, run_link.as_deref());
+            let mut text = fit(&summary.text, budget, marker, run_link.as_deref());
             if let Some(at) = &at {
                 at.mention_in(&mut text);
             }
@@ -167,7 +171,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
             };
             let budget =
                 MAX_MESSAGE_BYTES.saturating_sub(1 + json_len(&Message::ActionCard { action_card: card.clone() }));
-            let text = fit(&summary.text, budget, run_link.as_deref());
+            let text = fit(&summary.text, budget, marker, run_link.as_deref());
             let card = ActionCard { title: settle_title(card.title, &text), text, ..card };
             messages.push(Message::ActionCard { action_card: card });
             // An action card has no `at`: the mentions ride on the text message.
@@ -184,7 +188,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
         }
         let overhead = json_len(&Message::Text { text: Text { content: String::new() }, at: text_at.clone() });
         let room = text_at.as_ref().map_or(0, At::room);
-        let mut content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead), None);
+        let mut content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead), marker, None);
         if let Some(at) = &text_at {
             at.mention_in(&mut content);
         }
@@ -195,19 +199,24 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
 
 /// The card's buttons: the run (or, without one, the repository), then for a pull request, a
 /// release or a push the page that shows it.
-fn buttons(cx: &Context) -> Vec<Button> {
+fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
+    let word = |key: &str, num: Option<String>| {
+        let phrase = i18n::phrase(lang, key).unwrap_or(key);
+        i18n::fill(phrase, |_, _| num.clone())
+    };
     // Only http(s) URLs: DingTalk opens nothing else, and other schemes are not ours to pass on.
     let button = |title: String, url: &Option<String>| {
         url.as_deref().and_then(safe_url).map(|action_url| Button { title, action_url })
     };
-    let first = button("View run".into(), &cx.run.url).or_else(|| button("Open repository".into(), &cx.repo.url));
+    let first =
+        button(word("button.run", None), &cx.run.url).or_else(|| button(word("button.repo", None), &cx.repo.url));
     let second = match (&cx.pr, &cx.release) {
-        (Some(pr), _) => {
-            let noun = if cx.ci == "gitlab" { format!("MR !{}", pr.number) } else { format!("PR #{}", pr.number) };
-            button(format!("View {noun}"), &pr.url)
+        (Some(pr), _) if cx.ci == "gitlab" => button(word("button.mr", Some(format!("!{}", pr.number))), &pr.url),
+        (Some(pr), _) => button(word("button.pr", Some(format!("#{}", pr.number))), &pr.url),
+        (None, Some(release)) => button(word("button.release", None), &release.url),
+        (None, None) if matches!(cx.event.as_str(), "push" | "tag") => {
+            button(word("button.changes", None), &cx.compare_url)
         }
-        (None, Some(release)) => button("View release".into(), &release.url),
-        (None, None) if matches!(cx.event.as_str(), "push" | "tag") => button("View changes".into(), &cx.compare_url),
         _ => None,
     };
     first.into_iter().chain(second).collect()
@@ -239,15 +248,15 @@ fn json_char_len(c: char) -> usize {
 const LINE_CUT_SLACK: usize = 2_000;
 
 /// `text`, cut on a character boundary so that its JSON form fits `budget` bytes, with a visible
-/// `…` marker and, when given, the run link kept at the end.
-pub fn fit(text: &str, budget: usize, keep: Option<&str>) -> String {
+/// marker (`…`, in the language) and, when given, the run link kept at the end.
+pub fn fit(text: &str, budget: usize, marker: &str, keep: Option<&str>) -> String {
     let full: usize = text.chars().map(json_char_len).sum();
     if full <= budget {
         return text.to_owned();
     }
     let tail = match keep {
-        Some(k) => format!("\n\n…\n\n{k}"),
-        None => "\n\n…".to_owned(),
+        Some(k) => format!("\n\n{marker}\n\n{k}"),
+        None => format!("\n\n{marker}"),
     };
     let room = budget.saturating_sub(tail.chars().map(json_char_len).sum());
     let mut used = 0;
@@ -284,12 +293,12 @@ mod tests {
     #[test]
     fn fit_cuts_on_a_character_boundary_and_keeps_the_link() {
         let text = "汉".repeat(10_000);
-        let out = fit(&text, 1000, Some("[View run](https://x)"));
+        let out = fit(&text, 1000, "…", Some("[View run](https://x)"));
         assert!(out.ends_with("\n\n…\n\n[View run](https://x)"));
         assert!(out.chars().map(json_char_len).sum::<usize>() <= 1000);
-        assert_eq!(fit("short", 1000, None), "short");
+        assert_eq!(fit("short", 1000, "…", None), "short");
         let quotes = "\"".repeat(600);
-        assert!(fit(&quotes, 1000, None).chars().map(json_char_len).sum::<usize>() <= 1000);
+        assert!(fit(&quotes, 1000, "…", None).chars().map(json_char_len).sum::<usize>() <= 1000);
     }
 
     #[test]
@@ -311,9 +320,9 @@ mod tests {
     #[test]
     fn fit_prefers_a_line_end_to_a_cut_inside_a_link() {
         let text = format!("{}\n[link](https://example.com/{})", "a".repeat(100), "b".repeat(200));
-        assert_eq!(fit(&text, 200, None), format!("{}\n\n…", "a".repeat(100)));
+        assert_eq!(fit(&text, 200, "…", None), format!("{}\n\n…", "a".repeat(100)));
         // One long line: cut inside it, on a character boundary.
-        let out = fit(&"汉".repeat(1000), 100, None);
+        let out = fit(&"汉".repeat(1000), 100, "…", None);
         assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
     }
 
@@ -331,9 +340,10 @@ mod tests {
             }),
             ..Context::default()
         };
-        let b = buttons(&cx);
-        assert_eq!(b.iter().map(|b| b.title.as_str()).collect::<Vec<_>>(), ["View run", "View MR !4"]);
+        let titles = |lang| buttons(&cx, lang).into_iter().map(|b| b.title).collect::<Vec<_>>();
+        assert_eq!(titles(Lang::En), ["View run", "View MR !4"]);
+        assert_eq!(titles(Lang::ZhCn), ["查看运行", "查看合并请求 !4"]);
         let cx = Context { run: Run { url: Some("javascript:alert(1)".into()), ..Run::default() }, pr: None, ..cx };
-        assert!(buttons(&cx).is_empty());
+        assert!(buttons(&cx, Lang::En).is_empty());
     }
 }

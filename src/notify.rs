@@ -18,12 +18,19 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     let mut cx = ci::context(ci, env, &inputs, &mut warnings);
+    if ci::renders_the_sample(ci, &inputs) {
+        reporter.info(
+            "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
+        );
+    }
     if let Some(status) = settings.status {
         cx.status = status;
     }
     cx.message.clone_from(&settings.message);
+    cx.lang = settings.lang;
+    cx.utc_offset = settings.timezone;
 
-    let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings);
+    let summary = render::summary(&cx, settings.title.as_ref(), settings.template.as_ref(), &mut warnings);
     for w in &warnings {
         reporter.warning(w);
     }

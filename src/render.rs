@@ -7,12 +7,14 @@
 //! http(s) through. User templates get the same protection; `|safe` inserts trusted markdown.
 //! Undefined values are errors in user templates, and a fuel limit stops runaway loops.
 
-use minijinja::value::Value;
-use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
+use crate::ci::{format_rfc3339, parse_rfc3339};
 use crate::context::Context;
 use crate::error::Error;
-use crate::markdown::{escape_inline, escape_md, safe_url, tidy};
+use crate::i18n::{self, Lang};
+use crate::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url, tidy};
 use crate::settings::CustomTemplate;
 
 /// The rendered summary: `title` is plain text (the chat list), `text` is DingTalk markdown.
@@ -47,8 +49,9 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The chat list shows little more; a longer title is cut with `…`.
 const MAX_TITLE_CHARS: usize = 100;
 
-/// The name under which a user's template is compiled.
+/// The names under which a user's templates are compiled: the text is markdown, the title plain.
 const CUSTOM: &str = "custom.md";
+const CUSTOM_TITLE: &str = "title.custom.txt";
 
 /// Enough for any sane summary, and a stop for a template that loops over a 20 MB payload.
 const FUEL: u64 = 200_000;
@@ -95,19 +98,26 @@ const GENERIC: &str = "generic.md";
 
 /// The last resort when even the generic template fails: status, repository, event and run.
 fn fallback(cx: &Context) -> String {
-    let repo = escape_md(cx.repo.full_name.as_deref().unwrap_or("build"));
-    let run = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("\n\n[View run]({u})")).unwrap_or_default();
+    let word = |key: &str| i18n::phrase(cx.lang, key).unwrap_or_default();
+    let repo = escape_md(cx.repo.full_name.as_deref().unwrap_or_else(|| word("build")));
+    let run = cx
+        .run
+        .url
+        .as_deref()
+        .and_then(safe_url)
+        .map(|u| format!("\n\n[{}]({u})", word("view_run")))
+        .unwrap_or_default();
     format!(
         "#### {} {repo} · {}\n\n{}{run}",
         emoji(cx.status.as_str()),
-        escape_md(cx.status.as_str()),
+        word(&format!("status.{}", cx.status)),
         escape_md(&cx.event)
     )
 }
 
 /// Built-in templates look into payloads that differ per event and CI, so for them a missing
 /// field is just empty; a user's template is strict, so that a typo is an error at its line.
-fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
+fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(undefined);
     env.set_fuel(Some(FUEL));
@@ -135,8 +145,14 @@ fn environment(undefined: UndefinedBehavior) -> Environment<'static> {
     });
     env.add_filter("link", link);
     env.add_filter("url", url_filter);
-    env.add_filter("duration", duration);
+    env.add_filter("duration", move |v: Value| duration(lang, &v));
+    env.add_filter("datetime", move |v: Value| datetime(&v, utc_offset));
     env.add_filter("emoji", emoji);
+    // The phrase catalog (src/i18n.rs): `t("view_run")`, `"view_run"|t`, `t("push.pushed", n=3, ref=…)`.
+    env.add_function("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
+    env.add_filter("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
+    env.add_filter("upper_first", upper_first);
+    env.add_filter("plain", |v: Value| plain(&text_of(&v)));
     // Text filters take any value: a payload may carry a number where text is expected.
     env.add_filter("first_line", |v: Value| text_of(&v).lines().next().unwrap_or("").trim().to_owned());
     env.add_filter("shorten", |v: Value, max: Option<usize>| shorten(&text_of(&v), max));
@@ -159,11 +175,12 @@ fn text_of(v: &Value) -> String {
 /// payload is a warning: the generic summary, or a one-line one, is sent instead.
 pub fn summary(
     cx: &Context,
-    title: Option<&str>,
+    title: Option<&CustomTemplate>,
     custom: Option<&CustomTemplate>,
     warnings: &mut Vec<String>,
 ) -> Result<Summary, Error> {
-    let mut env = environment(if custom.is_some() { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
+    let lenient = |undefined| environment(undefined, cx.lang, cx.utc_offset);
+    let mut env = lenient(if custom.is_some() { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
     let ctx = Value::from_serialize(cx);
     let text_template = match custom {
         Some(t) => {
@@ -182,10 +199,18 @@ pub fn summary(
         }
     };
     let title = match title {
-        Some(t) => t.to_owned(),
+        // The user's title is a template too, strict like a user's text, and plain text.
+        Some(t) => {
+            let mut strict = if custom.is_some() { env } else { lenient(UndefinedBehavior::Strict) };
+            strict.add_template_owned(CUSTOM_TITLE, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
+            strict
+                .get_template(CUSTOM_TITLE)
+                .and_then(|tpl| tpl.render(&ctx))
+                .map_err(|e| template_error(&t.origin, &e))?
+        }
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
-        None => (if custom.is_some() { environment(UndefinedBehavior::Chainable) } else { env })
+        None => (if custom.is_some() { lenient(UndefinedBehavior::Chainable) } else { env })
             .get_template("title.txt")
             .and_then(|t| t.render(&ctx))
             .unwrap_or_else(|_| {
@@ -204,8 +229,10 @@ fn template_error(origin: &str, e: &minijinja::Error) -> Error {
     let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
     let mut detail = e.to_string();
     // minijinja adds "(in custom.md:3)"; the line is already named.
-    if let Some(i) = detail.find(&format!(" (in {CUSTOM}")) {
-        detail.truncate(i);
+    for name in [CUSTOM, CUSTOM_TITLE] {
+        if let Some(i) = detail.find(&format!(" (in {name}")) {
+            detail.truncate(i);
+        }
     }
     Error::usage(format!("the template from {origin} does not work,{line} {detail}; fix the template"))
 }
@@ -242,7 +269,7 @@ fn escape_filter(value: Value) -> Value {
 /// URL is missing or not http(s).
 #[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
 fn link(text: Value, url: Option<Value>) -> Value {
-    let text = if text.is_safe() { text.to_string() } else { escape_inline(&text.to_string()) };
+    let text = if text.is_safe() { text.to_string() } else { escape_link_text(&text.to_string()) };
     let url = url.filter(|u| !u.is_none() && !u.is_undefined()).and_then(|u| safe_url(&u.to_string()));
     Value::from_safe_string(match url {
         Some(url) => format!("[{text}]({url})"),
@@ -263,27 +290,81 @@ fn emoji(status: &str) -> &'static str {
         "failure" => "❌",
         "cancelled" => "🚫",
         "skipped" => "⏭️",
+        "started" => "🚀",
         _ => "🔔",
     }
 }
 
-/// `{{ seconds|duration }}`: `1h 2m 3s`, `4m 36s`, `12s`.
-fn duration(secs: u64) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m {s}s"),
-        _ => format!("{h}h {m}m {s}s"),
-    }
+/// `{{ run.duration|duration }}`: `4 分 36 秒` / `4m 36s`, `1 天 3 小时` / `1d 3h`; empty for
+/// none, so that a template need not test for it first.
+fn duration(lang: Lang, v: &Value) -> String {
+    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| text_of(v).trim().parse().ok());
+    secs.map(|s| i18n::duration(lang, s)).unwrap_or_default()
+}
+
+/// `{{ run.started_at|datetime }}`: `2024-06-11 17:18` in the `timezone` setting's offset, from
+/// RFC 3339 text or seconds since the epoch; empty for none or what is not a time.
+fn datetime(v: &Value, utc_offset: i32) -> String {
+    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| parse_rfc3339(&text_of(v)));
+    let Some(local) = secs.and_then(|s| s.checked_add_signed(i64::from(utc_offset) * 60)) else {
+        return String::new();
+    };
+    let t = format_rfc3339(local);
+    format!("{} {}", &t[..10], &t[11..16])
+}
+
+/// `{{ key|t }}`, `{{ t(key, name=value, …) }}`: the phrase `key` of the catalog (src/i18n.rs)
+/// in the `lang` setting's language, its `{name}` placeholders filled. In markdown the phrase is
+/// trusted and the values are escaped like any printed value (unless safe); in the title nothing
+/// is escaped. A key the catalog lacks is an error, unless `default=` gives what to print instead.
+fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minijinja::Error> {
+    let markdown = state.auto_escape() == AutoEscape::Custom("markdown");
+    let given: Vec<(String, Value)> = args
+        .args()
+        .map(|name| Ok((name.to_owned(), args.get::<Value>(name)?)))
+        .collect::<Result<_, minijinja::Error>>()?;
+    let Some(phrase) = i18n::phrase(lang, key) else {
+        return match given.into_iter().find(|(name, _)| name == "default") {
+            Some((_, default)) => Ok(default),
+            None => Err(minijinja::Error::new(
+                ErrorKind::InvalidOperation,
+                format!("no phrase `{key}` in the catalog (docs/templates.md lists them)"),
+            )),
+        };
+    };
+    let text = i18n::fill(phrase, |name, at_start| {
+        let value = &given.iter().find(|(n, _)| n == name)?.1;
+        Some(if value.is_none() || value.is_undefined() {
+            String::new()
+        } else if !markdown || value.is_safe() {
+            value.to_string()
+        } else if at_start {
+            escape_md(&value.to_string())
+        } else {
+            escape_inline(&value.to_string())
+        })
+    });
+    Ok(if markdown { Value::from_safe_string(text) } else { Value::from(text) })
+}
+
+/// `{{ text|upper_first }}`: the first letter a capital (a sentence that starts without its
+/// subject); safe text stays safe.
+#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
+fn upper_first(v: Value) -> Value {
+    let text = text_of(&v);
+    let mut chars = text.chars();
+    let upper: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    if v.is_safe() { Value::from_safe_string(upper) } else { Value::from(upper) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::Status;
 
     #[test]
     fn every_built_in_template_parses() {
-        let env = environment(UndefinedBehavior::Chainable);
+        let env = environment(UndefinedBehavior::Chainable, Lang::ZhCn, 480);
         for (name, _) in TEMPLATES {
             env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
         }
@@ -292,18 +373,67 @@ mod tests {
     #[test]
     fn links_only_for_http_urls_and_the_target_cannot_be_broken_out_of() {
         assert_eq!(
-            link(Value::from("a_b"), Some(Value::from("https://x/y?q=1"))).to_string(),
-            "[a＿b](https://x/y?q=1)"
+            link(Value::from("a_b [c]"), Some(Value::from("https://x/y?q=1"))).to_string(),
+            "[a_b ［c］](https://x/y?q=1)"
         );
         assert_eq!(link(Value::from("t"), Some(Value::from("javascript:alert(1)"))).to_string(), "t");
         assert_eq!(link(Value::from("t"), None).to_string(), "t");
     }
 
     #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(12), "12s");
-        assert_eq!(duration(276), "4m 36s");
-        assert_eq!(duration(3723), "1h 2m 3s");
+    fn durations_and_times_read_naturally_and_none_prints_nothing() {
+        assert_eq!(duration(Lang::En, &Value::from(276)), "4m 36s");
+        assert_eq!(duration(Lang::ZhCn, &Value::from(78_033_300)), "903 天 3 小时");
+        assert_eq!(duration(Lang::ZhCn, &Value::from(())), "");
+        assert_eq!(duration(Lang::En, &Value::UNDEFINED), "");
+        assert_eq!(datetime(&Value::from("2024-06-11T09:18:42Z"), 480), "2024-06-11 17:18");
+        assert_eq!(datetime(&Value::from("2024-06-11T23:30:00Z"), 480), "2024-06-12 07:30");
+        assert_eq!(datetime(&Value::from("2024-06-11T09:18:42+08:00"), -300), "2024-06-10 20:18");
+        assert_eq!(datetime(&Value::from(()), 480), "");
+        assert_eq!(datetime(&Value::from("soon"), 480), "");
+    }
+
+    fn template(source: &str) -> CustomTemplate {
+        CustomTemplate { source: source.into(), origin: "t".into() }
+    }
+
+    #[test]
+    fn the_title_is_a_plain_text_template_with_the_same_context() {
+        let cx = Context {
+            event: "push".into(),
+            status: Status::Failure,
+            repo: crate::context::Repo { name: Some("a_b".into()), ..Default::default() },
+            ..Context::default()
+        };
+        let title = template("{{ repo.name }} 构建 {{ status }} {{ t('status.' ~ status) }} {{ '**x**' }}");
+        let s = summary(&cx, Some(&title), None, &mut vec![]).unwrap();
+        assert_eq!(s.title, "a_b 构建 failure 失败 **x**", "plain text: nothing escaped");
+        let e = summary(&cx, Some(&template("{{ repo.nam }}")), None, &mut vec![]).unwrap_err();
+        assert!(e.message.contains("the template from t") && e.message.contains("line 1"), "{}", e.message);
+        // The default title leads with the status emoji: the phone's preview shows the outcome.
+        assert!(summary(&cx, None, None, &mut vec![]).unwrap().title.starts_with("❌ a_b · "));
+    }
+
+    #[test]
+    fn custom_templates_get_the_phrases_of_their_language() {
+        let source = template(
+            "{{ lang }}: {{ t('push.pushed', n=3, ref='**x**') }} · {{ 'view_run'|t }} · {{ run.duration|duration }}|{{ run.started_at|datetime }}|{{ t('nope', default='x') }}",
+        );
+        for (lang, want) in [
+            (Lang::ZhCn, "zh-CN: 推送了 3 个提交到∗∗x∗∗ · 查看运行 · |2024-06-11 17:18|x"),
+            (Lang::En, "en: pushed 3 commits to ∗∗x∗∗ · View run · |2024-06-11 17:18|x"),
+        ] {
+            let cx = Context {
+                event: "push".into(),
+                lang,
+                utc_offset: 480,
+                run: crate::context::Run { started_at: Some("2024-06-11T09:18:42Z".into()), ..Default::default() },
+                ..Context::default()
+            };
+            assert_eq!(summary(&cx, Some(&template("T")), Some(&source), &mut vec![]).unwrap().text, want);
+            let e = summary(&cx, None, Some(&template("{{ t('nope') }}")), &mut vec![]).unwrap_err();
+            assert!(e.message.contains("no phrase `nope`"), "{}", e.message);
+        }
     }
 
     #[test]
@@ -321,7 +451,7 @@ mod tests {
     fn custom_templates_are_escaped_unless_marked_safe() {
         let cx = Context { event: "push".into(), message: Some("**hi**".into()), ..Context::default() };
         let t = CustomTemplate { source: "{{ message }} {{ '**ok**'|safe }}".into(), origin: "t".into() };
-        assert_eq!(summary(&cx, Some("T"), Some(&t), &mut vec![]).unwrap().text, "∗∗hi∗∗ **ok**");
+        assert_eq!(summary(&cx, Some(&template("T")), Some(&t), &mut vec![]).unwrap().text, "∗∗hi∗∗ **ok**");
     }
 }
 
@@ -419,11 +549,18 @@ mod without_payload {
 
     #[test]
     fn summaries_read_well_from_the_context_alone() {
-        for (name, cx) in cases() {
+        let both = cases().into_iter().flat_map(|(name, cx)| {
+            [
+                (format!("{name}.zh-CN"), Context { lang: Lang::ZhCn, ..cx.clone() }),
+                (format!("{name}.en"), Context { lang: Lang::En, ..cx }),
+            ]
+        });
+        for (name, cx) in both {
             let mut warnings = vec![];
             let s = summary(&cx, None, None, &mut warnings).unwrap();
             assert!(warnings.is_empty(), "{name}: {warnings:?}");
-            for empty in ["****", "** **", "[]", "()", "by  ", " on  ", "·  ·", " · \n", "#none", "none"] {
+            for empty in ["****", "** **", "[]", "()", "（）", "by  ", " on  ", "·  ·", " · \n", "#none", "none", "{"]
+            {
                 assert!(!s.text.contains(empty), "{name}: {empty:?} in\n{}", s.text);
             }
             let t = &s.title;
@@ -432,7 +569,7 @@ mod without_payload {
                 "{name}: {t}"
             );
             insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-                insta::assert_snapshot!(name, format!("title: {}\n\n{}\n", s.title, s.text));
+                insta::assert_snapshot!(name.as_str(), format!("title: {}\n\n{}\n", s.title, s.text));
             });
         }
     }
@@ -446,16 +583,21 @@ mod documented_filters {
     /// The examples of docs/templates.md's filter table.
     #[test]
     fn filters_do_what_the_docs_say() {
-        let cx = Context { event: "push".into(), status: Status::Success, ..Context::default() };
+        let cx = Context { event: "push".into(), status: Status::Success, utc_offset: 480, ..Context::default() };
         let render = |source: &str| {
             let t = CustomTemplate { source: source.into(), origin: "t".into() };
-            summary(&cx, Some("T"), Some(&t), &mut vec![]).unwrap().text
+            let title = CustomTemplate { source: "T".into(), origin: "t".into() };
+            summary(&cx, Some(&title), Some(&t), &mut vec![]).unwrap().text
         };
         assert_eq!(render("{{ status|emoji }}"), "✅");
-        assert_eq!(render("{{ 276|duration }}"), "4m 36s");
+        assert_eq!(render("{{ 276|duration }} {{ 97200|duration }} {{ none|duration }}."), "4 分 36 秒 1 天 3 小时 .");
+        assert_eq!(render("{{ '2024-06-11T09:18:42Z'|datetime }}"), "2024-06-11 17:18");
+        assert_eq!(render("{{ 'view_run'|t }} {{ t('more_commits', n=2) }}"), "查看运行 还有 2 个提交");
+        assert_eq!(render("{{ 'ｆix: a_b'|upper_first }}"), "Ｆix: a_b");
+        assert_eq!(render("{{ '<!-- x -->\n## 变更\n- [x] 测试'|plain }}"), "变更 ☑ 测试");
         assert_eq!(render("{{ 'Fix the build\n\nBecause'|first_line }}"), "Fix the build");
         assert_eq!(render("{{ 'a long body'|shorten(6) }}"), "a lon…");
-        assert_eq!(render("{{ '[x]'|e }}"), "［x］");
+        assert_eq!(render("{{ '[x](y)'|e }}"), "［x］(y)");
         assert_eq!(render("{{ '**bold**'|safe }}"), "**bold**");
         assert_eq!(render("{{ 'sha'|link('https://x/c/1') }}"), "[sha](https://x/c/1)");
         assert_eq!(render("[Logs]({{ 'https://x/a (1)'|url }})"), "[Logs](https://x/a%20%281%29)");

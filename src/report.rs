@@ -66,6 +66,11 @@ impl Reporter {
         out
     }
 
+    /// A fact on stderr, said as it is: no annotation, no `warning:`.
+    pub fn info(&self, message: &str) {
+        eprintln!("{}", self.line(message));
+    }
+
     /// A line of progress on stderr, with no annotation.
     pub fn notice(&self, message: &str) {
         eprintln!("warning: {}", self.line(message));
@@ -206,8 +211,8 @@ mod tests {
         assert_eq!(r.redact("x a+b/c= y a%2Bb%2Fc%3D z tok"), "x *** y *** z ***");
         // As the summary escapes user text: inside a line, and at a line's start.
         let mut r = reporter();
-        r.add_secrets(&["SEC_a*b", "#tok_1"]);
-        assert_eq!(r.redact("msg SEC＿a∗b and #tok＿1\n＃tok＿1"), "msg *** and ***\n***");
+        r.add_secrets(&["SEC*a*b_", "#tok_1"]);
+        assert_eq!(r.redact("msg SEC∗a∗b＿ and #tok_1\n＃tok_1"), "msg *** and ***\n***");
         // Cut short by `shorten` (`…` right after) or by the size limit (`\n\n…`).
         let mut r = reporter();
         r.add_secrets(&["SECa1b2c3d4e5"]);

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::env::Env;
 use crate::error::Error;
+use crate::i18n::Lang;
 use crate::status::Status;
 
 /// The environment prefixes, in the order they are searched.
@@ -76,11 +77,13 @@ settings! {
     webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=… (required unless dry_run)";
     secret: SecretText, "robot signing secret (SEC…), sent to the relay as `sk`";
     message: Text, "extra plain-text message, sent after the summary";
-    title: Line, "summary title shown in the chat list [rendered from the run]";
+    title: Text, "title shown in the chat list, a template like `template` [rendered from the run]";
     template: Text, "inline minijinja template for the summary text [built-in, per event]";
     template_file: Path, "path of a template file (not with `template`)";
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
-    status: StatusWord, "job status: success, failure, cancelled, skipped [from the CI, else unknown]";
+    lang: Choice<Lang> = "zh-CN", "language of the built-in title, summary, buttons and markers: zh-CN or en";
+    timezone: UtcOffset = "+08:00", "UTC offset of the times shown in messages, like +08:00";
+    status: StatusWord, "job status: success, failure, cancelled, skipped, started [from the CI, else unknown]";
     at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
     at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
     at_all: Bool = "false", "mention everyone";
@@ -298,7 +301,7 @@ impl Kind for StatusWord {
     fn parse(found: &Found, name: Name) -> Result<Status, Error> {
         match Status::parse(Some(&found.value)) {
             Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => {
-                Err(bad_value(found, name, "use success, failure, cancelled or skipped"))
+                Err(bad_value(found, name, "use success, failure, cancelled, skipped or started"))
             }
             status => Ok(status),
         }
@@ -328,6 +331,43 @@ impl<T: Choices> Kind for Choice<T> {
         };
         Err(bad_value(found, name, &format!("use {listed}")))
     }
+}
+
+/// A UTC offset, `+08:00` (also `+0800`, `+8`, `UTC+8`, `-05:30`, `Z`), in minutes east of UTC.
+pub struct UtcOffset;
+impl Kind for UtcOffset {
+    type Value = i32;
+    fn parse(found: &Found, name: Name) -> Result<i32, Error> {
+        let raw = found.value.trim().to_ascii_uppercase();
+        let raw = raw.strip_prefix("UTC").or_else(|| raw.strip_prefix("GMT")).unwrap_or(&raw);
+        if raw.is_empty() || raw == "Z" {
+            return Ok(0);
+        }
+        let bad = || bad_value(found, name, "give a UTC offset like +08:00 (time-zone names are not known)");
+        let (sign, rest) = match raw.as_bytes()[0] {
+            b'+' => (1, &raw[1..]),
+            b'-' => (-1, &raw[1..]),
+            _ => return Err(bad()),
+        };
+        let (h, m) = match rest.split_once(':') {
+            Some((h, m)) => (h, m),
+            None if rest.len() == 4 => rest.split_at(2),
+            None => (rest, "0"),
+        };
+        let digits = |s: &str| {
+            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<i32>().ok())
+                .flatten()
+        };
+        match (digits(h), digits(m)) {
+            (Some(h), Some(m)) if h <= 14 && m < 60 => Ok(sign * (h * 60 + m)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl Choices for Lang {
+    const ALL: &'static [(&'static str, Lang)] = &[("zh-CN", Lang::ZhCn), ("en", Lang::En)];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -462,9 +502,12 @@ pub struct Settings {
     pub mode: Mode,
     pub secret: Option<Secret>,
     pub message: Option<String>,
-    pub title: Option<String>,
+    pub title: Option<CustomTemplate>,
     pub template: Option<CustomTemplate>,
     pub msgtype: MsgType,
+    pub lang: Lang,
+    /// Minutes east of UTC.
+    pub timezone: i32,
     pub status: Option<Status>,
     pub at_mobiles: Vec<String>,
     pub at_user_ids: Vec<String>,
@@ -518,9 +561,11 @@ impl Settings {
             mode,
             secret: v.secret,
             message: v.message,
-            title: v.title,
+            title: src.get(Name::title).zip(v.title).map(|(f, source)| CustomTemplate { source, origin: f.from }),
             template,
             msgtype: v.msgtype,
+            lang: v.lang,
+            timezone: v.timezone,
             status: v.status,
             at_mobiles: v.at_mobiles.unwrap_or_default(),
             at_user_ids: v.at_user_ids.unwrap_or_default(),
@@ -743,6 +788,9 @@ mod tests {
             ("DINGTALK_TIMEOUT", "0", "from 0.1 to 600"),
             ("DINGTALK_RETRIES", "-1", "from 0 to 10"),
             ("DINGTALK_STATUS", "green", "use success, failure"),
+            ("DINGTALK_LANG", "fr", "use zh-CN or en"),
+            ("DINGTALK_TIMEZONE", "Asia/Shanghai", "give a UTC offset like +08:00"),
+            ("DINGTALK_TIMEZONE", "+15:00", "give a UTC offset like +08:00"),
             ("DINGTALK_KDOCS_API_URL", "ftp://x", "not an http(s) URL"),
         ] {
             let e = settings(&["--dry-run"], &[(var, value)]).unwrap_err();
@@ -752,6 +800,20 @@ mod tests {
         assert!(e.message.contains("keep one"), "{}", e.message);
         let s = settings(&["--dry-run"], &[("INPUT_MSGTYPE", "Action_Card")]).unwrap();
         assert_eq!(s.msgtype, MsgType::ActionCard);
+        assert_eq!(settings(&["--dry-run"], &[]).unwrap().lang, Lang::ZhCn);
+        for (given, lang) in [("en", Lang::En), ("EN", Lang::En), ("zh_cn", Lang::ZhCn), ("zh-CN", Lang::ZhCn)] {
+            assert_eq!(settings(&["--dry-run"], &[("INPUT_LANG", given)]).unwrap().lang, lang, "{given}");
+        }
+    }
+
+    #[test]
+    fn timezones_are_utc_offsets() {
+        assert_eq!(settings(&["--dry-run"], &[]).unwrap().timezone, 480);
+        for (given, minutes) in
+            [("+08:00", 480), ("+0800", 480), ("UTC+8", 480), ("-05:30", -330), ("Z", 0), ("utc", 0)]
+        {
+            assert_eq!(settings(&["--dry-run"], &[("INPUT_TIMEZONE", given)]).unwrap().timezone, minutes, "{given}");
+        }
     }
 
     /// The `inputs:` of action.yml, and the `INPUT_*` variables its `notify` step passes.

@@ -7,7 +7,7 @@
 //! fields below are read from it where they are, and templates get the same payload, so a push
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
 
-use super::{Env, Warnings};
+use super::{Env, Warnings, duration, parse_rfc3339};
 use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::payload::{Json, Payload};
 use crate::status::Status;
@@ -19,6 +19,107 @@ pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> 
     };
     let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(payload.json()));
     from_payload(env, event.unwrap_or_else(|| "unknown".into()), payload)
+}
+
+/// The run an event reports on (a workflow run, a check run or suite, a deployment, a commit
+/// status): its link, number, name, start and duration, so that the summary's run link and the
+/// card's button point at what the message is about, not at the job that sends it. `None` for
+/// the other events, and where the payload has no page to link.
+fn reported_run(event: &str, payload: Json, repo_url: Option<&str>, now: u64) -> Option<Run> {
+    let time = |v: Json, k: &str| s(v, &[k]).as_deref().and_then(parse_rfc3339);
+    let number = |v: Json, k: &str| v.get(k).and_then(Json::as_u64).map(|n| n.to_string());
+    // A run that is still going runs to now; a finished one to its last update.
+    let span = |v: Json, start: &str, end: &str, done: bool| {
+        let started = time(v, start);
+        let ended = if done { time(v, end) } else { None };
+        (started.map(super::format_rfc3339), duration(started, ended, now).filter(|&d| d > 0))
+    };
+    let run = match event {
+        "workflow_run" => {
+            let wr = payload.get("workflow_run")?;
+            let done = s(wr, &["status"]).as_deref() == Some("completed");
+            let (started_at, duration) = span(wr, "run_started_at", "updated_at", done);
+            Run {
+                id: number(wr, "id"),
+                number: number(wr, "run_number"),
+                attempt: number(wr, "run_attempt"),
+                url: s(wr, &["html_url"]),
+                workflow: s(payload, &["workflow", "name"]).or_else(|| s(wr, &["name"])),
+                job: None,
+                started_at,
+                duration,
+            }
+        }
+        "check_run" => {
+            let cr = payload.get("check_run")?;
+            let done = s(cr, &["status"]).as_deref() == Some("completed");
+            let (started_at, duration) = span(cr, "started_at", "completed_at", done);
+            Run {
+                id: number(cr, "id"),
+                url: s(cr, &["html_url"]),
+                workflow: s(cr, &["app", "name"]),
+                job: s(cr, &["name"]),
+                started_at,
+                duration,
+                ..Run::default()
+            }
+        }
+        "workflow_job" => {
+            let job = payload.get("workflow_job")?;
+            let done = s(job, &["status"]).as_deref() == Some("completed");
+            let (started_at, duration) = span(job, "started_at", "completed_at", done);
+            Run {
+                id: number(job, "run_id"),
+                attempt: number(job, "run_attempt"),
+                url: s(job, &["html_url"]),
+                workflow: s(job, &["workflow_name"]),
+                job: s(job, &["name"]),
+                started_at,
+                duration,
+                ..Run::default()
+            }
+        }
+        // A check suite has no page of its own; the commit's checks page lists it.
+        "check_suite" => {
+            let cs = payload.get("check_suite")?;
+            let sha = s(cs, &["head_sha"])?;
+            let done = s(cs, &["status"]).as_deref() == Some("completed");
+            let (started_at, duration) = span(cs, "created_at", "updated_at", done);
+            Run {
+                id: number(cs, "id"),
+                url: repo_url.map(|u| format!("{u}/commit/{sha}/checks")),
+                workflow: s(cs, &["app", "name"]),
+                started_at,
+                duration,
+                ..Run::default()
+            }
+        }
+        "deployment_status" => {
+            let ds = payload.get("deployment_status")?;
+            let done = !matches!(s(ds, &["state"]).as_deref(), Some("in_progress" | "queued" | "pending"));
+            let (started_at, duration) = match payload.get("deployment") {
+                Some(d) => {
+                    let started = time(d, "created_at");
+                    let ended = if done { time(ds, "created_at") } else { None };
+                    (started.map(super::format_rfc3339), duration(started, ended, now).filter(|&d| d > 0))
+                }
+                None => (None, None),
+            };
+            Run {
+                url: Some(s(ds, &["log_url"]).or_else(|| s(ds, &["target_url"]))?),
+                workflow: s(ds, &["environment"]),
+                started_at,
+                duration,
+                ..Run::default()
+            }
+        }
+        "status" => {
+            Run { url: Some(s(payload, &["target_url"])?), workflow: s(payload, &["context"]), ..Run::default() }
+        }
+        _ => return None,
+    };
+    run.url.as_ref()?;
+    Some(run)
 }
 
 /// The built-in sample push event, for a dry run outside any CI.
@@ -195,6 +296,10 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         })
     });
 
+    // Reporting events link the run they report; the notifying run's link is kept only where
+    // the payload has no page for it.
+    let run = reported_run(&event, payload, repo.url.as_deref(), env.now).unwrap_or(run);
+
     Context {
         ci: "github",
         repo,
@@ -211,6 +316,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         message: None,
         event,
         payload: json,
+        ..Context::default()
     }
 }
 
@@ -306,6 +412,57 @@ mod tests {
         assert_eq!((c.short_sha.as_str(), c.title.as_deref()), ("6113728", Some("Initial commit")));
         let e = env(&[("GITHUB_EVENT_NAME", "push")]);
         assert_eq!(context(&e, Some(path.to_str().unwrap()), &mut vec![]).status, "unknown", "only a status event");
+    }
+
+    #[test]
+    fn reporting_events_link_and_time_the_run_they_report_not_the_notifying_one() {
+        let dir = TempDir::new("reported");
+        let text = std::fs::read_to_string(fixture("workflow_run.completed-success.json")).unwrap();
+        let path = dir.join("wr.json");
+        let text =
+            text.replacen(r#""updated_at": "2020-10-05T16:33:49Z""#, r#""updated_at": "2020-10-06T19:35:59Z""#, 1);
+        std::fs::write(&path, text).unwrap();
+        let e = env(&[
+            ("GITHUB_EVENT_NAME", "workflow_run"),
+            ("GITHUB_REPOSITORY", "o/notify"),
+            ("GITHUB_RUN_ID", "1"),
+            ("GITHUB_RUN_NUMBER", "9"),
+        ]);
+        let run = context(&e, Some(path.to_str().unwrap()), &mut vec![]).run;
+        assert_eq!(run.url.as_deref(), Some("https://github.com/octo-org/octo-repo/actions/runs/289782451"));
+        assert_eq!((run.number.as_deref(), run.id.as_deref()), (Some("163"), Some("289782451")));
+        assert_eq!((run.started_at.as_deref(), run.duration), (Some("2020-10-05T16:33:49Z"), Some(97_330)));
+        for (event, file, url) in [
+            (
+                "check_run",
+                "check_run.completed-success.json",
+                "https://github.com/Codertocat/Hello-World/runs/128620228",
+            ),
+            (
+                "workflow_job",
+                "workflow_job.completed-success.json",
+                "https://github.com/octo-org/octo-repo/runs/1291536064",
+            ),
+            (
+                "check_suite",
+                "check_suite.completed-success.json",
+                "https://github.com/Codertocat/Hello-World/commit/ec26c3e57ca3a959ca5aad62de7213c562f8c821/checks",
+            ),
+        ] {
+            let e = env(&[("GITHUB_EVENT_NAME", event), ("GITHUB_RUN_ID", "1")]);
+            let run = context(&e, Some(&fixture(file)), &mut vec![]).run;
+            assert_eq!(run.url.as_deref(), Some(url), "{event}");
+        }
+        let e = env(&[("GITHUB_EVENT_NAME", "workflow_job")]);
+        assert_eq!(
+            context(&e, Some(&fixture("workflow_job.completed-success.json")), &mut vec![]).run.duration,
+            Some(198)
+        );
+        // No page in the payload: the notifying run's link stays.
+        let e =
+            env(&[("GITHUB_EVENT_NAME", "deployment_status"), ("GITHUB_REPOSITORY", "o/r"), ("GITHUB_RUN_ID", "1")]);
+        let run = context(&e, Some(&fixture("deployment_status.success.json")), &mut vec![]).run;
+        assert_eq!(run.url.as_deref(), Some("https://github.com/Codertocat/Hello-World/actions/runs/1"));
     }
 
     #[test]

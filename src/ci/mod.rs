@@ -50,11 +50,17 @@ pub struct Inputs {
 /// A problem with the CI's data that is worth a warning but not a failure.
 pub type Warnings = Vec<String>;
 
+/// Whether this run's context is the built-in sample push event: a dry run outside any CI, with
+/// no event file given.
+pub fn renders_the_sample(ci: Ci, inputs: &Inputs) -> bool {
+    ci == Ci::Local && inputs.sample && inputs.event_path.is_none()
+}
+
 /// Builds the context of this run. Never fails: what cannot be read is left out, with a warning.
 pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
     match ci {
         Ci::GitHub => github::context(env, inputs.event_path.as_deref(), warnings),
-        Ci::Local if inputs.sample && inputs.event_path.is_none() => local::sample(env),
+        Ci::Local if renders_the_sample(ci, inputs) => local::sample(env),
         Ci::Local => match &inputs.event_path {
             // An event file given by hand is read as GitHub's, so templates can be tried locally.
             Some(path) => github::context(env, Some(path), warnings),

@@ -98,12 +98,12 @@ fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
         "✅",
         "[acme/tools/ci-notify](https://gitlab.example.com/acme/tools/ci-notify)",
         "**dkowalski**",
-        "branch **main**",
+        "分支 **main**",
         "[3f9c1d2e](https://gitlab.example.com/acme/tools/ci-notify/-/commit/3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
         "Fix retry backoff when webhook returns 429",
         "(https://gitlab.example.com/acme/tools/ci-notify/-/compare/9b2e7c41d0a5f8e3b6c9d2a1f4e7b0c3d6a9f2e5...3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
-        "[View run #318](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345)",
-        "took 2m",
+        "[查看运行 #318](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345)",
+        "耗时 2 分",
     ]);
     assert!(!d.text.contains("Honour the Retry-After header"), "only the commit's title:\n{}", d.text);
     assert_mentions(&d);
@@ -116,13 +116,13 @@ fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
     assert!(d.title.starts_with("❌ ") && d.title.contains("!57"), "{}", d.title);
     d.assert_has(&[
         "❌",
-        "failure",
+        "失败",
         "[!57](https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57)",
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
         "[c47a0e9d](https://gitlab.example.com/acme/tools/ci-notify/-/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e)",
-        "[View run #319](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412)",
-        "took ",
+        "[查看运行 #319](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412)",
+        "耗时 ",
     ]);
 }
 
@@ -132,7 +132,7 @@ fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
 fn gitlab_status_setting_wins_over_ci_job_status() {
     let d = deliver("DINGTALK_", &with("gitlab/merge_request.env", &[("DINGTALK_STATUS", "success".into())]));
     assert!(d.title.starts_with("✅ "), "{}", d.title);
-    assert!(d.text.contains("✅") && !d.text.contains("❌") && !d.text.contains("failure"), "{}", d.text);
+    assert!(d.text.contains("✅") && !d.text.contains("❌") && !d.text.contains("失败"), "{}", d.text);
 
     let d = deliver("DINGTALK_", &with("gitlab/push.env", &[("DINGTALK_STATUS", "failure".into())]));
     assert!(d.title.starts_with("❌ ") && d.text.contains("❌"), "{}\n{}", d.title, d.text);
@@ -158,12 +158,12 @@ fn drone_push_build_with_plugin_settings() {
         "✅",
         "[acme/ci-notify](https://github.com/acme/ci-notify)",
         "**dkowalski**",
-        "branch **main**",
+        "分支 **main**",
         "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
         "Fix retry backoff when webhook returns 429",
-        "[Changes](https://github.com/acme/ci-notify/compare/a07c9e1b3d5f...5e1f0a9c3b7d)",
-        "[View run #57](https://drone.example.com/acme/ci-notify/57)",
-        "took 2m",
+        "[查看变更](https://github.com/acme/ci-notify/compare/a07c9e1b3d5f...5e1f0a9c3b7d)",
+        "[查看运行 #57](https://drone.example.com/acme/ci-notify/57)",
+        "耗时 2 分",
     ]);
     assert_mentions(&d);
 }
@@ -178,8 +178,8 @@ fn drone_pull_request_build_reports_the_failed_build() {
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
         "**sokafor**",
-        "[View run #58](https://drone.example.com/acme/ci-notify/58)",
-        "took ",
+        "[查看运行 #58](https://drone.example.com/acme/ci-notify/58)",
+        "耗时 ",
     ]);
     // For pull requests DRONE_COMMIT_MESSAGE is the pull request's body, not a commit title.
     assert!(!d.text.contains("waits for the server-provided delay"), "{}", d.text);
@@ -194,11 +194,11 @@ fn woodpecker_push_pipeline_with_plugin_settings() {
     d.assert_has(&[
         "✅",
         "[acme/ci-notify](https://github.com/acme/ci-notify)",
-        "branch **main**",
+        "分支 **main**",
         "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
         "(https://github.com/acme/ci-notify/compare/a07c9e1b3d5f7092b4d6f8a1c3e5b7d9f0a2c4e6...5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
-        "[View run #57](https://ci.example.com/repos/12/pipeline/57)",
-        "took 2m",
+        "[查看运行 #57](https://ci.example.com/repos/12/pipeline/57)",
+        "耗时 2 分",
     ]);
     assert_mentions(&d);
 }
@@ -210,12 +210,12 @@ fn woodpecker_pull_request_pipeline_reports_ci_pipeline_status_not_drones() {
     assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
     d.assert_has(&[
         "❌",
-        "failure",
+        "失败",
         "[#58](https://github.com/acme/ci-notify/pull/58)",
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
-        "[View run #58](https://ci.example.com/repos/12/pipeline/58)",
-        "took ",
+        "[查看运行 #58](https://ci.example.com/repos/12/pipeline/58)",
+        "耗时 ",
     ]);
     assert!(!d.text.contains("✅"), "{}", d.text);
 }
@@ -224,7 +224,8 @@ fn woodpecker_pull_request_pipeline_reports_ci_pipeline_status_not_drones() {
 fn assert_sensible(d: &Delivered, what: &str) {
     assert!(!d.title.trim().is_empty(), "{what}: empty title");
     let text = d.text.replace("@13800000000", "").replace("@13900000000", "");
-    for bad in ["by  ", " on  ", "  ·", "· ·", "****", "[]", "]()", "none", "None", "null", "undefined", "took 0s"] {
+    for bad in ["by  ", " on  ", "  ·", "· ·", "****", "[]", "]()", "none", "None", "null", "undefined", "耗时 0 秒"]
+    {
         assert!(!text.contains(bad), "{what}: {bad:?} in:\n{}", d.text);
         assert!(!d.title.contains(bad), "{what}: {bad:?} in the title {:?}", d.title);
     }
@@ -275,5 +276,5 @@ fn a_partial_environment_names_what_it_knows() {
         ],
     );
     assert_sensible(&d, "partial");
-    d.assert_has(&["❌", "acme/app", "0123456", "[View run #7](https://drone.example.com/acme/app/7)"]);
+    d.assert_has(&["❌", "acme/app", "0123456", "[查看运行 #7](https://drone.example.com/acme/app/7)"]);
 }

@@ -30,10 +30,10 @@ fn pull_request_summary_names_the_pr_branches_and_outcome() {
     let number = pr["number"].as_u64().unwrap();
     assert!(title.starts_with("❌ ") && title.contains(&format!("#{number}")), "{title}");
     for fact in [
-        "merged".to_owned(),
+        "合并了拉取请求".to_owned(),
         format!("[#{number}]({})", pr["html_url"].as_str().unwrap()),
-        pr["head"]["ref"].as_str().unwrap().replace('_', "＿"),
-        pr["base"]["ref"].as_str().unwrap().replace('_', "＿"),
+        format!("**{}**", pr["head"]["ref"].as_str().unwrap()),
+        format!("**{}**", pr["base"]["ref"].as_str().unwrap()),
         "actions/runs/9876543210".to_owned(),
     ] {
         assert!(text.contains(&fact), "{fact:?} missing from:\n{text}");
@@ -69,4 +69,8 @@ fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
     assert!(body.get("sk").is_none());
     let (_, text) = markdown(&body);
     assert!(text.contains("Update release-drafter.yml") && text.contains("toolmantim"), "{text}");
+    assert!(out.stderr.contains("rendered the built-in sample push event"), "say so on stderr: {:?}", out.stderr);
+    // In a CI, or with an event file, there is no sample to mention.
+    let out = Run::github("push", "github/push.branch.json", NO_RELAY).dry_run();
+    assert!(!out.stderr.contains("sample"), "{}", out.stderr);
 }

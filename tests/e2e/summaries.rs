@@ -9,7 +9,7 @@ const REPORTS_AN_OUTCOME: [&str; 6] =
     ["workflow_run", "workflow_job", "check_run", "check_suite", "deployment_status", "status"];
 
 #[test]
-fn every_fixture_payload_has_a_reviewed_summary() {
+fn every_fixture_payload_has_a_reviewed_summary_in_each_language() {
     let mut names: Vec<String> = std::fs::read_dir(fixture("github"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -22,10 +22,13 @@ fn every_fixture_payload_has_a_reviewed_summary() {
         // As with `status: ${{ job.status }}`, except where the event carries its own outcome.
         let status: &[(&str, &str)] =
             if REPORTS_AN_OUTCOME.contains(&event) { &[] } else { &[("INPUT_STATUS", "success")] };
-        let (title, text) = markdown(&dry_run(event, &format!("github/{name}"), status));
-        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("GITHUB_EVENT_NAME={event}, payload tests/fixtures/github/{name}") }, {
-            insta::assert_snapshot!(name.trim_end_matches(".json"), format!("title: {title}\n\n{text}\n"));
-        });
+        for lang in ["zh-CN", "en"] {
+            let (title, text) =
+                markdown(&dry_run(event, &format!("github/{name}"), &[status, &[("INPUT_LANG", lang)]].concat()));
+            insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("GITHUB_EVENT_NAME={event}, INPUT_LANG={lang}, payload tests/fixtures/github/{name}") }, {
+                insta::assert_snapshot!(format!("{}.{lang}", name.trim_end_matches(".json")), format!("title: {title}\n\n{text}\n"));
+            });
+        }
     }
 }
 
@@ -46,41 +49,81 @@ fn assert_fits(body: &serde_json::Value) {
     }
 }
 
-const RUN_LINK: &str = "[View run](https://github.com/";
+const RUN_LINK: &str = "[查看运行](https://github.com/";
+const CUT: &str = "…（内容过长，已截断）";
 
 #[test]
 fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
     let run = Run::github("push", "github/push.branch.json", NO_RELAY);
-    let evil = "fix: [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example\n# heading\n> quote\n- item\n1. one\n`code`";
+    let evil = "fix: [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example [ref]: http://evil.example ~~gone~~ __b__ <!-- hidden --> *em*\n# heading\n> quote\n- item\n1. one\n`code`";
     let path = payload_from(&run, "github/push.branch.json", |v| {
         v["ref"] = "refs/heads/feat/[x](http://evil)".into();
         v["sender"]["login"] = "**mallory**".into();
         v["commits"] = serde_json::json!([push_commit(1, evil)]);
         v["head_commit"] = push_commit(1, evil);
     });
-    let (title, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
-    for bad in [
-        "](http://evil",
-        "![",
-        "**bold**",
-        "_it_",
-        "<font",
-        "&lt;",
-        "http://evil",
-        "www.evil",
-        "\n#",
-        "\n>",
-        "`",
-        "***",
-    ] {
-        assert!(!text.contains(bad), "{bad:?} in\n{text}");
+    for lang in ["zh-CN", "en"] {
+        let (title, text) = markdown(&dry_run("push", &path, &[("INPUT_LANG", lang)]));
+        for bad in [
+            "](http://evil",
+            "![",
+            "**bold**",
+            "_it_",
+            "<font",
+            "&lt;",
+            "[ref]:",
+            "~~gone",
+            "__b__",
+            "<!--",
+            "*em*",
+            "\n#",
+            "\n>",
+            "`",
+            "***",
+        ] {
+            assert!(!text.contains(bad), "{bad:?} in\n{text}");
+        }
+        // Every link left is one of ours: the repository, the commit, the compare view, the run.
+        for (i, _) in text.match_indices("](") {
+            assert!(text[i + 2..].starts_with("https://github.com/"), "a link to {:?} in\n{text}", &text[i + 2..]);
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.iter().filter(|l| l.starts_with("- ")).count(), 1, "one commit, one list item:\n{text}");
+        assert!(text.contains("［click］(http://evil.example)") && text.contains("∗∗bold∗∗"), "{text}");
+        assert!(text.contains("**∗∗mallory∗∗**") && text.contains("**feat/［x］(http://evil)**"), "{text}");
+        // The title is plain text: nothing renders it, so it keeps the real characters, on one line.
+        assert!(title.contains("fix: [click](http://evil.example)") && !title.contains('\n'), "{title}");
     }
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.iter().filter(|l| l.starts_with("- ")).count(), 1, "one commit, one list item:\n{text}");
-    assert!(text.contains("［click］(http:\u{200B}//evil.example)") && text.contains("∗∗bold∗∗"), "{text}");
-    assert!(text.contains("**∗∗mallory∗∗**") && text.contains("**feat/［x］(http:\u{200B}//evil)**"), "{text}");
-    // The title is plain text: nothing renders it, so it keeps the real characters, on one line.
-    assert!(title.contains("fix: [click](http://evil.example)") && !title.contains('\n'), "{title}");
+}
+
+#[test]
+fn what_engineers_write_keeps_its_characters() {
+    let run = Run::github("push", "github/push.branch.json", NO_RELAY);
+    let message = "fix(api_server): user_id in GetUser, a*b, C#, x<y, dependabot[bot]";
+    let urls = "see https://jira.example.com/browse/ABC-12?a=1&b=2 and www.example.com";
+    let path = payload_from(&run, "github/push.branch.json", |v| {
+        v["commits"] = serde_json::json!([push_commit(1, urls), push_commit(2, message)]);
+        v["head_commit"] = push_commit(2, message);
+        v["ref"] = "refs/heads/release/2.x_hotfix".into();
+    });
+    let (title, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
+    assert!(text.contains(message) && text.contains(urls), "changed:\n{text}");
+    assert!(
+        text.contains("**release/2.x_hotfix**") && title.contains("fix(api_server): user_id in GetUser"),
+        "{title}\n{text}"
+    );
+}
+
+#[test]
+fn a_pr_body_written_from_a_template_reads_well() {
+    let run = Run::github("pull_request", "github/pull_request.opened.json", NO_RELAY);
+    let body = "<!-- 请按模板填写 -->\n## 变更说明\n\n修复 `GetUser` 在 user_id 为空时的崩溃。\n\n## 测试\n\n- [x] 单元测试\n- [ ] 集成测试\n\n<!-- 关联的 Jira -->\nJira: https://jira.example.com/browse/ABC-12";
+    let path = payload_from(&run, "github/pull_request.opened.json", |v| v["pull_request"]["body"] = body.into());
+    let (_, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
+    assert!(
+        text.contains("\n\n> 变更说明 修复 ˋGetUserˋ 在 user_id 为空时的崩溃。 测试 ☑ 单元测试 ☐ 集成测试 Jira: https://jira.example.com/browse/ABC-12\n\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -104,18 +147,24 @@ fn a_2000_commit_push_lists_the_last_5_and_links_the_rest() {
         v["head_commit"] = commits[1999].clone();
         v["commits"] = commits.into();
     });
+    let en = dry_run("push", &path, &[("INPUT_LANG", "en")]);
     let body = run.env("GITHUB_EVENT_PATH", &path).dry_run().json();
     assert_fits(&body);
     let (_, text) = markdown(&body);
-    assert!(text.contains("pushed 2000 commits to branch **master**"), "{text}");
+    assert!(text.contains("推送了 2000 个提交到分支 **master**"), "{text}");
     let items: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
     assert_eq!(items.len(), 5, "{text}");
     assert!(items[0].contains("change 2000") && items[4].contains("change 1996"), "newest first:\n{text}");
     // The rest are one link away, in the footer.
     assert!(
-        text.contains("and 1995 more\n\n[Changes](https://github.com/toolmantim/release-drafter-test-project/compare/"),
+        text.contains(
+            "还有 1995 个提交\n\n[查看变更](https://github.com/toolmantim/release-drafter-test-project/compare/"
+        ),
         "{text}"
     );
+    let (_, text) = markdown(&en);
+    assert!(text.contains("pushed 2000 commits to branch **master**"), "{text}");
+    assert!(text.contains("and 1995 more\n\n[Changes](https://github.com/"), "{text}");
 }
 
 #[test]
@@ -135,12 +184,18 @@ fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() 
     assert_fits(&body);
     let (_, text) = markdown(&body);
     assert!(
-        text.contains("\n\n…\n\n[View run](https://github.com/Codertocat/Hello-World/actions/runs/9876543210)"),
+        text.contains(&format!(
+            "\n\n{CUT}\n\n[查看运行](https://github.com/Codertocat/Hello-World/actions/runs/9876543210)"
+        )),
         "{}",
         &text[text.len() - 200..]
     );
     let message = body["data"][1]["text"]["content"].as_str().unwrap();
-    assert!(message.starts_with("消息\"x\n") && message.ends_with("\n\n…"), "{}", &message[message.len() - 50..]);
+    assert!(
+        message.starts_with("消息\"x\n") && message.ends_with(&format!("\n\n{CUT}")),
+        "{}",
+        &message[message.len() - 50..]
+    );
 
     let run = Run::github("push", "github/push.branch.json", NO_RELAY);
     let path = payload_from(&run, "github/push.branch.json", |v| {
@@ -158,7 +213,7 @@ fn huge_inputs_are_cut_on_a_char_boundary_with_a_marker_and_the_run_link_kept() 
         );
         assert_fits(&body);
         let m = &body["data"][0][if msgtype == "markdown" { "markdown" } else { "actionCard" }];
-        assert!(m["text"].as_str().unwrap().contains(&format!("…\n\n{RUN_LINK}")), "{msgtype}");
+        assert!(m["text"].as_str().unwrap().contains(&format!("{CUT}\n\n{RUN_LINK}")), "{msgtype}");
         assert!(m["title"].as_str().unwrap().chars().count() <= 100, "{msgtype}: the title is cut too");
     }
 }
@@ -240,47 +295,63 @@ fn a_mention_counts_only_as_a_whole_word() {
 
 #[test]
 fn action_cards_have_a_run_button_and_one_to_the_pr_the_changes_or_the_release() {
-    let card = |event: &str, payload: &str| {
-        dry_run(event, payload, &[("INPUT_MSGTYPE", "actionCard")])["data"][0]["actionCard"].clone()
+    let card = |event: &str, payload: &str, lang: &str| {
+        dry_run(event, payload, &[("INPUT_MSGTYPE", "actionCard"), ("INPUT_LANG", lang)])["data"][0]["actionCard"]
+            .clone()
     };
     let run = "https://github.com/Codertocat/Hello-World/actions/runs/9876543210";
-    for (event, payload, second, url) in [
-        (
-            "pull_request",
-            "github/pull_request.opened.json",
-            "View PR #2",
-            "https://github.com/Codertocat/Hello-World/pull/2",
-        ),
-        (
-            "release",
-            "github/release.published.json",
-            "View release",
-            "https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
-        ),
-        (
-            "push",
-            "github/push.tag.json",
-            "View changes",
-            "https://github.com/bradrydzewski/drone-test-go/compare/v0.0.1",
-        ),
-    ] {
-        let c = card(event, payload);
-        let run = if event == "push" {
-            "https://github.com/bradrydzewski/drone-test-go/actions/runs/9876543210"
-        } else {
-            run
-        };
-        assert_eq!(
-            c["btns"],
-            serde_json::json!([{"title": "View run", "actionURL": run}, {"title": second, "actionURL": url}]),
-            "{event}"
-        );
-        assert_eq!(c["btnOrientation"], "1");
-        assert!(c.get("singleURL").is_none() && c["title"].is_string() && c["text"].is_string());
+    for (lang, view_run) in [("zh-CN", "查看运行"), ("en", "View run")] {
+        for (event, payload, second, url) in [
+            (
+                "pull_request",
+                "github/pull_request.opened.json",
+                if lang == "en" { "View PR #2" } else { "查看 PR #2" },
+                "https://github.com/Codertocat/Hello-World/pull/2",
+            ),
+            (
+                "release",
+                "github/release.published.json",
+                if lang == "en" { "View release" } else { "查看版本" },
+                "https://github.com/Codertocat/Hello-World/releases/tag/0.0.1",
+            ),
+            (
+                "push",
+                "github/push.tag.json",
+                if lang == "en" { "View changes" } else { "查看变更" },
+                "https://github.com/bradrydzewski/drone-test-go/compare/v0.0.1",
+            ),
+        ] {
+            let c = card(event, payload, lang);
+            let run = if event == "push" {
+                "https://github.com/bradrydzewski/drone-test-go/actions/runs/9876543210"
+            } else {
+                run
+            };
+            assert_eq!(
+                c["btns"],
+                serde_json::json!([{"title": view_run, "actionURL": run}, {"title": second, "actionURL": url}]),
+                "{event}"
+            );
+            assert_eq!(c["btnOrientation"], "1");
+            assert!(c.get("singleURL").is_none() && c["title"].is_string() && c["text"].is_string());
+        }
+        let c = card("issues", "github/issues.opened.json", lang);
+        assert_eq!((c["singleTitle"].as_str(), c["singleURL"].as_str()), (Some(view_run), Some(run)));
+        assert!(c.get("btns").is_none());
     }
-    let c = card("issues", "github/issues.opened.json");
-    assert_eq!((c["singleTitle"].as_str(), c["singleURL"].as_str()), (Some("View run"), Some(run)));
-    assert!(c.get("btns").is_none());
+}
+
+#[test]
+fn a_reporting_event_links_the_run_it_reports_in_the_text_and_on_the_button() {
+    let reported = "https://github.com/octo-org/octo-repo/actions/runs/289782451";
+    let body =
+        dry_run("workflow_run", "github/workflow_run.completed-success.json", &[("INPUT_MSGTYPE", "actionCard")]);
+    let c = &body["data"][0]["actionCard"];
+    assert_eq!((c["singleTitle"].as_str(), c["singleURL"].as_str()), (Some("查看运行"), Some(reported)));
+    assert!(c["text"].as_str().unwrap().contains(&format!("[查看运行 #163]({reported})")), "{c}");
+    assert!(!c.to_string().contains("9876543210"), "the notifying run is not what the message is about: {c}");
+    let (_, text) = markdown(&dry_run("check_run", "github/check_run.completed-success.json", &[]));
+    assert!(text.contains("[查看运行](https://github.com/Codertocat/Hello-World/runs/128620228)"), "{text}");
 }
 
 #[test]
