@@ -182,3 +182,12 @@ fn a_bad_ca_file_names_its_variable_and_sends_nothing() {
     }
     assert!(relay.received().is_empty(), "a usage error sent a request");
 }
+
+#[test]
+fn a_bad_lang_names_the_setting_and_the_languages() {
+    let relay = relay();
+    let url = relay.url.clone();
+    let out = Run::github("push", "github/push.branch.json", &url).env("INPUT_LANG", "zh-TW").run();
+    assert!(relay.received().is_empty(), "a usage error sent a request");
+    assert_usage(&out, "error: `lang` has the value `zh-TW` (from INPUT_LANG): use zh-CN or en");
+}
