@@ -319,13 +319,9 @@ fn datetime(v: &Value, utc_offset: i32) -> String {
 /// is escaped. A key the catalog lacks is an error, unless `default=` gives what to print instead.
 fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minijinja::Error> {
     let markdown = state.auto_escape() == AutoEscape::Custom("markdown");
-    let given: Vec<(String, Value)> = args
-        .args()
-        .map(|name| Ok((name.to_owned(), args.get::<Value>(name)?)))
-        .collect::<Result<_, minijinja::Error>>()?;
     let Some(phrase) = i18n::phrase(lang, key) else {
-        return match given.into_iter().find(|(name, _)| name == "default") {
-            Some((_, default)) => Ok(default),
+        return match args.get::<Option<Value>>("default")? {
+            Some(default) => Ok(default),
             None => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
                 format!("no phrase `{key}` in the catalog (docs/templates.md lists them)"),
@@ -333,7 +329,7 @@ fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minij
         };
     };
     let text = i18n::fill(phrase, |name, at_start| {
-        let value = &given.iter().find(|(n, _)| n == name)?.1;
+        let value = args.peek::<Value>(name).ok()?;
         Some(if value.is_none() || value.is_undefined() {
             String::new()
         } else if !markdown || value.is_safe() {
