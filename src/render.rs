@@ -263,6 +263,7 @@ fn emoji(status: &str) -> &'static str {
         "failure" => "❌",
         "cancelled" => "🚫",
         "skipped" => "⏭️",
+        "unstable" => "⚠️",
         _ => "🔔",
     }
 }
