@@ -6,12 +6,13 @@
 
 use serde::Serialize;
 
+use crate::jobs::Job;
 use crate::payload::Payload;
 use crate::status::Status;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Context {
-    /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
+    /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker`, `jenkins` or `local`.
     pub ci: &'static str,
     pub repo: Repo,
     pub status: Status,
@@ -25,6 +26,8 @@ pub struct Context {
     /// Who triggered the run.
     pub actor: Option<String>,
     pub run: Run,
+    /// The pipeline's jobs, where known (the `jobs` setting, Drone's failed steps, the APIs).
+    pub jobs: Vec<Job>,
     pub pr: Option<PullRequest>,
     /// Commits of a push, oldest first.
     pub commits: Vec<Commit>,

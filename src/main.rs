@@ -9,6 +9,7 @@ mod context;
 mod env;
 mod error;
 mod hints;
+mod jobs;
 mod markdown;
 mod message;
 mod notify;

@@ -5,6 +5,7 @@ use crate::ci::{self, Ci, Inputs};
 use crate::env::Env;
 use crate::error::Error;
 use crate::hints;
+use crate::jobs;
 use crate::message::{self, Body};
 use crate::relay;
 use crate::render;
@@ -18,8 +19,18 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     let mut cx = ci::context(ci, env, &inputs, &mut warnings);
-    if let Some(status) = settings.status {
-        cx.status = status;
+    if let Some(jobs) = &settings.jobs {
+        cx.jobs.clone_from(jobs);
+    }
+    // The `status` setting, else what the jobs add up to, else the CI's own word (README,
+    // "The whole pipeline in one message").
+    // On GitHub the notifying job is one of the run's jobs, though no list has it (it is still
+    // running): its own failure counts too.
+    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
+    cx.status = settings.status.or(derived).unwrap_or(cx.status);
+    if let Some(start) = settings.started_at {
+        cx.run.started_at = Some(ci::format_rfc3339(start));
+        cx.run.duration = ci::duration(Some(start), None, env.now);
     }
     cx.message.clone_from(&settings.message);
 

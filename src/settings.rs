@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::env::Env;
 use crate::error::Error;
+use crate::jobs::{self, Job};
 use crate::status::Status;
 
 /// The environment prefixes, in the order they are searched.
@@ -80,7 +81,9 @@ settings! {
     template: Text, "inline minijinja template for the summary text [built-in, per event]";
     template_file: Path, "path of a template file (not with `template`)";
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
-    status: StatusWord, "job status: success, failure, cancelled, skipped [from the CI, else unknown]";
+    status: StatusWord, "job status: success, failure, cancelled, skipped, unstable [from the jobs, else the CI, else unknown]";
+    jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
+    started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
     at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
     at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
     at_all: Bool = "false", "mention everyone";
@@ -297,10 +300,41 @@ impl Kind for StatusWord {
     type Value = Status;
     fn parse(found: &Found, name: Name) -> Result<Status, Error> {
         match Status::parse(Some(&found.value)) {
-            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => {
-                Err(bad_value(found, name, "use success, failure, cancelled or skipped"))
-            }
+            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => Err(bad_value(
+                found,
+                name,
+                "use success, failure, cancelled, skipped or unstable (Jenkins' words work too)",
+            )),
             status => Ok(status),
+        }
+    }
+}
+
+/// The pipeline's jobs as JSON (`jobs::parse`). A malformed value is named with where it broke,
+/// never echoed: it is pasted from a CI and may hold anything.
+pub struct JobsJson;
+impl Kind for JobsJson {
+    type Value = Vec<Job>;
+    fn parse(found: &Found, name: Name) -> Result<Vec<Job>, Error> {
+        jobs::parse(&found.value).map_err(|jobs::Malformed(why)| {
+            Error::usage(format!(
+                "`{name}` (from {}) cannot be read: {why}; give JSON like {{\"build\": \"success\"}} or GitHub's ${{{{ toJSON(needs) }}}}",
+                found.from
+            ))
+        })
+    }
+}
+
+/// A moment as Unix time, in seconds or (Jenkins' `startTimeInMillis`) milliseconds: a number
+/// past 10^11 is taken as milliseconds (10^11 seconds is the year 5138).
+pub struct StartTime;
+impl Kind for StartTime {
+    type Value = u64;
+    fn parse(found: &Found, name: Name) -> Result<u64, Error> {
+        match found.value.trim().parse::<u64>() {
+            Ok(ms) if ms >= 100_000_000_000 => Ok(ms / 1000),
+            Ok(s) if s > 0 => Ok(s),
+            _ => Err(bad_value(found, name, "give Unix time in seconds or milliseconds, like 1718097249")),
         }
     }
 }
@@ -466,6 +500,10 @@ pub struct Settings {
     pub template: Option<CustomTemplate>,
     pub msgtype: MsgType,
     pub status: Option<Status>,
+    /// The `jobs` setting: when given, these are the pipeline's jobs, whatever the CI says.
+    pub jobs: Option<Vec<Job>>,
+    /// Unix seconds.
+    pub started_at: Option<u64>,
     pub at_mobiles: Vec<String>,
     pub at_user_ids: Vec<String>,
     pub at_all: bool,
@@ -522,6 +560,8 @@ impl Settings {
             template,
             msgtype: v.msgtype,
             status: v.status,
+            jobs: v.jobs,
+            started_at: v.started_at,
             at_mobiles: v.at_mobiles.unwrap_or_default(),
             at_user_ids: v.at_user_ids.unwrap_or_default(),
             at_all: v.at_all,
@@ -716,6 +756,22 @@ mod tests {
     }
 
     #[test]
+    fn jobs_and_start_times_parse() {
+        let s = settings(
+            &["--dry-run"],
+            &[("INPUT_JOBS", r#"{"build": {"result": "failure"}}"#), ("DINGTALK_STARTED_AT", "1718097249123")],
+        )
+        .unwrap();
+        assert_eq!(s.jobs.unwrap(), [Job::new("build", Status::Failure, None)]);
+        assert_eq!(s.started_at, Some(1_718_097_249));
+        let s = settings(&["--dry-run", "--started-at", "1718097249"], &[]).unwrap();
+        assert_eq!(s.started_at, Some(1_718_097_249));
+        let e = settings(&["--dry-run"], &[("INPUT_JOBS", "{\"TOPSECRET\" 1}")]).unwrap_err();
+        assert!(e.message.contains("INPUT_JOBS") && e.message.contains("line 1, column 14"), "{}", e.message);
+        assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
+    }
+
+    #[test]
     fn lists_split_on_commas_spaces_and_newlines() {
         let s = settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "138,139 140\n141,,")]).unwrap();
         assert_eq!(s.at_mobiles, ["138", "139", "140", "141"]);
@@ -743,6 +799,8 @@ mod tests {
             ("DINGTALK_TIMEOUT", "0", "from 0.1 to 600"),
             ("DINGTALK_RETRIES", "-1", "from 0 to 10"),
             ("DINGTALK_STATUS", "green", "use success, failure"),
+            ("DINGTALK_STARTED_AT", "yesterday", "Unix time in seconds or milliseconds"),
+            ("DINGTALK_JOBS", "{\"a\": 1}", "job 1 (in key order) is JSON a number"),
             ("DINGTALK_KDOCS_API_URL", "ftp://x", "not an http(s) URL"),
         ] {
             let e = settings(&["--dry-run"], &[(var, value)]).unwrap_err();

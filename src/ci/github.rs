@@ -198,12 +198,18 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     Context {
         ci: "github",
         repo,
-        status: event_status(&event, payload),
+        // The outcome the event reports about another run, else this job's own status, which
+        // the action passes as ACTION_JOB_STATUS (`job.status`: GitHub has no variable for it).
+        status: match event_status(&event, payload) {
+            Status::Unknown => Status::parse(env.get("ACTION_JOB_STATUS")),
+            reported => reported,
+        },
         action: s(payload, &["action"]),
         git_ref,
         commit,
         actor: s(payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR")),
         run,
+        jobs: Vec::new(),
         pr,
         commits,
         compare_url: s(payload, &["compare"]),

@@ -7,5 +7,6 @@ mod support;
 mod ci_platforms;
 mod delivery;
 mod github;
+mod pipeline;
 mod summaries;
 mod usage;
