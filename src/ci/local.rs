@@ -34,6 +34,16 @@ pub fn context(env: &Env) -> Context {
     }
 }
 
+/// The head commit of the working directory's repository, with its message and author, when it
+/// is `sha` (Jenkins names the commit but not its message).
+pub(super) fn git_commit(sha: &str) -> Option<Commit> {
+    let head = git(&["log", "-1", "--format=%H%x00%an%x00%B"])?;
+    let mut head = head.splitn(3, '\0');
+    let (git_sha, author, message) = (head.next()?, head.next()?, head.next());
+    (git_sha == sha)
+        .then(|| Commit { author: Some(author.to_owned()).filter(|a| !a.is_empty()), ..Commit::new(sha, message) })
+}
+
 /// The built-in sample push event: what `--dry-run` shows outside any CI.
 pub fn sample(env: &Env) -> Context {
     github::sample(env)
