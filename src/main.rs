@@ -4,11 +4,13 @@
 //! request → outcome reported (ARCHITECTURE.md). `main` only wires the steps and maps the
 //! outcome to an exit code.
 
+mod api;
 mod ci;
 mod context;
 mod env;
 mod error;
 mod hints;
+mod http;
 mod jobs;
 mod markdown;
 mod message;

@@ -5,6 +5,7 @@ use crate::ci::{self, Ci, Inputs};
 use crate::env::Env;
 use crate::error::Error;
 use crate::hints;
+use crate::http::Http;
 use crate::jobs;
 use crate::message::{self, Body};
 use crate::relay;
@@ -60,16 +61,13 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let body =
         Body { link: webhook.expose(), sk: settings.secret.as_ref().map(super::settings::Secret::expose), data: &data };
     let body = serde_json::to_vec(&body).expect("messages serialize");
-    let relay = relay::Relay::new(
-        &settings.kdocs_api_url,
-        token.expose(),
-        settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
-        settings.timeout,
-        settings.retries,
-    )?;
-    let origin = relay.origin();
+    // Both made before anything is written to the step summary or the outputs, so that a bad
+    // `kdocs_api_url` or `ca_file` is reported as what it is.
+    let url = relay::url(&settings.kdocs_api_url, token.expose())?;
+    let http = http(settings)?;
+    let origin = relay::origin(&settings.kdocs_api_url);
     reporter.step_summary(&summary.title, &summary.text);
-    let outcome = relay.send_blocking(body, |retry| {
+    let outcome = relay::send(&http, &url, &body, &|retry| {
         reporter.notice(&hints::retry_notice(retry, &origin, settings.timeout));
     });
     match outcome {
@@ -87,4 +85,13 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
             Err(error)
         }
     }
+}
+
+/// The HTTP client and runtime every call of the run shares.
+fn http(settings: &Settings) -> Result<Http, Error> {
+    Http::new(
+        settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
+        settings.timeout,
+        settings.retries,
+    )
 }

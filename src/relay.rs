@@ -1,26 +1,19 @@
-//! The one call to the KDocs relay: the HTTP client, retries with backoff, and what the answer
-//! was, as a typed [`Failure`] when it was not a success. What to tell the user about a failure
-//! is decided in `hints`, never here.
+//! The one call to the KDocs relay, and what the answer was, as a typed [`Failure`] when it was
+//! not a success. What to tell the user about a failure is decided in `hints`, never here. The
+//! HTTP client, the retries and the time-outs are `http`'s, shared with `api`.
 //!
-//! Success is HTTP 2xx with a JSON body whose `code` is 0. Time-outs, failed connections and
-//! HTTP 429/500/502/503/504 are retried (README, `retries`), honouring `Retry-After` up to 30 s.
-//! The async runtime is an implementation detail: callers get the blocking
-//! [`Relay::send_blocking`].
+//! Success is HTTP 2xx with a JSON body whose `code` is 0.
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#![allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
 
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
+use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 
 use crate::error::Error;
+use crate::http::{Answer, AttemptError, Http};
+pub use crate::http::{Failed, Failure, Retry};
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
-
-/// `Retry-After` is honoured up to this many seconds.
-const MAX_RETRY_AFTER: u64 = 30;
 
 /// What the relay answered, as far as it said.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,266 +54,61 @@ fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
     })
 }
 
-/// What went wrong with the call, as facts: what the relay answered or how the request failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// The relay answered with a status other than 2xx; `location` is where a 3xx points
-    /// (without query or fragment: they could carry the token back).
-    Http { status: u16, reply: Option<Reply>, location: Option<String> },
-    /// The relay answered 2xx with JSON whose `code` is not 0.
-    Refused { reply: Reply },
-    /// The relay answered 2xx, but with `length` bytes that are not JSON.
-    NotJson { status: u16, length: usize },
-    /// No answer within the time-out.
-    TimedOut,
-    /// No connection (refused, reset, no such host); `cause` is the innermost error.
-    Connect { cause: String },
-    /// TLS said no (a certificate, a protocol, not TLS at all), while `connecting` or later.
-    Tls { cause: String, connecting: bool },
-    /// The request failed after it was sent, e.g. the connection closed mid-answer.
-    Transport { cause: String },
+/// The JSON reply in an answer, with its status.
+fn parse(answer: &Answer) -> Option<Reply> {
+    let mut reply: Reply = serde_json::from_slice(&answer.bytes).ok()?;
+    reply.http_status = answer.status;
+    Some(reply)
 }
 
-impl Failure {
-    /// Whether the same request again may well succeed: then it is retried while attempts last.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Failure::TimedOut | Failure::Connect { .. } | Failure::Transport { .. } => true,
-            // The same again would be refused again.
-            Failure::Refused { .. } | Failure::NotJson { .. } | Failure::Tls { .. } => false,
+/// `scheme://host[:port]` of `kdocs_api_url`: safe to print (the token is in the query).
+pub fn origin(base: &str) -> String {
+    reqwest::Url::parse(base).map_or_else(|_| base.to_owned(), |u| u.origin().ascii_serialization())
+}
+
+/// The relay's URL for `kdocs_api_url`, with the token in the query.
+pub fn url(base: &str, token: &str) -> Result<reqwest::Url, Error> {
+    let mut url = reqwest::Url::parse(&format!("{base}{PATH}"))
+        .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
+    url.query_pairs_mut().append_pair("access_token", token);
+    Ok(url)
+}
+
+/// Posts the body to the relay at `url`, retrying transient failures, and reads the answer;
+/// blocks until done. Each retry is announced through `notice`; the caller words it, and
+/// redacts it: a relay may echo the request in its answer.
+pub fn send(http: &Http, url: &reqwest::Url, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
+    http.block_on(http.with_retries(
+        || async {
+            let request = http
+                .client
+                .post(url.clone())
+                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.to_vec());
+            classify(http.exchange(request, url).await?)
+        },
+        notice,
+    ))
+}
+
+/// Success is 2xx with JSON whose `code` is 0; anything else is a typed failure.
+fn classify(answer: Answer) -> Result<Reply, AttemptError> {
+    let retry_after = answer.retry_after;
+    let reply = parse(&answer);
+    let failure = match reply {
+        _ if !(200..300).contains(&answer.status) => {
+            Failure::Http { status: answer.status, reply, location: answer.location }
         }
-    }
-
-    /// What the relay said, when it answered with JSON.
-    pub fn reply(&self) -> Option<&Reply> {
-        match self {
-            Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } => Some(reply),
-            _ => None,
-        }
-    }
-}
-
-/// A delivery given up: the last attempt's failure, and how many attempts were made in all.
-#[derive(Debug)]
-pub struct Failed {
-    pub failure: Failure,
-    pub attempts: u32,
-}
-
-/// A transient failure about to be retried, for the caller to announce.
-pub struct Retry<'a> {
-    pub attempt: u32,
-    pub attempts: u32,
-    pub failure: &'a Failure,
-    pub wait: Duration,
-}
-
-pub struct Relay {
-    client: reqwest::Client,
-    runtime: tokio::runtime::Runtime,
-    url: reqwest::Url,
-    timeout: Duration,
-    retries: u32,
-}
-
-impl Relay {
-    pub fn new(
-        base: &str,
-        token: &str,
-        ca_file: Option<(&std::path::Path, &str)>,
-        timeout: Duration,
-        retries: u32,
-    ) -> Result<Relay, Error> {
-        let mut url = reqwest::Url::parse(&format!("{base}{PATH}"))
-            .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
-        url.query_pairs_mut().append_pair("access_token", token);
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(ca_file)?)
-            .user_agent(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
-            // A redirect would turn the POST into a GET (301/302) or repeat it elsewhere; the
-            // relay has one address, so a 3xx is reported with where it points instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
-        // Built here rather than in `send_blocking`: a runtime that cannot start is reported
-        // before anything is written to the step summary or the outputs.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
-        Ok(Relay { client, runtime, url, timeout, retries })
-    }
-
-    /// `scheme://host[:port]` of the relay: safe to print (the token is in the query).
-    pub fn origin(&self) -> String {
-        self.url.origin().ascii_serialization()
-    }
-
-    /// Posts the body, retrying transient failures, and reads the answer; blocks until done.
-    /// Each retry is announced through `notice`; the caller words it, and redacts it: a relay
-    /// may echo the request in its answer.
-    #[expect(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
-    pub fn send_blocking(self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
-        let outcome = self.runtime.block_on(self.send(body, notice));
-        // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
-        // run must end within (retries + 1) × timeout plus the waits.
-        self.runtime.shutdown_background();
-        outcome
-    }
-
-    async fn send(&self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
-        let attempts = self.retries + 1;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let (failure, retry_after) = match self.attempt(body.clone()).await {
-                Ok(reply) => return Ok(reply),
-                Err(failed) => failed,
-            };
-            if !failure.is_transient() || attempt == attempts {
-                return Err(Failed { failure, attempts: attempt });
-            }
-            let wait = retry_after.unwrap_or_else(|| backoff(attempt));
-            notice(&Retry { attempt, attempts, failure: &failure, wait });
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    /// One POST: the reply, or what went wrong and how long the relay asked to wait.
-    async fn attempt(&self, body: Vec<u8>) -> Result<Reply, (Failure, Option<Duration>)> {
-        let request = self
-            .client
-            .post(self.url.clone())
-            .header(CONTENT_TYPE, "application/json; charset=utf-8")
-            .timeout(self.timeout)
-            .body(body);
-        let response = request.send().await.map_err(|e| (transport_failure(e), None))?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
-        let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
-            let mut to = self.url.join(v.to_str().ok()?).ok()?;
-            to.set_query(None);
-            to.set_fragment(None);
-            Some(to.to_string())
-        });
-        let bytes = response.bytes().await.map_err(|e| (transport_failure(e), None))?;
-        let mut reply: Option<Reply> = serde_json::from_slice(&bytes).ok();
-        if let Some(r) = &mut reply {
-            r.http_status = status.as_u16();
-        }
-        let failure = match reply {
-            _ if !status.is_success() => Failure::Http { status: status.as_u16(), reply, location },
-            Some(reply) if reply.is_ok() => return Ok(reply),
-            Some(reply) => Failure::Refused { reply },
-            None => Failure::NotJson { status: status.as_u16(), length: bytes.len() },
-        };
-        Err((failure, retry_after))
-    }
-}
-
-/// How a request that got no answer failed.
-fn transport_failure(e: reqwest::Error) -> Failure {
-    let timed_out = e.is_timeout();
-    let connecting = e.is_connect();
-    // `without_url`: the URL's query holds the KDocs token.
-    let e = e.without_url();
-    let cause = root_cause(&e);
-    if timed_out {
-        // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
-        Failure::TimedOut
-    } else if tls_refused(&e) {
-        Failure::Tls { cause, connecting }
-    } else if connecting {
-        Failure::Connect { cause }
-    } else {
-        Failure::Transport { cause }
-    }
-}
-
-/// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
-/// `source()` skips what they wrap, hence the look inside each of them.
-fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if err.is::<rustls::Error>() {
-            return true;
-        }
-        cur = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner),
-            None => err.source(),
-        };
-    }
-    false
-}
-
-/// The innermost cause of an error chain, which says what really went wrong.
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
-
-/// About 1 s, then 2 s, 4 s…, each ±25 % so that many jobs failing at once do not retry in step.
-fn backoff(attempt: u32) -> Duration {
-    let base = 1000u64 << (attempt - 1).min(5);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let jitter = u64::from(nanos) % (base / 2 + 1);
-    Duration::from_millis(base * 3 / 4 + jitter)
-}
-
-/// rustls with ring and the bundled webpki roots, plus the roots in `ca_file` (its path, and
-/// the variable or flag that set it).
-fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::ClientConfig, Error> {
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some((path, from)) = ca_file {
-        let bad = |why: String| {
-            Error::usage(format!(
-                "`ca_file` {} (from {from}): {why}; give a PEM file of root certificates",
-                path.display()
-            ))
-        };
-        let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {
-            let cert = cert.map_err(|e| bad(e.to_string()))?;
-            roots.add(cert).map_err(|e| bad(e.to_string()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(bad("it holds no certificate".into()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
+        Some(reply) if reply.is_ok() => return Ok(reply),
+        Some(reply) => Failure::Refused { reply },
+        None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
+    };
+    Err((failure, retry_after))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_grows_from_about_a_second() {
-        for _ in 0..20 {
-            let first = backoff(1).as_millis();
-            assert!((750..=1250).contains(&first), "{first}");
-            let third = backoff(3).as_millis();
-            assert!((3000..=5000).contains(&third), "{third}");
-        }
-    }
 
     #[test]
     fn code_zero_is_success_whatever_its_json_type() {
@@ -335,22 +123,5 @@ mod tests {
         assert_eq!((odd.msg.as_deref(), odd.hint), (Some("123"), None));
         let none: Reply = serde_json::from_str(r#"{"msg":"x"}"#).unwrap();
         assert!(!none.is_ok(), "a reply without code is not a success");
-    }
-
-    #[test]
-    fn only_what_may_pass_next_time_is_retried() {
-        let http = |status| Failure::Http { status, reply: None, location: None };
-        for status in [429, 500, 502, 503, 504] {
-            assert!(http(status).is_transient(), "{status}");
-        }
-        for status in [301, 400, 401, 403, 404, 501, 505] {
-            assert!(!http(status).is_transient(), "{status}");
-        }
-        assert!(Failure::TimedOut.is_transient());
-        assert!(Failure::Connect { cause: "reset".into() }.is_transient());
-        assert!(Failure::Transport { cause: "eof".into() }.is_transient());
-        assert!(!Failure::Tls { cause: "bad cert".into(), connecting: true }.is_transient());
-        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
-        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 }
