@@ -71,10 +71,6 @@ fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
 /// The one warning line for a GitHub or GitLab API call that failed: what could not be read,
 /// what went wrong, and what to grant or check; the notification goes on without it.
 /// `what` names the facts (`the previous run`), `origin` is the API's `scheme://host[:port]`.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the previous outcome and the jobs of a run use it, in the commits that follow")
-)]
 pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str, timeout: Duration) -> String {
     let name = api_name(forge);
     let reason = match &failed.failure {
@@ -129,10 +125,6 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
 }
 
 /// The line announcing a retry of an API call.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the previous outcome and the jobs of a run use it, in the commits that follow")
-)]
 pub fn api_retry_notice(forge: Forge, retry: &Retry, origin: &str, timeout: Duration) -> String {
     let what = match retry.failure {
         Failure::Http { status, .. } => format!("{} answered HTTP {status}", api_name(forge)),

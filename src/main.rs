@@ -16,6 +16,7 @@ mod markdown;
 mod message;
 mod notify;
 mod payload;
+mod pipeline;
 mod relay;
 mod render;
 mod report;

@@ -2,12 +2,14 @@
 //! print or the send, each reported as it happens.
 
 use crate::ci::{self, Ci, Inputs};
+use crate::context::Context;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hints;
-use crate::http::Http;
+use crate::http::{Http, Retry};
 use crate::jobs;
 use crate::message::{self, Body};
+use crate::pipeline;
 use crate::relay;
 use crate::render;
 use crate::report::Reporter;
@@ -23,16 +25,17 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     if let Some(jobs) = &settings.jobs {
         cx.jobs.clone_from(jobs);
     }
-    // The `status` setting, else what the jobs add up to, else the CI's own word (README,
-    // "The whole pipeline in one message").
-    // On GitHub the notifying job is one of the run's jobs, though no list has it (it is still
-    // running): its own failure counts too.
-    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
-    cx.status = settings.status.or(derived).unwrap_or(cx.status);
     if let Some(start) = settings.started_at {
         cx.run.started_at = Some(ci::format_rfc3339(start));
         cx.run.duration = ci::duration(Some(start), None, env.now);
     }
+    // What only the CI's API knows (a token given, and the facts still missing).
+    let shared_http = api_facts(ci, env, settings, reporter, &mut cx, &mut warnings)?;
+    // The `status` setting, else what the jobs add up to, else the CI's own word (README,
+    // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
+    // jobs, though no list has it (it is still running): its own failure counts too.
+    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
+    cx.status = settings.status.or(derived).unwrap_or(cx.status);
     cx.message.clone_from(&settings.message);
 
     let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings);
@@ -64,7 +67,10 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     // Both made before anything is written to the step summary or the outputs, so that a bad
     // `kdocs_api_url` or `ca_file` is reported as what it is.
     let url = relay::url(&settings.kdocs_api_url, token.expose())?;
-    let http = http(settings)?;
+    let http = match shared_http {
+        Some(http) => http,
+        None => http(settings)?,
+    };
     let origin = relay::origin(&settings.kdocs_api_url);
     reporter.step_summary(&summary.title, &summary.text);
     let outcome = relay::send(&http, &url, &body, &|retry| {
@@ -94,4 +100,35 @@ fn http(settings: &Settings) -> Result<Http, Error> {
         settings.timeout,
         settings.retries,
     )
+}
+
+/// The jobs and start that only the CI's API knows, into the context, when a token is given and
+/// they are still missing; a call that fails is a warning. The HTTP client, when one was made,
+/// is the send's too.
+fn api_facts(
+    ci: Ci,
+    env: &Env,
+    settings: &Settings,
+    reporter: &Reporter,
+    cx: &mut Context,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Http>, Error> {
+    let Some(ask) = pipeline::ask(ci, env, settings, cx.run.started_at.is_some()) else {
+        return Ok(None);
+    };
+    let http = http(settings)?;
+    let origin = ask.origin();
+    let notice = |retry: &Retry| reporter.notice(&hints::api_retry_notice(ask.forge, retry, &origin, settings.timeout));
+    let facts = ask.fetch(&http, &notice);
+    for (what, failed) in &facts.failed {
+        warnings.push(hints::api_warning(ask.forge, what, failed, &origin, settings.timeout));
+    }
+    if let Some(jobs) = facts.jobs {
+        cx.jobs = jobs;
+    }
+    if let Some(start) = facts.started_at {
+        cx.run.started_at = Some(ci::format_rfc3339(start));
+        cx.run.duration = ci::duration(Some(start), None, env.now);
+    }
+    Ok(Some(http))
 }

@@ -83,6 +83,8 @@ settings! {
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
     status: StatusWord, "job status: success, failure, cancelled, skipped, unstable [from the jobs, else the CI, else unknown]";
     jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
+    github_token: SecretText, "GitHub token (actions: read): the run's jobs and start time when `jobs` is not given";
+    gitlab_token: SecretText, "GitLab token with read_api: the pipeline's jobs and outcome when `jobs` is not given";
     started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
     at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
     at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
@@ -504,6 +506,8 @@ pub struct Settings {
     pub jobs: Option<Vec<Job>>,
     /// Unix seconds.
     pub started_at: Option<u64>,
+    pub github_token: Option<Secret>,
+    pub gitlab_token: Option<Secret>,
     pub at_mobiles: Vec<String>,
     pub at_user_ids: Vec<String>,
     pub at_all: bool,
@@ -562,6 +566,8 @@ impl Settings {
             status: v.status,
             jobs: v.jobs,
             started_at: v.started_at,
+            github_token: v.github_token,
+            gitlab_token: v.gitlab_token,
             at_mobiles: v.at_mobiles.unwrap_or_default(),
             at_user_ids: v.at_user_ids.unwrap_or_default(),
             at_all: v.at_all,
@@ -579,19 +585,25 @@ impl Settings {
         matches!(self.mode, Mode::DryRun { .. })
     }
 
-    /// Every secret value, for masking and redaction: the token, the signing secret, and the
-    /// webhook's `access_token`.
+    /// Every secret value, for masking and redaction: the token, the signing secret, the
+    /// webhook's `access_token`, and the GitHub and GitLab tokens.
     pub fn secrets(&self) -> Vec<&str> {
         let (token, webhook) = match &self.mode {
             Mode::DryRun { webhook } => (None, webhook.as_ref()),
             Mode::Send { token, webhook } => (Some(token), Some(webhook)),
         };
         let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
-        [token.map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect()
+        [
+            token.map(Secret::expose),
+            self.secret.as_ref().map(Secret::expose),
+            hook_token,
+            self.github_token.as_ref().map(Secret::expose),
+            self.gitlab_token.as_ref().map(Secret::expose),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect()
     }
 }
 
@@ -784,12 +796,14 @@ mod tests {
             &[
                 ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=hooktok&x=1"),
                 ("DINGTALK_SECRET", "SECabc"),
+                ("INPUT_GITHUB_TOKEN", "ghs_x"),
+                ("DINGTALK_GITLAB_TOKEN", "glpat-y\n"),
             ],
         )
         .unwrap();
-        assert_eq!(settings.secrets(), ["SECabc", "hooktok"]);
+        assert_eq!(settings.secrets(), ["SECabc", "hooktok", "ghs_x", "glpat-y"]);
         let debug = format!("{settings:?}");
-        assert!(!debug.contains("SECabc") && !debug.contains("hooktok"), "{debug}");
+        assert!(!debug.contains("SECabc") && !debug.contains("hooktok") && !debug.contains("ghs_x"), "{debug}");
     }
 
     #[test]
