@@ -12,14 +12,17 @@ mod error;
 mod hints;
 mod http;
 mod markdown;
+mod mention;
 mod message;
 mod notify;
 mod payload;
+mod previous;
 mod relay;
 mod render;
 mod report;
 mod settings;
 mod status;
+mod when;
 
 use std::process::ExitCode;
 

@@ -7,5 +7,6 @@ mod support;
 mod ci_platforms;
 mod delivery;
 mod github;
+mod signal;
 mod summaries;
 mod usage;
