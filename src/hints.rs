@@ -105,14 +105,16 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
             "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
             api_base_variable(forge)
         ),
-        api::Failure::Call(Failure::TimedOut) => {
+        api::Failure::Call(call) if matches!(**call, Failure::TimedOut) => {
             format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
         }
-        api::Failure::Call(Failure::Connect { cause } | Failure::Tls { cause, connecting: true }) => format!(
-            "cannot connect to {origin} ({cause}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
-            api_base_variable(forge)
-        ),
-        api::Failure::Call(other) => message(other, origin, timeout),
+        api::Failure::Call(call) => match &**call {
+            Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => format!(
+                "cannot connect to {origin} ({cause}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                api_base_variable(forge)
+            ),
+            other => message(other, origin, timeout),
+        },
     };
     let transient = match &failed.failure {
         api::Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
@@ -577,7 +579,7 @@ mod tests {
              goes on without it"
         );
         assert!(gl(&status(401, false)).contains("`gitlab_token` (HTTP 401)"));
-        let timed_out = api::Failed { failure: api::Failure::Call(Failure::TimedOut), attempts: 3 };
+        let timed_out = api::Failed { failure: api::Failure::Call(Box::new(Failure::TimedOut)), attempts: 3 };
         assert_eq!(
             gh(&timed_out),
             "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \

@@ -13,15 +13,18 @@ mod hints;
 mod http;
 mod jobs;
 mod markdown;
+mod mention;
 mod message;
 mod notify;
 mod payload;
 mod pipeline;
+mod previous;
 mod relay;
 mod render;
 mod report;
 mod settings;
 mod status;
+mod when;
 
 use std::process::ExitCode;
 

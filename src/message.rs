@@ -80,8 +80,9 @@ pub struct At {
 }
 
 impl At {
-    fn from_settings(s: &Settings) -> Option<At> {
-        let at = At { at_mobiles: s.at_mobiles.clone(), at_user_ids: s.at_user_ids.clone(), is_at_all: s.at_all };
+    /// The mentions, when there is any.
+    pub fn new(at_mobiles: Vec<String>, at_user_ids: Vec<String>, is_at_all: bool) -> Option<At> {
+        let at = At { at_mobiles, at_user_ids, is_at_all };
         (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
     }
 
@@ -113,8 +114,9 @@ fn mentions(text: &str, tag: &str) -> bool {
         .any(|(i, _)| !text[i + tag.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'))
 }
 
-/// The messages to send: the summary, then the text message when there is one.
-pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Message> {
+/// The messages to send: the summary, then the text message when there is one; `at` is whom
+/// they mention.
+pub fn build(summary: &Summary, settings: &Settings, cx: &Context, at: Option<At>) -> Vec<Message> {
     let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty());
     // A keyword-secured robot refuses every message that lacks the keyword. Sizes are reckoned
     // with it in the title; whether it goes there is decided on the text as it is after a cut.
@@ -126,7 +128,6 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
         Some(k) if text.contains(k) && !summary.title.contains(k) => summary.title.clone(),
         _ => title,
     };
-    let at = At::from_settings(settings);
     let room = at.as_ref().map_or(0, At::room);
     let run_link = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("[View run]({u})"));
     let mut messages = Vec::with_capacity(2);

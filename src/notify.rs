@@ -1,19 +1,24 @@
 //! One run, step by step: the context from the CI, the summary, the messages, then a dry run's
 //! print or the send, each reported as it happens.
 
+use crate::api::{self, Api, Forge};
 use crate::ci::{self, Ci, Inputs};
-use crate::context::Context;
+use crate::context::{Change, Context};
 use crate::env::Env;
 use crate::error::Error;
 use crate::hints;
 use crate::http::{Http, Retry};
 use crate::jobs;
-use crate::message::{self, Body};
+use crate::mention::Who;
+use crate::message::{self, At, Body};
 use crate::pipeline;
+use crate::previous;
 use crate::relay;
 use crate::render;
 use crate::report::Reporter;
 use crate::settings::{Mode, Settings};
+use crate::status::Status;
+use crate::when;
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
     reporter.add_secrets(&settings.secrets());
@@ -29,21 +34,52 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         cx.run.started_at = Some(ci::format_rfc3339(start));
         cx.run.duration = ci::duration(Some(start), None, env.now);
     }
+    cx.message.clone_from(&settings.message);
+
+    if let Mode::Missing { name } = settings.mode {
+        // GitHub gives no secrets to these runs: not the workflow author's mistake, nor a failure.
+        if let Some(why) = ci::without_secrets(ci, &cx, env) {
+            eprintln!("not sending: {why} gets no secrets on GitHub, and `{name}` is empty");
+            reporter.skipped(&format!("{why} gets no secrets"));
+            return Ok(());
+        }
+        return Err(name.required(ci == Ci::GitHub));
+    }
+
     // What only the CI's API knows (a token given, and the facts still missing).
-    let shared_http = api_facts(ci, env, settings, reporter, &mut cx, &mut warnings)?;
+    let mut http = api_facts(ci, env, settings, reporter, &mut cx)?;
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
     // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
     // jobs, though no list has it (it is still running): its own failure counts too.
     let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
     cx.status = settings.status.or(derived).unwrap_or(cx.status);
-    cx.message.clone_from(&settings.message);
+
+    cx.previous_status = settings.previous_status.or(cx.previous_status);
+    // Only a success or a failure can be a change; the API is asked only then.
+    if cx.previous_status.is_none() && matches!(cx.status, Status::Success | Status::Failure) {
+        cx.previous_status = previous_from_api(ci, settings, env, reporter, &mut http)?;
+    }
+    cx.change = Change::between(cx.previous_status, cx.status);
+
+    if !when::matches(&settings.notify_on, cx.status, cx.change) {
+        let previous = cx.previous_status.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
+        let line = format!(
+            "not sending: the run's status is {} (previous: {previous}), and notify_on is `{}`",
+            cx.status,
+            when::describe(&settings.notify_on)
+        );
+        eprintln!("{line}");
+        reporter.skipped(&line);
+        return Ok(());
+    }
+    let at = mentions(settings, &cx, reporter);
 
     let summary = render::summary(&cx, settings.title.as_deref(), settings.template.as_ref(), &mut warnings);
     for w in &warnings {
         reporter.warning(w);
     }
     let summary = summary?;
-    let data = message::build(&summary, settings, &cx);
+    let data = message::build(&summary, settings, &cx, at);
 
     let (token, webhook) = match &settings.mode {
         Mode::DryRun { webhook } => {
@@ -59,6 +95,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
             return Ok(());
         }
         Mode::Send { token, webhook } => (token, webhook),
+        Mode::Missing { name } => return Err(name.required(ci == Ci::GitHub)),
     };
 
     let body =
@@ -67,9 +104,9 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     // Both made before anything is written to the step summary or the outputs, so that a bad
     // `kdocs_api_url` or `ca_file` is reported as what it is.
     let url = relay::url(&settings.kdocs_api_url, token.expose())?;
-    let http = match shared_http {
+    let http = match http {
         Some(http) => http,
-        None => http(settings)?,
+        None => new_http(settings)?,
     };
     let origin = relay::origin(&settings.kdocs_api_url);
     reporter.step_summary(&summary.title, &summary.text);
@@ -93,8 +130,80 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 }
 
+/// The previous run's outcome from the CI's API, when a token for it is given; a failed call is
+/// a warning. `http` is made on first use and kept for the send.
+fn previous_from_api(
+    ci: Ci,
+    settings: &Settings,
+    env: &Env,
+    reporter: &Reporter,
+    http: &mut Option<Http>,
+) -> Result<Option<Status>, Error> {
+    let (forge, token, base, what) = match (ci, &settings.github_token, &settings.gitlab_token) {
+        (Ci::GitHub, Some(token), _) => (Forge::GitHub, token, api::github_base(env), "the previous run"),
+        (Ci::GitLab, _, Some(token)) => (Forge::GitLab, token, api::gitlab_base(env), "the previous pipeline"),
+        _ => return Ok(None),
+    };
+    let http = match http {
+        Some(http) => http,
+        None => http.insert(new_http(settings)?),
+    };
+    let origin = reqwest::Url::parse(&base).map_or_else(|_| base.clone(), |u| u.origin().ascii_serialization());
+    let notice = |retry: &crate::http::Retry| {
+        reporter.notice(&hints::api_retry_notice(forge, retry, &origin, settings.timeout));
+    };
+    let Some(api) = Api::new(http, forge, &base, token.expose(), &notice) else {
+        reporter.warning(&format!("{what} is not read: the API's address `{base}` is not an http(s) URL"));
+        return Ok(None);
+    };
+    let found = match forge {
+        Forge::GitHub => previous::github(&api, env),
+        Forge::GitLab => previous::gitlab(&api, env),
+    };
+    Ok(found.unwrap_or_else(|failed| {
+        reporter.warning(&hints::api_warning(api.forge, what, &failed, &origin, settings.timeout));
+        None
+    }))
+}
+
+/// Whom the messages mention: none unless `at_on` matches; then the lists, everyone, and the
+/// person the run is about when `at_author` finds them in `users`.
+fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At> {
+    for (name, refused) in
+        [("at_mobiles", &settings.at_mobiles.refused), ("at_user_ids", &settings.at_user_ids.refused)]
+    {
+        for value in refused {
+            let what = if name == "at_mobiles" { "a mobile (11 digits from 1)" } else { "a DingTalk userId" };
+            reporter.warning(&format!("`{name}`: `{value}` is not {what}; it is not mentioned"));
+        }
+    }
+    for line in &settings.users.refused {
+        reporter.warning(&format!("`users`: the line `{line}` is not `identity: mobile-or-userId`; it is left out"));
+    }
+    if !when::matches(&settings.at_on, cx.status, cx.change) {
+        return None;
+    }
+    let mut mobiles = settings.at_mobiles.kept.clone();
+    let mut user_ids = settings.at_user_ids.kept.clone();
+    if settings.at_author {
+        let identities: Vec<&str> = cx.person.identities().collect();
+        match settings.users.find(identities.iter().copied()) {
+            Some(Who::Mobile(m)) if !mobiles.contains(m) => mobiles.push(m.clone()),
+            Some(Who::UserId(u)) if !user_ids.contains(u) => user_ids.push(u.clone()),
+            Some(_) => {}
+            None if identities.is_empty() => eprintln!("notice: at_author: the CI does not say who the run is about"),
+            None => eprintln!(
+                "notice: at_author: {} is not in `users`; add a line `{}: mobile-or-userId`",
+                identities.join(" / "),
+                identities[0]
+            ),
+        }
+    }
+    At::new(mobiles, user_ids, settings.at_all)
+}
+
 /// The HTTP client and runtime every call of the run shares.
-fn http(settings: &Settings) -> Result<Http, Error> {
+fn new_http(settings: &Settings) -> Result<Http, Error> {
     Http::new(
         settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
         settings.timeout,
@@ -111,17 +220,16 @@ fn api_facts(
     settings: &Settings,
     reporter: &Reporter,
     cx: &mut Context,
-    warnings: &mut Vec<String>,
 ) -> Result<Option<Http>, Error> {
     let Some(ask) = pipeline::ask(ci, env, settings, cx.run.started_at.is_some()) else {
         return Ok(None);
     };
-    let http = http(settings)?;
+    let http = new_http(settings)?;
     let origin = ask.origin();
     let notice = |retry: &Retry| reporter.notice(&hints::api_retry_notice(ask.forge, retry, &origin, settings.timeout));
     let facts = ask.fetch(&http, &notice);
     for (what, failed) in &facts.failed {
-        warnings.push(hints::api_warning(ask.forge, what, failed, &origin, settings.timeout));
+        reporter.warning(&hints::api_warning(ask.forge, what, failed, &origin, settings.timeout));
     }
     if let Some(jobs) = facts.jobs {
         cx.jobs = jobs;

@@ -111,10 +111,20 @@ impl Reporter {
         self.warning(&format!("{all} (not failing the job: fail_on_error is false)"));
     }
 
-    /// Appends the outputs `sent`, `code` and `msg` to `$GITHUB_OUTPUT`.
+    /// Appends the outputs `sent`, `skipped=false`, `code` and `msg` to `$GITHUB_OUTPUT`.
     pub fn outputs(&self, sent: bool, code: Option<&str>, msg: Option<&str>) {
+        self.write_outputs(sent, false, code, msg);
+    }
+
+    /// The outputs of a run that sent nothing on purpose: `sent=false`, `skipped=true`, and why.
+    pub fn skipped(&self, why: &str) {
+        self.write_outputs(false, true, None, Some(why));
+    }
+
+    fn write_outputs(&self, sent: bool, skipped: bool, code: Option<&str>, msg: Option<&str>) {
         let Some(path) = &self.output_file else { return };
-        let mut text = format!("sent={sent}\ncode={}\n", self.redact(code.unwrap_or("")).replace(['\r', '\n'], " "));
+        let code = self.redact(code.unwrap_or("")).replace(['\r', '\n'], " ");
+        let mut text = format!("sent={sent}\nskipped={skipped}\ncode={code}\n");
         text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
         append(path, &text, "GITHUB_OUTPUT");
     }

@@ -16,7 +16,9 @@ use std::time::Duration;
 use crate::env::Env;
 use crate::error::Error;
 use crate::jobs::{self, Job};
+use crate::mention;
 use crate::status::Status;
+use crate::when::Condition;
 
 /// The environment prefixes, in the order they are searched.
 const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
@@ -83,12 +85,17 @@ settings! {
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
     status: StatusWord, "job status: success, failure, cancelled, skipped, unstable [from the jobs, else the CI, else unknown]";
     jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
-    github_token: SecretText, "GitHub token (actions: read): the run's jobs and start time when `jobs` is not given";
-    gitlab_token: SecretText, "GitLab token with read_api: the pipeline's jobs and outcome when `jobs` is not given";
     started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
-    at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
-    at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
+    previous_status: StatusWord, "outcome of the previous run on this branch [from the CI or its API where it tells]";
+    notify_on: When = "always", "when to send: always, a status, fixed, broken or changed (a list)";
+    at_on: When = "always", "when mentions apply: the words of notify_on";
+    at_mobiles: Mobiles, "mobiles to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
+    at_user_ids: UserIds, "DingTalk user ids to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
     at_all: Bool = "false", "mention everyone";
+    users: UsersMap, "who is who: one `identity: mobile-or-userId` per line (a login, an email or a commit author's name)";
+    at_author: Bool = "false", "mention the person the run is about, found in `users`";
+    github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
+    gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
     keyword: Line, "the robot's security keyword, added to the title when missing";
     kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
     ca_file: Path, "PEM file of extra root certificates";
@@ -135,6 +142,21 @@ impl Name {
     /// Where it is looked for, for messages: `--kdocs-token, INPUT_KDOCS_TOKEN, …`.
     pub fn looked_for(self) -> String {
         format!("{}, {}", self.flag(), self.variables())
+    }
+
+    /// The usage error of a required setting left unset. On GitHub it names the `with:` input
+    /// a workflow author writes, and the secret to pass there.
+    pub fn required(self, github: bool) -> Error {
+        if github {
+            Error::usage(format!(
+                "the input `{self}` is required: add `{self}: ${{{{ secrets.{} }}}}` under the step's `with:` \
+                 (also read from {})",
+                self.as_str().to_ascii_uppercase(),
+                self.looked_for()
+            ))
+        } else {
+            Error::usage(format!("the setting `{self}` is required: set one of {}", self.looked_for()))
+        }
     }
 
     fn from_flag(flag: &str) -> Option<Name> {
@@ -258,17 +280,55 @@ impl Kind for Bool {
     }
 }
 
-/// A list separated by commas, spaces or newlines (Drone and Woodpecker join lists with commas).
-pub struct List;
-impl Kind for List {
-    type Value = Vec<String>;
-    fn parse(found: &Found, _: Name) -> Result<Vec<String>, Error> {
-        Ok(found
-            .value
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect())
+/// Mobiles to mention (Drone and Woodpecker join lists with commas); see `mention`.
+pub struct Mobiles;
+impl Kind for Mobiles {
+    type Value = mention::Parsed;
+    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+        Ok(mention::mobiles(&found.value))
+    }
+}
+
+/// DingTalk userIds to mention; see `mention`.
+pub struct UserIds;
+impl Kind for UserIds {
+    type Value = mention::Parsed;
+    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+        Ok(mention::user_ids(&found.value))
+    }
+}
+
+/// The `users` map; see `mention::Users`.
+pub struct UsersMap;
+impl Kind for UsersMap {
+    type Value = mention::Users;
+    fn parse(found: &Found, _: Name) -> Result<mention::Users, Error> {
+        Ok(mention::Users::parse(&found.value))
+    }
+}
+
+/// A list of `notify_on`/`at_on` words, separated like mention lists.
+pub struct When;
+impl Kind for When {
+    type Value = Vec<Condition>;
+    fn parse(found: &Found, name: Name) -> Result<Vec<Condition>, Error> {
+        let words = found.value.split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；') || c.is_whitespace());
+        let mut conditions = Vec::new();
+        for word in words.filter(|w| !w.is_empty()) {
+            let condition = Condition::parse(word).ok_or_else(|| {
+                bad_value(
+                    found,
+                    name,
+                    &format!(
+                        "`{word}` is not one of always, success, failure, cancelled, skipped, unknown, fixed, broken, changed"
+                    ),
+                )
+            })?;
+            if !conditions.contains(&condition) {
+                conditions.push(condition);
+            }
+        }
+        Ok(conditions)
     }
 }
 
@@ -490,6 +550,11 @@ pub enum Mode {
         token: Secret,
         webhook: Secret,
     },
+    /// Not a dry run, and `name` is not set: an error ([`Name::required`]), unless the run is
+    /// one that gets no secrets.
+    Missing {
+        name: Name,
+    },
 }
 
 /// Validated settings.
@@ -506,11 +571,16 @@ pub struct Settings {
     pub jobs: Option<Vec<Job>>,
     /// Unix seconds.
     pub started_at: Option<u64>,
+    pub previous_status: Option<Status>,
+    pub notify_on: Vec<Condition>,
+    pub at_on: Vec<Condition>,
+    pub at_mobiles: mention::Parsed,
+    pub at_user_ids: mention::Parsed,
+    pub at_all: bool,
+    pub users: mention::Users,
+    pub at_author: bool,
     pub github_token: Option<Secret>,
     pub gitlab_token: Option<Secret>,
-    pub at_mobiles: Vec<String>,
-    pub at_user_ids: Vec<String>,
-    pub at_all: bool,
     pub keyword: Option<String>,
     pub kdocs_api_url: String,
     pub ca_file: Option<Located>,
@@ -523,14 +593,12 @@ pub struct Settings {
 impl Settings {
     pub fn new(src: &Sources) -> Result<Settings, Error> {
         let v = Values::parse(src)?;
-        let required =
-            |name: Name| Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
-        let mode = if v.dry_run {
-            Mode::DryRun { webhook: v.webhook }
-        } else {
-            let token = v.kdocs_token.ok_or_else(|| required(Name::kdocs_token))?;
-            let webhook = v.webhook.ok_or_else(|| required(Name::webhook))?;
-            Mode::Send { token, webhook }
+        let mode = match (v.dry_run, v.kdocs_token, v.webhook) {
+            (true, _, webhook) => Mode::DryRun { webhook },
+            (false, Some(token), Some(webhook)) => Mode::Send { token, webhook },
+            // Whether that is an error depends on the run (a fork's pull request gets no secrets).
+            (false, None, _) => Mode::Missing { name: Name::kdocs_token },
+            (false, Some(_), None) => Mode::Missing { name: Name::webhook },
         };
 
         let template = match (src.get(Name::template), v.template, v.template_file) {
@@ -566,11 +634,16 @@ impl Settings {
             status: v.status,
             jobs: v.jobs,
             started_at: v.started_at,
-            github_token: v.github_token,
-            gitlab_token: v.gitlab_token,
+            previous_status: v.previous_status,
+            notify_on: v.notify_on,
+            at_on: v.at_on,
             at_mobiles: v.at_mobiles.unwrap_or_default(),
             at_user_ids: v.at_user_ids.unwrap_or_default(),
             at_all: v.at_all,
+            users: v.users.unwrap_or_default(),
+            at_author: v.at_author,
+            github_token: v.github_token,
+            gitlab_token: v.gitlab_token,
             keyword: v.keyword,
             kdocs_api_url: v.kdocs_api_url,
             ca_file: v.ca_file,
@@ -586,24 +659,21 @@ impl Settings {
     }
 
     /// Every secret value, for masking and redaction: the token, the signing secret, the
-    /// webhook's `access_token`, and the GitHub and GitLab tokens.
+    /// webhook's `access_token`, and the API tokens.
     pub fn secrets(&self) -> Vec<&str> {
         let (token, webhook) = match &self.mode {
             Mode::DryRun { webhook } => (None, webhook.as_ref()),
             Mode::Send { token, webhook } => (Some(token), Some(webhook)),
+            Mode::Missing { .. } => (None, None),
         };
         let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
-        [
-            token.map(Secret::expose),
-            self.secret.as_ref().map(Secret::expose),
-            hook_token,
-            self.github_token.as_ref().map(Secret::expose),
-            self.gitlab_token.as_ref().map(Secret::expose),
-        ]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect()
+        let api_tokens = [&self.github_token, &self.gitlab_token].map(|t| t.as_ref().map(Secret::expose));
+        [token.map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
+            .into_iter()
+            .chain(api_tokens)
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
@@ -756,10 +826,16 @@ mod tests {
 
     #[test]
     fn required_settings_name_every_place_they_were_looked_for() {
-        let e = settings(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap_err();
+        let s = settings(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap();
+        let Mode::Missing { name } = s.mode else { panic!("not missing: {:?}", s.mode) };
         assert_eq!(
-            e.message,
+            name.required(false).message,
             "the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN"
+        );
+        assert_eq!(
+            name.required(true).message,
+            "the input `kdocs_token` is required: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` under the step's \
+             `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN)"
         );
         let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
             .unwrap();
@@ -785,8 +861,18 @@ mod tests {
 
     #[test]
     fn lists_split_on_commas_spaces_and_newlines() {
-        let s = settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "138,139 140\n141,,")]).unwrap();
-        assert_eq!(s.at_mobiles, ["138", "139", "140", "141"]);
+        let s =
+            settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "13800000001,139 0000 0002\n14100000003，,")]).unwrap();
+        assert_eq!(s.at_mobiles.kept, ["13800000001", "13900000002", "14100000003"]);
+        let s =
+            settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure，fixed"), ("PLUGIN_AT_ON", "changed")]).unwrap();
+        assert_eq!(crate::when::describe(&s.notify_on), "failure, fixed");
+        let e = settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure, sometimes")]).unwrap_err();
+        assert!(
+            e.message.contains("`sometimes` is not one of") && e.message.contains("PLUGIN_NOTIFY_ON"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
 use super::{Env, duration, format_rfc3339};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::jobs::Job;
 use crate::status::Status;
 
@@ -24,6 +24,14 @@ pub fn context(env: &Env) -> Context {
         // The build status is `failure` as soon as a step of this stage has failed; the stage
         // status stands in on runners that do not set it.
         status: Status::parse(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
+        // Set by Drone servers that know the previous build of the branch (docs.drone.io,
+        // "Reference: DRONE_PREV_BUILD_STATUS"); some runners leave it out.
+        previous_status: env.get("DRONE_PREV_BUILD_STATUS").map(|s| Status::parse(Some(s))),
+        person: Person {
+            login: env.string("DRONE_COMMIT_AUTHOR"),
+            email: env.string("DRONE_COMMIT_AUTHOR_EMAIL"),
+            name: env.string("DRONE_COMMIT_AUTHOR_NAME"),
+        },
         event,
         action,
         git_ref: git_ref(env, pr.is_some()),
@@ -100,6 +108,7 @@ fn commit(env: &Env, repo_url: Option<&str>, link: Option<&str>, is_pr: bool) ->
     let message = if is_pr { None } else { env.get("DRONE_COMMIT_MESSAGE") };
     let mut commit = Commit::new(&sha, message);
     commit.author = env.first(&["DRONE_COMMIT_AUTHOR_NAME", "DRONE_COMMIT_AUTHOR"]);
+    commit.author_email = env.string("DRONE_COMMIT_AUTHOR_EMAIL");
     commit.url = link
         .filter(|l| l.contains("/commit/"))
         .map(str::to_owned)

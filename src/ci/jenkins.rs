@@ -11,7 +11,7 @@
 //! `started_at` (README, "Jenkins").
 
 use super::{Env, local};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
@@ -27,11 +27,28 @@ pub fn context(env: &Env) -> Context {
     } else {
         "build"
     };
+    let commit = commit(env, repo.url.as_deref());
+    // Who the build is about (README, `at_author`): a pull request's author, else the commit's
+    // (from the workspace's git; the Git plugin's GIT_AUTHOR_* are its configured identity).
+    let person = if pr.is_some() {
+        Person {
+            login: env.string("CHANGE_AUTHOR"),
+            email: env.string("CHANGE_AUTHOR_EMAIL"),
+            name: env.string("CHANGE_AUTHOR_DISPLAY_NAME"),
+        }
+    } else {
+        Person {
+            login: None,
+            email: commit.as_ref().and_then(|c| c.author_email.clone()),
+            name: commit.as_ref().and_then(|c| c.author.clone()),
+        }
+    };
     Context {
         ci: "jenkins",
         status: Status::Unknown,
         event: event.to_owned(),
-        commit: commit(env, repo.url.as_deref()),
+        commit,
+        person,
         // Jenkins itself does not say who started a build; the Build User Vars plugin does.
         actor: pr.as_ref().and_then(|p| p.author.clone()).or_else(|| env.first(&["BUILD_USER_ID", "BUILD_USER"])),
         run: Run {
@@ -175,6 +192,7 @@ mod tests {
         assert_eq!(pr.url.as_deref(), Some("https://github.com/acme/ci-notify/pull/58"));
         assert_eq!((pr.head.as_deref(), pr.base.as_deref()), (Some("fix/retry-after"), Some("main")));
         assert_eq!(ctx.actor.as_deref(), Some("sokafor"));
+        assert_eq!(ctx.person.email.as_deref(), Some("sam.okafor@example.com"));
         assert_eq!(ctx.git_ref.unwrap().name, "fix/retry-after", "the source branch, not PR-58");
         assert_eq!(ctx.repo.full_name.as_deref(), Some("acme/ci-notify"));
         assert_eq!(

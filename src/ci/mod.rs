@@ -73,6 +73,15 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
     }
 }
 
+/// Why this run has no secrets, when the CI gives none to it on purpose: on GitHub, a pull
+/// request from a fork or opened by a bot.
+pub fn without_secrets(ci: Ci, cx: &Context, env: &Env) -> Option<String> {
+    match ci {
+        Ci::GitHub => github::without_secrets(cx, env),
+        _ => None,
+    }
+}
+
 /// A sha of zeros: git's "no commit" (the `before` of a new branch).
 pub fn is_null_sha(sha: &str) -> bool {
     sha.bytes().all(|b| b == b'0')

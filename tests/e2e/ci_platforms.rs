@@ -150,6 +150,8 @@ fn drone_push_build_with_plugin_settings() {
             // A plugin's settings win over plain variables.
             ("DINGTALK_KDOCS_TOKEN", "not-this-token".into()),
             ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=not-this-one".into()),
+            // The fixture's `notify_on: failure,fixed` would skip this success (see signal.rs).
+            ("PLUGIN_NOTIFY_ON", String::new()),
         ],
     );
     let d = deliver("PLUGIN_", &vars);

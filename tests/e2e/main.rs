@@ -8,5 +8,6 @@ mod ci_platforms;
 mod delivery;
 mod github;
 mod pipeline;
+mod signal;
 mod summaries;
 mod usage;

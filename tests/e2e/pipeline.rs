@@ -208,7 +208,12 @@ fn no_token_or_nothing_left_to_ask_makes_no_api_call() {
 
 fn gitlab_env() -> Run {
     let text = std::fs::read_to_string(fixture("gitlab/push.env")).unwrap();
-    dotenv::parse(&text, "gitlab/push.env").into_iter().fold(Run::new(), |run, (k, v)| run.env(&k, &v))
+    dotenv::parse(&text, "gitlab/push.env")
+        .into_iter()
+        .fold(Run::new(), |run, (k, v)| run.env(&k, &v))
+        // The previous pipeline known, so that the jobs are the one thing the API is asked
+        // (tests/e2e/signal.rs asks it for the previous pipeline).
+        .env("DINGTALK_PREVIOUS_STATUS", "cancelled")
 }
 
 #[test]

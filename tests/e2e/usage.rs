@@ -19,18 +19,17 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
     let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url).unset("INPUT_KDOCS_TOKEN").run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
+    // On GitHub, the `with:` input a workflow author writes.
     assert_usage(
         &out,
-        "error: the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN",
+        "error: the input `kdocs_token` is required: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` under the step's \
+         `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN)",
     );
-    assert!(out.stdout.contains("::error title=dingtalk-notify::the setting `kdocs_token` is required"));
+    assert!(out.stdout.contains("::error title=dingtalk-notify::the input `kdocs_token` is required"));
     // The outputs say so too, for a later step's `if:`.
     assert_eq!(out.output("sent").as_deref(), Some("false"));
-    assert!(
-        out.output("msg").is_some_and(|m| m.starts_with("the setting `kdocs_token` is required")),
-        "{}",
-        out.outputs
-    );
+    assert_eq!(out.output("skipped").as_deref(), Some("false"));
+    assert!(out.output("msg").is_some_and(|m| m.starts_with("the input `kdocs_token` is required")), "{}", out.outputs);
 }
 
 #[test]
