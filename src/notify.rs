@@ -68,13 +68,26 @@ fn dry_run(settings: &Settings, reporter: &Reporter, webhook: Option<&Secret>, d
         webhook.map_or_else(|| format!("{}?access_token=***", dingtalk::ROBOT_URL), |w| reporter.redact(w.expose()));
     let json = if direct {
         let sign = if settings.secret.is_some() { "&timestamp=…&sign=***" } else { "" };
-        let requests: Vec<serde_json::Value> =
-            data.iter().map(|m| serde_json::json!({ "url": format!("{link}{sign}"), "body": m })).collect();
-        serde_json::to_string_pretty(&serde_json::json!({ "transport": "dingtalk", "requests": requests }))
+        let url = format!("{link}{sign}");
+        let requests: Vec<DirectRequest> = data.iter().map(|body| DirectRequest { url: &url, body }).collect();
+        serde_json::to_string_pretty(&DirectDryRun { transport: "dingtalk", requests })
     } else {
         serde_json::to_string_pretty(&Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data })
     };
     println!("{}", reporter.redact(&json.expect("messages serialize")));
+}
+
+/// What a dry run prints for the direct transport: each request in order.
+#[derive(serde::Serialize)]
+struct DirectDryRun<'a> {
+    transport: &'static str,
+    requests: Vec<DirectRequest<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct DirectRequest<'a> {
+    url: &'a str,
+    body: &'a Message,
 }
 
 /// Each message straight to the robot's webhook.
