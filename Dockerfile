@@ -11,46 +11,40 @@
 # for these tags; Dependabot (.github/dependabot.yml) proposes updates.
 
 # The build stage runs on the build machine's own platform and cross-compiles for the target
-# one: no emulated rustc, so an arm64 image builds as fast as an amd64 one.
+# one: no emulated rustc, so an arm64 image builds as fast as an amd64 one. The binary is the
+# released kind: musl, static, built by .ci/build-static.sh (as release.yml and CI do).
 FROM --platform=$BUILDPLATFORM rust:1.97.1-slim-trixie@sha256:8e8cf8f7fd54a2d23d5a743b3a03f56e26b6c774276c33fa0595111704ebb15c AS build
 ARG BUILDARCH
 ARG TARGETARCH
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 
-# A C cross toolchain and the target's static glibc (libc.a) for crt-static linking, only when
-# the target differs from the build machine. ring compiles C, hence CC_* as well as the linker.
-# Package versions follow the digest-pinned Debian release (exact apt pins would vanish from the
-# mirror); $pkgs is split into words on purpose.
-# hadolint ignore=DL3008,SC2086
+# The musl target's std (rustup), and a C compiler for ring: musl-gcc when the target is the
+# build machine's architecture, else the target's gcc cross compiler, which build-static.sh
+# picks up as CC and linker (rustc links its own self-contained musl). Package versions follow
+# the digest-pinned Debian release (exact apt pins would vanish from the mirror).
+# hadolint ignore=DL3008
 RUN set -eux; \
     case "$TARGETARCH" in \
-      amd64) triple=x86_64-unknown-linux-gnu;  gnu=x86_64-linux-gnu;  pkgs="gcc-x86-64-linux-gnu libc6-dev-amd64-cross" ;; \
-      arm64) triple=aarch64-unknown-linux-gnu; gnu=aarch64-linux-gnu; pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;; \
+      amd64) triple=x86_64-unknown-linux-musl;  cross=gcc-x86-64-linux-gnu ;; \
+      arm64) triple=aarch64-unknown-linux-musl; cross=gcc-aarch64-linux-gnu ;; \
       *) echo "unsupported TARGETARCH: $TARGETARCH" >&2; exit 1 ;; \
     esac; \
     echo "$triple" >/target-triple; \
-    if [ "$TARGETARCH" != "$BUILDARCH" ]; then \
-      apt-get update; \
-      apt-get install -y --no-install-recommends $pkgs; \
-      rm -rf /var/lib/apt/lists/*; \
-      rustup target add "$triple"; \
-      env_triple=$(echo "$triple" | tr 'a-z-' 'A-Z_'); \
-      { echo "export CARGO_TARGET_${env_triple}_LINKER=$gnu-gcc"; \
-        echo "export CC_$(echo "$triple" | tr - _)=$gnu-gcc"; } >/cross-env; \
-    else \
-      : >/cross-env; \
-    fi
+    if [ "$TARGETARCH" = "$BUILDARCH" ]; then pkg=musl-tools; else pkg=$cross; fi; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "$pkg"; \
+    rm -rf /var/lib/apt/lists/*; \
+    rustup target add "$triple"
 
 WORKDIR /src
-# .dockerignore keeps target/ and VCS data out; .cargo/config.toml must come in (crt-static).
+# .dockerignore keeps target/ and VCS data out; .ci/ must come in (build-static.sh).
 COPY . .
-# The same command CI and release.yml run, with the target named explicitly so that the binary's
-# path does not depend on the build machine.
+# build-static.sh prints the binary's path last. The release's 3,000,000-byte gate holds here too.
 RUN set -eu; \
-    . /cross-env; \
-    triple=$(cat /target-triple); \
-    cargo build --release --locked --target "$triple"; \
-    cp "target/$triple/release/dingtalk-notify" /dingtalk-notify; \
+    bin=$(bash .ci/build-static.sh "$(cat /target-triple)" | tail -n 1); \
+    cp "$bin" /dingtalk-notify; \
+    size=$(wc -c </dingtalk-notify); \
+    if [ "$size" -gt 3000000 ]; then echo "binary is $size bytes, over 3000000" >&2; exit 1; fi; \
     if [ "$TARGETARCH" = "$BUILDARCH" ]; then /dingtalk-notify --version; fi
 
 # For GitLab CI: a static busybox shell plus the binary on PATH; no entrypoint, so GitLab's
@@ -59,7 +53,7 @@ FROM busybox:1.37.0-musl@sha256:1256f55742579badea94e3e2f574fc90021120f6c1aa01c8
 COPY --from=build /dingtalk-notify /usr/local/bin/dingtalk-notify
 
 # The default image: nothing but the binary. It needs no CA bundle (rustls with bundled roots)
-# and no loader (static glibc).
+# and no loader (static musl).
 FROM scratch
 COPY --from=build /dingtalk-notify /dingtalk-notify
 USER 65534:65534

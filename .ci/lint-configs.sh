@@ -68,8 +68,8 @@ done
 
 check "hadolint Dockerfile" hadolint Dockerfile
 check "shellcheck scripts" \
-  shellcheck .ci/run .ci/lint-configs.sh .ci/static-check.sh .github/action/*.sh bench/*.sh
-check "action download/verify/fallback (.github/action/test-install.sh)" \
+  shellcheck .ci/run .ci/*.sh .github/action/*.sh bench/*.sh
+check "action download/verify/refusal/mirror/time-out (.github/action/test-install.sh)" \
   bash .github/action/test-install.sh
 
 if ((${#failed[@]})); then

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Checks a release binary the way a FROM-scratch image will run it:
-#   (a) statically linked (file, ldd), within the size budget (see below);
+#   (a) statically linked (file, ldd), within its size budget (see below);
 #   (b) as root: copied ALONE into an empty directory, chroot'ed into, it delivers to a mock
-#       relay on 127.0.0.1, and resolves a name from the /etc/hosts placed there (static glibc);
+#       relay on 127.0.0.1, and resolves a name from the /etc/hosts placed there (static libc);
 #   (c) HTTP_PROXY carries the request through a loopback proxy; NO_PROXY bypasses it.
 # Mocks are python3 stdlib servers on 127.0.0.1; every wait is bounded; a trap stops them.
 #
-# usage: .ci/static-check.sh target/x86_64-unknown-linux-gnu/release/dingtalk-notify
+# usage: .ci/static-check.sh "$(.ci/build-static.sh [TARGET] | tail -n 1)"
 set -euo pipefail
 
-bin=$(realpath "${1:?usage: $0 path/to/dingtalk-notify}")
-# Size: the target is 3,000,000 bytes (issue #6; the Go DingTalk plugin is 6.7 MB). It is not
-# reached: static glibc and ring's C/assembly alone are ~1.35 MB, and the musl target that would
-# shrink the libc cannot be installed where this is built (docs/performance.md). So the gate is a
-# regression budget a little above today's size, and the gap to the target is printed every run.
+bin=$(realpath "${1:?usage: $0 path/to/dingtalk-notify (the last line of .ci/build-static.sh)}")
+# Size: the target is 3,000,000 bytes (the Go DingTalk plugin is 6.7 MB). A musl build
+# (what releases ship, .github/workflows/release.yml) must meet it: MAX_BYTES=3000000 there. The
+# local glibc crt-static build cannot (static glibc and ring's C/assembly alone are ~1.35 MB, and
+# rustup here has no musl target; docs/performance.md), so its default gate is a regression
+# budget a little above today's size, and the gap to the target is printed every run.
 target_bytes=3000000
-max_bytes=4000000
+max_bytes=${MAX_BYTES:-4000000}
 relay_path=/api/v1/openapi/notification/dingtalk
 token=static-check-kdocs-token
 webhook="https://oapi.dingtalk.com/robot/send?access_token=static-check-robot"
@@ -124,7 +125,7 @@ if [[ $(id -u) == 0 ]]; then
   run_bin DINGTALK_KDOCS_API_URL="http://relay.test:$relay_port"
   expect_rc 0 "delivery to relay.test (from the chroot's /etc/hosts)"
   [[ $(requests "$tmp/relay.log") == 2 ]] || fail "relay.test: no request arrived"
-  pass "chroot: relay.test resolved through /etc/hosts by static glibc"
+  pass "chroot: relay.test resolved through /etc/hosts by the static libc"
 else
   echo "static-check: skip: the chroot test needs root (run with sudo); proxy test runs outside a chroot"
 fi

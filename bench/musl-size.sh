@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a musl build of the binary would weigh, measured on a machine whose rustup toolchain has
-# no musl target and cannot download one (issue 6's 3 MB target; docs/performance.md).
+# no musl target and cannot download one (the 3 MB target; docs/performance.md).
 #
 # How: Debian's rustc-web (a second Rust toolchain, from apt, installed beside rustup's in
 # /usr/bin) builds std itself for x86_64-unknown-linux-musl from its std sources (rust-web-src;
@@ -38,9 +38,8 @@ build() {
         --target "$target" --target-dir "$out"
 }
 
-echo "== building: the shipped build (cargo build --release), then glibc and musl with $(/usr/bin/rustc --version | cut -d' ' -f1-2) and build-std" >&2
-cargo build --quiet --release --locked
-shipped=$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify
+echo "== building: the local static build (.ci/build-static.sh), then glibc and musl with $(/usr/bin/rustc --version | cut -d' ' -f1-2) and build-std" >&2
+shipped=$(bash .ci/build-static.sh --quiet | tail -n 1)
 build x86_64-unknown-linux-gnu "-C target-feature=+crt-static"
 glibc=$out/x86_64-unknown-linux-gnu/release/dingtalk-notify
 build x86_64-unknown-linux-musl "-C target-feature=+crt-static -C link-self-contained=no -L /usr/lib/llvm-14/lib" musl-gcc
@@ -52,7 +51,7 @@ env -i "$musl" --dry-run | grep -q '"msgtype"' || { echo "the musl binary's dry 
 
 size() { stat -c %s "$1"; }
 echo
-printf '  %-58s %10s bytes\n' "shipped: rustup $(rustc --version | cut -d' ' -f2), glibc crt-static, static-pie" "$(size "$shipped")"
+printf '  %-58s %10s bytes\n' "build-static.sh: rustup $(rustc --version | cut -d' ' -f2), glibc crt-static, static-pie" "$(size "$shipped")"
 printf '  %-58s %10s bytes\n' "rustc-web, build-std, glibc crt-static, non-PIE" "$(size "$glibc")"
 printf '  %-58s %10s bytes\n' "rustc-web, build-std, musl, non-PIE" "$(size "$musl")"
 echo "  musl saves $(($(size "$glibc") - $(size "$musl"))) bytes over glibc, like for like"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance benchmark of issue 7, in one command: `bench/run.sh` (method and figures in
+# The performance benchmark, in one command: `bench/run.sh` (method and figures in
 # docs/performance.md).
 #
 # 1. Builds the release binary and the harness (bench/harness: a loopback sink and a timer).
@@ -32,12 +32,14 @@ sizes=${SIZES:-"10 100 1500 5000 10000 20000"}
 
 cd "$root"
 echo "== building (release)" >&2
-# Explicit target dirs: the paths below must not move with CARGO_TARGET_DIR. The build target
-# comes from .cargo/config.toml (x86_64-unknown-linux-gnu, static).
-cargo build --release --quiet --target-dir "$root/target"
+# The binary under test is the shipped one: the static build of .ci/build-static.sh, which prints
+# its path last. The harness is an ordinary host build; an explicit target dir keeps its path
+# fixed whatever CARGO_TARGET_DIR says.
+if [ -z "$bin" ]; then
+    bin=$(bash .ci/build-static.sh --quiet | tail -n 1)
+fi
 cargo build --release --quiet --target-dir "$root/bench/harness/target" --manifest-path bench/harness/Cargo.toml
-bin=${bin:-$root/target/x86_64-unknown-linux-gnu/release/dingtalk-notify}
-harness=$root/bench/harness/target/x86_64-unknown-linux-gnu/release/harness
+harness=$root/bench/harness/target/release/harness
 
 work=$(mktemp -d)
 sink_pid=

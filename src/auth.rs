@@ -12,8 +12,9 @@ use crate::error::Error;
 use crate::hints::{self, Peer};
 use crate::http::Http;
 use crate::relay;
+use crate::relay::Tokens;
 use crate::report::Reporter;
-use crate::settings::{Name, Sources, Values};
+use crate::settings::{Name, Secret, Sources, Values};
 
 pub const HELP: &str = "\
 dingtalk-notify kdocs-auth: the first KDocs tokens, without writing code (README, \"KDocs token\").
@@ -83,7 +84,7 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
     sources.read_args(&settings_args)?;
     let v = Values::parse(&sources)?;
     let secrets: Vec<&str> =
-        [v.kdocs_app_key.as_ref().map(|k| k.expose()), own.code.as_deref()].into_iter().flatten().collect();
+        [v.kdocs_app_key.as_ref().map(Secret::expose), own.code.as_deref()].into_iter().flatten().collect();
     reporter.add_secrets(&secrets);
     let required = |name: Name, flag: &str| {
         Error::usage(format!("kdocs-auth needs `{flag}`: give it, or set one of {}", name.looked_for()))
@@ -127,10 +128,16 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
         let tokens: Vec<&str> = [Some(&tokens.access_token), tokens.refresh_token.as_ref()]
             .into_iter()
             .flatten()
-            .map(|s| s.expose())
+            .map(Secret::expose)
             .collect();
         reporter.add_secrets(&tokens);
     }
+    print_tokens(&tokens);
+    Ok(())
+}
+
+/// The tokens, their lifetimes, and where to store them: printed on purpose.
+fn print_tokens(tokens: &Tokens) {
     let life = |secs: Option<u64>| secs.map_or_else(|| "lifetime not given".to_owned(), hints::lifetime);
     eprintln!(
         "kdocs-auth prints the tokens below ON PURPOSE, for you to store as CI secrets; clear this terminal afterwards."
@@ -158,5 +165,4 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
          \x20 Drone, Woodpecker: secrets kdocs_app_id, kdocs_app_key, kdocs_refresh_token, each `from_secret:` in `settings:`\n\
          \x20 Jenkins, a shell:  credentials as DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN"
     );
-    Ok(())
 }

@@ -1,4 +1,4 @@
-//! Straight to the robot, for teams without a KDocs app: each message is POSTed to the
+//! Straight to the robot, for teams without a KDocs app: each message is sent (`POST`) to the
 //! `webhook` URL in turn, signed when a `secret` is set, as DingTalk's custom-robot documentation
 //! specifies (open.dingtalk.com/document/robots/customize-robot-security-settings):
 //! `&timestamp={ms}&sign={urlencode(base64(hmac_sha256(secret, "{ms}\n{secret}")))}`. Success is
@@ -115,6 +115,8 @@ fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -131,7 +133,10 @@ mod tests {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"Jefe");
         let tag = ring::hmac::sign(&key, b"what do ya want for nothing?");
-        let hex: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        let hex = tag.as_ref().iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
         assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 

@@ -1,4 +1,4 @@
-//! The two kinds of failure and the one exit-code table (SPEC §3).
+//! The two kinds of failure and the one exit-code table (README, "Exit codes").
 
 use std::process::ExitCode;
 

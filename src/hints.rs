@@ -14,6 +14,11 @@
 //! #116, RayWangQvQ/BiliBiliToolPro#271). Never a hint from the errmsg alone when a code is
 //! there: the code decides, the errmsg only tells the 310000 variants apart.
 
+// DingTalk's error codes are written as DingTalk's table writes them (310000, not 310_000), so
+// that they can be searched for.
+#![allow(clippy::unreadable_literal, reason = "DingTalk's error codes, as documented")]
+
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -62,7 +67,7 @@ pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Er
     let mut message = message(peer, failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failure.is_transient() && failed.attempts > 1 {
-        message.push_str(&format!(" (after {} attempts)", failed.attempts));
+        let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
     with_hints(peer, Error::delivery(message), failure, origin)
 }

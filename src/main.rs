@@ -13,6 +13,7 @@ mod env;
 mod error;
 mod hints;
 mod http;
+mod markdown;
 mod message;
 mod notify;
 mod payload;
@@ -65,7 +66,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reports a failure as an error (`strict`: fail_on_error) or a warning, and gives the exit code.
+/// Reports a failure as an error (`strict`: `fail_on_error`) or a warning, and gives the exit code.
 fn failed(reporter: &mut Reporter, e: &Error, strict: bool) -> ExitCode {
     // A delivery failure has written the relay's answer to the outputs already; a usage error
     // writes `sent=false` here, so that a later step can test it either way.

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::render::{Summary, safe_url};
+use crate::markdown::safe_url;
+use crate::render::Summary;
 use crate::settings::{MsgType, Settings};
 
 /// DingTalk rejects a message that serializes to 20,000 bytes or more (errcode 460101).
@@ -68,6 +69,7 @@ pub struct Button {
 
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[allow(clippy::struct_field_names, reason = "DingTalk's wire names: atMobiles, atUserIds, isAtAll")]
 pub struct At {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub at_mobiles: Vec<String>,
@@ -194,6 +196,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
 /// The card's buttons: the run (or, without one, the repository), then for a pull request, a
 /// release or a push the page that shows it.
 fn buttons(cx: &Context) -> Vec<Button> {
+    // Only http(s) URLs: DingTalk opens nothing else, and other schemes are not ours to pass on.
     let button = |title: String, url: &Option<String>| {
         url.as_deref().and_then(safe_url).map(|action_url| Button { title, action_url })
     };
@@ -210,7 +213,8 @@ fn buttons(cx: &Context) -> Vec<Button> {
     first.into_iter().chain(second).collect()
 }
 
-/// The URL when it is http(s): DingTalk opens nothing else, and other schemes are not ours to pass on.
+/// The JSON bytes of a markdown message with this title and these mentions and an empty text:
+/// what the text's budget must leave free.
 fn overhead_markdown(title: &str, at: Option<&At>) -> usize {
     json_len(&Message::Markdown {
         markdown: Markdown { title: title.to_owned(), text: String::new() },

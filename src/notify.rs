@@ -22,9 +22,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let ci = Ci::detect(env);
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
-    // Never dropped: the process ends after this run, and freeing a large event's JSON node by
-    // node took a fifth of the time of rendering it (docs/performance.md).
-    let mut cx = std::mem::ManuallyDrop::new(ci::context(ci, env, &inputs, &mut warnings));
+    let mut cx = ci::context(ci, env, &inputs, &mut warnings);
     if let Some(status) = settings.status {
         cx.status = status;
     }
@@ -55,7 +53,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     match route {
         Route::DingTalk => direct(settings, reporter, &http, webhook, &data, &summary),
         Route::Kdocs(auth) => {
-            let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(|s| s.expose()), data: &data };
+            let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(Secret::expose), data: &data };
             let body = serde_json::to_vec(&body).expect("messages serialize");
             through_relay(settings, reporter, &http, auth, &body, &summary)
         }
@@ -169,7 +167,7 @@ fn through_relay(
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(|r| r.code_text());
+            let code = reply.and_then(super::relay::Reply::code_text);
             let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)
@@ -184,14 +182,14 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
     let origin = relay::origin(base);
     let outcome =
         relay::renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
-            reporter.notice(&hints::retry_notice(Peer::Renewal, retry, &origin, settings.timeout))
+            reporter.notice(&hints::retry_notice(Peer::Renewal, retry, &origin, settings.timeout));
         });
     let tokens = match outcome {
         Ok(tokens) => tokens,
         Err(failed) => {
             let error = hints::error(Peer::Renewal, &failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(|r| r.code_text());
+            let code = reply.and_then(Reply::code_text);
             let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
             reporter.outputs(false, code.as_deref(), Some(&msg));
             return Err(error);

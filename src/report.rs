@@ -7,7 +7,7 @@ use std::io::Write;
 
 use crate::env::Env;
 use crate::error::Error;
-use crate::render;
+use crate::markdown;
 
 pub struct Reporter {
     github: bool,
@@ -43,7 +43,7 @@ impl Reporter {
             // As given, URL-encoded (the query), and as the summary shows user text: a commit
             // message quoting a token reaches the dry run and the step summary escaped
             // (`_` as `＿`, …), where the plain form would not match.
-            for form in [(*s).to_owned(), percent_encode(s), render::escape_md(s), render::escape_inline(s)] {
+            for form in [(*s).to_owned(), percent_encode(s), markdown::escape_md(s), markdown::escape_inline(s)] {
                 // A form of only control characters or spaces escapes to nothing or a space:
                 // replacing that would wreck every line, and hides nothing.
                 if !form.trim().is_empty() && !self.secrets.contains(&form) {
@@ -121,7 +121,7 @@ impl Reporter {
         let Some(path) = &self.output_file else { return };
         let mut text = format!("sent={sent}\ncode={}\n", self.redact(code.unwrap_or("")).replace(['\r', '\n'], " "));
         text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
-        self.append(path, &text, "GITHUB_OUTPUT");
+        append(path, &text, "GITHUB_OUTPUT");
     }
 
     /// Appends the rendered summary to `$GITHUB_STEP_SUMMARY`.
@@ -129,15 +129,14 @@ impl Reporter {
         let Some(path) = &self.summary_file else { return };
         // The title is plain text; GitHub renders the summary as markdown, so escape it there.
         let body = format!("### {}\n\n{}\n\n", github_markdown_escape(&self.line(title)), self.redact(text));
-        self.append(path, &body, "GITHUB_STEP_SUMMARY");
+        append(path, &body, "GITHUB_STEP_SUMMARY");
     }
+}
 
-    fn append(&self, path: &str, text: &str, what: &str) {
-        let result =
-            OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
-        if let Err(e) = result {
-            eprintln!("warning: cannot write {what} ({path}): {e}");
-        }
+fn append(path: &str, text: &str, what: &str) {
+    let result = OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = result {
+        eprintln!("warning: cannot write {what} ({path}): {e}");
     }
 }
 

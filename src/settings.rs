@@ -944,7 +944,7 @@ mod tests {
         assert_eq!(s.msgtype, MsgType::ActionCard);
     }
 
-    /// The `inputs:` of action.yml, and the `INPUT_*` variables its notify step passes.
+    /// The `inputs:` of action.yml, and the `INPUT_*` variables its `notify` step passes.
     fn action_yml() -> (Vec<String>, Vec<String>) {
         let yml = include_str!("../action.yml");
         let inputs_block = yml.split("\ninputs:\n").nth(1).unwrap().split("\noutputs:").next().unwrap();
@@ -953,7 +953,8 @@ mod tests {
             .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.trim_end().ends_with(':'))
             .map(|l| l.trim().trim_end_matches(':').to_owned())
             .collect();
-        let mapped = yml
+        let notify_step = yml.split("- id: notify").nth(1).expect("action.yml has a step `notify`");
+        let mapped = notify_step
             .lines()
             .filter_map(|l| l.trim().strip_prefix("INPUT_")?.split_once(": ${{ inputs."))
             .map(|(var, rest)| {

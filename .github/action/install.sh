@@ -2,16 +2,31 @@
 # Puts the dingtalk-notify binary for this runner on disk for action.yml and writes its path
 # to $GITHUB_OUTPUT as `bin`.
 #
-# A released ref (a `v*` tag, or a commit SHA) gets the release asset of the version in the
-# action's own Cargo.toml, checked against its .sha256 file: nothing is compiled. Only an
-# unreleased ref (a branch, a SHA whose version has no release yet, or `uses: ./` in this
-# repository) is built from source with the same command as CI.
+# Pinning the action pins the binary. A release commit (what release.yml tags
+# vX.Y.Z) carries .github/action/checksums/vX.Y.Z.sha256, the SHA-256 of every binary of that
+# release. The binary for this runner is downloaded and must match the line in THAT file, inside
+# the action's own checkout ($GITHUB_ACTION_PATH): a .sha256 published beside the mutable release
+# assets is never trusted. So a tag pin, or a pin to the tag's commit SHA, runs exactly the binary
+# released from that commit.
 #
-# Inputs (environment): GITHUB_ACTION_PATH, ACTION_REF, ACTION_REPOSITORY, RUNNER_OS,
-# RUNNER_ARCH, RUNNER_TEMP, GITHUB_SERVER_URL, GITHUB_OUTPUT. No secret reaches this script.
+# A ref whose checkout has no checksums for its own Cargo.toml version (a branch, a commit that
+# was never released) has no binary of its own: it is refused, rather than running another
+# version's, unless `build_from_source: true` asks for a build with cargo. `uses: ./` (this
+# repository's own checkout) builds from source.
+#
+# Inputs (environment): GITHUB_ACTION_PATH, ACTION_REF, ACTION_REPOSITORY, RUNNER_OS, RUNNER_ARCH,
+# RUNNER_TEMP, GITHUB_SERVER_URL, GITHUB_OUTPUT; INPUT_DOWNLOAD_URL (a mirror of the release
+# downloads, laid out as <download_url>/vX.Y.Z/<asset>), INPUT_BUILD_FROM_SOURCE;
+# DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT (seconds for the whole download, retries included; default 60,
+# for tests). No secret reaches this script.
 set -euo pipefail
 
-fail() { echo "::error title=dingtalk-notify::$*" >&2; exit 1; }
+partial="" # a download in progress, removed on failure: no unverified file is left behind
+fail() {
+  [[ -z $partial ]] || rm -f "$partial"
+  echo "::error title=dingtalk-notify::$*" >&2
+  exit 1
+}
 
 # Git Bash on Windows: turn D:\a\... into /d/a/... so every path below is one kind.
 unix_path() { if command -v cygpath >/dev/null 2>&1; then cygpath -u "$1"; else printf '%s\n' "$1"; fi; }
@@ -20,12 +35,19 @@ root=$(unix_path "${GITHUB_ACTION_PATH:?not run from action.yml}")
 temp=$(unix_path "${RUNNER_TEMP:-${TMPDIR:-/tmp}}")
 ref=${ACTION_REF:-}
 repo=${ACTION_REPOSITORY:-}
+download_url=${INPUT_DOWNLOAD_URL:-}
+budget=${DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT:-60}
+case ${INPUT_BUILD_FROM_SOURCE:-} in
+  true | True | TRUE | 1 | yes | Yes | YES) from_source=true ;;
+  "" | false | False | FALSE | 0 | no | No | NO) from_source=false ;;
+  *) fail "build_from_source must be true or false, not '${INPUT_BUILD_FROM_SOURCE}'" ;;
+esac
 
-# The release asset names below are the ones release.yml uploads.
+# The release asset names below are the ones release.yml uploads. Linux binaries are musl, static.
 exe=""
 case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
-  Linux/X64)     triple=x86_64-unknown-linux-gnu ;;
-  Linux/ARM64)   triple=aarch64-unknown-linux-gnu ;;
+  Linux/X64)     triple=x86_64-unknown-linux-musl ;;
+  Linux/ARM64)   triple=aarch64-unknown-linux-musl ;;
   macOS/X64)     triple=x86_64-apple-darwin ;;
   macOS/ARM64)   triple=aarch64-apple-darwin ;;
   # Windows on Arm runs x64 programs under emulation.
@@ -37,63 +59,81 @@ version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml" | head -
 [[ -n $version ]] || fail "no version in $root/Cargo.toml"
 tag="v$version"
 asset="dingtalk-notify-$triple$exe"
+sums="$root/.github/action/checksums/$tag.sha256"
 
 sha256_of() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1"; else shasum -a 256 "$1"; fi | cut -d ' ' -f 1
 }
 
-# Prints the HTTP status (000 when no answer came); the body goes to $2.
-fetch() {
-  curl --silent --show-error --location --retry 3 --retry-connrefused --connect-timeout 20 \
-    --max-time 120 --output "$2" --write-out '%{http_code}' "$1" || true
-}
-
 build_from_source() {
-  echo "::notice title=dingtalk-notify::$1: building from source (a release tag would download a prebuilt binary)"
-  command -v cargo >/dev/null 2>&1 || fail "$1, and cargo is not installed to build it: pin a release tag"
-  local args=(build --release --locked)
-  # .cargo/config.toml defaults the build to x86_64 Linux (static glibc); every other runner names its own.
-  if [[ $triple != x86_64-unknown-linux-gnu ]]; then
-    # Build for the host itself (e.g. aarch64 Windows): its std is installed, an emulated one may not be.
-    triple=$(rustc -vV | sed -n 's/^host: //p')
-    args+=(--target "$triple")
-  fi
-  (cd "$root" && cargo "${args[@]}") >&2
-  bin="$root/target/$triple/release/dingtalk-notify$exe"
+  echo "::notice title=dingtalk-notify::$1: building from source with cargo"
+  command -v cargo >/dev/null 2>&1 || fail "$1, and cargo is not installed to build it"
+  # A plain host build (any OS); --target-dir keeps the path fixed whatever CARGO_TARGET_DIR says.
+  (cd "$root" && cargo build --release --locked --target-dir "$root/target") >&2
+  bin="$root/target/release/dingtalk-notify$exe"
 }
 
-download_release() {
-  local dir="$temp/dingtalk-notify-$tag" url
+# download URL FILE: at most 3 attempts, all within $budget seconds (curl's --max-time is set to
+# what is left of it). Retries only what may pass next time: no answer, 429, 5xx.
+download() {
+  local url=$1 out=$2 start=$SECONDS attempt status left rc
+  for attempt in 1 2 3; do
+    left=$((budget - (SECONDS - start)))
+    ((left >= 1)) || break
+    rc=0
+    status=$(curl --silent --show-error --location --connect-timeout "$((left < 10 ? left : 10))" \
+      --max-time "$left" --output "$out" --write-out '%{http_code}' "$url") || rc=$?
+    case $rc/$status in
+      0/200) return 0 ;;
+      0/404) fail "no $asset at $url (HTTP 404): release $tag lacks it, or the mirror (download_url) does not hold it" ;;
+      0/429 | 0/5??) echo "attempt $attempt: HTTP $status" >&2 ;;
+      0/*) fail "downloading $url failed: HTTP $status" ;;
+      28/*) echo "attempt $attempt: timed out" >&2 ;;
+      *) echo "attempt $attempt: curl exit $rc" >&2 ;;
+    esac
+    sleep 1
+  done
+  fail "could not download $url within ${budget}s ($attempt attempts). A runner that cannot reach ${GITHUB_SERVER_URL:-https://github.com} can set download_url to a mirror of the release downloads"
+}
+
+install_release() {
+  local want dir url got
+  # The expected hash comes from the pinned checkout, never from the server.
+  want=$(tr -d '\r' <"$sums" | awk -v a="$asset" '$2 == a || $2 == "*" a { print $1; exit }')
+  [[ $want =~ ^[0-9a-f]{64}$ ]] || fail "$sums has no checksum for $asset: release $tag has no binary for this runner"
+  dir="$temp/dingtalk-notify-$tag"
   bin="$dir/$asset"
-  if [[ -x $bin ]]; then echo "dingtalk-notify $tag already installed at $bin"; return 0; fi
-  mkdir -p "$dir"
-  url="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download/$tag/$asset"
-  echo "Downloading $url"
-  local status; status=$(fetch "$url" "$bin.part")
-  if [[ $status == 404 && $ref != "$tag" ]]; then
-    rm -f "$bin.part"; build_from_source "no release $tag for ref $ref"; return 0
+  if [[ -f $bin && $(sha256_of "$bin") == "$want" ]]; then
+    echo "dingtalk-notify $tag already installed at $bin (sha256 verified)"
+    return 0
   fi
-  [[ $status == 404 ]] && fail "release $tag has no $asset yet (is its release workflow still running?)"
-  [[ $status == 200 ]] || fail "downloading $url failed (HTTP $status)"
-  status=$(fetch "$url.sha256" "$bin.sha256")
-  [[ $status == 200 ]] || fail "downloading $url.sha256 failed (HTTP $status)"
-  local want got
-  want=$(tr -d '\r' <"$bin.sha256" | cut -d ' ' -f 1)
+  mkdir -p "$dir"
+  url="${download_url:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}"
+  url="${url%/}/$tag/$asset"
+  echo "Downloading $url (at most ${budget}s)"
+  rm -f "$bin" "$bin.part"
+  partial="$bin.part"
+  download "$url" "$bin.part"
   got=$(sha256_of "$bin.part")
-  [[ -n $want && $want == "$got" ]] || fail "sha256 mismatch for $asset: expected ${want:-nothing}, got $got"
-  echo "sha256 verified: $got"
+  if [[ $got != "$want" ]]; then
+    fail "sha256 mismatch for $asset from $url: the pinned ref ($sums) expects $want, got $got. Refusing to run it"
+  fi
+  echo "sha256 verified against the pinned ref: $got"
   chmod +x "$bin.part"
-  mv "$bin.part" "$bin"   # only a verified binary ever gets the final name
+  mv "$bin.part" "$bin" # only a verified binary ever gets the final name
+  partial=""
 }
 
-if [[ -z $ref || -z $repo ]]; then
+if $from_source; then
+  build_from_source "build_from_source is true"
+elif [[ -z $ref || -z $repo ]]; then
   build_from_source "local action (uses: ./)"
-elif [[ $ref =~ ^v[0-9] || $ref =~ ^[0-9a-f]{40}$ ]]; then
-  # A version tag (v1.2.3, or a moving v1) or a commit SHA: the action's Cargo.toml at that ref
-  # names the release whose binary matches it.
-  download_release
+elif [[ -f $sums ]]; then
+  install_release
+elif [[ $ref =~ ^[0-9a-f]{40}$ ]]; then
+  fail "commit $ref has no release of its own (its Cargo.toml says $version, and it carries no .github/action/checksums/$tag.sha256), so no binary is known to match it. Pin a release tag or the commit SHA it points at, or set build_from_source: true (needs cargo)"
 else
-  build_from_source "branch $ref"
+  fail "ref $ref carries no checksums for $tag (.github/action/checksums/$tag.sha256): it is not a release commit, so no binary is known to match it. Pin a release tag or its commit SHA, or set build_from_source: true (needs cargo)"
 fi
 
 [[ -x $bin ]] || fail "no binary at $bin"

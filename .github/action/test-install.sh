@@ -1,42 +1,61 @@
 #!/usr/bin/env bash
-# Tests install.sh without GitHub: a loopback HTTP server plays the release downloads, stub
-# cargo/rustc stand in for the source build. Covers a tag pin, a SHA pin, reuse, a tampered
-# checksum, a tag without assets, a SHA and a branch without a release, `uses: ./`, and macOS.
+# Tests install.sh without GitHub: a loopback HTTP server plays the release downloads (and a
+# mirror, and a server that never answers), a stub cargo stands in for the source build. Covers a
+# tag pin, reuse, a SHA pin, a tampered binary (refused although the server's own .sha256 matches
+# it), a SHA and a branch without a release (refused, never built), build_from_source, `uses: ./`,
+# a mirror (download_url) with github.com unreachable, a missing asset, and the time-out bound.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$here/../../Cargo.toml" | head -n 1)
+tag="v$version"
 sha=0123456789abcdef0123456789abcdef01234567
+asset=dingtalk-notify-x86_64-unknown-linux-musl
 
 tmp=$(mktemp -d)
 server_pid=""
 trap '[[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# The action's checkout (only Cargo.toml is read) and a release of o/r at v$version.
-mkdir -p "$tmp/action" "$tmp/stub" "$tmp/srv/o/r/releases/download/v$version"
-cp "$here/../../Cargo.toml" "$tmp/action/"
-release="$tmp/srv/o/r/releases/download/v$version"
-printf '#!/bin/sh\necho released\n' >"$release/dingtalk-notify-x86_64-unknown-linux-gnu"
-(cd "$release" && sha256sum dingtalk-notify-x86_64-unknown-linux-gnu >dingtalk-notify-x86_64-unknown-linux-gnu.sha256)
+# Two checkouts of the action: a release commit (Cargo.toml and the checksums release.yml
+# commits) and a commit without a release (Cargo.toml only).
+mkdir -p "$tmp/release-commit/.github/action/checksums" "$tmp/plain-commit" "$tmp/stub" \
+  "$tmp/srv/o/r/releases/download/$tag" "$tmp/srv/mirror/$tag"
+cp "$here/../../Cargo.toml" "$tmp/release-commit/"
+cp "$here/../../Cargo.toml" "$tmp/plain-commit/"
+release="$tmp/srv/o/r/releases/download/$tag"
+printf '#!/bin/sh\necho released\n' >"$release/$asset"
+printf '#!/bin/sh\necho released-arm64\n' >"$release/dingtalk-notify-aarch64-unknown-linux-musl"
+cp "$release/$asset" "$tmp/srv/mirror/$tag/$asset"
+(cd "$release" && sha256sum "$asset" dingtalk-notify-aarch64-unknown-linux-musl) \
+  >"$tmp/release-commit/.github/action/checksums/$tag.sha256"
 
-# cargo stub: logs its arguments and leaves a binary where cargo would.
+# cargo stub: logs its arguments and leaves a binary where `cargo build --target-dir DIR` would.
 cat >"$tmp/stub/cargo" <<'EOF'
 #!/bin/sh
 echo "cargo $*" >>"$STUB_LOG"
-triple=x86_64-unknown-linux-gnu
-while [ $# -gt 0 ]; do [ "$1" = --target ] && triple=$2; shift; done
-mkdir -p "target/$triple/release"
-printf '#!/bin/sh\necho built\n' >"target/$triple/release/dingtalk-notify"
-chmod +x "target/$triple/release/dingtalk-notify"
+dir=target
+while [ $# -gt 0 ]; do [ "$1" = --target-dir ] && dir=$2; shift; done
+mkdir -p "$dir/release"
+printf '#!/bin/sh\necho built\n' >"$dir/release/dingtalk-notify"
+chmod +x "$dir/release/dingtalk-notify"
 EOF
-printf '#!/bin/sh\necho "host: aarch64-apple-darwin"\n' >"$tmp/stub/rustc"
-chmod +x "$tmp/stub/cargo" "$tmp/stub/rustc"
+chmod +x "$tmp/stub/cargo"
 
-python3 - "$tmp/srv" "$tmp/port" <<'EOF' &
-import functools, http.server, os, sys
-class Quiet(http.server.SimpleHTTPRequestHandler):
+# Serves $tmp/srv; any path under /stall/ is answered never (the handler sleeps past every
+# budget used below). Every request is logged, one path a line.
+python3 - "$tmp/srv" "$tmp/port" "$tmp/requests" <<'EOF' &
+import functools, http.server, os, sys, time
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        with open(sys.argv[3], "a") as log:
+            log.write(self.path + "\n")
+        if self.path.startswith("/stall/"):
+            time.sleep(30)
+            return
+        super().do_GET()
     def log_message(self, *args):
         pass
-server = http.server.HTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=sys.argv[1]))
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=sys.argv[1]))
+server.daemon_threads = True
 open(sys.argv[2] + ".tmp", "w").write(str(server.server_address[1]))
 os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 server.serve_forever()
@@ -44,46 +63,89 @@ EOF
 server_pid=$!
 for _ in $(seq 100); do [[ -s $tmp/port ]] && break; sleep 0.1; done
 [[ -s $tmp/port ]] || { echo "release server did not start" >&2; exit 1; }
+base="http://127.0.0.1:$(<"$tmp/port")"
 
 failures=0
-# case NAME EXPECT(ok|fail) OUTPUT-WORD NAME=value...: runs install.sh, checks its exit status, and
-# that the installed binary prints OUTPUT-WORD (released or built).
+bad() { echo "FAIL  $*"; failures=$((failures + 1)); }
+# case_ NAME EXPECT(ok|fail) WORD NAME=value...: runs install.sh (from the release commit unless
+# GITHUB_ACTION_PATH is given), checks its exit status, and that the installed binary prints WORD.
+# On failure, WORD is a text install.sh's output must contain.
 case_() {
   local name=$1 expect=$2 word=$3; shift 3
-  : >"$tmp/out"; : >"$tmp/stub.log"
+  : >"$tmp/out"; : >"$tmp/stub.log"; : >"$tmp/requests"
   local rc=0
   # NO_PROXY: the release server is on loopback, whatever proxy the caller has set.
-  env PATH="$tmp/stub:$PATH" STUB_LOG="$tmp/stub.log" GITHUB_ACTION_PATH="$tmp/action" \
-    NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 \
+  env PATH="$tmp/stub:$PATH" STUB_LOG="$tmp/stub.log" GITHUB_ACTION_PATH="$tmp/release-commit" \
+    NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 INPUT_DOWNLOAD_URL= INPUT_BUILD_FROM_SOURCE= \
     RUNNER_OS=Linux RUNNER_ARCH=X64 RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT="$tmp/out" \
-    GITHUB_SERVER_URL="http://127.0.0.1:$(<"$tmp/port")" ACTION_REPOSITORY=o/r "$@" \
+    GITHUB_SERVER_URL="$base" ACTION_REPOSITORY=o/r ACTION_REF="$tag" "$@" \
     bash "$here/install.sh" >"$tmp/log" 2>&1 || rc=$?
-  local got=fail bin
+  local got=fail bin ok=false
   bin=$(sed -n 's/^bin=//p' "$tmp/out")
   [[ $rc == 0 && -n $bin ]] && got=ok
-  if [[ $got == "$expect" && ($expect == fail || $("$bin") == "$word") ]]; then
+  if [[ $got == ok && $expect == ok && $("$bin") == "$word" ]]; then ok=true; fi
+  if [[ $got == fail && $expect == fail ]] && grep -qF -- "$word" "$tmp/log"; then ok=true; fi
+  if $ok; then
     echo "ok    install.sh: $name"
   else
-    echo "FAIL  install.sh: $name (exit $rc, bin=${bin:-none})"; sed 's/^/      /' "$tmp/log" "$tmp/stub.log"
-    failures=$((failures + 1))
+    bad "install.sh: $name (exit $rc, bin=${bin:-none}, expected $expect/$word)"
+    sed 's/^/      /' "$tmp/log" "$tmp/stub.log"
   fi
 }
+no_build() { [[ ! -s $tmp/stub.log ]] || bad "$1: cargo ran: $(cat "$tmp/stub.log")"; }
 
-case_ "tag pin downloads and verifies" ok released ACTION_REF="v$version"
-case_ "second run reuses the verified binary" ok released ACTION_REF="v$version"
+case_ "tag pin downloads and verifies against the pinned checksums" ok released
+grep -qx "/o/r/releases/download/$tag/$asset" "$tmp/requests" || bad "tag pin: no request for $asset"
+grep -q '\.sha256' "$tmp/requests" && bad "tag pin: fetched a .sha256 from the server"
+case_ "second run reuses the verified binary" ok released
+[[ ! -s $tmp/requests ]] || bad "reuse: downloaded again"
 rm -rf "$tmp/runner"
-case_ "SHA pin downloads the release of its version" ok released ACTION_REF=$sha
+case_ "SHA pin of a release commit downloads its release" ok released ACTION_REF=$sha
 rm -rf "$tmp/runner"
-case_ "tag pin without assets fails, never builds" fail - ACTION_REF="v$version" ACTION_REPOSITORY=o/none
-case_ "SHA pin without a release builds" ok built ACTION_REF=$sha ACTION_REPOSITORY=o/none
-case_ "branch builds" ok built ACTION_REF=main
-case_ "uses: ./ builds" ok built ACTION_REF=
-case_ "macOS arm64 builds with --target" ok built ACTION_REF=main RUNNER_OS=macOS RUNNER_ARCH=ARM64
-grep -q -- "--target aarch64-apple-darwin" "$tmp/stub.log" || { echo "FAIL  macOS build lacked --target"; failures=$((failures + 1)); }
-cp "$release/dingtalk-notify-x86_64-unknown-linux-gnu.sha256" "$tmp/good.sha256"
-echo "0000000000000000000000000000000000000000000000000000000000000000  x" >"$release/dingtalk-notify-x86_64-unknown-linux-gnu.sha256"
-case_ "tampered checksum fails" fail - ACTION_REF="v$version"
-[[ ! -e $tmp/runner/dingtalk-notify-v$version/dingtalk-notify-x86_64-unknown-linux-gnu ]] ||
-  { echo "FAIL  an unverified binary was left under its final name"; failures=$((failures + 1)); }
+case_ "Linux arm64 gets the aarch64 musl binary" ok released-arm64 RUNNER_ARCH=ARM64
+case_ "SHA without a release is refused, never built" fail "has no release of its own" \
+  ACTION_REF=$sha GITHUB_ACTION_PATH="$tmp/plain-commit"
+no_build "SHA without a release"
+case_ "branch without a release is refused" fail "not a release commit" \
+  ACTION_REF=main GITHUB_ACTION_PATH="$tmp/plain-commit"
+no_build "branch"
+case_ "SHA without a release builds when asked (build_from_source)" ok built \
+  ACTION_REF=$sha GITHUB_ACTION_PATH="$tmp/plain-commit" INPUT_BUILD_FROM_SOURCE=true
+grep -q -- "--release --locked --target-dir $tmp/plain-commit/target" "$tmp/stub.log" ||
+  bad "build_from_source: unexpected cargo call: $(cat "$tmp/stub.log")"
+case_ "build_from_source rejects a non-boolean" fail "build_from_source must be" INPUT_BUILD_FROM_SOURCE=maybe
+case_ "uses: ./ builds" ok built ACTION_REF= GITHUB_ACTION_PATH="$tmp/plain-commit"
+case_ "macOS arm64 builds a host binary (no --target)" ok built ACTION_REF= RUNNER_OS=macOS RUNNER_ARCH=ARM64
+grep -q -- '--target ' "$tmp/stub.log" && bad "macOS build passed --target"
 
-((failures == 0)) || { echo "install.sh: $failures case(s) failed" >&2; exit 1; }
+rm -rf "$tmp/runner"
+case_ "mirror (download_url) is used; github.com unreachable" ok released \
+  GITHUB_SERVER_URL=http://127.0.0.1:9 INPUT_DOWNLOAD_URL="$base/mirror/"
+grep -qx "/mirror/$tag/$asset" "$tmp/requests" || bad "mirror: no request for /mirror/$tag/$asset"
+rm -rf "$tmp/runner"
+
+case_ "runner without a binary in the release is refused" fail "no checksum for dingtalk-notify-x86_64-apple-darwin" \
+  RUNNER_OS=macOS RUNNER_ARCH=X64
+case_ "missing asset fails clearly, never builds" fail "HTTP 404" ACTION_REPOSITORY=o/none
+no_build "missing asset"
+
+start=$SECONDS
+case_ "a server that never answers fails within the time budget" fail "could not download" \
+  INPUT_DOWNLOAD_URL="$base/stall" DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT=4
+took=$((SECONDS - start))
+((took <= 7)) || bad "time-out: took ${took}s with a 4s budget"
+# shellcheck disable=SC2016 # the text of install.sh, not an expansion
+grep -qF 'budget=${DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT:-60}' "$here/install.sh" ||
+  bad "time-out: install.sh's default budget is no longer 60 s"
+
+# Tampering: the server's binary changes, and the server even publishes a matching .sha256 of
+# its own; only the pinned checksums count.
+printf '#!/bin/sh\necho tampered\n' >"$release/$asset"
+(cd "$release" && sha256sum "$asset" >"$asset.sha256")
+case_ "tampered binary is refused (pinned checksum wins over the server's .sha256)" fail "sha256 mismatch" \
+  ACTION_REF=$sha
+[[ ! -e $tmp/runner/dingtalk-notify-$tag/$asset ]] || bad "an unverified binary was left under its final name"
+[[ ! -e $tmp/runner/dingtalk-notify-$tag/$asset.part ]] || bad "an unverified download was left behind"
+
+((failures == 0)) || { echo "install.sh: $failures check(s) failed" >&2; exit 1; }
+echo "install.sh: all cases passed"

@@ -86,6 +86,7 @@ fn flag(v: Json, path: &[&str]) -> bool {
     path.iter().try_fold(v, |v, k| v.get(k)).and_then(Json::as_bool).unwrap_or(false)
 }
 
+#[allow(clippy::too_many_lines, reason = "one field after another, each next to where it comes from")]
 fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     let payload = json.json();
     let server = env.string("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into());
@@ -240,6 +241,27 @@ fn push_commit(c: Json) -> Option<Commit> {
 mod tests {
     use super::*;
 
+    /// A directory of this test's own, removed when the test ends, even by a panic.
+    struct TempDir(std::path::PathBuf);
+
+    impl TempDir {
+        fn new(name: &str) -> TempDir {
+            let dir = std::env::temp_dir().join(format!("dingtalk-notify-unit-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+
+        fn join(&self, file: &str) -> std::path::PathBuf {
+            self.0.join(file)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     fn env(vars: &[(&str, &str)]) -> Env {
         Env::new(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())), 0)
     }
@@ -273,8 +295,7 @@ mod tests {
 
     #[test]
     fn a_commit_status_event_reports_its_state_on_its_commit() {
-        let dir = std::env::temp_dir().join(format!("dn-gh-status-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("status");
         let text = std::fs::read_to_string(fixture("status.success.json")).unwrap();
         let path = dir.join("status.json");
         std::fs::write(&path, text.replacen(r#""state": "success""#, r#""state": "error""#, 1)).unwrap();
@@ -313,8 +334,7 @@ mod tests {
 
     #[test]
     fn a_missing_or_malformed_event_file_is_a_warning_and_the_variables_still_count() {
-        let dir = std::env::temp_dir().join(format!("dn-gh-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = TempDir::new("bad");
         let bad = dir.join("bad.json");
         std::fs::write(&bad, "{ not json").unwrap();
         let e = env(&[

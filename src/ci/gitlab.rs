@@ -141,40 +141,15 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
     })
 }
 
-/// A dotenv reader for the fixture files, shared by the CI modules' tests: `KEY=value` lines,
-/// `#` comments, double-quoted values with `\n` escapes, single-quoted values taken literally.
+/// The fixtures' env files, read by the one dotenv reader the end-to-end tests use too.
+#[cfg(test)]
+#[path = "../../tests/e2e/dotenv.rs"]
+mod dotenv;
+
+/// An environment from a fixture env file's text, for the CI modules' tests.
 #[cfg(test)]
 pub(super) fn fixture_env(text: &str, now: u64) -> Env {
-    let vars = text.lines().filter_map(|line| {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            return None;
-        }
-        let (key, value) = line.split_once('=')?;
-        let value = if let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            let mut out = String::new();
-            let mut chars = inner.chars();
-            while let Some(c) = chars.next() {
-                if c != '\\' {
-                    out.push(c);
-                    continue;
-                }
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(other) => out.push(other),
-                    None => out.push('\\'),
-                }
-            }
-            out
-        } else if let Some(inner) = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
-            inner.to_owned()
-        } else {
-            value.trim().to_owned()
-        };
-        Some((key.trim().to_owned(), value))
-    });
-    Env::new(vars, now)
+    Env::new(dotenv::parse(text, "fixture"), now)
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub fn is_null_sha(sha: &str) -> bool {
 
 /// Seconds since the epoch of an RFC 3339 / ISO 8601 UTC-or-offset timestamp
 /// (`2024-06-11T09:18:42Z`, `2024-06-11T09:18:42.123+08:00`).
+#[allow(clippy::many_single_char_names, reason = "the fields of a date and time, named as RFC 3339 names them")]
 pub fn parse_rfc3339(s: &str) -> Option<u64> {
     let s = s.trim();
     let b = s.as_bytes();
@@ -117,7 +118,7 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
 
 /// RFC 3339 UTC text of seconds since the epoch.
 pub fn format_rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
+    let days = (secs / 86_400).cast_signed();
     let rem = secs % 86_400;
     // Civil from days (Howard Hinnant's algorithm).
     let z = days + 719_468;

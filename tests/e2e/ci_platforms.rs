@@ -22,7 +22,7 @@ fn now() -> u64 {
 
 /// RFC 3339 UTC text of seconds since the epoch, as GitLab writes its timestamps.
 fn rfc3339(secs: u64) -> String {
-    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    let (days, rem) = ((secs / 86_400).cast_signed(), secs % 86_400);
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -53,10 +53,10 @@ impl Delivered {
 
 /// Runs the binary with exactly `vars` plus the settings under `prefix` (`PLUGIN_` or
 /// `DINGTALK_`), and checks that the relay got one request carrying those settings.
-fn deliver(prefix: &str, vars: Vec<(String, String)>) -> Delivered {
+fn deliver(prefix: &str, vars: &[(String, String)]) -> Delivered {
     let relay = Server::script(vec![Reply::json(200, r#"{"code":0,"msg":"ok"}"#)]);
     let mut run = Run::new();
-    for (k, v) in &vars {
+    for (k, v) in vars {
         run = run.env(k, v);
     }
     let run = run
@@ -92,7 +92,7 @@ fn assert_mentions(d: &Delivered) {
 #[test]
 fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
     let vars = with("gitlab/push.env", &[("CI_PIPELINE_CREATED_AT", rfc3339(now() - 125))]);
-    let d = deliver("DINGTALK_", vars);
+    let d = deliver("DINGTALK_", &vars);
     assert!(d.title.starts_with("✅ ") && d.title.contains("ci-notify") && d.title.contains("main"), "{}", d.title);
     d.assert_has(&[
         "✅",
@@ -112,7 +112,7 @@ fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
 
 #[test]
 fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
-    let d = deliver("DINGTALK_", env_file("gitlab/merge_request.env"));
+    let d = deliver("DINGTALK_", &env_file("gitlab/merge_request.env"));
     assert!(d.title.starts_with("❌ ") && d.title.contains("!57"), "{}", d.title);
     d.assert_has(&[
         "❌",
@@ -130,11 +130,11 @@ fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
 /// the pipeline went through `DINGTALK_STATUS`, which wins over the notify job's own status.
 #[test]
 fn gitlab_status_setting_wins_over_ci_job_status() {
-    let d = deliver("DINGTALK_", with("gitlab/merge_request.env", &[("DINGTALK_STATUS", "success".into())]));
+    let d = deliver("DINGTALK_", &with("gitlab/merge_request.env", &[("DINGTALK_STATUS", "success".into())]));
     assert!(d.title.starts_with("✅ "), "{}", d.title);
     assert!(d.text.contains("✅") && !d.text.contains("❌") && !d.text.contains("failure"), "{}", d.text);
 
-    let d = deliver("DINGTALK_", with("gitlab/push.env", &[("DINGTALK_STATUS", "failure".into())]));
+    let d = deliver("DINGTALK_", &with("gitlab/push.env", &[("DINGTALK_STATUS", "failure".into())]));
     assert!(d.title.starts_with("❌ ") && d.text.contains("❌"), "{}\n{}", d.title, d.text);
 }
 
@@ -152,7 +152,7 @@ fn drone_push_build_with_plugin_settings() {
             ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=not-this-one".into()),
         ],
     );
-    let d = deliver("PLUGIN_", vars);
+    let d = deliver("PLUGIN_", &vars);
     assert!(d.title.starts_with("✅ ") && d.title.contains("main"), "{}", d.title);
     d.assert_has(&[
         "✅",
@@ -170,7 +170,7 @@ fn drone_push_build_with_plugin_settings() {
 
 #[test]
 fn drone_pull_request_build_reports_the_failed_build() {
-    let d = deliver("PLUGIN_", env_file("drone/pull_request.env"));
+    let d = deliver("PLUGIN_", &env_file("drone/pull_request.env"));
     assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
     d.assert_has(&[
         "❌",
@@ -189,7 +189,7 @@ fn drone_pull_request_build_reports_the_failed_build() {
 #[test]
 fn woodpecker_push_pipeline_with_plugin_settings() {
     let vars = with("woodpecker/push.env", &[("CI_PIPELINE_STARTED", (now() - 125).to_string())]);
-    let d = deliver("PLUGIN_", vars);
+    let d = deliver("PLUGIN_", &vars);
     assert!(d.title.starts_with("✅ ") && d.title.contains("main"), "{}", d.title);
     d.assert_has(&[
         "✅",
@@ -206,7 +206,7 @@ fn woodpecker_push_pipeline_with_plugin_settings() {
 /// Woodpecker's Drone-compatibility `DRONE_BUILD_STATUS` is always `success`.
 #[test]
 fn woodpecker_pull_request_pipeline_reports_ci_pipeline_status_not_drones() {
-    let d = deliver("PLUGIN_", env_file("woodpecker/pull_request.env"));
+    let d = deliver("PLUGIN_", &env_file("woodpecker/pull_request.env"));
     assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
     d.assert_has(&[
         "❌",
@@ -236,7 +236,7 @@ fn a_nearly_empty_environment_still_gives_a_sensible_summary() {
     for (detect, value, prefix) in
         [("GITLAB_CI", "true", "DINGTALK_"), ("DRONE", "true", "PLUGIN_"), ("CI", "woodpecker", "PLUGIN_")]
     {
-        let d = deliver(prefix, vec![(detect.to_owned(), value.to_owned())]);
+        let d = deliver(prefix, &[(detect.to_owned(), value.to_owned())]);
         assert_sensible(&d, detect);
         assert!(d.text.contains("🔔"), "{detect}: unknown status:\n{}", d.text);
     }
@@ -254,8 +254,8 @@ fn empty_variables_are_unset_not_empty_facts() {
             .into_iter()
             .filter(|(k, _)| !k.starts_with("PLUGIN_"))
             .map(|(k, v)| if k == detect { (k, v) } else { (k, String::new()) })
-            .collect();
-        let d = deliver(prefix, vars);
+            .collect::<Vec<_>>();
+        let d = deliver(prefix, &vars);
         assert_sensible(&d, file);
     }
 }
@@ -265,7 +265,7 @@ fn empty_variables_are_unset_not_empty_facts() {
 fn a_partial_environment_names_what_it_knows() {
     let d = deliver(
         "PLUGIN_",
-        vec![
+        &[
             ("DRONE".into(), "true".into()),
             ("DRONE_REPO".into(), "acme/app".into()),
             ("DRONE_BUILD_NUMBER".into(), "7".into()),

@@ -1,6 +1,7 @@
 //! Straight to DingTalk, without a KDocs app: one POST per message to the webhook, signed when
 //! a secret is set, never a message sent twice once DingTalk accepted it.
 
+use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
@@ -31,7 +32,7 @@ fn base64(bytes: &[u8]) -> String {
     let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bits = String::new();
     for b in bytes {
-        bits.push_str(&format!("{b:08b}"));
+        let _ = write!(bits, "{b:08b}");
     }
     while !bits.len().is_multiple_of(6) {
         bits.push('0');

@@ -63,7 +63,8 @@ fn the_dialect_of_the_fixtures() {
 
 #[test]
 fn every_fixture_env_file_reads_as_its_readme_says() {
-    let read = |rel: &str| parse(&std::fs::read_to_string(crate::support::fixture(rel)).unwrap(), rel);
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |rel: &str| parse(&std::fs::read_to_string(fixtures.join(rel)).unwrap(), rel);
     // The variable counts the READMEs give for python-dotenv and dotenvy.
     for (rel, count) in [
         ("drone/push.env", 93),

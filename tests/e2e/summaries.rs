@@ -13,7 +13,7 @@ fn every_fixture_payload_has_a_reviewed_summary() {
     let mut names: Vec<String> = std::fs::read_dir(fixture("github"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".json"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e == "json"))
         .collect();
     names.sort();
     assert!(names.len() >= 40, "{names:?}");

@@ -19,6 +19,7 @@
 //! `tests/README.md` has the longer version.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -365,7 +366,7 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
         let (log, halt) = (received.clone(), stop.clone());
-        let accept = thread::spawn(move || accept_until_stopped(listener, handler, log, halt));
+        let accept = thread::spawn(move || accept_until_stopped(&listener, &handler, &log, &halt));
         Server { url, received, stop, accept: Some(accept) }
     }
 
@@ -377,7 +378,7 @@ impl Server {
 
     /// Every request so far, in the order received.
     pub fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.received.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
     /// Every request so far, each checked to be the call to the relay
@@ -399,10 +400,10 @@ impl Drop for Server {
 }
 
 fn accept_until_stopped(
-    listener: TcpListener,
-    handler: Arc<Handler>,
-    log: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
+    listener: &TcpListener,
+    handler: &Arc<Handler>,
+    log: &Arc<Mutex<Vec<Received>>>,
+    stop: &Arc<AtomicBool>,
 ) {
     let deadline = Instant::now() + LIFETIME;
     let mut connections = Vec::new();
@@ -410,7 +411,7 @@ fn accept_until_stopped(
         match listener.accept() {
             Ok((stream, _)) => {
                 let (handler, log, stop) = (handler.clone(), log.clone(), stop.clone());
-                connections.push(thread::spawn(move || serve(stream, &*handler, &log, &stop)));
+                connections.push(thread::spawn(move || serve(&stream, &*handler, &log, &stop)));
             }
             Err(_) => thread::sleep(Duration::from_millis(5)),
         }
@@ -421,13 +422,13 @@ fn accept_until_stopped(
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop: &AtomicBool) {
+fn serve(stream: &TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop: &AtomicBool) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let Some(mut request) = read_request(&mut BufReader::new(&stream)) else { return };
+    let Some(mut request) = read_request(&mut BufReader::new(stream)) else { return };
     {
-        let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+        let mut log = log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         request.index = log.len();
         log.push(request.clone());
     }
@@ -439,10 +440,10 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop:
     let mut head =
         format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        let _ = write!(head, "{k}: {v}\r\n");
     }
     head.push_str("\r\n");
-    let mut stream = &stream;
+    let mut stream = stream;
     let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body));
 }
 
@@ -472,8 +473,8 @@ fn read_request(reader: &mut BufReader<&TcpStream>) -> Option<Received> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut words = line.split_whitespace();
-    request.method = words.next().unwrap_or_default().to_owned();
-    request.target = words.next().unwrap_or_default().to_owned();
+    words.next().unwrap_or_default().clone_into(&mut request.method);
+    words.next().unwrap_or_default().clone_into(&mut request.target);
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {

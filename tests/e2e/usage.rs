@@ -139,7 +139,8 @@ fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() 
     assert_eq!(out.code, 0);
     // Every input action.yml declares (a unit test checks action.yml against the settings table).
     let action = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
-    let inputs: Vec<&str> = action
+    let notify_step = action.split("- id: notify").nth(1).unwrap();
+    let inputs: Vec<&str> = notify_step
         .lines()
         .filter_map(|l| l.trim().strip_prefix("INPUT_")?.split_once(": ${{ inputs."))
         .map(|(_, rest)| rest.trim_end_matches(" }}"))
