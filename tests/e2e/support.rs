@@ -35,7 +35,25 @@ pub const TOKEN: &str = "kdocs+TOKEN/sEcReT=1";
 pub const TOKEN_ENCODED: &str = "kdocs%2BTOKEN%2FsEcReT%3D1";
 pub const HOOK_TOKEN: &str = "hookTOKENsEcReT2";
 pub const SK: &str = "SECsignsEcReT3";
-pub const SECRETS: [&str; 4] = [TOKEN, TOKEN_ENCODED, HOOK_TOKEN, SK];
+/// The KDocs app's key, the refresh token, and the token a renewal gives.
+pub const APP_ID: &str = "SX20240101APP";
+pub const APP_KEY: &str = "appKEYsEcReT4";
+pub const REFRESH_TOKEN: &str = "refresh+TOKEN/sEcReT5";
+pub const RENEWED: &str = "renewed+TOKEN/sEcReT6";
+pub const RENEWED_ENCODED: &str = "renewed%2BTOKEN%2FsEcReT6";
+pub const SECRETS: [&str; 9] = [
+    TOKEN,
+    TOKEN_ENCODED,
+    HOOK_TOKEN,
+    SK,
+    APP_KEY,
+    REFRESH_TOKEN,
+    "refresh%2BTOKEN%2FsEcReT5",
+    RENEWED,
+    RENEWED_ENCODED,
+];
+
+pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
 
@@ -125,6 +143,11 @@ impl Run {
 
     pub fn arg(mut self, a: &str) -> Run {
         self.args.push(a.to_owned());
+        self
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Run {
+        self.args.extend(args.iter().map(|a| (*a).to_owned()));
         self
     }
 
