@@ -24,40 +24,173 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::api::{self, Forge};
+use crate::dingtalk::Partial;
 use crate::error::Error;
-use crate::relay::{Failed, Failure, PATH, Reply, Retry};
+use crate::relay::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 
-/// The error to report for a delivery given up. `origin` is the relay's `scheme://host[:port]`
-/// and `timeout` the time allowed for one attempt, both as the user set them.
+/// Who was called: each failure is worded for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// The KDocs relay, with the notification.
+    Relay,
+    /// The robot's webhook, called directly.
+    DingTalk,
+    /// KDocs, renewing the access token.
+    Renewal,
+    /// KDocs, exchanging an authorization code (`dingtalk-notify kdocs-auth`).
+    Exchange,
+}
+
+impl Peer {
+    fn who(self) -> &'static str {
+        match self {
+            Peer::Relay => "the relay",
+            Peer::DingTalk => "DingTalk",
+            Peer::Renewal => "the KDocs token renewal",
+            Peer::Exchange => "KDocs",
+        }
+    }
+}
+
+/// How to get a new refresh token, for every hint that needs one.
+const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
+                               update `kdocs_refresh_token`";
+
+/// The error to report for a delivery through the relay given up. `origin` is the relay's
+/// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set them.
 pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    error(Peer::Relay, failed, origin, timeout)
+}
+
+/// The error to report for a call to `peer` given up.
+pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Error {
     let failure = &failed.failure;
-    let mut message = message(failure, origin, timeout);
+    let mut message = message(peer, failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(Error::delivery(message), failure, origin)
+    with_hints(peer, Error::delivery(message), failure, origin)
+}
+
+/// The error for a direct delivery of `total` messages that stopped at one: which went out.
+pub fn direct_error(partial: &Partial, total: usize, origin: &str, timeout: Duration) -> Error {
+    let mut e = error(Peer::DingTalk, &partial.failed, origin, timeout);
+    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
+    if partial.sent > 0 {
+        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
+    } else if total > 1 {
+        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
+    }
+    e
 }
 
 /// The line announcing a retry.
-pub fn retry_notice(retry: &Retry, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(peer: Peer, retry: &Retry, origin: &str, timeout: Duration) -> String {
     format!(
         "attempt {} of {} failed ({}); retrying in {:.1}s",
         retry.attempt,
         retry.attempts,
-        message(retry.failure, origin, timeout),
+        message(peer, retry.failure, origin, timeout),
         retry.wait.as_secs_f64()
     )
 }
 
+/// The line saying the given token was refused and is being renewed.
+pub fn renewing_after_refusal(failed: &Failed, origin: &str, timeout: Duration) -> String {
+    format!(
+        "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
+        message(Peer::Relay, &failed.failure, origin, timeout)
+    )
+}
+
+/// The line saying the token was renewed, with its lifetime when KDocs gave it.
+pub fn renewed(tokens: &Tokens) -> String {
+    match tokens.expires_in {
+        Some(secs) => format!("renewed the KDocs access token (valid for {})", lifetime(secs)),
+        None => "renewed the KDocs access token".to_owned(),
+    }
+}
+
+/// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
+pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
+    let secs = tokens.refresh_expires_in?;
+    if secs >= 14 * 86_400 {
+        return None;
+    }
+    let date = crate::ci::format_rfc3339(now + secs);
+    Some(format!(
+        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
+        lifetime(secs),
+        date.get(..10).unwrap_or(&date)
+    ))
+}
+
+/// A note when the renewal answered with another refresh token than the one given.
+pub fn new_refresh_token() -> String {
+    "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
+     authorize again with `dingtalk-notify kdocs-auth`"
+        .to_owned()
+}
+
+/// `5 days`, `23 h`, `45 min`: a lifetime, roughly.
+pub fn lifetime(secs: u64) -> String {
+    if secs >= 2 * 86_400 {
+        format!("{} days", secs / 86_400)
+    } else if secs >= 3600 {
+        format!("{} h", secs / 3600)
+    } else {
+        format!("{} min", secs.div_ceil(60))
+    }
+}
+
+/// The line saying what was delivered, and how.
+pub fn delivered(direct: bool, origin: &str, messages: usize) -> String {
+    if direct {
+        let what = if messages == 1 { "1 message" } else { "2 messages" };
+        format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}")
+    } else {
+        format!("sent to DingTalk through {origin} (transport: kdocs)")
+    }
+}
+
+/// The warning for a direct webhook that is not `https`.
+pub fn webhook_not_https(origin: &str) -> String {
+    format!(
+        "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages travel \
+         unencrypted"
+    )
+}
+
 /// What failed, in one line.
-fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
+fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
+    let who = peer.who();
     match failure {
-        Failure::Http { status, reply, .. } => format!("the relay answered HTTP {status}{}", said(reply.as_ref())),
-        Failure::Refused { reply } => format!("the relay refused the message{}", said(Some(reply))),
-        Failure::NotJson { status, length } => format!(
-            "the relay answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+        Failure::Http { status, reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
+        Failure::Refused { reply } => {
+            let what = match peer {
+                Peer::Relay => "the relay refused the message",
+                Peer::DingTalk => "DingTalk refused the message",
+                Peer::Renewal => "KDocs refused to renew the access token",
+                Peer::Exchange => "KDocs refused the authorization code",
+            };
+            format!("{what}{}", said(Some(reply)))
+        }
+        Failure::Inner { reply } => format!(
+            "DingTalk refused the message: the relay answered code 0, but DingTalk's answer inside it says no{}",
+            said(Some(reply))
         ),
+        Failure::NoToken { reply } => {
+            format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
+        }
+        Failure::NotJson { status, length } => match peer {
+            Peer::DingTalk => format!(
+                "DingTalk answered HTTP {status} but not with JSON ({length} bytes): check that `webhook` ({origin}) is the robot's URL"
+            ),
+            _ => format!(
+                "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+            ),
+        },
         Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
         Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => {
             format!("cannot connect to {origin} ({cause})")
@@ -113,7 +246,7 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
                 "cannot connect to {origin} ({cause}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
                 api_base_variable(forge)
             ),
-            other => message(other, origin, timeout),
+            other => message(Peer::Relay, other, origin, timeout),
         },
     };
     let transient = match &failed.failure {
@@ -130,7 +263,7 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
 pub fn api_retry_notice(forge: Forge, retry: &Retry, origin: &str, timeout: Duration) -> String {
     let what = match retry.failure {
         Failure::Http { status, .. } => format!("{} answered HTTP {status}", api_name(forge)),
-        other => message(other, origin, timeout),
+        other => message(Peer::Relay, other, origin, timeout),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",
@@ -156,39 +289,76 @@ fn api_base_variable(forge: Forge) -> &'static str {
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(error: Error, failure: &Failure, origin: &str) -> Error {
+fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Error {
+    let (setting, between) = match peer {
+        Peer::DingTalk => ("webhook", "DingTalk"),
+        _ => ("kdocs_api_url", "the relay"),
+    };
     match failure {
-        // A status worth retrying is a passing trouble of the relay's: what it said is all there is.
+        // A status worth retrying is a passing trouble of the server's: what it said is all there is.
         Failure::Http { .. } if failure.is_transient() => error,
         Failure::Http { status, reply, location } => {
-            let mut error = if matches!(status, 401 | 403) {
-                error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
-            } else if *status == 404 {
-                error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}"))
-            } else if let Some(to) = location {
-                error.hint(format!(
-                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
-                ))
-            } else {
-                error
+            let mut error = match (peer, *status) {
+                (Peer::Relay, 401 | 403) => {
+                    error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
+                }
+                (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
+                (Peer::Renewal, 404) => {
+                    error.hint(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
+                }
+                (Peer::DingTalk, 404) => error.hint(
+                    "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, \
+                     or its access token alone",
+                ),
+                (Peer::Renewal, 400..=499) => error.hint(renewal_refused()),
+                (Peer::Exchange, 400..=499) => error.hint(code_refused()),
+                _ => match location {
+                    Some(to) if peer == Peer::DingTalk => {
+                        error.hint(format!("the webhook redirects to {to}: update `webhook`"))
+                    }
+                    Some(to) => error.hint(format!(
+                        "{between} redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                    )),
+                    None => error,
+                },
             };
             error.hints.extend(reply.iter().flat_map(for_reply));
             error
         }
-        Failure::Refused { reply } => {
+        Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
+            let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
+            error.hints.extend(for_reply(reply));
+            error
+        }
+        Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
             let mut error = error;
             error.hints.extend(for_reply(reply));
             error
         }
-        Failure::TimedOut => error.hint("raise `timeout`, or check the network between the runner and the relay"),
+        Failure::TimedOut => {
+            error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
+        }
         Failure::Connect { cause } | Failure::Tls { cause, connecting: true } if cause.contains("certificate") => {
             error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`")
         }
         Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
-            error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy")
+            error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
         Failure::NotJson { .. } | Failure::Transport { .. } | Failure::Tls { connecting: false, .. } => error,
     }
+}
+
+fn renewal_refused() -> String {
+    format!(
+        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
+         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
+    )
+}
+
+fn code_refused() -> String {
+    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
+     code at once; check the app id and the app key too"
+        .to_owned()
 }
 
 /// `: code 40001, msg "…", hint "…"` from what the relay said.
@@ -204,6 +374,12 @@ fn said(reply: Option<&Reply>) -> String {
     if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
     }
+    if let Some(errcode) = r.errcode_text() {
+        parts.push(format!("errcode {errcode}"));
+    }
+    if let Some(errmsg) = r.errmsg.as_deref().filter(|m| !m.is_empty()) {
+        parts.push(format!("errmsg \"{errmsg}\""));
+    }
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
 }
 
@@ -213,6 +389,9 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     texts.extend(reply.msg.iter().cloned());
     texts.extend(reply.hint.iter().cloned());
     let mut found: Vec<(i64, Option<String>)> = Vec::new();
+    // DingTalk's own answer, when the webhook was called directly.
+    let own = serde_json::json!({ "errcode": reply.errcode, "errmsg": reply.errmsg });
+    collect_json(&own, &mut found, &mut texts, 0);
     if let Some(data) = &reply.data {
         collect_json(data, &mut found, &mut texts, 0);
     }
@@ -543,12 +722,12 @@ mod tests {
         let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
         let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
         let retry = Retry { attempt: 2, attempts: 3, failure: &Failure::TimedOut, wait: Duration::from_secs(3) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
         );
     }

@@ -1,8 +1,8 @@
 //! What every call this binary makes has in common: one HTTP client (rustls with ring, the
 //! bundled roots plus `ca_file`, no redirects), one small runtime, the retry loop with backoff,
-//! and how a request that got no answer failed. The KDocs relay and the GitHub/GitLab API
-//! client each classify their answers themselves (`relay`, `api`); what to tell the user is
-//! decided in `hints`.
+//! and how a request that got no answer failed. The KDocs relay, the token renewal and the
+//! direct DingTalk webhook each classify their answers themselves (`relay`, `dingtalk`); what
+//! to tell the user is decided in `hints`.
 //!
 //! Time-outs, failed connections and HTTP 429/500/502/503/504 are retried (README, `retries`),
 //! honouring `Retry-After` up to 30 s.
@@ -27,8 +27,14 @@ pub enum Failure {
     /// An answer with a status other than 2xx; `location` is where a 3xx points (without query
     /// or fragment: they could carry a token back).
     Http { status: u16, reply: Option<Reply>, location: Option<String> },
-    /// 2xx with JSON that says no: the relay's `code` is not 0.
+    /// 2xx with JSON that says no: the relay's `code` is not 0, DingTalk's `errcode` is not 0,
+    /// or the renewal's `code` is not 0.
     Refused { reply: Reply },
+    /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
+    /// than 0: the relay passed the message on and DingTalk refused it.
+    Inner { reply: Reply },
+    /// A token call answered `code: 0` without a token in `data.access_token`.
+    NoToken { reply: Reply },
     /// 2xx, but with `length` bytes that are not JSON.
     NotJson { status: u16, length: usize },
     /// No answer within the time-out.
@@ -48,7 +54,11 @@ impl Failure {
             Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
             Failure::TimedOut | Failure::Connect { .. } | Failure::Transport { .. } => true,
             // The same again would be refused again.
-            Failure::Refused { .. } | Failure::NotJson { .. } | Failure::Tls { .. } => false,
+            Failure::Refused { .. }
+            | Failure::Inner { .. }
+            | Failure::NoToken { .. }
+            | Failure::NotJson { .. }
+            | Failure::Tls { .. } => false,
         }
     }
 
@@ -56,7 +66,7 @@ impl Failure {
     pub fn reply(&self) -> Option<&Reply> {
         match self {
             Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } => Some(reply),
+            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
             _ => None,
         }
     }
@@ -309,6 +319,7 @@ mod tests {
         assert!(Failure::Transport { cause: "eof".into() }.is_transient());
         assert!(!Failure::Tls { cause: "bad cert".into(), connecting: true }.is_transient());
         assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
+        assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
         assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 }

@@ -1,83 +1,176 @@
-//! The one call to the KDocs relay, and what the answer was, as a typed [`Failure`] when it was
-//! not a success. What to tell the user about a failure is decided in `hints`, never here. The
-//! HTTP client, the retries and the time-outs are `http`'s, shared with `api`.
+//! The calls to KDocs: the notification through its relay, the renewal of the access token,
+//! and the exchange of an authorization code for the first tokens. Each answer is classified
+//! here into success or a typed [`Failure`]; what to tell the user is decided in `hints`, never
+//! here. The HTTP client, the retries and the time-outs are `http`'s, shared with `dingtalk`.
 //!
-//! Success is HTTP 2xx with a JSON body whose `code` is 0.
+//! The notification succeeds on HTTP 2xx with a JSON body whose `code` is 0 and whose `data`
+//! holds no DingTalk refusal (an `errcode` other than 0). A token call succeeds on HTTP 2xx,
+//! `code` 0 and a non-empty `data.access_token` (developer.kdocs.cn/common/authorization/web.html).
 
-#![allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
+#![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
 
 use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::http::{Answer, AttemptError, Http};
 pub use crate::http::{Failed, Failure, Retry};
+use crate::settings::Secret;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
+pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
+pub const TOKEN_PATH: &str = "/api/v1/oauth2/access_token";
 
-/// What the relay answered, as far as it said.
+/// What a server answered, as far as it said: the relay's `code`/`msg`/`hint`/`data`, or
+/// DingTalk's own `errcode`/`errmsg` when the webhook is called directly.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Reply {
     #[serde(skip)]
     pub http_status: u16,
-    pub code: Option<serde_json::Value>,
+    pub code: Option<Value>,
     #[serde(default, deserialize_with = "text")]
     pub msg: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub hint: Option<String>,
     /// Whatever the relay put there; on a refusal it may carry DingTalk's errcode/errmsg.
     #[serde(default)]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Value>,
+    /// DingTalk's answer, when it is called directly.
+    pub errcode: Option<Value>,
+    #[serde(default, deserialize_with = "text")]
+    pub errmsg: Option<String>,
 }
 
 impl Reply {
     /// The `code`, as text whatever JSON type the relay used.
     pub fn code_text(&self) -> Option<String> {
-        self.code.as_ref().map(|c| match c {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        self.code.as_ref().map(value_text)
+    }
+
+    /// DingTalk's `errcode`, as text.
+    pub fn errcode_text(&self) -> Option<String> {
+        self.errcode.as_ref().map(value_text)
     }
 
     fn is_ok(&self) -> bool {
-        self.code.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0"))
+        self.code.as_ref().is_some_and(is_zero)
+    }
+
+    /// Whether `data` holds a DingTalk refusal: an `errcode` other than 0 anywhere in it.
+    fn refused_inside(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| has_errcode(d, 0))
+    }
+
+    /// A string field of `data`, when not empty.
+    pub fn data_str(&self, key: &str) -> Option<&str> {
+        self.data.as_ref()?.get(key)?.as_str().filter(|s| !s.is_empty())
+    }
+
+    /// A number of seconds in `data` under the first of `keys` present (a number or digits).
+    pub fn data_secs(&self, keys: &[&str]) -> Option<u64> {
+        let data = self.data.as_ref()?;
+        keys.iter().find_map(|k| {
+            let v = data.get(*k)?;
+            v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())
+        })
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    v.as_i64() == Some(0) || v.as_str().is_some_and(|s| s.trim() == "0")
+}
+
+/// An `errcode` (or `errCode`) other than 0 anywhere in `v`, also inside strings holding JSON.
+fn has_errcode(v: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match v {
+        Value::Object(map) => {
+            let own = map.get("errcode").or_else(|| map.get("errCode")).is_some_and(|c| !c.is_null() && !is_zero(c));
+            own || map.values().any(|c| has_errcode(c, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|i| has_errcode(i, depth + 1)),
+        Value::String(s) => serde_json::from_str::<Value>(s.trim())
+            .is_ok_and(|inner| matches!(inner, Value::Object(_) | Value::Array(_)) && has_errcode(&inner, depth + 1)),
+        _ => false,
     }
 }
 
 /// `msg` and `hint` as text, whatever JSON type the relay used: a delivered message must not
 /// fail because the relay answered `"msg": 123`.
 fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s),
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
         other => Some(other.to_string()),
     })
 }
 
 /// The JSON reply in an answer, with its status.
-fn parse(answer: &Answer) -> Option<Reply> {
+pub fn parse(answer: &Answer) -> Option<Reply> {
     let mut reply: Reply = serde_json::from_slice(&answer.bytes).ok()?;
     reply.http_status = answer.status;
     Some(reply)
 }
 
-/// `scheme://host[:port]` of `kdocs_api_url`: safe to print (the token is in the query).
+/// Not 2xx: the status and what came with it.
+pub fn http_failure(answer: Answer) -> Failure {
+    let reply = parse(&answer);
+    Failure::Http { status: answer.status, reply, location: answer.location }
+}
+
+impl Failure {
+    /// Whether the relay said that its access token is invalid or expired: HTTP 401, or a
+    /// `msg`/`hint` naming the token so. A refusal from DingTalk (an `errcode` in `data`) is
+    /// about the robot, not the KDocs token.
+    pub fn token_rejected(&self) -> bool {
+        let reply = match self {
+            Failure::Http { status: 401, .. } => return true,
+            Failure::Http { reply: Some(reply), .. } | Failure::Refused { reply } => reply,
+            _ => return false,
+        };
+        if reply.refused_inside() {
+            return false;
+        }
+        let said = format!("{} {}", reply.msg.as_deref().unwrap_or(""), reply.hint.as_deref().unwrap_or(""));
+        let said = said.to_lowercase();
+        let token = ["token", "令牌"].iter().any(|w| said.contains(w));
+        let bad = ["invalid", "expired", "expire", "无效", "过期", "失效"].iter().any(|w| said.contains(w));
+        token && bad
+    }
+}
+
+/// A KDocs URL: `base` + `path`, with the query pairs.
+fn url(base: &str, path: &str, query: &[(&str, &str)]) -> Result<reqwest::Url, Error> {
+    let mut url = reqwest::Url::parse(&format!("{base}{path}"))
+        .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// `scheme://host[:port]` of `kdocs_api_url`: safe to print.
 pub fn origin(base: &str) -> String {
     reqwest::Url::parse(base).map_or_else(|_| base.to_owned(), |u| u.origin().ascii_serialization())
 }
 
-/// The relay's URL for `kdocs_api_url`, with the token in the query.
-pub fn url(base: &str, token: &str) -> Result<reqwest::Url, Error> {
-    let mut url = reqwest::Url::parse(&format!("{base}{PATH}"))
-        .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
-    url.query_pairs_mut().append_pair("access_token", token);
-    Ok(url)
-}
-
-/// Posts the body to the relay at `url`, retrying transient failures, and reads the answer;
-/// blocks until done. Each retry is announced through `notice`; the caller words it, and
-/// redacts it: a relay may echo the request in its answer.
-pub fn send(http: &Http, url: &reqwest::Url, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
+/// Posts the notification `body` to the relay with `token`, retrying transient failures.
+pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
+    let url = url(base, PATH, &[("access_token", token)]).map_err(|_| Failed {
+        // `kdocs_api_url` was checked when the settings were read; this cannot fail, but must not panic.
+        failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into() },
+        attempts: 0,
+    })?;
     http.block_on(http.with_retries(
         || async {
             let request = http
@@ -85,20 +178,20 @@ pub fn send(http: &Http, url: &reqwest::Url, body: &[u8], notice: &dyn Fn(&Retry
                 .post(url.clone())
                 .header(CONTENT_TYPE, "application/json; charset=utf-8")
                 .body(body.to_vec());
-            classify(http.exchange(request, url).await?)
+            let answer = http.exchange(request, &url).await?;
+            classify_notification(answer)
         },
         notice,
     ))
 }
 
-/// Success is 2xx with JSON whose `code` is 0; anything else is a typed failure.
-fn classify(answer: Answer) -> Result<Reply, AttemptError> {
+fn classify_notification(answer: Answer) -> Result<Reply, AttemptError> {
     let retry_after = answer.retry_after;
-    let reply = parse(&answer);
-    let failure = match reply {
-        _ if !(200..300).contains(&answer.status) => {
-            Failure::Http { status: answer.status, reply, location: answer.location }
-        }
+    if !(200..300).contains(&answer.status) {
+        return Err((http_failure(answer), retry_after));
+    }
+    let failure = match parse(&answer) {
+        Some(reply) if reply.is_ok() && reply.refused_inside() => Failure::Inner { reply },
         Some(reply) if reply.is_ok() => return Ok(reply),
         Some(reply) => Failure::Refused { reply },
         None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
@@ -106,9 +199,102 @@ fn classify(answer: Answer) -> Result<Reply, AttemptError> {
     Err((failure, retry_after))
 }
 
+/// What a token call gave: the access token, and the facts about it. The refresh token, when
+/// the answer has one, is a secret like the access token.
+#[derive(Debug)]
+pub struct Tokens {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    /// `data.expires_in`, seconds.
+    pub expires_in: Option<u64>,
+    /// The refresh token's lifetime in seconds, under any of the names KDocs may use for it.
+    pub refresh_expires_in: Option<u64>,
+}
+
+/// The names under which a token answer may give the refresh token's lifetime, in seconds.
+const REFRESH_LIFETIME_KEYS: &[&str] = &["refresh_expires_in", "refresh_token_expires_in"];
+
+fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError> {
+    let retry_after = answer.retry_after;
+    if !(200..300).contains(&answer.status) {
+        return Err((http_failure(answer), retry_after));
+    }
+    let failure = match parse(&answer) {
+        Some(reply) if reply.is_ok() => match reply.data_str("access_token") {
+            Some(token) => {
+                return Ok(Tokens {
+                    access_token: Secret::new(token),
+                    refresh_token: reply.data_str("refresh_token").map(Secret::new),
+                    expires_in: reply.data_secs(&["expires_in"]),
+                    refresh_expires_in: reply.data_secs(REFRESH_LIFETIME_KEYS),
+                });
+            }
+            None => Failure::NoToken { reply },
+        },
+        Some(reply) => Failure::Refused { reply },
+        None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
+    };
+    Err((failure, retry_after))
+}
+
+/// `POST {base}/api/v1/oauth2/refresh_token?app_id=…` with `{"app_key", "refresh_token"}`.
+pub fn renew(
+    http: &Http,
+    base: &str,
+    app_id: &str,
+    app_key: &str,
+    refresh_token: &str,
+    notice: &dyn Fn(&Retry),
+) -> Result<Tokens, Failed> {
+    let url = url(base, REFRESH_PATH, &[("app_id", app_id)])
+        .map_err(|_| Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into() }, attempts: 0 })?;
+    let body = serde_json::json!({ "app_key": app_key, "refresh_token": refresh_token }).to_string();
+    http.block_on(http.with_retries(
+        || async {
+            let request = http
+                .client
+                .post(url.clone())
+                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.clone());
+            classify_tokens(http.exchange(request, &url).await?)
+        },
+        notice,
+    ))
+}
+
+/// `GET {base}/api/v1/oauth2/access_token?app_id=&app_key=&code=`: the first tokens.
+pub fn exchange_code(
+    http: &Http,
+    base: &str,
+    app_id: &str,
+    app_key: &str,
+    code: &str,
+    notice: &dyn Fn(&Retry),
+) -> Result<Tokens, Failed> {
+    let url = url(base, TOKEN_PATH, &[("app_id", app_id), ("app_key", app_key), ("code", code)])
+        .map_err(|_| Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into() }, attempts: 0 })?;
+    http.block_on(http.with_retries(
+        || async {
+            let request = http.client.get(url.clone()).header(CONTENT_TYPE, "application/json");
+            classify_tokens(http.exchange(request, &url).await?)
+        },
+        notice,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            bytes: body.as_bytes().to_vec(),
+            location: None,
+            retry_after: None,
+            headers: reqwest::header::HeaderMap::default(),
+        }
+    }
 
     #[test]
     fn code_zero_is_success_whatever_its_json_type() {
@@ -123,5 +309,49 @@ mod tests {
         assert_eq!((odd.msg.as_deref(), odd.hint), (Some("123"), None));
         let none: Reply = serde_json::from_str(r#"{"msg":"x"}"#).unwrap();
         assert!(!none.is_ok(), "a reply without code is not a success");
+    }
+
+    #[test]
+    fn a_dingtalk_refusal_inside_a_success_is_a_failure() {
+        for body in [
+            r#"{"code":0,"data":{"errcode":310000,"errmsg":"keywords not in content"}}"#,
+            r#"{"code":0,"data":[{"errcode":0},{"errcode":"400101"}]}"#,
+            r#"{"code":0,"data":"{\"errcode\":300001}"}"#,
+        ] {
+            assert!(matches!(classify_notification(answer(200, body)), Err((Failure::Inner { .. }, _))), "{body}");
+        }
+        for body in [r#"{"code":0,"data":{"errcode":0,"errmsg":"ok"}}"#, r#"{"code":0,"data":[{"errcode":0}]}"#] {
+            assert!(classify_notification(answer(200, body)).is_ok(), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_token_answer_needs_code_zero_and_an_access_token() {
+        let ok = classify_tokens(answer(
+            200,
+            r#"{"code":0,"data":{"access_token":"a","expires_in":86400,"refresh_token":"r","refresh_expires_in":"7776000"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.access_token.expose(), "a");
+        assert_eq!((ok.expires_in, ok.refresh_expires_in), (Some(86400), Some(7_776_000)));
+        assert!(matches!(classify_tokens(answer(200, r#"{"code":0,"data":{}}"#)), Err((Failure::NoToken { .. }, _))));
+        assert!(matches!(
+            classify_tokens(answer(200, r#"{"code":0,"data":{"access_token":""}}"#)),
+            Err((Failure::NoToken { .. }, _))
+        ));
+        assert!(matches!(classify_tokens(answer(200, r#"{"code":20003}"#)), Err((Failure::Refused { .. }, _))));
+        assert!(matches!(classify_tokens(answer(503, "busy")), Err((Failure::Http { status: 503, .. }, _))));
+    }
+
+    #[test]
+    fn the_relay_saying_its_token_is_invalid_or_expired() {
+        let refused = |json: &str| Failure::Refused { reply: serde_json::from_str(json).unwrap() };
+        assert!(Failure::Http { status: 401, reply: None, location: None }.token_rejected());
+        assert!(refused(r#"{"code":40100,"msg":"access_token expired"}"#).token_rejected());
+        assert!(refused(r#"{"code":1,"hint":"令牌已过期"}"#).token_rejected());
+        assert!(!refused(r#"{"code":1,"msg":"bad request"}"#).token_rejected());
+        // DingTalk's "token is not exist" is about the robot.
+        assert!(!refused(r#"{"code":1,"msg":"invalid token","data":{"errcode":300001}}"#).token_rejected());
+        assert!(!Failure::Http { status: 403, reply: None, location: None }.token_rejected());
     }
 }

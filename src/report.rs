@@ -26,6 +26,11 @@ impl Reporter {
         }
     }
 
+    /// Whether the run is a GitHub Actions job (workflow commands apply).
+    pub fn on_github(&self) -> bool {
+        self.github
+    }
+
     /// Registers the secrets; on GitHub, asks the runner to mask them in the log first.
     pub fn add_secrets(&mut self, secrets: &[&str]) {
         for s in secrets.iter().filter(|s| !s.is_empty()) {

@@ -52,7 +52,7 @@ macro_rules! settings {
         }
 
         impl Values {
-            fn parse(src: &Sources) -> Result<Values, Error> {
+            pub fn parse(src: &Sources) -> Result<Values, Error> {
                 Ok(Values {
                     $($name: settings!(@parse src, Name::$name, $kind $(, $default)?),)*
                 })
@@ -75,9 +75,13 @@ macro_rules! settings {
 }
 
 settings! {
-    kdocs_token: SecretText, "KDocs open-API access token (required unless dry_run)";
-    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=… (required unless dry_run)";
-    secret: SecretText, "robot signing secret (SEC…), sent to the relay as `sk`";
+    kdocs_token: SecretText, "KDocs open-API access token; renewed when the three kdocs_app_id/key/refresh_token are set";
+    kdocs_app_id: Line, "KDocs app id, to renew the access token each run (with kdocs_app_key, kdocs_refresh_token)";
+    kdocs_app_key: SecretText, "KDocs app key, to renew the access token";
+    kdocs_refresh_token: SecretText, "KDocs refresh token (from `dingtalk-notify kdocs-auth`), to renew the access token";
+    transport: Choice<TransportChoice> = "auto", "auto (KDocs relay when a KDocs credential is set, else straight to DingTalk), kdocs or dingtalk";
+    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=…, or its access token alone (required unless dry_run)";
+    secret: SecretText, "robot signing secret (SEC…): sent to the relay as `sk`, or signs direct requests";
     message: Text, "extra plain-text message, sent after the summary";
     title: Line, "summary title shown in the chat list [rendered from the run]";
     template: Text, "inline minijinja template for the summary text [built-in, per event]";
@@ -176,6 +180,10 @@ impl fmt::Display for Name {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: &str) -> Secret {
+        Secret(value.to_owned())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -234,14 +242,26 @@ impl Kind for SecretText {
     }
 }
 
-/// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token).
+/// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token). A bare
+/// access token, as the robot settings page shows it, is completed to DingTalk's URL.
 pub struct Webhook;
 impl Kind for Webhook {
     type Value = Secret;
     fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
-        let url = found.value.trim();
-        check_url(url, name, &found.from)?;
-        Ok(Secret(url.to_owned()))
+        let value = found.value.trim();
+        if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Ok(Secret(format!("{}?access_token={value}", crate::dingtalk::ROBOT_URL)));
+        }
+        check_url(value, name, &found.from)?;
+        let query = value.split_once('?').map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
+        if query.split('&').any(|pair| pair == "access_token" || pair == "access_token=") {
+            return Err(Error::usage(format!(
+                "`{name}` (from {}) has an empty `access_token`: copy the robot's whole webhook URL from the \
+                 group's robot settings, or give its access token alone",
+                found.from
+            )));
+        }
+        Ok(Secret(value.to_owned()))
     }
 }
 
@@ -437,6 +457,20 @@ impl Choices for MsgType {
         &[("markdown", MsgType::Markdown), ("actionCard", MsgType::ActionCard)];
 }
 
+/// How the messages travel (README, "No KDocs app?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportChoice {
+    /// Through the relay when a KDocs credential is set, else straight to DingTalk.
+    Auto,
+    Kdocs,
+    DingTalk,
+}
+
+impl Choices for TransportChoice {
+    const ALL: &'static [(&'static str, TransportChoice)] =
+        &[("auto", TransportChoice::Auto), ("kdocs", TransportChoice::Kdocs), ("dingtalk", TransportChoice::DingTalk)];
+}
+
 /// What the user asked for on the command line, apart from settings.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -542,25 +576,58 @@ pub struct CustomTemplate {
 /// A dry run, or a send with the credentials it needs.
 #[derive(Debug)]
 pub enum Mode {
-    /// Print the request; a webhook, if given, shows (redacted) in it.
+    /// Print the request(s); a webhook, if given, shows (redacted) in them. `direct`: the
+    /// requests that would go straight to DingTalk, else the relay's one.
     DryRun {
         webhook: Option<Secret>,
+        direct: bool,
     },
     Send {
-        token: Secret,
+        route: Route,
         webhook: Secret,
     },
-    /// Not a dry run, and `name` is not set: an error ([`Name::required`]), unless the run is
-    /// one that gets no secrets.
+    /// Not a dry run, and `name` is not set: `error`, unless the run is one that gets no
+    /// secrets (on GitHub, worded for the `with:` input: [`Name::required`]).
     Missing {
         name: Name,
+        error: Error,
     },
+}
+
+/// How a send travels, with what it needs.
+#[derive(Debug)]
+pub enum Route {
+    /// Through the KDocs relay, with a token and/or the means to renew one.
+    Kdocs(KdocsAuth),
+    /// Straight to the robot's webhook.
+    DingTalk,
+}
+
+/// The KDocs credentials given.
+#[derive(Debug)]
+pub enum KdocsAuth {
+    /// A token, used as given.
+    Token(Secret),
+    /// A token renewed first, each run.
+    Renew(Renewal),
+    /// The given token first; renewed once when the relay says it is invalid or expired.
+    TokenThenRenew { token: Secret, renewal: Renewal },
+}
+
+/// What renews a KDocs access token.
+#[derive(Debug)]
+pub struct Renewal {
+    pub app_id: String,
+    pub app_key: Secret,
+    pub refresh_token: Secret,
 }
 
 /// Validated settings.
 #[derive(Debug)]
 pub struct Settings {
     pub mode: Mode,
+    /// Every secret setting's value, and the webhook's `access_token`, whatever the mode.
+    secrets: Vec<Secret>,
     pub secret: Option<Secret>,
     pub message: Option<String>,
     pub title: Option<String>,
@@ -593,12 +660,57 @@ pub struct Settings {
 impl Settings {
     pub fn new(src: &Sources) -> Result<Settings, Error> {
         let v = Values::parse(src)?;
-        let mode = match (v.dry_run, v.kdocs_token, v.webhook) {
-            (true, _, webhook) => Mode::DryRun { webhook },
-            (false, Some(token), Some(webhook)) => Mode::Send { token, webhook },
-            // Whether that is an error depends on the run (a fork's pull request gets no secrets).
-            (false, None, _) => Mode::Missing { name: Name::kdocs_token },
-            (false, Some(_), None) => Mode::Missing { name: Name::webhook },
+        // Whether a missing credential is an error depends on the run (a fork's pull request
+        // gets no secrets): `notify` decides, with the error made here.
+        let missing = |name: Name| {
+            let error = Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
+            Mode::Missing { name, error }
+        };
+        let mut secrets: Vec<Secret> =
+            [&v.kdocs_token, &v.kdocs_app_key, &v.kdocs_refresh_token, &v.secret, &v.github_token, &v.gitlab_token]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+        secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret::new));
+        secrets.retain(|s| !s.expose().is_empty());
+
+        let renewal = renewal(v.kdocs_app_id, v.kdocs_app_key, v.kdocs_refresh_token)?;
+        let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
+        let direct = match v.transport {
+            TransportChoice::Auto => !has_kdocs,
+            TransportChoice::Kdocs => false,
+            TransportChoice::DingTalk => true,
+        };
+        let mode = if v.dry_run {
+            // A dry run needs no credential; with none, `auto` shows the relay's request unless
+            // a webhook alone says the run would go straight to DingTalk.
+            let direct = direct && (v.transport == TransportChoice::DingTalk || v.webhook.is_some());
+            Mode::DryRun { webhook: v.webhook, direct }
+        } else if direct {
+            match v.webhook {
+                Some(webhook) => Mode::Send { route: Route::DingTalk, webhook },
+                None => missing(Name::webhook),
+            }
+        } else {
+            let auth = match (v.kdocs_token, renewal) {
+                (Some(token), Some(renewal)) => Some(KdocsAuth::TokenThenRenew { token, renewal }),
+                (Some(token), None) => Some(KdocsAuth::Token(token)),
+                (None, Some(renewal)) => Some(KdocsAuth::Renew(renewal)),
+                (None, None) => None,
+            };
+            match (auth, v.webhook) {
+                (Some(auth), Some(webhook)) => Mode::Send { route: Route::Kdocs(auth), webhook },
+                (None, _) => Mode::Missing {
+                    name: Name::kdocs_token,
+                    error: Error::usage(format!(
+                        "the setting `kdocs_token` is required with `transport: kdocs`: set one of {}, or the three \
+                         `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \"KDocs token\")",
+                        Name::kdocs_token.looked_for()
+                    )),
+                },
+                (Some(_), None) => missing(Name::webhook),
+            }
         };
 
         let template = match (src.get(Name::template), v.template, v.template_file) {
@@ -626,6 +738,7 @@ impl Settings {
 
         Ok(Settings {
             mode,
+            secrets,
             secret: v.secret,
             message: v.message,
             title: v.title,
@@ -658,23 +771,40 @@ impl Settings {
         matches!(self.mode, Mode::DryRun { .. })
     }
 
-    /// Every secret value, for masking and redaction: the token, the signing secret, the
-    /// webhook's `access_token`, and the API tokens.
+    /// Every secret value, for masking and redaction: the KDocs token, app key and refresh
+    /// token, the signing secret, the webhook's `access_token`, and the API tokens. (A renewed token is added
+    /// to the reporter when it arrives.)
     pub fn secrets(&self) -> Vec<&str> {
-        let (token, webhook) = match &self.mode {
-            Mode::DryRun { webhook } => (None, webhook.as_ref()),
-            Mode::Send { token, webhook } => (Some(token), Some(webhook)),
-            Mode::Missing { .. } => (None, None),
-        };
-        let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
-        let api_tokens = [&self.github_token, &self.gitlab_token].map(|t| t.as_ref().map(Secret::expose));
-        [token.map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
-            .into_iter()
-            .chain(api_tokens)
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect()
+        self.secrets.iter().map(Secret::expose).collect()
     }
+}
+
+/// The renewal settings: all three, or none.
+fn renewal(
+    app_id: Option<String>,
+    app_key: Option<Secret>,
+    refresh_token: Option<Secret>,
+) -> Result<Option<Renewal>, Error> {
+    Ok(match (app_id, app_key, refresh_token) {
+        (None, None, None) => None,
+        (Some(app_id), Some(app_key), Some(refresh_token)) => Some(Renewal { app_id, app_key, refresh_token }),
+        (app_id, app_key, refresh_token) => {
+            let missing = [
+                (Name::kdocs_app_id, app_id.is_none()),
+                (Name::kdocs_app_key, app_key.is_none()),
+                (Name::kdocs_refresh_token, refresh_token.is_none()),
+            ]
+            .into_iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(name, _)| format!("`{name}` (set one of {})", name.looked_for()))
+            .collect::<Vec<_>>()
+            .join(" and ");
+            return Err(Error::usage(format!(
+                "renewing the KDocs token needs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`: \
+                 {missing} is missing"
+            )));
+        }
+    })
 }
 
 /// The `access_token` query value of a robot URL.
@@ -711,8 +841,9 @@ fn parse_bool(value: &str) -> Option<bool> {
 pub fn help() -> String {
     use std::fmt::Write as _;
     let mut out = format!(
-        "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot through the KDocs relay.\n\n\
-         USAGE: dingtalk-notify [--name value]...\n\n\
+        "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot, through the KDocs relay or straight to its webhook.\n\n\
+         USAGE: dingtalk-notify [--name value]...\n       \
+         dingtalk-notify kdocs-auth [--help]   get the first KDocs tokens (prints them, on purpose)\n\n\
          Each setting is read, first found wins, from --name, {}.\n\
          Empty values count as unset. [defaults in brackets]\n\nSETTINGS:\n",
         env!("CARGO_PKG_VERSION"),
@@ -826,20 +957,34 @@ mod tests {
 
     #[test]
     fn required_settings_name_every_place_they_were_looked_for() {
-        let s = settings(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap();
-        let Mode::Missing { name } = s.mode else { panic!("not missing: {:?}", s.mode) };
+        let hook = ("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x");
+        let missing = |s: Result<Settings, Error>| match s.unwrap().mode {
+            Mode::Missing { name, error } => (name, error),
+            mode => panic!("not missing: {mode:?}"),
+        };
+        let (name, e) = missing(settings(&["--transport", "kdocs"], &[hook]));
+        assert_eq!(name, Name::kdocs_token);
         assert_eq!(
-            name.required(false).message,
-            "the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN"
+            e.message,
+            "the setting `kdocs_token` is required with `transport: kdocs`: set one of --kdocs-token, INPUT_KDOCS_TOKEN, \
+             PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN, or the three `kdocs_app_id`, `kdocs_app_key` and \
+             `kdocs_refresh_token` to renew one (README, \"KDocs token\")"
+        );
+        let (name, e) = missing(settings(&[], &[]));
+        assert_eq!(
+            e.message,
+            "the setting `webhook` is required: set one of --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK"
         );
         assert_eq!(
             name.required(true).message,
-            "the input `kdocs_token` is required: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` under the step's \
-             `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN)"
+            "the input `webhook` is required: add `webhook: ${{ secrets.WEBHOOK }}` under the step's `with:` (also read \
+             from --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK)"
         );
         let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
             .unwrap();
-        let Mode::Send { token, .. } = &s.mode else { panic!("not a send: {:?}", s.mode) };
+        let Mode::Send { route: Route::Kdocs(KdocsAuth::Token(token)), .. } = &s.mode else {
+            panic!("not a send with a token: {:?}", s.mode)
+        };
         assert_eq!(token.expose(), "t", "a pasted secret's trailing newline is trimmed");
     }
 
@@ -857,6 +1002,75 @@ mod tests {
         let e = settings(&["--dry-run"], &[("INPUT_JOBS", "{\"TOPSECRET\" 1}")]).unwrap_err();
         assert!(e.message.contains("INPUT_JOBS") && e.message.contains("line 1, column 14"), "{}", e.message);
         assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_transport_follows_the_credentials_given() {
+        let hook = ("DINGTALK_WEBHOOK", "https://x/?access_token=h");
+        let renew = [
+            ("DINGTALK_KDOCS_APP_ID", "app"),
+            ("DINGTALK_KDOCS_APP_KEY", "key"),
+            ("DINGTALK_KDOCS_REFRESH_TOKEN", "r"),
+        ];
+        let mode = |vars: &[(&str, &str)], args: &[&str]| settings(args, vars).map(|s| s.mode);
+        assert!(matches!(mode(&[hook], &[]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        let with_renewal: Vec<_> = renew.iter().copied().chain([hook]).collect();
+        assert!(matches!(mode(&with_renewal, &[]), Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::Renew(_)), .. })));
+        let both: Vec<_> = with_renewal.iter().copied().chain([("DINGTALK_KDOCS_TOKEN", "t")]).collect();
+        assert!(matches!(
+            mode(&both, &[]),
+            Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::TokenThenRenew { .. }), .. })
+        ));
+        assert!(matches!(mode(&both, &["--transport", "dingtalk"]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        // Two of the three renewal settings are a mistake worth stopping for.
+        let e = settings(&[], &[hook, renew[0], renew[2]]).unwrap_err();
+        assert!(e.message.contains("`kdocs_app_key` (set one of --kdocs-app-key"), "{}", e.message);
+        // A dry run goes direct only when a webhook alone says a real run would.
+        assert!(matches!(mode(&[], &["--dry-run"]), Ok(Mode::DryRun { direct: false, .. })));
+        assert!(matches!(mode(&[hook], &["--dry-run"]), Ok(Mode::DryRun { direct: true, .. })));
+        assert!(matches!(mode(&[], &["--dry-run", "--transport", "dingtalk"]), Ok(Mode::DryRun { direct: true, .. })));
+        let e = settings(&["--transport", "smoke-signals"], &[]).unwrap_err();
+        assert!(e.message.contains("use auto, kdocs or dingtalk"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_bare_robot_token_is_completed_and_an_empty_one_refused() {
+        let s = settings(&["--dry-run", "--webhook", " abc123def "], &[]).unwrap();
+        let Mode::DryRun { webhook: Some(w), .. } = &s.mode else { panic!("{:?}", s.mode) };
+        assert_eq!(w.expose(), "https://oapi.dingtalk.com/robot/send?access_token=abc123def");
+        assert_eq!(s.secrets(), ["abc123def"]);
+        for url in [
+            "https://oapi.dingtalk.com/robot/send?access_token=",
+            "https://oapi.dingtalk.com/robot/send?access_token=&x=1",
+            "https://oapi.dingtalk.com/robot/send?access_token",
+        ] {
+            let e = settings(&["--dry-run"], &[("INPUT_WEBHOOK", url)]).unwrap_err();
+            assert!(
+                e.message.contains("`webhook` (from INPUT_WEBHOOK) has an empty `access_token`"),
+                "{url}: {}",
+                e.message
+            );
+        }
+        // Any other http(s) URL is taken as it is (a proxy, a test server).
+        assert!(settings(&["--dry-run"], &[("INPUT_WEBHOOK", "http://127.0.0.1:9/hook")]).is_ok());
+        assert!(settings(&["--dry-run"], &[("INPUT_WEBHOOK", "not a url")]).is_err());
+    }
+
+    #[test]
+    fn every_kdocs_credential_is_a_secret() {
+        let s = settings(
+            &["--dry-run"],
+            &[
+                ("DINGTALK_KDOCS_TOKEN", "tok"),
+                ("DINGTALK_KDOCS_APP_ID", "app"),
+                ("DINGTALK_KDOCS_APP_KEY", "appkey"),
+                ("DINGTALK_KDOCS_REFRESH_TOKEN", "refresh"),
+                ("DINGTALK_SECRET", "SEC1"),
+                ("DINGTALK_WEBHOOK", "hook"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.secrets(), ["tok", "appkey", "refresh", "SEC1", "hook"]);
     }
 
     #[test]
@@ -887,7 +1101,7 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(settings.secrets(), ["SECabc", "hooktok", "ghs_x", "glpat-y"]);
+        assert_eq!(settings.secrets(), ["SECabc", "ghs_x", "glpat-y", "hooktok"]);
         let debug = format!("{settings:?}");
         assert!(!debug.contains("SECabc") && !debug.contains("hooktok") && !debug.contains("ghs_x"), "{debug}");
     }

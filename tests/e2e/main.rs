@@ -5,7 +5,9 @@ mod dotenv;
 mod support;
 
 mod ci_platforms;
+mod credentials;
 mod delivery;
+mod direct;
 mod github;
 mod pipeline;
 mod signal;

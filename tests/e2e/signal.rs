@@ -432,9 +432,16 @@ fn fork_and_bot_pull_requests_without_credentials_exit_0_and_send_nothing() {
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
         assert!(out.stderr.starts_with("not sending: a pull request") && out.stderr.contains(who), "{}", out.stderr);
     }
-    // The same pull request from the repository itself: a missing token stays a usage error.
-    let out =
-        Run::github("pull_request", "github/pull_request.opened.json", &server.url).env("INPUT_KDOCS_TOKEN", "").run();
+    // The same pull request from the repository itself: a missing credential stays a usage error.
+    let out = Run::github("pull_request", "github/pull_request.opened.json", &server.url)
+        .env("INPUT_KDOCS_TOKEN", "")
+        .env("INPUT_WEBHOOK", "")
+        .run();
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("the input `kdocs_token` is required"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the input `webhook` is required: add `webhook: ${{ secrets.WEBHOOK }}`"),
+        "{}",
+        out.stderr
+    );
+    assert!(server.received().is_empty());
 }
