@@ -51,7 +51,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     // What only the CI's API knows (a token given, and the facts still missing).
-    let mut http = api_facts(ci, env, settings, reporter, &mut cx)?;
+    let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
     // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
     // jobs, though no list has it (it is still running): its own failure counts too.
@@ -59,8 +59,9 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     cx.status = settings.status.or(derived).unwrap_or(cx.status);
 
     cx.previous_status = settings.previous_status.or(cx.previous_status);
-    // Only a success or a failure can be a change; the API is asked only then.
-    if cx.previous_status.is_none() && matches!(cx.status, Status::Success | Status::Failure) {
+    // Only a success or a failure can be a change; the API is asked only then, and not again
+    // after it failed: one warning per run says what to grant.
+    if cx.previous_status.is_none() && !api_failed && matches!(cx.status, Status::Success | Status::Failure) {
         cx.previous_status = previous_from_api(ci, settings, env, reporter, &mut http)?;
     }
     cx.change = Change::between(cx.previous_status, cx.status);
@@ -313,16 +314,16 @@ fn new_http(settings: &Settings) -> Result<Http, Error> {
 
 /// The jobs and start that only the CI's API knows, into the context, when a token is given and
 /// they are still missing; a call that fails is a warning. The HTTP client, when one was made,
-/// is the send's too.
+/// is the send's too; `true` with it when a call failed.
 fn api_facts(
     ci: Ci,
     env: &Env,
     settings: &Settings,
     reporter: &Reporter,
     cx: &mut Context,
-) -> Result<Option<Http>, Error> {
+) -> Result<(Option<Http>, bool), Error> {
     let Some(ask) = pipeline::ask(ci, env, settings, cx.run.started_at.is_some()) else {
-        return Ok(None);
+        return Ok((None, false));
     };
     let http = new_http(settings)?;
     let origin = ask.origin();
@@ -338,7 +339,7 @@ fn api_facts(
         cx.run.started_at = Some(ci::format_rfc3339(start));
         cx.run.duration = ci::duration(Some(start), None, env.now);
     }
-    Ok(Some(http))
+    Ok((Some(http), !facts.failed.is_empty()))
 }
 
 /// A new access token from the refresh token, registered as a secret before anything else

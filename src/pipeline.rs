@@ -101,7 +101,9 @@ impl Ask {
                 Err(failed) => facts.failed.push((what_jobs(self.forge), failed)),
             }
         }
-        if let Some(path) = &self.run {
+        // After a failure, no more calls: the same token would fail the same way, and one
+        // warning says what to grant.
+        if let Some(path) = self.run.as_ref().filter(|_| facts.failed.is_empty()) {
             match api.get(path, &[]) {
                 Ok(run) => facts.started_at = run.get("run_started_at").and_then(Value::as_str).and_then(parse_rfc3339),
                 Err(failed) => facts.failed.push(("the run's start time", failed)),
