@@ -399,7 +399,8 @@ impl Sources {
                         None => (flag, None),
                     };
                     let Some(name) = Name::from_flag(flag) else {
-                        return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
+                        let guess = did_you_mean(flag).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
+                        return Err(Error::usage(format!("unknown option `--{flag}`{guess} (see --help)")));
                     };
                     let value = match inline {
                         Some(v) => v,
@@ -443,12 +444,44 @@ pub struct CustomTemplate {
     pub origin: String,
 }
 
+/// The most a template file may hold: a summary is under 20,000 bytes, its template not much more.
+const MAX_TEMPLATE_FILE_BYTES: usize = 256 * 1024;
+
+/// Reads `template_file`. What is not a regular text file of at most 256 KiB is refused, and so is
+/// anything under `/proc`, `/sys` or `/dev`: `/proc/self/environ` would send the environment, and
+/// its secrets, to the group (the redaction only covers what this binary prints).
+fn read_template_file(file: &Located) -> Result<CustomTemplate, Error> {
+    let path = file.path.display().to_string();
+    let refuse =
+        |why: String| Error::usage(format!("cannot use the template file `{path}` (from {}): {why}", file.from));
+    let real = std::fs::canonicalize(&file.path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
+            file.from,
+            std::env::current_dir().map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
+        ))
+    })?;
+    if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) || !real.is_file() {
+        return Err(refuse("it is not a regular file of the workspace; give a template file".into()));
+    }
+    let bytes = crate::env::read_limited(&real, MAX_TEMPLATE_FILE_BYTES)
+        .map_err(|e| refuse(e.to_string()))?
+        .ok_or_else(|| refuse(format!("it is larger than {} KiB", MAX_TEMPLATE_FILE_BYTES / 1024)))?;
+    let source = String::from_utf8(bytes)
+        .ok()
+        .filter(|s| !s.contains('\0'))
+        .ok_or_else(|| refuse("it is not UTF-8 text".into()))?;
+    Ok(CustomTemplate { source, origin: path })
+}
+
 /// A dry run, or a send with the credentials it needs.
 #[derive(Debug)]
 pub enum Mode {
-    /// Print the request; a webhook, if given, shows (redacted) in it.
+    /// Print the request; a webhook, if given, shows (redacted) in it. A token, if given, is
+    /// not used, but still never printed.
     DryRun {
         webhook: Option<Secret>,
+        token: Option<Secret>,
     },
     Send {
         token: Secret,
@@ -484,7 +517,7 @@ impl Settings {
         let required =
             |name: Name| Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
         let mode = if v.dry_run {
-            Mode::DryRun { webhook: v.webhook }
+            Mode::DryRun { webhook: v.webhook, token: v.kdocs_token }
         } else {
             let token = v.kdocs_token.ok_or_else(|| required(Name::kdocs_token))?;
             let webhook = v.webhook.ok_or_else(|| required(Name::webhook))?;
@@ -499,18 +532,7 @@ impl Settings {
                 )));
             }
             (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
-            (_, _, Some(file)) => {
-                let path = file.path.display().to_string();
-                let source = std::fs::read_to_string(&file.path).map_err(|e| {
-                    Error::usage(format!(
-                        "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
-                        file.from,
-                        std::env::current_dir()
-                            .map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
-                    ))
-                })?;
-                Some(CustomTemplate { source, origin: path })
-            }
+            (_, _, Some(file)) => Some(read_template_file(&file)?),
             _ => None,
         };
 
@@ -543,7 +565,7 @@ impl Settings {
     /// webhook's `access_token`.
     pub fn secrets(&self) -> Vec<&str> {
         let (token, webhook) = match &self.mode {
-            Mode::DryRun { webhook } => (None, webhook.as_ref()),
+            Mode::DryRun { webhook, token } => (token.as_ref(), webhook.as_ref()),
             Mode::Send { token, webhook } => (Some(token), Some(webhook)),
         };
         let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
@@ -555,8 +577,37 @@ impl Settings {
     }
 }
 
-/// The `access_token` query value of a robot URL.
+/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`), when it is near enough: at
+/// most two edits, and fewer than a third of the name, so that a wild guess is not offered.
+fn did_you_mean(flag: &str) -> Option<String> {
+    let typed = flag.to_ascii_lowercase().replace('_', "-");
+    let flags = TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]);
+    flags
+        .map(|f| (edit_distance(&typed, &f[2..]), f))
+        .filter(|(d, f)| *d <= 2 && *d * 3 < f.len() - 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, f)| f)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The `access_token` query value of a robot URL (without a `#fragment`).
 pub fn webhook_token(url: &str) -> Option<&str> {
+    let url = url.split('#').next().unwrap_or(url);
     let query = url.split_once('?')?.1;
     query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).filter(|t| !t.is_empty())
 }
@@ -669,6 +720,35 @@ mod tests {
         assert_eq!(values, ["false", "YES", "true", "t"]);
         assert!(sources(&["--dry-run", "later"], &[]).is_err(), "a bare boolean must not swallow other words");
         assert!(sources(&["--title"], &[]).unwrap_err().message.contains("needs a value"));
+    }
+
+    #[test]
+    fn a_mistyped_flag_gets_a_did_you_mean() {
+        let e = sources(&["--dryrun"], &[]).unwrap_err();
+        assert_eq!(e.message, "unknown option `--dryrun`: did you mean `--dry-run`? (see --help)");
+        let e = sources(&["--kdocs_tokn=x"], &[]).unwrap_err();
+        assert!(e.message.contains("did you mean `--kdocs-token`?"), "{}", e.message);
+        assert!(sources(&["--Webhok"], &[]).unwrap_err().message.contains("`--webhook`"));
+        // Nothing near: no guess.
+        assert_eq!(sources(&["--zz"], &[]).unwrap_err().message, "unknown option `--zz` (see --help)");
+        assert_eq!(sources(&["--colour"], &[]).unwrap_err().message, "unknown option `--colour` (see --help)");
+    }
+
+    #[test]
+    fn the_webhook_token_stops_at_a_fragment() {
+        assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag"), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2"), Some("TOK"));
+    }
+
+    #[test]
+    fn template_files_from_proc_or_not_regular_are_refused() {
+        for path in ["/proc/self/environ", "/dev/zero", "/dev/null", "/"] {
+            if !std::path::Path::new(path).exists() {
+                continue;
+            }
+            let e = settings(&["--dry-run", "--template-file", path], &[]).unwrap_err();
+            assert!(e.message.contains("not a regular file"), "{path}: {}", e.message);
+        }
     }
 
     #[test]
