@@ -12,6 +12,9 @@ use crate::report::Reporter;
 use crate::settings::{Mode, Settings};
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
+    if settings.dry_run() {
+        reporter.commands_on_stderr();
+    }
     reporter.add_secrets(&settings.secrets());
 
     let ci = Ci::detect(env);
@@ -28,17 +31,21 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         reporter.warning(w);
     }
     let summary = summary?;
-    let data = message::build(&summary, settings, &cx);
+    let mut notes = Vec::new();
+    let data = message::build(&summary, settings, &cx, &mut notes);
+    for note in &notes {
+        reporter.warning(note);
+    }
 
     let (token, webhook) = match &settings.mode {
-        Mode::DryRun { webhook } => {
+        Mode::DryRun { webhook, .. } => {
             let link = webhook.as_ref().map_or_else(
                 || "https://oapi.dingtalk.com/robot/send?access_token=***".to_owned(),
                 |w| reporter.redact(w.expose()),
             );
             let body = Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data: &data };
             let json = serde_json::to_string_pretty(&body).expect("messages serialize");
-            println!("{}", reporter.redact(&json));
+            crate::report::out(&format!("{}\n", reporter.redact_json(&json)));
             reporter.step_summary(&summary.title, &summary.text);
             reporter.outputs(false, None, Some("dry run: nothing was sent"));
             return Ok(());
@@ -63,15 +70,15 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     });
     match outcome {
         Ok(reply) => {
-            eprintln!("sent to DingTalk through {origin}");
-            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
+            reporter.progress(&format!("sent to DingTalk through {origin}"));
+            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
         }
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
             let code = reply.and_then(super::relay::Reply::code_text);
-            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
+            let msg = reply.and_then(|r| r.msg.as_deref()).map_or_else(|| error.message.clone(), hints::shown);
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)
         }
