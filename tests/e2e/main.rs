@@ -6,6 +6,8 @@ mod support;
 
 mod ci_platforms;
 mod delivery;
+mod fuzz;
 mod github;
+mod hardening;
 mod summaries;
 mod usage;
