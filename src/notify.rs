@@ -71,13 +71,14 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     match outcome {
         Ok(reply) => {
             reporter.progress(&format!("sent to DingTalk through {origin}"));
-            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
+            let code = reply.code_text().as_deref().map(hints::shown);
+            reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
         }
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(super::relay::Reply::code_text);
+            let code = reply.and_then(super::relay::Reply::code_text).as_deref().map(hints::shown);
             let msg = reply.and_then(|r| r.msg.as_deref()).map_or_else(|| error.message.clone(), hints::shown);
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)
