@@ -23,43 +23,179 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::api::{self, Forge};
+use crate::dingtalk::Partial;
 use crate::error::Error;
-use crate::relay::{Failed, Failure, MAX_REPLY_BYTES, PATH, Reply, Retry, TlsProblem};
+use crate::http::TlsProblem;
+use crate::relay::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 
-/// The error to report for a delivery given up. `origin` is the relay's `scheme://host[:port]`
-/// and `timeout` the time allowed for one attempt, both as the user set them.
+/// Who was called: each failure is worded for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// The KDocs relay, with the notification.
+    Relay,
+    /// The robot's webhook, called directly.
+    DingTalk,
+    /// KDocs, renewing the access token.
+    Renewal,
+    /// KDocs, exchanging an authorization code (`dingtalk-notify kdocs-auth`).
+    Exchange,
+}
+
+impl Peer {
+    fn who(self) -> &'static str {
+        match self {
+            Peer::Relay => "the relay",
+            Peer::DingTalk => "DingTalk",
+            Peer::Renewal => "the KDocs token renewal",
+            Peer::Exchange => "KDocs",
+        }
+    }
+}
+
+/// How to get a new refresh token, for every hint that needs one.
+const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
+                               update `kdocs_refresh_token`";
+
+/// The error to report for a delivery through the relay given up. `origin` is the relay's
+/// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set them.
 pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    error(Peer::Relay, failed, origin, timeout)
+}
+
+/// The error to report for a call to `peer` given up.
+pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Error {
     let failure = &failed.failure;
-    let mut message = message(failure, origin, timeout);
+    let mut message = message(peer, failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(Error::delivery(message), failure, origin)
+    with_hints(peer, Error::delivery(message), failure, origin)
+}
+
+/// The error for a direct delivery of `total` messages that stopped at one: which went out.
+pub fn direct_error(partial: &Partial, total: usize, origin: &str, timeout: Duration) -> Error {
+    let mut e = error(Peer::DingTalk, &partial.failed, origin, timeout);
+    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
+    if partial.sent > 0 {
+        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
+    } else if total > 1 {
+        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
+    }
+    e
 }
 
 /// The line announcing a retry.
-pub fn retry_notice(retry: &Retry, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(peer: Peer, retry: &Retry, origin: &str, timeout: Duration) -> String {
     format!(
         "attempt {} of {} failed ({}); retrying in {:.1}s",
         retry.attempt,
         retry.attempts,
-        message(retry.failure, origin, timeout),
+        message(peer, retry.failure, origin, timeout),
         retry.wait.as_secs_f64()
     )
 }
 
+/// The line saying the given token was refused and is being renewed.
+pub fn renewing_after_refusal(failed: &Failed, origin: &str, timeout: Duration) -> String {
+    format!(
+        "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
+        message(Peer::Relay, &failed.failure, origin, timeout)
+    )
+}
+
+/// The line saying the token was renewed, with its lifetime when KDocs gave it.
+pub fn renewed(tokens: &Tokens) -> String {
+    match tokens.expires_in {
+        Some(secs) => format!("renewed the KDocs access token (valid for {})", lifetime(secs)),
+        None => "renewed the KDocs access token".to_owned(),
+    }
+}
+
+/// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
+pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
+    let secs = tokens.refresh_expires_in?;
+    if secs >= 14 * 86_400 {
+        return None;
+    }
+    let date = crate::ci::format_rfc3339(now + secs);
+    Some(format!(
+        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
+        lifetime(secs),
+        date.get(..10).unwrap_or(&date)
+    ))
+}
+
+/// A note when the renewal answered with another refresh token than the one given.
+pub fn new_refresh_token() -> String {
+    "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
+     authorize again with `dingtalk-notify kdocs-auth`"
+        .to_owned()
+}
+
+/// `5 days`, `23 h`, `45 min`: a lifetime, roughly.
+pub fn lifetime(secs: u64) -> String {
+    if secs >= 2 * 86_400 {
+        format!("{} days", secs / 86_400)
+    } else if secs >= 3600 {
+        format!("{} h", secs / 3600)
+    } else {
+        format!("{} min", secs.div_ceil(60))
+    }
+}
+
+/// The line saying what was delivered, and how.
+pub fn delivered(direct: bool, origin: &str, messages: usize) -> String {
+    if direct {
+        let what = if messages == 1 { "1 message" } else { "2 messages" };
+        format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}")
+    } else {
+        format!("sent to DingTalk through {origin} (transport: kdocs)")
+    }
+}
+
+/// The warning for a direct webhook that is not `https`.
+pub fn webhook_not_https(origin: &str) -> String {
+    format!(
+        "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages travel \
+         unencrypted"
+    )
+}
+
 /// What failed, in one line.
-fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
+fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
+    let who = peer.who();
     match failure {
-        Failure::Http { status, reply, .. } => format!("the relay answered HTTP {status}{}", said(reply.as_ref())),
-        Failure::Refused { reply } => format!("the relay refused the message{}", said(Some(reply))),
-        Failure::NotJson { status, length } => format!(
-            "the relay answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+        Failure::Http { status, reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
+        Failure::Refused { reply } => {
+            let what = match peer {
+                Peer::Relay => "the relay refused the message",
+                Peer::DingTalk => "DingTalk refused the message",
+                Peer::Renewal => "KDocs refused to renew the access token",
+                Peer::Exchange => "KDocs refused the authorization code",
+            };
+            format!("{what}{}", said(Some(reply)))
+        }
+        Failure::Inner { reply } => format!(
+            "DingTalk refused the message: the relay answered code 0, but DingTalk's answer inside it says no{}",
+            said(Some(reply))
         ),
-        Failure::TooLarge { status } => format!(
-            "the relay answered HTTP {status} with more than {} KiB, far more than its answers hold: check `kdocs_api_url` ({origin}) points at the KDocs open API",
-            MAX_REPLY_BYTES / 1024
+        Failure::NoToken { reply } => {
+            format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
+        }
+        Failure::NotJson { status, length } => match peer {
+            Peer::DingTalk => format!(
+                "DingTalk answered HTTP {status} but not with JSON ({length} bytes): check that `webhook` ({origin}) is the robot's URL"
+            ),
+            _ => format!(
+                "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+            ),
+        },
+        Failure::TooLarge { status, limit } => format!(
+            "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
+            limit / 1024,
+            if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
         ),
         Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
         Failure::Connect { cause, .. } => format!("cannot connect to {origin} ({})", shown(cause)),
@@ -87,48 +223,165 @@ fn tls_words(problem: TlsProblem) -> &'static str {
     }
 }
 
+/// The one warning line for a GitHub or GitLab API call that failed: what could not be read,
+/// what went wrong, and what to grant or check; the notification goes on without it.
+/// `what` names the facts (`the previous run`), `origin` is the API's `scheme://host[:port]`.
+pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str, timeout: Duration) -> String {
+    let name = api_name(forge);
+    let reason = match &failed.failure {
+        api::Failure::Status { status, rate_limited: true } => format!(
+            "the {name} rate limit is spent (HTTP {status}); {}",
+            match forge {
+                Forge::GitHub => "it resets within the hour, and `github_token` (the job's own token) has a higher one",
+                Forge::GitLab => "try again later, or raise the limit in the instance's settings",
+            }
+        ),
+        api::Failure::Status { status: 401, .. } => match forge {
+            Forge::GitHub => format!(
+                "{name} refused `github_token` (HTTP 401): pass a valid token, e.g. `github_token: ${{{{ github.token }}}}`"
+            ),
+            Forge::GitLab => format!(
+                "{name} refused `gitlab_token` (HTTP 401): use a token with the `read_api` scope that has not expired"
+            ),
+        },
+        api::Failure::Status { status: status @ (403 | 404), .. } => match forge {
+            // GitHub answers 404, not 403, for what a token may not see.
+            Forge::GitHub => format!(
+                "{name} answered HTTP {status}: the token cannot read this repository's Actions; grant the job \
+                 `permissions: actions: read` (a fine-grained token: \"Actions\" read)"
+            ),
+            Forge::GitLab => format!(
+                "{name} answered HTTP {status}: give `gitlab_token` the `read_api` scope and at least the Reporter \
+                 role in this project"
+            ),
+        },
+        api::Failure::Status { status, .. } => format!("{name} answered HTTP {status}"),
+        api::Failure::NotJson { status, length } => format!(
+            "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
+            api_base_variable(forge)
+        ),
+        api::Failure::Call(call) if matches!(**call, Failure::TimedOut) => {
+            format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
+        }
+        api::Failure::Call(call) => match &**call {
+            Failure::Connect { cause, .. } => format!(
+                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                shown(cause),
+                api_base_variable(forge)
+            ),
+            Failure::Tls { problem, connecting: true } => format!(
+                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                tls_words(*problem),
+                api_base_variable(forge)
+            ),
+            other => message(Peer::Relay, other, origin, timeout),
+        },
+    };
+    let transient = match &failed.failure {
+        api::Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+        api::Failure::NotJson { .. } => false,
+        api::Failure::Call(f) => f.is_transient(),
+    };
+    let attempts =
+        if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
+    format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
+}
+
+/// The line announcing a retry of an API call.
+pub fn api_retry_notice(forge: Forge, retry: &Retry, origin: &str, timeout: Duration) -> String {
+    let what = match retry.failure {
+        Failure::Http { status, .. } => format!("{} answered HTTP {status}", api_name(forge)),
+        other => message(Peer::Relay, other, origin, timeout),
+    };
+    format!(
+        "attempt {} of {} failed ({what}); retrying in {:.1}s",
+        retry.attempt,
+        retry.attempts,
+        retry.wait.as_secs_f64()
+    )
+}
+
+fn api_name(forge: Forge) -> &'static str {
+    match forge {
+        Forge::GitHub => "the GitHub API",
+        Forge::GitLab => "the GitLab API",
+    }
+}
+
+/// Where the API's address comes from, for a user to check.
+fn api_base_variable(forge: Forge) -> &'static str {
+    match forge {
+        Forge::GitHub => "GITHUB_API_URL",
+        Forge::GitLab => "CI_API_V4_URL",
+    }
+}
+
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(error: Error, failure: &Failure, origin: &str) -> Error {
+fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Error {
+    let (setting, between) = match peer {
+        Peer::DingTalk => ("webhook", "DingTalk"),
+        _ => ("kdocs_api_url", "the relay"),
+    };
     match failure {
-        // A status worth retrying is a passing trouble of the relay's: what it said is all there is.
+        // A status worth retrying is a passing trouble of the server's: what it said is all there is.
         Failure::Http { .. } if failure.is_transient() => error,
         Failure::Http { status, reply, location } => {
-            let mut error = if matches!(status, 401 | 403) {
-                error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
-            } else if *status == 404 {
-                error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}"))
-            } else if let Some(to) = location {
-                error.hint(format!(
-                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
-                ))
-            } else {
-                error
+            let mut error = match (peer, *status) {
+                (Peer::Relay, 401 | 403) => {
+                    error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
+                }
+                (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
+                (Peer::Renewal, 404) => {
+                    error.hint(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
+                }
+                (Peer::DingTalk, 404) => error.hint(
+                    "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, \
+                     or its access token alone",
+                ),
+                (Peer::Renewal, 400..=499) => error.hint(renewal_refused()),
+                (Peer::Exchange, 400..=499) => error.hint(code_refused()),
+                _ => match location {
+                    Some(to) if peer == Peer::DingTalk => {
+                        error.hint(format!("the webhook redirects to {to}: update `webhook`"))
+                    }
+                    Some(to) => error.hint(format!(
+                        "{between} redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                    )),
+                    None => error,
+                },
             };
             error.hints.extend(reply.iter().flat_map(for_reply));
             error
         }
-        Failure::Refused { reply } => {
+        Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
+            let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
+            error.hints.extend(for_reply(reply));
+            error
+        }
+        Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
             let mut error = error;
             error.hints.extend(for_reply(reply));
             error
         }
-        Failure::TimedOut => error.hint("raise `timeout`, or check the network between the runner and the relay"),
+        Failure::TimedOut => {
+            error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
+        }
         Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true } => error.hint(
             "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
-             if the runner must reach the relay through a proxy",
+             if the runner needs a proxy",
         ),
         Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true } => error.hint(
             "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
              certificate",
         ),
         Failure::Tls { problem: TlsProblem::WrongName, connecting: true } => {
-            error.hint("check the host in `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it")
+            error.hint(format!("check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"))
         }
         Failure::Tls { problem: TlsProblem::NotTls, connecting: true } => {
-            error.hint("check `kdocs_api_url` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY")
+            error.hint(format!("check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"))
         }
         Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
-            error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy")
+            error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
         Failure::NotJson { .. }
         | Failure::TooLarge { .. }
@@ -174,6 +427,19 @@ pub fn shown(text: &str) -> String {
     out
 }
 
+fn renewal_refused() -> String {
+    format!(
+        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
+         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
+    )
+}
+
+fn code_refused() -> String {
+    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
+     code at once; check the app id and the app key too"
+        .to_owned()
+}
+
 /// `: code 40001, msg "…", hint "…"` from what the relay said.
 fn said(reply: Option<&Reply>) -> String {
     let Some(r) = reply else { return String::new() };
@@ -186,6 +452,12 @@ fn said(reply: Option<&Reply>) -> String {
     }
     if let Some(hint) = r.hint.as_deref().map(shown).filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
+    }
+    if let Some(errcode) = r.errcode_text() {
+        parts.push(format!("errcode {errcode}"));
+    }
+    if let Some(errmsg) = r.errmsg.as_deref().filter(|m| !m.is_empty()) {
+        parts.push(format!("errmsg \"{errmsg}\""));
     }
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
 }
@@ -212,6 +484,9 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     texts.extend(reply.msg.as_deref().map(scanned));
     texts.extend(reply.hint.as_deref().map(scanned));
     let mut found: Vec<(i64, Option<String>)> = Vec::new();
+    // DingTalk's own answer, when the webhook was called directly.
+    let own = serde_json::json!({ "errcode": reply.errcode, "errmsg": reply.errmsg });
+    collect_json(&own, &mut found, &mut texts, 0);
     if let Some(data) = &reply.data {
         collect_json(data, &mut found, &mut texts, 0);
     }
@@ -589,7 +864,7 @@ mod tests {
         assert!(hints.len() <= MAX_CODES, "{hints:?}");
         assert_eq!(shown(&"é".repeat(400)), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
         assert_eq!(shown("  a \n\t b  "), "a b");
-        let (message, _) = error(Failure::TooLarge { status: 200 }, 1);
+        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::http::MAX_REPLY_BYTES }, 1);
         assert!(message.contains("more than 64 KiB"), "{message}");
     }
 
@@ -598,13 +873,54 @@ mod tests {
         let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
         let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
         let retry = Retry { attempt: 2, attempts: 3, failure: &Failure::TimedOut, wait: Duration::from_secs(3) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
+        );
+    }
+
+    #[test]
+    fn api_warnings_say_what_to_grant() {
+        let failed = |failure| api::Failed { failure, attempts: 1 };
+        let status = |status, rate_limited| failed(api::Failure::Status { status, rate_limited });
+        let t = Duration::from_secs(10);
+        let gh = |f: &api::Failed| api_warning(Forge::GitHub, "the previous run", f, "https://api.github.com", t);
+        let gl = |f: &api::Failed| api_warning(Forge::GitLab, "the previous pipeline", f, "https://gl.example", t);
+        assert_eq!(
+            gh(&status(404, false)),
+            "cannot read the previous run from the GitHub API: the GitHub API answered HTTP 404: the token cannot \
+             read this repository's Actions; grant the job `permissions: actions: read` (a fine-grained token: \
+             \"Actions\" read); the notification goes on without it"
+        );
+        assert_eq!(
+            gh(&status(401, false)),
+            "cannot read the previous run from the GitHub API: the GitHub API refused `github_token` (HTTP 401): pass \
+             a valid token, e.g. `github_token: ${{ github.token }}`; the notification goes on without it"
+        );
+        assert!(gh(&status(403, true)).contains("rate limit is spent (HTTP 403)"));
+        assert_eq!(
+            gl(&status(403, false)),
+            "cannot read the previous pipeline from the GitLab API: the GitLab API answered HTTP 403: give \
+             `gitlab_token` the `read_api` scope and at least the Reporter role in this project; the notification \
+             goes on without it"
+        );
+        assert!(gl(&status(401, false)).contains("`gitlab_token` (HTTP 401)"));
+        let timed_out = api::Failed { failure: api::Failure::Call(Box::new(Failure::TimedOut)), attempts: 3 };
+        assert_eq!(
+            gh(&timed_out),
+            "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \
+             raise `timeout`, or check the network (after 3 attempts); the notification goes on without it"
+        );
+        assert!(gl(&failed(api::Failure::NotJson { status: 200, length: 9 })).contains("check CI_API_V4_URL"));
+        let busy = Failure::Http { status: 503, reply: None, location: None };
+        let retry = Retry { attempt: 1, attempts: 2, failure: &busy, wait: Duration::from_secs(1) };
+        assert_eq!(
+            api_retry_notice(Forge::GitHub, &retry, "https://api.github.com", t),
+            "attempt 1 of 2 failed (the GitHub API answered HTTP 503); retrying in 1.0s"
         );
     }
 

@@ -91,27 +91,32 @@ const MAX_KEYWORD_CHARS: usize = 100;
 const MAX_URL_BYTES: usize = 2_000;
 
 impl At {
-    /// The mentions of the settings, as many as fit [`MAX_MENTION_BYTES`]; a warning names how
-    /// many did not.
-    fn from_settings(s: &Settings, warnings: &mut Vec<String>) -> Option<At> {
-        let mut at = At { at_mobiles: Vec::new(), at_user_ids: Vec::new(), is_at_all: s.at_all };
+    /// The mentions, when there is any.
+    pub fn new(at_mobiles: Vec<String>, at_user_ids: Vec<String>, is_at_all: bool) -> Option<At> {
+        let at = At { at_mobiles, at_user_ids, is_at_all };
+        (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
+    }
+
+    /// As many mentions as fit [`MAX_MENTION_BYTES`]; a warning names how many did not.
+    fn fitting(self, warnings: &mut Vec<String>) -> Option<At> {
+        let total = self.at_mobiles.len() + self.at_user_ids.len();
+        let mut at = At { at_mobiles: Vec::new(), at_user_ids: Vec::new(), is_at_all: self.is_at_all };
         let mut room = 0;
-        let mut dropped = 0;
-        for (who, into) in s.at_mobiles.iter().map(|m| (m, true)).chain(s.at_user_ids.iter().map(|u| (u, false))) {
+        let mobiles = self.at_mobiles.into_iter().map(|m| (m, true));
+        for (who, mobile) in mobiles.chain(self.at_user_ids.into_iter().map(|u| (u, false))) {
             // In `atMobiles`/`atUserIds` (quoted, a comma) and as ` @who` in the text.
             let size = 2 * who.chars().map(json_char_len).sum::<usize>() + 5;
             if room + size > MAX_MENTION_BYTES {
-                dropped += 1;
                 continue;
             }
             room += size;
-            if into { at.at_mobiles.push(who.clone()) } else { at.at_user_ids.push(who.clone()) }
+            if mobile { at.at_mobiles.push(who) } else { at.at_user_ids.push(who) }
         }
-        if dropped > 0 {
+        let kept = at.at_mobiles.len() + at.at_user_ids.len();
+        if kept < total {
             warnings.push(format!(
-                "{dropped} of {} mentions left out: a message has room for about {} (DingTalk's limit is 20,000 bytes)",
-                s.at_mobiles.len() + s.at_user_ids.len(),
-                s.at_mobiles.len() + s.at_user_ids.len() - dropped
+                "{} of {total} mentions left out: a message has room for about {kept} (DingTalk's limit is 20,000 bytes)",
+                total - kept
             ));
         }
         (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
@@ -165,8 +170,14 @@ fn kept_url(url: Option<&str>) -> Option<String> {
 
 /// The messages to send: the summary, then the text message when there is one. Each serializes
 /// to under [`MAX_MESSAGE_BYTES`] whatever is long: what cannot fit is cut or left out, with a
-/// warning where the user would not see it.
-pub fn build(summary: &Summary, settings: &Settings, cx: &Context, warnings: &mut Vec<String>) -> Vec<Message> {
+/// warning where the user would not see it. `at` is whom they mention.
+pub fn build(
+    summary: &Summary,
+    settings: &Settings,
+    cx: &Context,
+    at: Option<At>,
+    warnings: &mut Vec<String>,
+) -> Vec<Message> {
     let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty()).map(|k| {
         if k.chars().count() > MAX_KEYWORD_CHARS {
             warnings.push(format!(
@@ -191,7 +202,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context, warnings: &mu
         Some(k) if text.contains(k) && !summary_title.contains(k) => summary_title.clone(),
         _ => title,
     };
-    let at = At::from_settings(settings, warnings);
+    let at = at.and_then(|at| at.fitting(warnings));
     let room = at.as_ref().map_or(0, At::room);
     let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[View run]({u})"));
     let mut messages = Vec::with_capacity(2);
@@ -419,11 +430,9 @@ mod tests {
             let mobiles: Vec<String> =
                 (0..rng.below(1_000)).map(|i| format!("138{:08}", i * 7919 % 100_000_000)).collect();
             let users: Vec<String> = (0..rng.below(300)).map(|_| rng.text(40).replace([' ', ',', '\n'], "u")).collect();
+            let at = At::new(mobiles, users, rng.below(2) == 0);
             let mut vars = vec![
                 ("DINGTALK_DRY_RUN".to_owned(), "true".to_owned()),
-                ("DINGTALK_AT_MOBILES".to_owned(), mobiles.join(",")),
-                ("DINGTALK_AT_USER_IDS".to_owned(), users.join(",")),
-                ("DINGTALK_AT_ALL".to_owned(), (rng.below(2) == 0).to_string()),
                 ("DINGTALK_MSGTYPE".to_owned(), ["markdown", "actionCard"][rng.below(2)].to_owned()),
                 ("DINGTALK_KEYWORD".to_owned(), rng.text(30_000)),
             ];
@@ -449,7 +458,7 @@ mod tests {
                 ..Context::default()
             };
             let summary = Summary { title: rng.text(30_000), text: rng.text(30_000) };
-            for m in build(&summary, &settings, &cx, &mut Vec::new()) {
+            for m in build(&summary, &settings, &cx, at, &mut Vec::new()) {
                 let size = json_len(&m);
                 assert!(size < MAX_MESSAGE_BYTES, "case {case}: {size} bytes");
             }
@@ -461,12 +470,13 @@ mod tests {
         use crate::env::Env;
         use crate::settings::Sources;
         let mobiles: Vec<String> = (0..740).map(|i| format!("1380000{i:04}")).collect();
-        let vars = [("DINGTALK_DRY_RUN", "true"), ("DINGTALK_AT_MOBILES", &mobiles.join(","))];
+        let at = At::new(mobiles, Vec::new(), false);
+        let vars = [("DINGTALK_DRY_RUN", "true")];
         let env = Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0);
         let settings = Settings::new(&Sources::from_env(&env)).unwrap();
         let summary = Summary { title: "t".into(), text: "x".into() };
         let mut warnings = Vec::new();
-        let messages = build(&summary, &settings, &Context::default(), &mut warnings);
+        let messages = build(&summary, &settings, &Context::default(), at, &mut warnings);
         assert!(json_len(&messages[0]) < MAX_MESSAGE_BYTES);
         let Message::Markdown { at: Some(at), markdown } = &messages[0] else { panic!("{messages:?}") };
         assert!(at.at_mobiles.len() > 100 && at.at_mobiles.len() < 740, "{}", at.at_mobiles.len());

@@ -346,6 +346,7 @@ fn emoji(status: &str) -> &'static str {
         "failure" => "❌",
         "cancelled" => "🚫",
         "skipped" => "⏭️",
+        "unstable" => "⚠️",
         _ => "🔔",
     }
 }

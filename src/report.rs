@@ -46,6 +46,11 @@ impl Reporter {
         }
     }
 
+    /// Whether the run is a GitHub Actions job (workflow commands apply).
+    pub fn on_github(&self) -> bool {
+        self.github
+    }
+
     /// Registers the secrets; on GitHub, asks the runner to mask them in the log first.
     pub fn add_secrets(&mut self, secrets: &[&str]) {
         for s in secrets.iter().filter(|s| !s.is_empty()) {
@@ -222,10 +227,20 @@ impl Reporter {
         self.warning(&format!("{all} (not failing the job: fail_on_error is false)"));
     }
 
-    /// Appends the outputs `sent`, `code` and `msg` to `$GITHUB_OUTPUT`.
+    /// Appends the outputs `sent`, `skipped=false`, `code` and `msg` to `$GITHUB_OUTPUT`.
     pub fn outputs(&self, sent: bool, code: Option<&str>, msg: Option<&str>) {
+        self.write_outputs(sent, false, code, msg);
+    }
+
+    /// The outputs of a run that sent nothing on purpose: `sent=false`, `skipped=true`, and why.
+    pub fn skipped(&self, why: &str) {
+        self.write_outputs(false, true, None, Some(why));
+    }
+
+    fn write_outputs(&self, sent: bool, skipped: bool, code: Option<&str>, msg: Option<&str>) {
         let Some(path) = &self.output_file else { return };
-        let mut text = format!("sent={sent}\ncode={}\n", self.redact(code.unwrap_or("")).replace(['\r', '\n'], " "));
+        let code = self.redact(code.unwrap_or("")).replace(['\r', '\n'], " ");
+        let mut text = format!("sent={sent}\nskipped={skipped}\ncode={code}\n");
         text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
         append(path, &text, "GITHUB_OUTPUT");
     }
@@ -239,9 +254,10 @@ impl Reporter {
     }
 }
 
-/// The shortest start of a secret that is redacted wherever it stands (a cut secret): six
-/// characters of a random token say nothing useful, and are rarely found by chance.
-const MIN_SHOWN_START: usize = 6;
+/// The shortest start of a secret that is redacted wherever it stands (a cut secret): eight
+/// characters of a random token say nothing useful, and are not found by chance; fewer would
+/// hide ordinary words where a secret starts with one (`refresh…`).
+const MIN_SHOWN_START: usize = 8;
 
 /// Writes `text` to stdout, which the dry run's JSON has to itself. A closed stdout (`| head`)
 /// is not an error worth failing for: `print!` would panic, and abort.
@@ -337,10 +353,10 @@ mod tests {
         let mut r = reporter();
         r.add_secrets(&["hookTOKENsEcReT2"]);
         for cut in ["...", "[truncated]", "", "…", " more"] {
-            assert_eq!(r.redact(&format!("token=hookTOK{cut}")), format!("token=***{cut}"), "{cut:?}");
+            assert_eq!(r.redact(&format!("token=hookTOKE{cut}")), format!("token=***{cut}"), "{cut:?}");
         }
-        // Four or five characters only before a cut marker.
-        assert_eq!(r.redact("hookT... hookT and hook"), "***... hookT and hook");
+        // Four to seven characters only before a cut marker.
+        assert_eq!(r.redact("hookTOK... hookTOK and hook"), "***... hookTOK and hook");
         // Split across lines, or wrapped with spaces.
         assert_eq!(r.redact("a hookTOKEN\nsEcReT2 b"), "a ***\n*** b");
         assert_eq!(r.redact("a hoo kTOKENsEc ReT2 b"), "a *** *** *** b");
@@ -356,8 +372,8 @@ mod tests {
     #[test]
     fn json_stays_json_when_a_secret_in_it_is_redacted() {
         let mut r = reporter();
-        r.add_secrets(&["kdocs+TOKEN/sEcReT=1", "nabcdefg", "abcdef\"x"]);
-        for value in ["kdocs+TOKEN\\more", "kdocs+TOKEN\"", "\nabcdefg", "abcdef", "kdocs+TOKEN\u{1}"] {
+        r.add_secrets(&["kdocs+TOKEN/sEcReT=1", "nabcdefg", "abcdefgh\"x"]);
+        for value in ["kdocs+TOKEN\\more", "kdocs+TOKEN\"", "\nabcdefg", "abcdefgh", "kdocs+TOKEN\u{1}"] {
             let json = serde_json::to_string(&serde_json::json!({ "a": value, "b": "c" })).unwrap();
             let redacted = r.redact_json(&json);
             let back: serde_json::Value = serde_json::from_str(&redacted).unwrap_or_else(|e| panic!("{e}: {redacted}"));

@@ -71,7 +71,7 @@ impl Rng {
         for _ in 0..len {
             if self.chance(200) {
                 let secret = self.pick(&[SK, HOOK_TOKEN, TOKEN]);
-                let cut = 6 + self.below(secret.len() - 5);
+                let cut = 8 + self.below(secret.len() - 7);
                 out.push_str(&secret[..cut]);
             } else {
                 out.push_str(PIECES[self.below(PIECES.len())]);
@@ -233,7 +233,7 @@ fn mutated_fixtures_settings_and_templates_never_crash_leak_or_overflow() {
                     // `run` checks that no whole secret reaches stdout, stderr or the files.
                     let out = run.run();
                     assert!(matches!(out.code, 0..=2), "exit {}: {inputs}\n{}", out.code, out.stderr);
-                    let starts: Vec<&str> = [SK, HOOK_TOKEN, TOKEN].iter().map(|s| &s[..6]).collect();
+                    let starts: Vec<&str> = [SK, HOOK_TOKEN, TOKEN].iter().map(|s| &s[..8]).collect();
                     out.assert_hidden(&starts);
                     if dry && out.code == 0 && out.stdout.starts_with('{') {
                         let body: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {inputs}"));

@@ -128,9 +128,9 @@ fn echoing(echo: impl Fn(&Received) -> String + Send + Sync + 'static) -> Server
     Server::start(move |r| Reply::json(400, &serde_json::json!({ "code": 1, "msg": echo(r) }).to_string()))
 }
 
-/// No start of six characters or more of any secret anywhere.
+/// No start of eight characters or more of any secret anywhere.
 fn assert_no_start_of(out: &Output, secrets: &[&str]) {
-    let starts: Vec<String> = secrets.iter().map(|s| s.chars().take(6).collect()).collect();
+    let starts: Vec<String> = secrets.iter().map(|s| s.chars().take(8).collect()).collect();
     let starts: Vec<&str> = starts.iter().map(String::as_str).collect();
     out.assert_hidden(&starts);
 }

@@ -35,7 +35,25 @@ pub const TOKEN: &str = "kdocs+TOKEN/sEcReT=1";
 pub const TOKEN_ENCODED: &str = "kdocs%2BTOKEN%2FsEcReT%3D1";
 pub const HOOK_TOKEN: &str = "hookTOKENsEcReT2";
 pub const SK: &str = "SECsignsEcReT3";
-pub const SECRETS: [&str; 4] = [TOKEN, TOKEN_ENCODED, HOOK_TOKEN, SK];
+/// The KDocs app's key, the refresh token, and the token a renewal gives.
+pub const APP_ID: &str = "SX20240101APP";
+pub const APP_KEY: &str = "appKEYsEcReT4";
+pub const REFRESH_TOKEN: &str = "refresh+TOKEN/sEcReT5";
+pub const RENEWED: &str = "renewed+TOKEN/sEcReT6";
+pub const RENEWED_ENCODED: &str = "renewed%2BTOKEN%2FsEcReT6";
+pub const SECRETS: [&str; 9] = [
+    TOKEN,
+    TOKEN_ENCODED,
+    HOOK_TOKEN,
+    SK,
+    APP_KEY,
+    REFRESH_TOKEN,
+    "refresh%2BTOKEN%2FsEcReT5",
+    RENEWED,
+    RENEWED_ENCODED,
+];
+
+pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
 
@@ -128,6 +146,11 @@ impl Run {
         self
     }
 
+    pub fn args(mut self, args: &[&str]) -> Run {
+        self.args.extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
     /// Points `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY` at files of this run.
     pub fn github_files(self) -> Run {
         let out = self.dir().join("output");
@@ -177,9 +200,11 @@ pub fn dry_run(event: &str, payload: &str, extra: &[(&str, &str)]) -> serde_json
     Run::github(event, payload, NO_RELAY).envs(extra.iter().copied()).dry_run().json()
 }
 
-/// The title and text of the first message of a body, which must be markdown.
+/// The title and text of the first message of a dry run's output, which must be markdown: the
+/// relay's body (`data`), or the first request straight to the robot (`requests`).
 pub fn markdown(body: &serde_json::Value) -> (String, String) {
-    let md = &body["data"][0]["markdown"];
+    let first = if body["requests"].is_array() { &body["requests"][0]["body"] } else { &body["data"][0] };
+    let md = &first["markdown"];
     let text = |k: &str| md[k].as_str().unwrap_or_else(|| panic!("no markdown {k} in {body}")).to_owned();
     (text("title"), text("text"))
 }

@@ -17,20 +17,23 @@ fn assert_usage(out: &Output, expected_line: &str) {
 fn a_missing_token_names_every_place_it_was_looked_for() {
     let relay = relay();
     let url = relay.url.clone();
-    let out = Run::github("push", "github/push.branch.json", &url).unset("INPUT_KDOCS_TOKEN").run();
+    // Without any KDocs credential, `auto` would go straight to DingTalk: `kdocs` asks for one.
+    let out = Run::github("push", "github/push.branch.json", &url)
+        .unset("INPUT_KDOCS_TOKEN")
+        .env("INPUT_TRANSPORT", "kdocs")
+        .run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
+    // On GitHub, the `with:` input a workflow author writes.
     assert_usage(
         &out,
-        "error: the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN",
+        "error: the input `kdocs_token` is required: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` under the step's \
+         `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN)",
     );
-    assert!(out.stdout.contains("::error title=dingtalk-notify::the setting `kdocs_token` is required"));
+    assert!(out.stdout.contains("::error title=dingtalk-notify::the input `kdocs_token` is required"));
     // The outputs say so too, for a later step's `if:`.
     assert_eq!(out.output("sent").as_deref(), Some("false"));
-    assert!(
-        out.output("msg").is_some_and(|m| m.starts_with("the setting `kdocs_token` is required")),
-        "{}",
-        out.outputs
-    );
+    assert_eq!(out.output("skipped").as_deref(), Some("false"));
+    assert!(out.output("msg").is_some_and(|m| m.starts_with("the input `kdocs_token` is required")), "{}", out.outputs);
 }
 
 #[test]
@@ -86,7 +89,7 @@ fn an_unreadable_template_file_is_a_usage_error() {
 fn fail_on_error_false_also_covers_usage_errors() {
     let out = Run::new().env("DINGTALK_FAIL_ON_ERROR", "no").run();
     assert_eq!(out.code, 0);
-    assert!(out.stderr.starts_with("warning: the setting `kdocs_token` is required"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("warning: the setting `webhook` is required"), "{}", out.stderr);
 }
 
 #[test]
@@ -165,8 +168,8 @@ fn a_mistyped_option_is_named_but_its_value_never_printed() {
 #[test]
 fn a_boolean_flag_takes_a_following_true_or_false() {
     let out = Run::new().arg("--fail-on-error").arg("false").run();
-    assert_eq!(out.code, 0, "fail_on_error false must turn the missing token into a warning: {}", out.stderr);
-    assert!(out.stderr.starts_with("warning: the setting `kdocs_token` is required"), "{}", out.stderr);
+    assert_eq!(out.code, 0, "fail_on_error false must turn the missing webhook into a warning: {}", out.stderr);
+    assert!(out.stderr.starts_with("warning: the setting `webhook` is required"), "{}", out.stderr);
 }
 
 #[test]
