@@ -164,7 +164,7 @@ impl<'a> Api<'a> {
         let outcome = http.block_on(http.with_retries(
             || async {
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
-                classify(http.exchange(request, url).await?).map_err(|(refusal, retry_after)| {
+                classify(http.exchange(request, url, MAX_API_BYTES).await?).map_err(|(refusal, retry_after)| {
                     said.set(Some(refusal));
                     (refusal.as_http(), retry_after)
                 })
@@ -210,6 +210,10 @@ impl From<Refusal> for Failure {
 /// A page of the API at most this many times per listing: a guard against a server that
 /// links page after page.
 const MAX_PAGES: usize = 50;
+
+/// The most of one API answer that is read: a page of 100 jobs with their steps is a few hundred
+/// KB; more is not a page, and reading on would let a broken server fill the memory.
+const MAX_API_BYTES: usize = 16 * 1024 * 1024;
 
 /// 2xx with JSON is the answer; anything else is a refusal and, when the API asked, how long
 /// to wait before trying again.

@@ -41,13 +41,13 @@ pub fn send(
             || async {
                 // Signed anew for each attempt: DingTalk refuses a timestamp more than an hour old.
                 let url = signed(webhook, secret, now_ms())
-                    .map_err(|cause| (Failure::Connect { cause }, None::<std::time::Duration>))?;
+                    .map_err(|cause| (Failure::Connect { cause, dropped: false }, None::<std::time::Duration>))?;
                 let request = http
                     .client
                     .post(url.clone())
                     .header(CONTENT_TYPE, "application/json; charset=utf-8")
                     .body(body.clone());
-                classify(http.exchange(request, &url).await?)
+                classify(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
             },
             &|retry| notice(i, retry),
         ));

@@ -26,6 +26,7 @@ use serde_json::Value;
 use crate::api::{self, Forge};
 use crate::dingtalk::Partial;
 use crate::error::Error;
+use crate::http::TlsProblem;
 use crate::relay::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 
 /// Who was called: each failure is worded for it.
@@ -191,13 +192,34 @@ fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> St
                 "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
             ),
         },
+        Failure::TooLarge { status, limit } => format!(
+            "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
+            limit / 1024,
+            if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
+        ),
         Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
-        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => {
-            format!("cannot connect to {origin} ({cause})")
+        Failure::Connect { cause, .. } => format!("cannot connect to {origin} ({})", shown(cause)),
+        Failure::Tls { problem, connecting: true } => format!("cannot connect to {origin}: {}", tls_words(*problem)),
+        Failure::Tls { problem, connecting: false } => {
+            format!("the request to {origin} failed: {}", tls_words(*problem))
         }
-        Failure::Transport { cause } | Failure::Tls { cause, connecting: false } => {
-            format!("the request to {origin} failed ({cause})")
+        Failure::Transport { cause, .. } => format!("the request to {origin} failed ({})", shown(cause)),
+    }
+}
+
+/// A TLS refusal in plain words.
+fn tls_words(problem: TlsProblem) -> &'static str {
+    match problem {
+        TlsProblem::UnknownIssuer => "its TLS certificate is not signed by a certificate authority this binary trusts",
+        TlsProblem::Expired => "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)",
+        TlsProblem::WrongName => "its TLS certificate is for another host name",
+        TlsProblem::NotServerCertificate => {
+            "its TLS certificate is not a server certificate (a certificate authority's, or one made for another use)"
         }
+        TlsProblem::BadCertificate => "its TLS certificate was refused (revoked, badly signed or malformed)",
+        TlsProblem::NotTls => "it did not answer with TLS (an http:// server or port behind an https:// URL?)",
+        TlsProblem::Closed => "it closed the connection during the TLS handshake",
+        TlsProblem::Other => "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
     }
 }
 
@@ -242,8 +264,14 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
             format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
         }
         api::Failure::Call(call) => match &**call {
-            Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => format!(
-                "cannot connect to {origin} ({cause}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+            Failure::Connect { cause, .. } => format!(
+                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                shown(cause),
+                api_base_variable(forge)
+            ),
+            Failure::Tls { problem, connecting: true } => format!(
+                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                tls_words(*problem),
                 api_base_variable(forge)
             ),
             other => message(Peer::Relay, other, origin, timeout),
@@ -338,14 +366,65 @@ fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Erro
         Failure::TimedOut => {
             error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
         }
-        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } if cause.contains("certificate") => {
-            error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`")
+        Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true } => error.hint(
+            "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
+             if the runner needs a proxy",
+        ),
+        Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true } => error.hint(
+            "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
+             certificate",
+        ),
+        Failure::Tls { problem: TlsProblem::WrongName, connecting: true } => {
+            error.hint(format!("check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"))
+        }
+        Failure::Tls { problem: TlsProblem::NotTls, connecting: true } => {
+            error.hint(format!("check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"))
         }
         Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
             error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
-        Failure::NotJson { .. } | Failure::Transport { .. } | Failure::Tls { connecting: false, .. } => error,
+        Failure::NotJson { .. }
+        | Failure::TooLarge { .. }
+        | Failure::Transport { .. }
+        | Failure::Tls { connecting: false, .. } => error,
     }
+}
+
+/// The most of a text from the relay that is shown (its `msg`, `hint`, an error's cause), in
+/// characters: the relay's own texts are a line; a longer one is cut with `…`.
+pub const MAX_SHOWN_CHARS: usize = 300;
+
+/// A text from the relay as it may be shown: control and invisible formatting characters
+/// (terminal escapes, bidirectional overrides, zero-width characters) become spaces or go,
+/// runs of whitespace become one space, and at most [`MAX_SHOWN_CHARS`] are kept.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS * 4));
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else if matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+        {
+            continue;
+        } else {
+            c
+        };
+        if c == ' ' && (space || count == 0) {
+            space = true;
+            continue;
+        }
+        space = c == ' ';
+        if count == MAX_SHOWN_CHARS {
+            out.truncate(out.trim_end().len());
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out.truncate(out.trim_end().len());
+    out
 }
 
 fn renewal_refused() -> String {
@@ -366,12 +445,12 @@ fn said(reply: Option<&Reply>) -> String {
     let Some(r) = reply else { return String::new() };
     let mut parts = Vec::new();
     if let Some(code) = r.code_text() {
-        parts.push(format!("code {code}"));
+        parts.push(format!("code {}", shown(&code)));
     }
-    if let Some(msg) = r.msg.as_deref().filter(|m| !m.is_empty()) {
+    if let Some(msg) = r.msg.as_deref().map(shown).filter(|m| !m.is_empty()) {
         parts.push(format!("msg \"{msg}\""));
     }
-    if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
+    if let Some(hint) = r.hint.as_deref().map(shown).filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
     }
     if let Some(errcode) = r.errcode_text() {
@@ -383,11 +462,27 @@ fn said(reply: Option<&Reply>) -> String {
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
 }
 
+/// At most this many DingTalk codes are explained: a real answer names one.
+const MAX_CODES: usize = 3;
+
+/// Only this many bytes at the start of each text are searched for codes and known words, so
+/// that the work stays proportional to a relay's real answers whatever it sends.
+const MAX_SCANNED_BYTES: usize = 4096;
+
+/// The start of `text`, at most [`MAX_SCANNED_BYTES`], on a character boundary.
+fn scanned(text: &str) -> String {
+    let mut end = text.len().min(MAX_SCANNED_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
 fn for_reply(reply: &Reply) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
-    texts.extend(reply.msg.iter().cloned());
-    texts.extend(reply.hint.iter().cloned());
+    texts.extend(reply.msg.as_deref().map(scanned));
+    texts.extend(reply.hint.as_deref().map(scanned));
     let mut found: Vec<(i64, Option<String>)> = Vec::new();
     // DingTalk's own answer, when the webhook was called directly.
     let own = serde_json::json!({ "errcode": reply.errcode, "errmsg": reply.errmsg });
@@ -402,7 +497,7 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     }
     let all_text = texts.join("\n");
     for code in codes_in_text(&all_text) {
-        if !found.iter().any(|(c, _)| *c == code) {
+        if found.len() < MAX_CODES && !found.iter().any(|(c, _)| *c == code) {
             found.push((code, None));
         }
     }
@@ -415,7 +510,7 @@ fn for_reply(reply: &Reply) -> Vec<String> {
         let hint = match explain(*code, &context) {
             Some(h) => format!("DingTalk errcode {code}: {h}"),
             // Unknown codes are shown as they came.
-            None => match errmsg {
+            None => match errmsg.as_deref().map(shown) {
                 Some(m) if !m.is_empty() => format!("DingTalk answered errcode {code}: {m}"),
                 _ => format!("DingTalk answered errcode {code}"),
             },
@@ -437,7 +532,8 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     hints
 }
 
-/// `errcode`/`errmsg` pairs anywhere in a JSON value; strings are searched as text too.
+/// `errcode`/`errmsg` pairs anywhere in a JSON value (at most [`MAX_CODES`]); strings are
+/// searched as text too.
 fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut Vec<String>, depth: usize) {
     if depth > 8 {
         return;
@@ -448,8 +544,10 @@ fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut V
                 .get("errcode")
                 .or_else(|| map.get("errCode"))
                 .and_then(|c| c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())));
-            if let Some(code) = code.filter(|c| *c != 0) {
-                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).and_then(Value::as_str).map(str::to_owned);
+            if let Some(code) = code.filter(|c| *c != 0)
+                && found.len() < MAX_CODES
+            {
+                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).and_then(Value::as_str).map(scanned);
                 if !found.iter().any(|(c, _)| *c == code) {
                     found.push((code, msg.clone()));
                 }
@@ -464,24 +562,27 @@ fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut V
         Value::Array(items) => items.iter().for_each(|i| collect_json(i, found, texts, depth + 1)),
         Value::String(s) => match serde_json::from_str::<Value>(s.trim()) {
             Ok(inner @ (Value::Object(_) | Value::Array(_))) => collect_json(&inner, found, texts, depth + 1),
-            _ => texts.push(s.clone()),
+            _ => texts.push(scanned(s)),
         },
         _ => {}
     }
 }
 
-/// Codes in free text: any number right after `errcode` (`errcode: 310000`, `errcode=130101`,
-/// `"errcode":400101`), and the known codes standing alone.
+/// Codes in free text (at most [`MAX_CODES`]): any number right after `errcode` (`errcode:
+/// 310000`, `errcode=130101`, `"errcode":400101`), and the known codes standing alone.
 fn codes_in_text(text: &str) -> Vec<i64> {
     let mut codes = Vec::new();
     let lower = text.to_ascii_lowercase();
     let mut rest = lower.as_str();
-    while let Some(i) = rest.find("errcode") {
+    while codes.len() < MAX_CODES
+        && let Some(i) = rest.find("errcode")
+    {
         rest = &rest[i + "errcode".len()..];
         let digits: String = rest
             .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c == '=' || c.is_whitespace())
             .chars()
             .take_while(char::is_ascii_digit)
+            .take(18)
             .collect();
         if let Ok(code) = digits.parse::<i64>()
             && code != 0
@@ -491,6 +592,9 @@ fn codes_in_text(text: &str) -> Vec<i64> {
         }
     }
     for number in text.split(|c: char| !c.is_ascii_digit()).filter(|n| n.len() == 6) {
+        if codes.len() >= MAX_CODES {
+            break;
+        }
         if let Ok(code) = number.parse::<i64>()
             && explain(code, "").is_some()
             && !codes.contains(&code)
@@ -694,27 +798,74 @@ mod tests {
 
     #[test]
     fn no_connection_points_at_the_proxy_or_at_ca_file() {
-        let (message, hints) = error(Failure::Connect { cause: "Connection refused (os error 111)".into() }, 1);
+        let refused = Failure::Connect { cause: "Connection refused (os error 111)".into(), dropped: true };
+        let (message, hints) = error(refused, 1);
         assert_eq!(message, "cannot connect to https://relay.example (Connection refused (os error 111))");
-        assert_eq!(hints, [PROXY_HINT]);
-        let cert = || "invalid peer certificate: UnknownIssuer".to_owned();
-        let (message, hints) = error(Failure::Tls { cause: cert(), connecting: true }, 3);
-        assert_eq!(message, "cannot connect to https://relay.example (invalid peer certificate: UnknownIssuer)");
-        assert_eq!(hints, [CA_HINT]);
-        assert_eq!(error(Failure::Connect { cause: cert() }, 1).1, [CA_HINT]);
-        let (message, hints) = error(Failure::Tls { cause: "received corrupt message".into(), connecting: true }, 1);
-        assert_eq!(message, "cannot connect to https://relay.example (received corrupt message)");
         assert_eq!(hints, [PROXY_HINT]);
     }
 
     #[test]
+    fn tls_failures_are_told_in_plain_words_with_the_fix() {
+        let tls = |problem| error(Failure::Tls { problem, connecting: true }, 1);
+        let (message, hints) = tls(TlsProblem::UnknownIssuer);
+        assert_eq!(
+            message,
+            "cannot connect to https://relay.example: its TLS certificate is not signed by a certificate authority \
+             this binary trusts"
+        );
+        assert_eq!(hints.len(), 1);
+        assert!(hints[0].starts_with(CA_HINT), "{hints:?}");
+        // A self-signed server certificate given in `ca_file` (webpki's CaUsedAsEndEntity).
+        let (message, hints) = tls(TlsProblem::NotServerCertificate);
+        assert_eq!(
+            message,
+            "cannot connect to https://relay.example: its TLS certificate is not a server certificate (a certificate \
+             authority's, or one made for another use)"
+        );
+        assert_eq!(
+            hints,
+            ["put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
+              certificate"]
+        );
+        let (message, hints) = tls(TlsProblem::NotTls);
+        assert!(message.ends_with("it did not answer with TLS (an http:// server or port behind an https:// URL?)"));
+        assert_eq!(hints, ["check `kdocs_api_url` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"]);
+        for problem in [TlsProblem::Expired, TlsProblem::WrongName, TlsProblem::Closed, TlsProblem::Other] {
+            let (message, _) = tls(problem);
+            assert!(!message.contains("Error") && !message.contains("Other("), "{message}");
+        }
+    }
+
+    #[test]
     fn a_request_that_broke_off_says_why() {
-        let (message, hints) = error(Failure::Transport { cause: "end of file".into() }, 2);
-        assert_eq!(message, "the request to https://relay.example failed (end of file) (after 2 attempts)");
+        let (message, hints) = error(Failure::Transport { cause: "connection reset".into(), dropped: true }, 2);
+        assert_eq!(message, "the request to https://relay.example failed (connection reset) (after 2 attempts)");
         assert!(hints.is_empty(), "{hints:?}");
-        let (message, hints) = error(Failure::Tls { cause: "peer sent alert".into(), connecting: false }, 2);
-        assert_eq!(message, "the request to https://relay.example failed (peer sent alert)");
+        let (message, hints) = error(Failure::Tls { problem: TlsProblem::Other, connecting: false }, 2);
+        assert_eq!(
+            message,
+            "the request to https://relay.example failed: the TLS handshake failed (no TLS version or cipher in \
+             common, or the server refused it)"
+        );
         assert!(hints.is_empty(), "{hints:?}");
+    }
+
+    #[test]
+    fn relay_text_is_capped_and_cleaned_and_the_codes_are_few() {
+        // A huge answer naming 100,000 codes: a few hints, a short line (it took 25 s and printed
+        // 100,000 hint lines before).
+        let msg: String = (1..=100_000).flat_map(|n| ["errcode ".to_owned(), n.to_string(), " ".to_owned()]).collect();
+        let json =
+            serde_json::json!({ "code": 1, "msg": msg, "hint": "\u{1b}[31mred\u{202e}x\n::error::y" }).to_string();
+        let failure = Failure::Refused { reply: Reply { http_status: 200, ..reply(&json) } };
+        let (message, hints) = error(failure, 1);
+        assert!(message.chars().count() < 2 * MAX_SHOWN_CHARS + 100, "{}", message.len());
+        assert!(message.contains(r#"hint "[31mredx ::error::y""#), "{message}");
+        assert!(hints.len() <= MAX_CODES, "{hints:?}");
+        assert_eq!(shown(&"é".repeat(400)), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
+        assert_eq!(shown("  a \n\t b  "), "a b");
+        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::http::MAX_REPLY_BYTES }, 1);
+        assert!(message.contains("more than 64 KiB"), "{message}");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! direct DingTalk webhook each classify their answers themselves (`relay`, `dingtalk`); what
 //! to tell the user is decided in `hints`.
 //!
-//! Time-outs, failed connections and HTTP 429/500/502/503/504 are retried (README, `retries`),
-//! honouring `Retry-After` up to 30 s.
+//! Time-outs, connections refused or reset, and HTTP 429/500/502/503/504 are retried (README,
+//! `retries`), honouring `Retry-After` up to 30 s; nothing else is (a malformed answer, a TLS
+//! refusal, a connection closed mid-answer would fail the same way again). Each caller says how
+//! much of an answer it reads ([`MAX_REPLY_BYTES`] for KDocs and DingTalk).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -20,6 +22,14 @@ use crate::relay::Reply;
 
 /// `Retry-After` is honoured up to this many seconds.
 const MAX_RETRY_AFTER: u64 = 30;
+
+/// The most of a KDocs or DingTalk answer that is read. They answer a few hundred bytes
+/// (`{"code":0,…}`); anything past 64 KiB is not one of their answers, and reading on would let
+/// a broken or hostile server fill the memory (a 200 MB answer took 1.1 GB before this limit).
+pub const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// A PEM bundle of every public root (Mozilla's) is about 220 KB.
+const MAX_CA_FILE_BYTES: usize = 4 * 1024 * 1024;
 
 /// What went wrong with a call, as facts: what the server answered or how the request failed.
 #[derive(Debug)]
@@ -37,14 +47,40 @@ pub enum Failure {
     NoToken { reply: Reply },
     /// 2xx, but with `length` bytes that are not JSON.
     NotJson { status: u16, length: usize },
+    /// The answer was longer than its caller reads; it was not read further.
+    TooLarge { status: u16, limit: usize },
     /// No answer within the time-out.
     TimedOut,
-    /// No connection (refused, reset, no such host); `cause` is the innermost error.
-    Connect { cause: String },
-    /// TLS said no (a certificate, a protocol, not TLS at all), while `connecting` or later.
-    Tls { cause: String, connecting: bool },
-    /// The request failed after it was sent, e.g. the connection closed mid-answer.
-    Transport { cause: String },
+    /// No connection (refused, reset, no such host); `cause` is the innermost error, and
+    /// `dropped` whether the server (or something before it) refused or reset the connection.
+    Connect { cause: String, dropped: bool },
+    /// TLS said no, while `connecting` or later.
+    Tls { problem: TlsProblem, connecting: bool },
+    /// The request failed after it was sent: the connection closed mid-answer (`dropped` when it
+    /// was reset), or the answer was not HTTP.
+    Transport { cause: String, dropped: bool },
+}
+
+/// Why TLS failed, as far as rustls tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// The certificate chain does not lead to a root we trust.
+    UnknownIssuer,
+    /// The certificate expired, or is not valid yet.
+    Expired,
+    /// The certificate is for another host name.
+    WrongName,
+    /// A certificate that is not a server's: a CA certificate presented as the server's own
+    /// (webpki's `CaUsedAsEndEntity`), or one issued for another purpose.
+    NotServerCertificate,
+    /// Any other fault of the certificate (revoked, bad signature, bad encoding).
+    BadCertificate,
+    /// What came back was not TLS: a plain-HTTP server or port.
+    NotTls,
+    /// The server closed the connection during the handshake.
+    Closed,
+    /// Anything else: no common protocol version or cipher, an alert.
+    Other,
 }
 
 impl Failure {
@@ -52,12 +88,14 @@ impl Failure {
     pub fn is_transient(&self) -> bool {
         match self {
             Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Failure::TimedOut | Failure::Connect { .. } | Failure::Transport { .. } => true,
-            // The same again would be refused again.
+            Failure::TimedOut => true,
+            Failure::Connect { dropped, .. } | Failure::Transport { dropped, .. } => *dropped,
+            // The same again would be refused, or be malformed, again.
             Failure::Refused { .. }
             | Failure::Inner { .. }
             | Failure::NoToken { .. }
             | Failure::NotJson { .. }
+            | Failure::TooLarge { .. }
             | Failure::Tls { .. } => false,
         }
     }
@@ -166,12 +204,14 @@ impl Http {
         }
     }
 
-    /// Sends one request with the per-attempt time-out and reads the whole answer. `base` is
-    /// the URL the request went to, for resolving a relative `Location`.
+    /// Sends one request with the per-attempt time-out and reads the answer, up to `limit`
+    /// bytes (more is a [`Failure::TooLarge`]). `base` is the URL the request went to, for
+    /// resolving a relative `Location`.
     pub async fn exchange(
         &self,
         request: reqwest::RequestBuilder,
         base: &reqwest::Url,
+        limit: usize,
     ) -> Result<Answer, AttemptError> {
         let response = request.timeout(self.timeout).send().await.map_err(|e| (transport_failure(e), None))?;
         let status = response.status();
@@ -188,9 +228,27 @@ impl Http {
             Some(to.to_string())
         });
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(|e| (transport_failure(e), None))?;
-        Ok(Answer { status: status.as_u16(), bytes: bytes.to_vec(), location, retry_after, headers })
+        let Some(bytes) = read_limited(response, limit).await.map_err(|e| (transport_failure(e), None))? else {
+            return Err((Failure::TooLarge { status: status.as_u16(), limit }, retry_after));
+        };
+        Ok(Answer { status: status.as_u16(), bytes, location, retry_after, headers })
     }
+}
+
+/// The body, or `None` when it is longer than `limit` (by its `content-length`, or as it
+/// arrives): the rest is never read.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 #[cold]
@@ -216,32 +274,61 @@ fn transport_failure(e: reqwest::Error) -> Failure {
     // `without_url`: the URL's query holds a token.
     let e = e.without_url();
     let cause = root_cause(&e);
+    let io = io_kinds(&e);
+    let dropped =
+        io.iter().any(|k| matches!(k, std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset));
     if timed_out {
         // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
         Failure::TimedOut
-    } else if tls_refused(&e) {
-        Failure::Tls { cause, connecting }
+    } else if let Some(problem) = tls_problem(&e) {
+        Failure::Tls { problem, connecting }
+    } else if connecting && io.contains(&std::io::ErrorKind::UnexpectedEof) {
+        // TCP connected, then the other end closed: only a TLS handshake reads at this point.
+        Failure::Tls { problem: TlsProblem::Closed, connecting }
     } else if connecting {
-        Failure::Connect { cause }
+        Failure::Connect { cause, dropped }
     } else {
-        Failure::Transport { cause }
+        Failure::Transport { cause, dropped }
     }
 }
 
-/// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
-/// `source()` skips what they wrap, hence the look inside each of them.
-fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if err.is::<rustls::Error>() {
-            return true;
-        }
-        cur = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner),
-            None => err.source(),
-        };
-    }
-    false
+/// Each error of the chain, looking inside `io::Error`s too: their `source()` skips what they
+/// wrap (rustls' errors arrive that way).
+fn chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |err| match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+        None => err.source(),
+    })
+    .take(32)
+}
+
+/// The kinds of the `io::Error`s in the chain.
+fn io_kinds(e: &(dyn std::error::Error + 'static)) -> Vec<std::io::ErrorKind> {
+    chain(e).filter_map(|err| err.downcast_ref::<std::io::Error>().map(std::io::Error::kind)).collect()
+}
+
+/// What rustls refused, if it did.
+fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<TlsProblem> {
+    use rustls::CertificateError as C;
+    let tls = chain(e).find_map(|err| err.downcast_ref::<rustls::Error>())?;
+    Some(match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => TlsProblem::UnknownIssuer,
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
+                TlsProblem::Expired
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongName,
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => TlsProblem::NotServerCertificate,
+            // webpki's own errors come as `Other`; this one is the common mistake of a
+            // self-signed server certificate given as a root.
+            C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => TlsProblem::NotServerCertificate,
+            _ => TlsProblem::BadCertificate,
+        },
+        rustls::Error::InvalidMessage(_)
+        | rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => TlsProblem::NotTls,
+        _ => TlsProblem::Other,
+    })
 }
 
 /// The innermost cause of an error chain, which says what really went wrong.
@@ -272,8 +359,11 @@ fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::Clien
                 path.display()
             ))
         };
+        let pem = crate::env::read_limited(path, MAX_CA_FILE_BYTES)
+            .map_err(|e| bad(e.to_string()))?
+            .ok_or_else(|| bad(format!("it is larger than {} KiB", MAX_CA_FILE_BYTES / 1024)))?;
         let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {
+        for cert in CertificateDer::pem_slice_iter(&pem) {
             let cert = cert.map_err(|e| bad(e.to_string()))?;
             roots.add(cert).map_err(|e| bad(e.to_string()))?;
             added += 1;
@@ -315,9 +405,13 @@ mod tests {
             assert!(!http(status).is_transient(), "{status}");
         }
         assert!(Failure::TimedOut.is_transient());
-        assert!(Failure::Connect { cause: "reset".into() }.is_transient());
-        assert!(Failure::Transport { cause: "eof".into() }.is_transient());
-        assert!(!Failure::Tls { cause: "bad cert".into(), connecting: true }.is_transient());
+        assert!(Failure::Connect { cause: "refused".into(), dropped: true }.is_transient());
+        assert!(Failure::Transport { cause: "reset".into(), dropped: true }.is_transient());
+        // No such host, a connection closed mid-answer, an answer that is not HTTP.
+        assert!(!Failure::Connect { cause: "dns error".into(), dropped: false }.is_transient());
+        assert!(!Failure::Transport { cause: "invalid HTTP version".into(), dropped: false }.is_transient());
+        assert!(!Failure::Tls { problem: TlsProblem::Closed, connecting: true }.is_transient());
+        assert!(!Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }.is_transient());
         assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
         assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
         assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());

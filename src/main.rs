@@ -25,6 +25,7 @@ mod previous;
 mod relay;
 mod render;
 mod report;
+mod sandbox;
 mod settings;
 mod status;
 mod when;
@@ -37,6 +38,9 @@ use report::Reporter;
 use settings::{Command, Settings, Sources};
 
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|a| a == sandbox::CHILD_ARG) {
+        return sandbox::child();
+    }
     let env = Env::from_process();
     // Arguments that are not UTF-8 are shown lossily and then rejected as unknown.
     let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
@@ -55,11 +59,11 @@ fn main() -> ExitCode {
         // A bad command line still honours fail_on_error, from the environment.
         Err(e) => failed(&mut reporter, &e, sources.fail_on_error()),
         Ok(Command::Help) => {
-            print!("{}", settings::help());
+            report::out(&settings::help());
             ExitCode::SUCCESS
         }
         Ok(Command::Version) => {
-            println!("dingtalk-notify {}", env!("CARGO_PKG_VERSION"));
+            report::out(&format!("dingtalk-notify {}\n", env!("CARGO_PKG_VERSION")));
             ExitCode::SUCCESS
         }
         Ok(Command::Run) => match Settings::new(&sources) {

@@ -25,6 +25,9 @@ use crate::status::Status;
 use crate::when;
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
+    if settings.dry_run() {
+        reporter.commands_on_stderr();
+    }
     reporter.add_secrets(&settings.secrets());
 
     let ci = Ci::detect(env);
@@ -43,7 +46,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     if let Mode::Missing { name, error } = &settings.mode {
         // GitHub gives no secrets to these runs: not the workflow author's mistake, nor a failure.
         if let Some(why) = ci::without_secrets(ci, &cx, env) {
-            eprintln!("not sending: {why} gets no secrets on GitHub, and `{name}` is empty");
+            crate::report::err(&format!("not sending: {why} gets no secrets on GitHub, and `{name}` is empty"));
             reporter.skipped(&format!("{why} gets no secrets"));
             return Ok(());
         }
@@ -73,7 +76,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
             cx.status,
             when::describe(&settings.notify_on)
         );
-        eprintln!("{line}");
+        crate::report::err(&line);
         reporter.skipped(&line);
         return Ok(());
     }
@@ -84,7 +87,11 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         reporter.warning(w);
     }
     let summary = summary?;
-    let data = message::build(&summary, settings, &cx, at);
+    let mut notes = Vec::new();
+    let data = message::build(&summary, settings, &cx, at, &mut notes);
+    for note in &notes {
+        reporter.warning(note);
+    }
 
     let (route, webhook) = match &settings.mode {
         Mode::DryRun { webhook, direct } => {
@@ -123,7 +130,7 @@ fn dry_run(settings: &Settings, reporter: &Reporter, webhook: Option<&Secret>, d
     } else {
         serde_json::to_string_pretty(&Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data })
     };
-    println!("{}", reporter.redact(&json.expect("messages serialize")));
+    crate::report::out(&format!("{}\n", reporter.redact_json(&json.expect("messages serialize"))));
 }
 
 /// What a dry run prints for the direct transport: each request in order.
@@ -161,7 +168,7 @@ fn direct(
         });
     match outcome {
         Ok(replies) => {
-            eprintln!("{}", hints::delivered(true, &origin, replies.len()));
+            crate::report::err(&hints::delivered(true, &origin, replies.len()));
             let last = replies.last();
             let code = last.and_then(Reply::errcode_text);
             reporter.outputs(true, code.as_deref(), last.and_then(|r| r.errmsg.as_deref()));
@@ -211,15 +218,16 @@ fn through_relay(
     }
     match outcome {
         Ok(reply) => {
-            eprintln!("{}", hints::delivered(false, &origin, 1));
-            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
+            reporter.progress(&hints::delivered(false, &origin, 1));
+            let code = reply.code_text().as_deref().map(hints::shown);
+            reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
         }
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(super::relay::Reply::code_text);
-            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
+            let code = reply.and_then(super::relay::Reply::code_text).as_deref().map(hints::shown);
+            let msg = reply.and_then(|r| r.msg.as_deref()).map_or_else(|| error.message.clone(), hints::shown);
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)
         }
@@ -287,12 +295,14 @@ fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At
             Some(Who::Mobile(m)) if !mobiles.contains(m) => mobiles.push(m.clone()),
             Some(Who::UserId(u)) if !user_ids.contains(u) => user_ids.push(u.clone()),
             Some(_) => {}
-            None if identities.is_empty() => eprintln!("notice: at_author: the CI does not say who the run is about"),
-            None => eprintln!(
+            None if identities.is_empty() => {
+                crate::report::err("notice: at_author: the CI does not say who the run is about");
+            }
+            None => crate::report::err(&format!(
                 "notice: at_author: {} is not in `users`; add a line `{}: mobile-or-userId`",
                 identities.join(" / "),
                 identities[0]
-            ),
+            )),
         }
     }
     At::new(mobiles, user_ids, settings.at_all)
@@ -365,7 +375,7 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
     let fresh: Vec<&str> =
         [Some(&tokens.access_token), tokens.refresh_token.as_ref()].into_iter().flatten().map(Secret::expose).collect();
     reporter.add_secrets(&fresh);
-    eprintln!("{}", hints::renewed(&tokens));
+    crate::report::err(&hints::renewed(&tokens));
     if tokens.refresh_token.as_ref().is_some_and(|r| r != &renewal.refresh_token) {
         reporter.notice(&hints::new_refresh_token());
     }

@@ -90,8 +90,10 @@ impl Ask {
         let mut facts = Facts::default();
         let Some(api) = Api::new(http, self.forge, &self.base, &self.token, notice) else {
             // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
-            let failure =
-                api::Failure::Call(Box::new(crate::http::Failure::Connect { cause: "not an http(s) URL".into() }));
+            let failure = api::Failure::Call(Box::new(crate::http::Failure::Connect {
+                cause: "not an http(s) URL".into(),
+                dropped: false,
+            }));
             facts.failed.push((what_jobs(self.forge), api::Failed { failure, attempts: 1 }));
             return facts;
         };

@@ -168,7 +168,7 @@ pub fn origin(base: &str) -> String {
 pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
     let url = url(base, PATH, &[("access_token", token)]).map_err(|_| Failed {
         // `kdocs_api_url` was checked when the settings were read; this cannot fail, but must not panic.
-        failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into() },
+        failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into(), dropped: false },
         attempts: 0,
     })?;
     http.block_on(http.with_retries(
@@ -178,7 +178,7 @@ pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&
                 .post(url.clone())
                 .header(CONTENT_TYPE, "application/json; charset=utf-8")
                 .body(body.to_vec());
-            let answer = http.exchange(request, &url).await?;
+            let answer = http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?;
             classify_notification(answer)
         },
         notice,
@@ -246,8 +246,10 @@ pub fn renew(
     refresh_token: &str,
     notice: &dyn Fn(&Retry),
 ) -> Result<Tokens, Failed> {
-    let url = url(base, REFRESH_PATH, &[("app_id", app_id)])
-        .map_err(|_| Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into() }, attempts: 0 })?;
+    let url = url(base, REFRESH_PATH, &[("app_id", app_id)]).map_err(|_| Failed {
+        failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false },
+        attempts: 0,
+    })?;
     let body = serde_json::json!({ "app_key": app_key, "refresh_token": refresh_token }).to_string();
     http.block_on(http.with_retries(
         || async {
@@ -256,7 +258,7 @@ pub fn renew(
                 .post(url.clone())
                 .header(CONTENT_TYPE, "application/json; charset=utf-8")
                 .body(body.clone());
-            classify_tokens(http.exchange(request, &url).await?)
+            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
         },
         notice,
     ))
@@ -271,12 +273,13 @@ pub fn exchange_code(
     code: &str,
     notice: &dyn Fn(&Retry),
 ) -> Result<Tokens, Failed> {
-    let url = url(base, TOKEN_PATH, &[("app_id", app_id), ("app_key", app_key), ("code", code)])
-        .map_err(|_| Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into() }, attempts: 0 })?;
+    let url = url(base, TOKEN_PATH, &[("app_id", app_id), ("app_key", app_key), ("code", code)]).map_err(|_| {
+        Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false }, attempts: 0 }
+    })?;
     http.block_on(http.with_retries(
         || async {
             let request = http.client.get(url.clone()).header(CONTENT_TYPE, "application/json");
-            classify_tokens(http.exchange(request, &url).await?)
+            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
         },
         notice,
     ))

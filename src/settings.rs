@@ -529,7 +529,8 @@ impl Sources {
                         None => (flag, None),
                     };
                     let Some(name) = Name::from_flag(flag) else {
-                        return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
+                        let guess = did_you_mean(flag).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
+                        return Err(Error::usage(format!("unknown option `--{flag}`{guess} (see --help)")));
                     };
                     let value = match inline {
                         Some(v) => v,
@@ -571,6 +572,36 @@ pub struct CustomTemplate {
     pub source: String,
     /// The file name, or the variable it came from, for error messages.
     pub origin: String,
+}
+
+/// The most a template file may hold: a summary is under 20,000 bytes, its template not much more.
+const MAX_TEMPLATE_FILE_BYTES: usize = 256 * 1024;
+
+/// Reads `template_file`. What is not a regular text file of at most 256 KiB is refused, and so is
+/// anything under `/proc`, `/sys` or `/dev`: `/proc/self/environ` would send the environment, and
+/// its secrets, to the group (the redaction only covers what this binary prints).
+fn read_template_file(file: &Located) -> Result<CustomTemplate, Error> {
+    let path = file.path.display().to_string();
+    let refuse =
+        |why: String| Error::usage(format!("cannot use the template file `{path}` (from {}): {why}", file.from));
+    let real = std::fs::canonicalize(&file.path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
+            file.from,
+            std::env::current_dir().map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
+        ))
+    })?;
+    if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) || !real.is_file() {
+        return Err(refuse("it is not a regular file of the workspace; give a template file".into()));
+    }
+    let bytes = crate::env::read_limited(&real, MAX_TEMPLATE_FILE_BYTES)
+        .map_err(|e| refuse(e.to_string()))?
+        .ok_or_else(|| refuse(format!("it is larger than {} KiB", MAX_TEMPLATE_FILE_BYTES / 1024)))?;
+    let source = String::from_utf8(bytes)
+        .ok()
+        .filter(|s| !s.contains('\0'))
+        .ok_or_else(|| refuse("it is not UTF-8 text".into()))?;
+    Ok(CustomTemplate { source, origin: path })
 }
 
 /// A dry run, or a send with the credentials it needs.
@@ -721,18 +752,7 @@ impl Settings {
                 )));
             }
             (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
-            (_, _, Some(file)) => {
-                let path = file.path.display().to_string();
-                let source = std::fs::read_to_string(&file.path).map_err(|e| {
-                    Error::usage(format!(
-                        "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
-                        file.from,
-                        std::env::current_dir()
-                            .map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
-                    ))
-                })?;
-                Some(CustomTemplate { source, origin: path })
-            }
+            (_, _, Some(file)) => Some(read_template_file(&file)?),
             _ => None,
         };
 
@@ -807,8 +827,37 @@ fn renewal(
     })
 }
 
-/// The `access_token` query value of a robot URL.
+/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`), when it is near enough: at
+/// most two edits, and fewer than a third of the name, so that a wild guess is not offered.
+fn did_you_mean(flag: &str) -> Option<String> {
+    let typed = flag.to_ascii_lowercase().replace('_', "-");
+    let flags = TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]);
+    flags
+        .map(|f| (edit_distance(&typed, &f[2..]), f))
+        .filter(|(d, f)| *d <= 2 && *d * 3 < f.len() - 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, f)| f)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The `access_token` query value of a robot URL (without a `#fragment`).
 pub fn webhook_token(url: &str) -> Option<&str> {
+    let url = url.split('#').next().unwrap_or(url);
     let query = url.split_once('?')?.1;
     query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).filter(|t| !t.is_empty())
 }
@@ -922,6 +971,35 @@ mod tests {
         assert_eq!(values, ["false", "YES", "true", "t"]);
         assert!(sources(&["--dry-run", "later"], &[]).is_err(), "a bare boolean must not swallow other words");
         assert!(sources(&["--title"], &[]).unwrap_err().message.contains("needs a value"));
+    }
+
+    #[test]
+    fn a_mistyped_flag_gets_a_did_you_mean() {
+        let e = sources(&["--dryrun"], &[]).unwrap_err();
+        assert_eq!(e.message, "unknown option `--dryrun`: did you mean `--dry-run`? (see --help)");
+        let e = sources(&["--kdocs_tokn=x"], &[]).unwrap_err();
+        assert!(e.message.contains("did you mean `--kdocs-token`?"), "{}", e.message);
+        assert!(sources(&["--Webhok"], &[]).unwrap_err().message.contains("`--webhook`"));
+        // Nothing near: no guess.
+        assert_eq!(sources(&["--zz"], &[]).unwrap_err().message, "unknown option `--zz` (see --help)");
+        assert_eq!(sources(&["--colour"], &[]).unwrap_err().message, "unknown option `--colour` (see --help)");
+    }
+
+    #[test]
+    fn the_webhook_token_stops_at_a_fragment() {
+        assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag"), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2"), Some("TOK"));
+    }
+
+    #[test]
+    fn template_files_from_proc_or_not_regular_are_refused() {
+        for path in ["/proc/self/environ", "/dev/zero", "/dev/null", "/"] {
+            if !std::path::Path::new(path).exists() {
+                continue;
+            }
+            let e = settings(&["--dry-run", "--template-file", path], &[]).unwrap_err();
+            assert!(e.message.contains("not a regular file"), "{path}: {}", e.message);
+        }
     }
 
     #[test]

@@ -31,8 +31,15 @@ pub fn sample(env: &Env) -> Context {
 }
 
 fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
-    let text = match std::fs::read(path) {
-        Ok(text) => text,
+    // GitHub caps a webhook payload at 25 MB; past that this is not an event file.
+    let text = match crate::env::read_limited(std::path::Path::new(path), 32 * 1024 * 1024) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            warnings.push(format!(
+                "the event file {path} is larger than 32 MiB; the summary uses the GITHUB_* variables only"
+            ));
+            return Payload::default();
+        }
         Err(e) => {
             warnings
                 .push(format!("cannot read the event file {path} ({e}); the summary uses the GITHUB_* variables only"));

@@ -271,6 +271,7 @@ fn a_dry_run_with_every_kind_of_secret_shows_none() {
     assert_eq!(out.json()["link"], "https://oapi.dingtalk.com/robot/send?access_token=***");
     assert_eq!(out.json()["sk"], "***");
     for secret in [TOKEN, APP_KEY, REFRESH_TOKEN] {
-        assert!(out.stdout.contains(&format!("::add-mask::{secret}")), "{secret} not masked: {}", out.stdout);
+        // A dry run's masks are on stderr: stdout is the JSON alone.
+        assert!(out.stderr.contains(&format!("::add-mask::{secret}")), "{secret} not masked: {}", out.stderr);
     }
 }

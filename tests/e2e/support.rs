@@ -210,19 +210,20 @@ pub fn markdown(body: &serde_json::Value) -> (String, String) {
 }
 
 impl Output {
-    /// No secret in stdout (but the `::add-mask::` commands that hide them), stderr or files,
+    /// No secret in stdout, stderr (but the `::add-mask::` commands that hide them) or files,
     /// as given or in the look-alike characters that summaries escape user text with.
     pub fn assert_no_secrets(&self) {
         self.assert_hidden(&SECRETS);
     }
 
     pub fn assert_hidden(&self, secrets: &[&str]) {
-        let stdout: String =
-            self.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).collect::<Vec<_>>().join("\n");
+        let unmasked =
+            |text: &str| text.lines().filter(|l| !l.starts_with("::add-mask::")).collect::<Vec<_>>().join("\n");
+        let (stdout, stderr) = (unmasked(&self.stdout), unmasked(&self.stderr));
         for secret in secrets {
             for (name, text) in [
                 ("stdout", &stdout),
-                ("stderr", &self.stderr),
+                ("stderr", &stderr),
                 ("GITHUB_OUTPUT", &self.outputs),
                 ("GITHUB_STEP_SUMMARY", &self.step_summary),
             ] {
@@ -282,6 +283,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering (a relay that hangs). Cut short when the test ends.
     pub delay: Duration,
+    /// `body` is the whole answer, head included, sent as given (malformed HTTP, a body without
+    /// `content-length`, nothing at all); `status` and `headers` are ignored.
+    pub raw: bool,
 }
 
 impl Reply {
@@ -291,8 +295,13 @@ impl Reply {
     }
     /// Any other answer (`content-type: text/plain`): an error page, an empty redirect.
     pub fn text(status: u16, body: &str) -> Reply {
-        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO, raw: false }
             .content_type("text/plain")
+    }
+    /// Exactly these bytes, head and all, then the connection closes: `Reply::raw(b"")` closes
+    /// without a word, `Reply::raw(b"HTTP/9.9 200 OK\r\n\r\n")` is not HTTP/1.
+    pub fn raw(bytes: &[u8]) -> Reply {
+        Reply { status: 0, headers: vec![], body: bytes.to_vec(), delay: Duration::ZERO, raw: true }
     }
     fn content_type(self, value: &str) -> Reply {
         self.header("content-type", value)
@@ -438,6 +447,11 @@ fn serve(stream: &TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop
     let until = Instant::now() + reply.delay;
     while Instant::now() < until && !stop.load(Ordering::SeqCst) {
         thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+    }
+    if reply.raw {
+        let mut stream = stream;
+        let _ = stream.write_all(&reply.body);
+        return;
     }
     let mut head =
         format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());

@@ -118,9 +118,10 @@ fn a_multi_line_secret_is_masked_line_by_line() {
     let out =
         Run::new().env("GITHUB_ACTIONS", "true").env("INPUT_SECRET", "SEClineone\nSEClinetwo%").arg("--dry-run").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let masks: Vec<&str> = out.stdout.lines().take_while(|l| l.starts_with("::add-mask::")).collect();
+    // A dry run's masks are on stderr: stdout is the JSON alone.
+    let masks: Vec<&str> = out.stderr.lines().take_while(|l| l.starts_with("::add-mask::")).collect();
     assert_eq!(masks, ["::add-mask::SEClineone", "::add-mask::SEClinetwo%25"]);
-    assert!(!out.stdout[out.stdout.find('{').unwrap()..].contains("SECline"), "{}", out.stdout);
+    assert!(out.stdout.starts_with('{') && !out.stdout.contains("SECline"), "{}", out.stdout);
 }
 
 #[test]
@@ -160,7 +161,7 @@ fn a_mistyped_option_is_named_but_its_value_never_printed() {
     let relay = relay();
     let out = Run::github("push", "github/push.branch.json", &relay.url).arg("--kdocs-tokn=TypoedSecret123").run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
-    assert_usage(&out, "error: unknown option `--kdocs-tokn` (see --help)");
+    assert_usage(&out, "error: unknown option `--kdocs-tokn`: did you mean `--kdocs-token`? (see --help)");
     assert!(!format!("{}{}", out.stdout, out.stderr).contains("TypoedSecret123"), "{}", out.stderr);
 }
 
@@ -177,7 +178,7 @@ fn a_bad_ca_file_names_its_variable_and_sends_nothing() {
     let empty = Run::new();
     let pem = empty.dir().join("empty.pem");
     std::fs::write(&pem, "not a certificate\n").unwrap();
-    for (value, why) in [("missing.pem", "I/O error"), (pem.to_str().unwrap(), "it holds no certificate")] {
+    for (value, why) in [("missing.pem", ""), (pem.to_str().unwrap(), "it holds no certificate")] {
         let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_CA_FILE", value).run();
         assert_eq!(out.code, 2, "{}", out.stderr);
         let want = format!("error: `ca_file` {value} (from INPUT_CA_FILE): {why}");
