@@ -13,7 +13,7 @@ use crate::hints::{self, Peer};
 use crate::http::Http;
 use crate::relay;
 use crate::relay::Tokens;
-use crate::report::Reporter;
+use crate::report::{self, Reporter};
 use crate::settings::{Name, Secret, Sources, Values};
 
 pub const HELP: &str = "\
@@ -68,7 +68,7 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
         };
         match flag {
             "-h" | "--help" => {
-                print!("{HELP}");
+                report::out(HELP);
                 return Ok(());
             }
             "--redirect-uri" => own.redirect_uri = Some(value(flag)?),
@@ -106,12 +106,12 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
             .append_pair("scope", &scope)
             .append_pair("redirect_uri", &redirect_uri)
             .append_pair("state", own.state.as_deref().unwrap_or("dingtalk-notify"));
-        println!(
+        report::out(&format!(
             "Open this URL in a browser logged in to KDocs, and agree:\n\n  {url}\n\n\
              The browser then goes to {redirect_uri}?code=CODE&state=…; copy CODE (it works once, for 5 minutes) and run:\n\n  \
              DINGTALK_KDOCS_APP_KEY=<the app key> dingtalk-notify kdocs-auth --app-id {app_id} --code CODE\n\n\
-             (The URL is KDocs' documented authorization page, developer.kdocs.cn/common/authorization/web.html.)"
-        );
+             (The URL is KDocs' documented authorization page, developer.kdocs.cn/common/authorization/web.html.)\n"
+        ));
         return Ok(());
     };
 
@@ -139,30 +139,30 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
 /// The tokens, their lifetimes, and where to store them: printed on purpose.
 fn print_tokens(tokens: &Tokens) {
     let life = |secs: Option<u64>| secs.map_or_else(|| "lifetime not given".to_owned(), hints::lifetime);
-    eprintln!(
-        "kdocs-auth prints the tokens below ON PURPOSE, for you to store as CI secrets; clear this terminal afterwards."
+    report::err(
+        "kdocs-auth prints the tokens below ON PURPOSE, for you to store as CI secrets; clear this terminal afterwards.",
     );
-    println!(
-        "access_token:  {}  (valid for {}; not needed in CI: each run renews it)",
+    report::out(&format!(
+        "access_token:  {}  (valid for {}; not needed in CI: each run renews it)\n",
         tokens.access_token.expose(),
         life(tokens.expires_in)
-    );
+    ));
     match &tokens.refresh_token {
-        Some(refresh) => println!(
-            "refresh_token: {}  (valid for {}; authorize again before it expires)",
+        Some(refresh) => report::out(&format!(
+            "refresh_token: {}  (valid for {}; authorize again before it expires)\n",
             refresh.expose(),
             life(tokens.refresh_expires_in)
-        ),
-        None => println!(
-            "refresh_token: (none in KDocs' answer: the access token cannot be renewed; store it as `kdocs_token`)"
+        )),
+        None => report::out(
+            "refresh_token: (none in KDocs' answer: the access token cannot be renewed; store it as `kdocs_token`)\n",
         ),
     }
-    println!(
+    report::out(
         "\nStore three secrets, and pass them as the settings kdocs_app_id, kdocs_app_key, kdocs_refresh_token:\n\
          \x20 GitHub Actions:    secrets KDOCS_APP_ID, KDOCS_APP_KEY, KDOCS_REFRESH_TOKEN; \
-         `with: kdocs_refresh_token: ${{{{ secrets.KDOCS_REFRESH_TOKEN }}}}` (and the two others)\n\
+         `with: kdocs_refresh_token: ${{ secrets.KDOCS_REFRESH_TOKEN }}` (and the two others)\n\
          \x20 GitLab CI:         masked variables DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN\n\
          \x20 Drone, Woodpecker: secrets kdocs_app_id, kdocs_app_key, kdocs_refresh_token, each `from_secret:` in `settings:`\n\
-         \x20 Jenkins, a shell:  credentials as DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN"
+         \x20 Jenkins, a shell:  credentials as DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN\n",
     );
 }

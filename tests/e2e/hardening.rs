@@ -297,7 +297,7 @@ fn a_github_dry_run_prints_the_json_alone_on_stdout_and_masks_on_stderr() {
 
 #[test]
 fn a_closed_stdout_is_no_crash() {
-    for args in [&["--dry-run"][..], &["--help"]] {
+    for args in [&["--dry-run"][..], &["--help"], &["--version"], &["kdocs-auth", "--help"]] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dingtalk-notify"))
             .env_clear()
             .args(args)
