@@ -56,7 +56,7 @@ check "${workflows[*]} ~ custom.github-workflows-require-timeout" \
 check ".github/dependabot.yml ~ vendor.dependabot" \
   check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
-for pair in examples/gitlab-ci.yml:vendor.gitlab-ci examples/drone.yml:vendor.drone-ci \
+for pair in examples/gitlab-ci.yml:vendor.gitlab-ci examples/gitlab-ci-no-token.yml:vendor.gitlab-ci examples/drone.yml:vendor.drone-ci \
   examples/woodpecker.yml:vendor.woodpecker-ci; do
   file=${pair%%:*} schema=${pair#*:}
   if [[ -f $file ]]; then

@@ -7,6 +7,9 @@
 #    here and now with openssl, given to the binary as `ca_file` and to curl as `--cacert`.
 # 3. Times one notification, the binary against curl posting the same body, alternating, over
 #    HTTP and over HTTPS: medians, min/max, the ratio of medians, peak RSS.
+#    Then straight to DingTalk (the summary and the message, two POSTs, against curl posting the
+#    same two bodies), and the relay path with the token renewed first against without (the
+#    renewal's added cost).
 # 4. Times rendering GitHub push events of 10 KB to 20 MB (a dry run) to show the cost per size.
 #
 # The binary runs as it does in a GitHub Actions job: GITHUB_ACTIONS=true, a push event (the
@@ -88,6 +91,27 @@ echo "-- HTTPS (https://127.0.0.1:$tls_port, certificate via ca_file / --cacert)
 env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
     :: binary "${common[@]}" DINGTALK_KDOCS_API_URL="https://127.0.0.1:$tls_port" DINGTALK_CA_FILE="$work/ca.pem" "$bin" \
     :: curl /usr/bin/curl "${curl_args[@]}" --cacert "$work/ca.pem" "https://127.0.0.1:$tls_port$path"
+echo
+echo "-- HTTP, straight to DingTalk (transport: dingtalk, summary and message: two POSTs; curl posts both)"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); [open(f"{sys.argv[2]}.{i}","w").write(json.dumps(m)) for i,m in enumerate(b["data"])]' \
+    "$work/body.json" "$work/msg"
+hook="http://127.0.0.1:$http_port/robot/send?access_token=x"
+cat >"$work/curl2.sh" <<SH
+#!/bin/sh
+set -e
+/usr/bin/curl -sS --fail -o /dev/null -X POST -H "Content-Type: application/json; charset=utf-8" -H "Expect:" --data-binary @$work/msg.0 "$hook"
+/usr/bin/curl -sS --fail -o /dev/null -X POST -H "Content-Type: application/json; charset=utf-8" -H "Expect:" --data-binary @$work/msg.1 "$hook"
+SH
+chmod +x "$work/curl2.sh"
+env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
+    :: binary-direct "${common[@]}" DINGTALK_KDOCS_TOKEN= DINGTALK_WEBHOOK="$hook" "$bin" \
+    :: curl-2-posts "$work/curl2.sh"
+echo
+echo "-- HTTP, relay with the token renewed first (two calls: renewal, then the send)"
+renew=(DINGTALK_KDOCS_TOKEN= DINGTALK_KDOCS_APP_ID=app DINGTALK_KDOCS_APP_KEY=key DINGTALK_KDOCS_REFRESH_TOKEN=refresh)
+env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \
+    :: binary-renewing "${common[@]}" "${renew[@]}" DINGTALK_KDOCS_API_URL="http://127.0.0.1:$http_port" "$bin" \
+    :: binary "${common[@]}" DINGTALK_KDOCS_API_URL="http://127.0.0.1:$http_port" "$bin"
 echo
 echo "-- HTTP, no CI at all (the binary asks git; here an empty directory)"
 env -i PATH=/usr/bin:/bin HARNESS_RATIO=1 "$harness" time "$runs" 3 \

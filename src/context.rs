@@ -7,12 +7,13 @@
 use serde::Serialize;
 
 use crate::i18n::Lang;
+use crate::jobs::Job;
 use crate::payload::Payload;
 use crate::status::Status;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Context {
-    /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker` or `local`.
+    /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker`, `jenkins` or `local`.
     pub ci: &'static str,
     /// The language of the summary (the `lang` setting): `zh-CN` or `en`.
     pub lang: Lang,
@@ -21,6 +22,10 @@ pub struct Context {
     pub utc_offset: i32,
     pub repo: Repo,
     pub status: Status,
+    /// The outcome of the previous run of this pipeline on this branch, where known.
+    pub previous_status: Option<Status>,
+    /// `fixed` or `broken` when the outcome changed since the previous run; else none.
+    pub change: Option<Change>,
     /// The CI's own event name (`push`, `pull_request`, `merge_request_event`, `tag`, …).
     pub event: String,
     /// The event's action where it has one (`opened`, `closed`, `completed`, …).
@@ -31,6 +36,8 @@ pub struct Context {
     /// Who triggered the run.
     pub actor: Option<String>,
     pub run: Run,
+    /// The pipeline's jobs, where known (the `jobs` setting, Drone's failed steps, the APIs).
+    pub jobs: Vec<Job>,
     pub pr: Option<PullRequest>,
     /// Commits of a push, oldest first.
     pub commits: Vec<Commit>,
@@ -40,6 +47,50 @@ pub struct Context {
     pub message: Option<String>,
     /// GitHub only: the whole event JSON (`null` elsewhere).
     pub payload: Payload,
+    /// The person the run is about, for `at_author` (not shown to templates).
+    #[serde(skip)]
+    pub person: Person,
+}
+
+/// How the outcome differs from the previous run's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// A success after a failed run.
+    Fixed,
+    /// A failure after a successful run.
+    Broken,
+}
+
+impl Change {
+    /// The change from `previous` to `now`: only success after failure, or failure after success.
+    pub fn between(previous: Option<Status>, now: Status) -> Option<Change> {
+        match (previous?, now) {
+            (Status::Failure, Status::Success) => Some(Change::Fixed),
+            (Status::Success, Status::Failure) => Some(Change::Broken),
+            _ => None,
+        }
+    }
+}
+
+/// Who the run is about (README, `at_author`): a pull request's author, a push's head commit's
+/// author, else whoever started it; each identity as the CI gives it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub login: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+impl Person {
+    pub fn login(login: Option<String>) -> Person {
+        Person { login, ..Person::default() }
+    }
+
+    /// The identities to look up, in the order they are tried: login, email, name.
+    pub fn identities(&self) -> impl Iterator<Item = &str> {
+        [&self.login, &self.email, &self.name].into_iter().flatten().map(String::as_str)
+    }
 }
 
 #[derive(Debug, Default, Clone, Serialize)]
@@ -85,6 +136,7 @@ pub struct Commit {
     pub title: Option<String>,
     pub message: Option<String>,
     pub author: Option<String>,
+    pub author_email: Option<String>,
     pub url: Option<String>,
 }
 
@@ -98,6 +150,7 @@ impl Commit {
             title: message.as_deref().and_then(|m| m.lines().next()).map(|t| t.trim().to_owned()),
             message,
             author: None,
+            author_email: None,
             url: None,
         }
     }
@@ -145,6 +198,16 @@ pub struct Release {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_success_after_failure_and_failure_after_success_are_changes() {
+        use Status::{Cancelled, Failure, Success};
+        assert_eq!(Change::between(Some(Failure), Success), Some(Change::Fixed));
+        assert_eq!(Change::between(Some(Success), Failure), Some(Change::Broken));
+        for (previous, now) in [(Some(Success), Success), (Some(Cancelled), Success), (None, Failure)] {
+            assert_eq!(Change::between(previous, now), None, "{previous:?} → {now:?}");
+        }
+    }
 
     #[test]
     fn refs_are_split_into_kind_and_short_name() {

@@ -53,6 +53,15 @@ impl Env {
     }
 }
 
+/// A file's bytes, or `None` when it holds more than `max` bytes: the rest is never read, so a
+/// setting pointing at `/dev/zero` or a huge file cannot fill the memory.
+pub fn read_limited(path: &std::path::Path, max: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= max).then_some(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,84 +23,421 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::api::{self, Forge};
+use crate::dingtalk::Partial;
 use crate::error::Error;
-use crate::relay::{Failed, Failure, PATH, Reply, Retry};
+use crate::http::TlsProblem;
+use crate::relay::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 
-/// The error to report for a delivery given up. `origin` is the relay's `scheme://host[:port]`
-/// and `timeout` the time allowed for one attempt, both as the user set them.
+/// Who was called: each failure is worded for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peer {
+    /// The KDocs relay, with the notification.
+    Relay,
+    /// The robot's webhook, called directly.
+    DingTalk,
+    /// KDocs, renewing the access token.
+    Renewal,
+    /// KDocs, exchanging an authorization code (`dingtalk-notify kdocs-auth`).
+    Exchange,
+}
+
+impl Peer {
+    fn who(self) -> &'static str {
+        match self {
+            Peer::Relay => "the relay",
+            Peer::DingTalk => "DingTalk",
+            Peer::Renewal => "the KDocs token renewal",
+            Peer::Exchange => "KDocs",
+        }
+    }
+}
+
+/// How to get a new refresh token, for every hint that needs one.
+const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
+                               update `kdocs_refresh_token`";
+
+/// The error to report for a delivery through the relay given up. `origin` is the relay's
+/// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set them.
 pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    error(Peer::Relay, failed, origin, timeout)
+}
+
+/// The error to report for a call to `peer` given up.
+pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Error {
     let failure = &failed.failure;
-    let mut message = message(failure, origin, timeout);
+    let mut message = message(peer, failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(Error::delivery(message), failure, origin)
+    with_hints(peer, Error::delivery(message), failure, origin)
+}
+
+/// The error for a direct delivery of `total` messages that stopped at one: which went out.
+pub fn direct_error(partial: &Partial, total: usize, origin: &str, timeout: Duration) -> Error {
+    let mut e = error(Peer::DingTalk, &partial.failed, origin, timeout);
+    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
+    if partial.sent > 0 {
+        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
+    } else if total > 1 {
+        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
+    }
+    e
 }
 
 /// The line announcing a retry.
-pub fn retry_notice(retry: &Retry, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(peer: Peer, retry: &Retry, origin: &str, timeout: Duration) -> String {
     format!(
         "attempt {} of {} failed ({}); retrying in {:.1}s",
         retry.attempt,
         retry.attempts,
-        message(retry.failure, origin, timeout),
+        message(peer, retry.failure, origin, timeout),
         retry.wait.as_secs_f64()
     )
 }
 
+/// The line saying the given token was refused and is being renewed.
+pub fn renewing_after_refusal(failed: &Failed, origin: &str, timeout: Duration) -> String {
+    format!(
+        "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
+        message(Peer::Relay, &failed.failure, origin, timeout)
+    )
+}
+
+/// The line saying the token was renewed, with its lifetime when KDocs gave it.
+pub fn renewed(tokens: &Tokens) -> String {
+    match tokens.expires_in {
+        Some(secs) => format!("renewed the KDocs access token (valid for {})", lifetime(secs)),
+        None => "renewed the KDocs access token".to_owned(),
+    }
+}
+
+/// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
+pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
+    let secs = tokens.refresh_expires_in?;
+    if secs >= 14 * 86_400 {
+        return None;
+    }
+    let date = crate::ci::format_rfc3339(now + secs);
+    Some(format!(
+        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
+        lifetime(secs),
+        date.get(..10).unwrap_or(&date)
+    ))
+}
+
+/// A note when the renewal answered with another refresh token than the one given.
+pub fn new_refresh_token() -> String {
+    "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
+     authorize again with `dingtalk-notify kdocs-auth`"
+        .to_owned()
+}
+
+/// `5 days`, `23 h`, `45 min`: a lifetime, roughly.
+pub fn lifetime(secs: u64) -> String {
+    if secs >= 2 * 86_400 {
+        format!("{} days", secs / 86_400)
+    } else if secs >= 3600 {
+        format!("{} h", secs / 3600)
+    } else {
+        format!("{} min", secs.div_ceil(60))
+    }
+}
+
+/// The line saying what was delivered, and how.
+pub fn delivered(direct: bool, origin: &str, messages: usize) -> String {
+    if direct {
+        let what = if messages == 1 { "1 message" } else { "2 messages" };
+        format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}")
+    } else {
+        format!("sent to DingTalk through {origin} (transport: kdocs)")
+    }
+}
+
+/// The warning for a direct webhook that is not `https`.
+pub fn webhook_not_https(origin: &str) -> String {
+    format!(
+        "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages travel \
+         unencrypted"
+    )
+}
+
 /// What failed, in one line.
-fn message(failure: &Failure, origin: &str, timeout: Duration) -> String {
+fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
+    let who = peer.who();
     match failure {
-        Failure::Http { status, reply, .. } => format!("the relay answered HTTP {status}{}", said(reply.as_ref())),
-        Failure::Refused { reply } => format!("the relay refused the message{}", said(Some(reply))),
-        Failure::NotJson { status, length } => format!(
-            "the relay answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+        Failure::Http { status, reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
+        Failure::Refused { reply } => {
+            let what = match peer {
+                Peer::Relay => "the relay refused the message",
+                Peer::DingTalk => "DingTalk refused the message",
+                Peer::Renewal => "KDocs refused to renew the access token",
+                Peer::Exchange => "KDocs refused the authorization code",
+            };
+            format!("{what}{}", said(Some(reply)))
+        }
+        Failure::Inner { reply } => format!(
+            "DingTalk refused the message: the relay answered code 0, but DingTalk's answer inside it says no{}",
+            said(Some(reply))
+        ),
+        Failure::NoToken { reply } => {
+            format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
+        }
+        Failure::NotJson { status, length } => match peer {
+            Peer::DingTalk => format!(
+                "DingTalk answered HTTP {status} but not with JSON ({length} bytes): check that `webhook` ({origin}) is the robot's URL"
+            ),
+            _ => format!(
+                "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
+            ),
+        },
+        Failure::TooLarge { status, limit } => format!(
+            "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
+            limit / 1024,
+            if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
         ),
         Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
-        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } => {
-            format!("cannot connect to {origin} ({cause})")
+        Failure::Connect { cause, .. } => format!("cannot connect to {origin} ({})", shown(cause)),
+        Failure::Tls { problem, connecting: true } => format!("cannot connect to {origin}: {}", tls_words(*problem)),
+        Failure::Tls { problem, connecting: false } => {
+            format!("the request to {origin} failed: {}", tls_words(*problem))
         }
-        Failure::Transport { cause } | Failure::Tls { cause, connecting: false } => {
-            format!("the request to {origin} failed ({cause})")
+        Failure::Transport { cause, .. } => format!("the request to {origin} failed ({})", shown(cause)),
+    }
+}
+
+/// A TLS refusal in plain words.
+fn tls_words(problem: TlsProblem) -> &'static str {
+    match problem {
+        TlsProblem::UnknownIssuer => "its TLS certificate is not signed by a certificate authority this binary trusts",
+        TlsProblem::Expired => "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)",
+        TlsProblem::WrongName => "its TLS certificate is for another host name",
+        TlsProblem::NotServerCertificate => {
+            "its TLS certificate is not a server certificate (a certificate authority's, or one made for another use)"
         }
+        TlsProblem::BadCertificate => "its TLS certificate was refused (revoked, badly signed or malformed)",
+        TlsProblem::NotTls => "it did not answer with TLS (an http:// server or port behind an https:// URL?)",
+        TlsProblem::Closed => "it closed the connection during the TLS handshake",
+        TlsProblem::Other => "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
+    }
+}
+
+/// The one warning line for a GitHub or GitLab API call that failed: what could not be read,
+/// what went wrong, and what to grant or check; the notification goes on without it.
+/// `what` names the facts (`the previous run`), `origin` is the API's `scheme://host[:port]`.
+pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str, timeout: Duration) -> String {
+    let name = api_name(forge);
+    let reason = match &failed.failure {
+        api::Failure::Status { status, rate_limited: true } => format!(
+            "the {name} rate limit is spent (HTTP {status}); {}",
+            match forge {
+                Forge::GitHub => "it resets within the hour, and `github_token` (the job's own token) has a higher one",
+                Forge::GitLab => "try again later, or raise the limit in the instance's settings",
+            }
+        ),
+        api::Failure::Status { status: 401, .. } => match forge {
+            Forge::GitHub => format!(
+                "{name} refused `github_token` (HTTP 401): pass a valid token, e.g. `github_token: ${{{{ github.token }}}}`"
+            ),
+            Forge::GitLab => format!(
+                "{name} refused `gitlab_token` (HTTP 401): use a token with the `read_api` scope that has not expired"
+            ),
+        },
+        api::Failure::Status { status: status @ (403 | 404), .. } => match forge {
+            // GitHub answers 404, not 403, for what a token may not see.
+            Forge::GitHub => format!(
+                "{name} answered HTTP {status}: the token cannot read this repository's Actions; grant the job \
+                 `permissions: actions: read` (a fine-grained token: \"Actions\" read)"
+            ),
+            Forge::GitLab => format!(
+                "{name} answered HTTP {status}: give `gitlab_token` the `read_api` scope and at least the Reporter \
+                 role in this project"
+            ),
+        },
+        api::Failure::Status { status, .. } => format!("{name} answered HTTP {status}"),
+        api::Failure::NotJson { status, length } => format!(
+            "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
+            api_base_variable(forge)
+        ),
+        api::Failure::Call(call) if matches!(**call, Failure::TimedOut) => {
+            format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
+        }
+        api::Failure::Call(call) => match &**call {
+            Failure::Connect { cause, .. } => format!(
+                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                shown(cause),
+                api_base_variable(forge)
+            ),
+            Failure::Tls { problem, connecting: true } => format!(
+                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                tls_words(*problem),
+                api_base_variable(forge)
+            ),
+            other => message(Peer::Relay, other, origin, timeout),
+        },
+    };
+    let transient = match &failed.failure {
+        api::Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+        api::Failure::NotJson { .. } => false,
+        api::Failure::Call(f) => f.is_transient(),
+    };
+    let attempts =
+        if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
+    format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
+}
+
+/// The line announcing a retry of an API call.
+pub fn api_retry_notice(forge: Forge, retry: &Retry, origin: &str, timeout: Duration) -> String {
+    let what = match retry.failure {
+        Failure::Http { status, .. } => format!("{} answered HTTP {status}", api_name(forge)),
+        other => message(Peer::Relay, other, origin, timeout),
+    };
+    format!(
+        "attempt {} of {} failed ({what}); retrying in {:.1}s",
+        retry.attempt,
+        retry.attempts,
+        retry.wait.as_secs_f64()
+    )
+}
+
+fn api_name(forge: Forge) -> &'static str {
+    match forge {
+        Forge::GitHub => "the GitHub API",
+        Forge::GitLab => "the GitLab API",
+    }
+}
+
+/// Where the API's address comes from, for a user to check.
+fn api_base_variable(forge: Forge) -> &'static str {
+    match forge {
+        Forge::GitHub => "GITHUB_API_URL",
+        Forge::GitLab => "CI_API_V4_URL",
     }
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(error: Error, failure: &Failure, origin: &str) -> Error {
+fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Error {
+    let (setting, between) = match peer {
+        Peer::DingTalk => ("webhook", "DingTalk"),
+        _ => ("kdocs_api_url", "the relay"),
+    };
     match failure {
-        // A status worth retrying is a passing trouble of the relay's: what it said is all there is.
+        // A status worth retrying is a passing trouble of the server's: what it said is all there is.
         Failure::Http { .. } if failure.is_transient() => error,
         Failure::Http { status, reply, location } => {
-            let mut error = if matches!(status, 401 | 403) {
-                error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
-            } else if *status == 404 {
-                error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}"))
-            } else if let Some(to) = location {
-                error.hint(format!(
-                    "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
-                ))
-            } else {
-                error
+            let mut error = match (peer, *status) {
+                (Peer::Relay, 401 | 403) => {
+                    error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
+                }
+                (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
+                (Peer::Renewal, 404) => {
+                    error.hint(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
+                }
+                (Peer::DingTalk, 404) => error.hint(
+                    "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, \
+                     or its access token alone",
+                ),
+                (Peer::Renewal, 400..=499) => error.hint(renewal_refused()),
+                (Peer::Exchange, 400..=499) => error.hint(code_refused()),
+                _ => match location {
+                    Some(to) if peer == Peer::DingTalk => {
+                        error.hint(format!("the webhook redirects to {to}: update `webhook`"))
+                    }
+                    Some(to) => error.hint(format!(
+                        "{between} redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
+                    )),
+                    None => error,
+                },
             };
             error.hints.extend(reply.iter().flat_map(for_reply));
             error
         }
-        Failure::Refused { reply } => {
+        Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
+            let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
+            error.hints.extend(for_reply(reply));
+            error
+        }
+        Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
             let mut error = error;
             error.hints.extend(for_reply(reply));
             error
         }
-        Failure::TimedOut => error.hint("raise `timeout`, or check the network between the runner and the relay"),
-        Failure::Connect { cause } | Failure::Tls { cause, connecting: true } if cause.contains("certificate") => {
-            error.hint("a proxy that re-signs TLS needs its root certificate in `ca_file`")
+        Failure::TimedOut => {
+            error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
+        }
+        Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true } => error.hint(
+            "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
+             if the runner needs a proxy",
+        ),
+        Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true } => error.hint(
+            "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
+             certificate",
+        ),
+        Failure::Tls { problem: TlsProblem::WrongName, connecting: true } => {
+            error.hint(format!("check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"))
+        }
+        Failure::Tls { problem: TlsProblem::NotTls, connecting: true } => {
+            error.hint(format!("check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"))
         }
         Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
-            error.hint("check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy")
+            error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
-        Failure::NotJson { .. } | Failure::Transport { .. } | Failure::Tls { connecting: false, .. } => error,
+        Failure::NotJson { .. }
+        | Failure::TooLarge { .. }
+        | Failure::Transport { .. }
+        | Failure::Tls { connecting: false, .. } => error,
     }
+}
+
+/// The most of a text from the relay that is shown (its `msg`, `hint`, an error's cause), in
+/// characters: the relay's own texts are a line; a longer one is cut with `…`.
+pub const MAX_SHOWN_CHARS: usize = 300;
+
+/// A text from the relay as it may be shown: control and invisible formatting characters
+/// (terminal escapes, bidirectional overrides, zero-width characters) become spaces or go,
+/// runs of whitespace become one space, and at most [`MAX_SHOWN_CHARS`] are kept.
+pub fn shown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_SHOWN_CHARS * 4));
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars() {
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else if matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+        {
+            continue;
+        } else {
+            c
+        };
+        if c == ' ' && (space || count == 0) {
+            space = true;
+            continue;
+        }
+        space = c == ' ';
+        if count == MAX_SHOWN_CHARS {
+            out.truncate(out.trim_end().len());
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+        count += 1;
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+fn renewal_refused() -> String {
+    format!(
+        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
+         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
+    )
+}
+
+fn code_refused() -> String {
+    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
+     code at once; check the app id and the app key too"
+        .to_owned()
 }
 
 /// `: code 40001, msg "…", hint "…"` from what the relay said.
@@ -108,23 +445,48 @@ fn said(reply: Option<&Reply>) -> String {
     let Some(r) = reply else { return String::new() };
     let mut parts = Vec::new();
     if let Some(code) = r.code_text() {
-        parts.push(format!("code {code}"));
+        parts.push(format!("code {}", shown(&code)));
     }
-    if let Some(msg) = r.msg.as_deref().filter(|m| !m.is_empty()) {
+    if let Some(msg) = r.msg.as_deref().map(shown).filter(|m| !m.is_empty()) {
         parts.push(format!("msg \"{msg}\""));
     }
-    if let Some(hint) = r.hint.as_deref().filter(|h| !h.is_empty()) {
+    if let Some(hint) = r.hint.as_deref().map(shown).filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
     }
+    if let Some(errcode) = r.errcode_text() {
+        parts.push(format!("errcode {errcode}"));
+    }
+    if let Some(errmsg) = r.errmsg.as_deref().filter(|m| !m.is_empty()) {
+        parts.push(format!("errmsg \"{errmsg}\""));
+    }
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+}
+
+/// At most this many DingTalk codes are explained: a real answer names one.
+const MAX_CODES: usize = 3;
+
+/// Only this many bytes at the start of each text are searched for codes and known words, so
+/// that the work stays proportional to a relay's real answers whatever it sends.
+const MAX_SCANNED_BYTES: usize = 4096;
+
+/// The start of `text`, at most [`MAX_SCANNED_BYTES`], on a character boundary.
+fn scanned(text: &str) -> String {
+    let mut end = text.len().min(MAX_SCANNED_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
 }
 
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
 fn for_reply(reply: &Reply) -> Vec<String> {
     let mut texts: Vec<String> = Vec::new();
-    texts.extend(reply.msg.iter().cloned());
-    texts.extend(reply.hint.iter().cloned());
+    texts.extend(reply.msg.as_deref().map(scanned));
+    texts.extend(reply.hint.as_deref().map(scanned));
     let mut found: Vec<(i64, Option<String>)> = Vec::new();
+    // DingTalk's own answer, when the webhook was called directly.
+    let own = serde_json::json!({ "errcode": reply.errcode, "errmsg": reply.errmsg });
+    collect_json(&own, &mut found, &mut texts, 0);
     if let Some(data) = &reply.data {
         collect_json(data, &mut found, &mut texts, 0);
     }
@@ -135,7 +497,7 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     }
     let all_text = texts.join("\n");
     for code in codes_in_text(&all_text) {
-        if !found.iter().any(|(c, _)| *c == code) {
+        if found.len() < MAX_CODES && !found.iter().any(|(c, _)| *c == code) {
             found.push((code, None));
         }
     }
@@ -148,7 +510,7 @@ fn for_reply(reply: &Reply) -> Vec<String> {
         let hint = match explain(*code, &context) {
             Some(h) => format!("DingTalk errcode {code}: {h}"),
             // Unknown codes are shown as they came.
-            None => match errmsg {
+            None => match errmsg.as_deref().map(shown) {
                 Some(m) if !m.is_empty() => format!("DingTalk answered errcode {code}: {m}"),
                 _ => format!("DingTalk answered errcode {code}"),
             },
@@ -170,7 +532,8 @@ fn for_reply(reply: &Reply) -> Vec<String> {
     hints
 }
 
-/// `errcode`/`errmsg` pairs anywhere in a JSON value; strings are searched as text too.
+/// `errcode`/`errmsg` pairs anywhere in a JSON value (at most [`MAX_CODES`]); strings are
+/// searched as text too.
 fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut Vec<String>, depth: usize) {
     if depth > 8 {
         return;
@@ -181,8 +544,10 @@ fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut V
                 .get("errcode")
                 .or_else(|| map.get("errCode"))
                 .and_then(|c| c.as_i64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())));
-            if let Some(code) = code.filter(|c| *c != 0) {
-                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).and_then(Value::as_str).map(str::to_owned);
+            if let Some(code) = code.filter(|c| *c != 0)
+                && found.len() < MAX_CODES
+            {
+                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).and_then(Value::as_str).map(scanned);
                 if !found.iter().any(|(c, _)| *c == code) {
                     found.push((code, msg.clone()));
                 }
@@ -197,24 +562,27 @@ fn collect_json(v: &Value, found: &mut Vec<(i64, Option<String>)>, texts: &mut V
         Value::Array(items) => items.iter().for_each(|i| collect_json(i, found, texts, depth + 1)),
         Value::String(s) => match serde_json::from_str::<Value>(s.trim()) {
             Ok(inner @ (Value::Object(_) | Value::Array(_))) => collect_json(&inner, found, texts, depth + 1),
-            _ => texts.push(s.clone()),
+            _ => texts.push(scanned(s)),
         },
         _ => {}
     }
 }
 
-/// Codes in free text: any number right after `errcode` (`errcode: 310000`, `errcode=130101`,
-/// `"errcode":400101`), and the known codes standing alone.
+/// Codes in free text (at most [`MAX_CODES`]): any number right after `errcode` (`errcode:
+/// 310000`, `errcode=130101`, `"errcode":400101`), and the known codes standing alone.
 fn codes_in_text(text: &str) -> Vec<i64> {
     let mut codes = Vec::new();
     let lower = text.to_ascii_lowercase();
     let mut rest = lower.as_str();
-    while let Some(i) = rest.find("errcode") {
+    while codes.len() < MAX_CODES
+        && let Some(i) = rest.find("errcode")
+    {
         rest = &rest[i + "errcode".len()..];
         let digits: String = rest
             .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c == '=' || c.is_whitespace())
             .chars()
             .take_while(char::is_ascii_digit)
+            .take(18)
             .collect();
         if let Ok(code) = digits.parse::<i64>()
             && code != 0
@@ -224,6 +592,9 @@ fn codes_in_text(text: &str) -> Vec<i64> {
         }
     }
     for number in text.split(|c: char| !c.is_ascii_digit()).filter(|n| n.len() == 6) {
+        if codes.len() >= MAX_CODES {
+            break;
+        }
         if let Ok(code) = number.parse::<i64>()
             && explain(code, "").is_some()
             && !codes.contains(&code)
@@ -427,27 +798,74 @@ mod tests {
 
     #[test]
     fn no_connection_points_at_the_proxy_or_at_ca_file() {
-        let (message, hints) = error(Failure::Connect { cause: "Connection refused (os error 111)".into() }, 1);
+        let refused = Failure::Connect { cause: "Connection refused (os error 111)".into(), dropped: true };
+        let (message, hints) = error(refused, 1);
         assert_eq!(message, "cannot connect to https://relay.example (Connection refused (os error 111))");
-        assert_eq!(hints, [PROXY_HINT]);
-        let cert = || "invalid peer certificate: UnknownIssuer".to_owned();
-        let (message, hints) = error(Failure::Tls { cause: cert(), connecting: true }, 3);
-        assert_eq!(message, "cannot connect to https://relay.example (invalid peer certificate: UnknownIssuer)");
-        assert_eq!(hints, [CA_HINT]);
-        assert_eq!(error(Failure::Connect { cause: cert() }, 1).1, [CA_HINT]);
-        let (message, hints) = error(Failure::Tls { cause: "received corrupt message".into(), connecting: true }, 1);
-        assert_eq!(message, "cannot connect to https://relay.example (received corrupt message)");
         assert_eq!(hints, [PROXY_HINT]);
     }
 
     #[test]
+    fn tls_failures_are_told_in_plain_words_with_the_fix() {
+        let tls = |problem| error(Failure::Tls { problem, connecting: true }, 1);
+        let (message, hints) = tls(TlsProblem::UnknownIssuer);
+        assert_eq!(
+            message,
+            "cannot connect to https://relay.example: its TLS certificate is not signed by a certificate authority \
+             this binary trusts"
+        );
+        assert_eq!(hints.len(), 1);
+        assert!(hints[0].starts_with(CA_HINT), "{hints:?}");
+        // A self-signed server certificate given in `ca_file` (webpki's CaUsedAsEndEntity).
+        let (message, hints) = tls(TlsProblem::NotServerCertificate);
+        assert_eq!(
+            message,
+            "cannot connect to https://relay.example: its TLS certificate is not a server certificate (a certificate \
+             authority's, or one made for another use)"
+        );
+        assert_eq!(
+            hints,
+            ["put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
+              certificate"]
+        );
+        let (message, hints) = tls(TlsProblem::NotTls);
+        assert!(message.ends_with("it did not answer with TLS (an http:// server or port behind an https:// URL?)"));
+        assert_eq!(hints, ["check `kdocs_api_url` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"]);
+        for problem in [TlsProblem::Expired, TlsProblem::WrongName, TlsProblem::Closed, TlsProblem::Other] {
+            let (message, _) = tls(problem);
+            assert!(!message.contains("Error") && !message.contains("Other("), "{message}");
+        }
+    }
+
+    #[test]
     fn a_request_that_broke_off_says_why() {
-        let (message, hints) = error(Failure::Transport { cause: "end of file".into() }, 2);
-        assert_eq!(message, "the request to https://relay.example failed (end of file) (after 2 attempts)");
+        let (message, hints) = error(Failure::Transport { cause: "connection reset".into(), dropped: true }, 2);
+        assert_eq!(message, "the request to https://relay.example failed (connection reset) (after 2 attempts)");
         assert!(hints.is_empty(), "{hints:?}");
-        let (message, hints) = error(Failure::Tls { cause: "peer sent alert".into(), connecting: false }, 2);
-        assert_eq!(message, "the request to https://relay.example failed (peer sent alert)");
+        let (message, hints) = error(Failure::Tls { problem: TlsProblem::Other, connecting: false }, 2);
+        assert_eq!(
+            message,
+            "the request to https://relay.example failed: the TLS handshake failed (no TLS version or cipher in \
+             common, or the server refused it)"
+        );
         assert!(hints.is_empty(), "{hints:?}");
+    }
+
+    #[test]
+    fn relay_text_is_capped_and_cleaned_and_the_codes_are_few() {
+        // A huge answer naming 100,000 codes: a few hints, a short line (it took 25 s and printed
+        // 100,000 hint lines before).
+        let msg: String = (1..=100_000).flat_map(|n| ["errcode ".to_owned(), n.to_string(), " ".to_owned()]).collect();
+        let json =
+            serde_json::json!({ "code": 1, "msg": msg, "hint": "\u{1b}[31mred\u{202e}x\n::error::y" }).to_string();
+        let failure = Failure::Refused { reply: Reply { http_status: 200, ..reply(&json) } };
+        let (message, hints) = error(failure, 1);
+        assert!(message.chars().count() < 2 * MAX_SHOWN_CHARS + 100, "{}", message.len());
+        assert!(message.contains(r#"hint "[31mredx ::error::y""#), "{message}");
+        assert!(hints.len() <= MAX_CODES, "{hints:?}");
+        assert_eq!(shown(&"é".repeat(400)), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
+        assert_eq!(shown("  a \n\t b  "), "a b");
+        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::http::MAX_REPLY_BYTES }, 1);
+        assert!(message.contains("more than 64 KiB"), "{message}");
     }
 
     #[test]
@@ -455,13 +873,54 @@ mod tests {
         let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
         let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
         let retry = Retry { attempt: 2, attempts: 3, failure: &Failure::TimedOut, wait: Duration::from_secs(3) };
         assert_eq!(
-            retry_notice(&retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
+        );
+    }
+
+    #[test]
+    fn api_warnings_say_what_to_grant() {
+        let failed = |failure| api::Failed { failure, attempts: 1 };
+        let status = |status, rate_limited| failed(api::Failure::Status { status, rate_limited });
+        let t = Duration::from_secs(10);
+        let gh = |f: &api::Failed| api_warning(Forge::GitHub, "the previous run", f, "https://api.github.com", t);
+        let gl = |f: &api::Failed| api_warning(Forge::GitLab, "the previous pipeline", f, "https://gl.example", t);
+        assert_eq!(
+            gh(&status(404, false)),
+            "cannot read the previous run from the GitHub API: the GitHub API answered HTTP 404: the token cannot \
+             read this repository's Actions; grant the job `permissions: actions: read` (a fine-grained token: \
+             \"Actions\" read); the notification goes on without it"
+        );
+        assert_eq!(
+            gh(&status(401, false)),
+            "cannot read the previous run from the GitHub API: the GitHub API refused `github_token` (HTTP 401): pass \
+             a valid token, e.g. `github_token: ${{ github.token }}`; the notification goes on without it"
+        );
+        assert!(gh(&status(403, true)).contains("rate limit is spent (HTTP 403)"));
+        assert_eq!(
+            gl(&status(403, false)),
+            "cannot read the previous pipeline from the GitLab API: the GitLab API answered HTTP 403: give \
+             `gitlab_token` the `read_api` scope and at least the Reporter role in this project; the notification \
+             goes on without it"
+        );
+        assert!(gl(&status(401, false)).contains("`gitlab_token` (HTTP 401)"));
+        let timed_out = api::Failed { failure: api::Failure::Call(Box::new(Failure::TimedOut)), attempts: 3 };
+        assert_eq!(
+            gh(&timed_out),
+            "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \
+             raise `timeout`, or check the network (after 3 attempts); the notification goes on without it"
+        );
+        assert!(gl(&failed(api::Failure::NotJson { status: 200, length: 9 })).contains("check CI_API_V4_URL"));
+        let busy = Failure::Http { status: 503, reply: None, location: None };
+        let retry = Retry { attempt: 1, attempts: 2, failure: &busy, wait: Duration::from_secs(1) };
+        assert_eq!(
+            api_retry_notice(Forge::GitHub, &retry, "https://api.github.com", t),
+            "attempt 1 of 2 failed (the GitHub API answered HTTP 503); retrying in 1.0s"
         );
     }
 

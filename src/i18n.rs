@@ -6,10 +6,10 @@
 //! Chinese needs none). The catalog is a static table: a run looks up the few phrases it prints
 //! and builds nothing at start (docs/performance.md).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The language of built-in titles, summaries, buttons and markers (the `lang` setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     #[serde(rename = "zh-CN")]
@@ -114,6 +114,9 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("status.cancelled", "cancelled", "已取消"),
     ("status.skipped", "skipped", "已跳过"),
     ("status.started", "started", "开始"),
+    ("status.unstable", "unstable", "不稳定"),
+    ("change.fixed", "fixed", "已修复"),
+    ("change.broken", "broken", "首次失败"),
     ("status.unknown", "unknown", "未知"),
     // Nouns.
     ("build", "build", "构建"),
@@ -162,6 +165,18 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("comment", "Comment", "查看评论"),
     ("review", "Review", "查看评审"),
     ("release_page", "Release", "发布页"),
+    // The pipeline's jobs.
+    ("jobs.failed", "Failed: {jobs}", "失败的作业：{jobs}"),
+    ("jobs.more", " and {n} more", "，还有 {n} 个"),
+    ("jobs.all", "Jobs: {counts}", "作业：{counts}"),
+    ("jobs.count.unstable", "{n} unstable", "不稳定 {n} 个"),
+    ("jobs.count.cancelled", "{n} cancelled", "取消 {n} 个"),
+    ("jobs.count.success", "{n} succeeded", "成功 {n} 个"),
+    ("jobs.count.skipped", "{n} skipped", "跳过 {n} 个"),
+    ("jobs.count.started", "{n} running", "运行中 {n} 个"),
+    ("jobs.count.unknown", "{n} unknown", "未知 {n} 个"),
+    ("list_sep", ", ", "、"),
+    ("count_sep", ", ", "，"),
     // Buttons of an actionCard, and the marker of a text cut to DingTalk's size limit.
     ("button.run", "View run", "查看运行"),
     ("button.repo", "Open repository", "打开仓库"),
@@ -280,6 +295,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("merge_queue.for", "Merge queue for {ref}", "{ref} 的合并队列"),
     // Words of events and states, where the payload gives a word.
     ("word.success", "success", "成功"),
+    ("word.unstable", "unstable", "不稳定"),
     ("word.failure", "failure", "失败"),
     ("word.cancelled", "cancelled", "已取消"),
     ("word.skipped", "skipped", "已跳过"),
@@ -359,6 +375,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("title.merge_queue_for", "merge queue for {ref}", "合并队列（{ref}）"),
     ("title.discussion", "discussion {num} {action}", "讨论 {num} {action}"),
     ("title.on", " on {ref}", "（{ref}）"),
+    ("title.change", "{change}: ", "【{change}】"),
     // What happened to an issue or a discussion, in a title.
     ("done.opened", "opened", "已创建"),
     ("done.created", "created", "已创建"),

@@ -1,24 +1,35 @@
-//! dingtalk-notify: a CI run's summary to a DingTalk group robot, in one call to the KDocs relay.
+//! dingtalk-notify: a CI run's summary to a DingTalk group robot, in one call to the KDocs relay
+//! or straight to the robot's webhook.
 //!
 //! The data flows one way: settings + CI environment → context → rendered messages → one
 //! request → outcome reported (ARCHITECTURE.md). `main` only wires the steps and maps the
 //! outcome to an exit code.
 
+mod api;
+mod auth;
 mod ci;
 mod context;
+mod dingtalk;
 mod env;
 mod error;
 mod hints;
+mod http;
 mod i18n;
+mod jobs;
 mod markdown;
+mod mention;
 mod message;
 mod notify;
 mod payload;
+mod pipeline;
+mod previous;
 mod relay;
 mod render;
 mod report;
+mod sandbox;
 mod settings;
 mod status;
+mod when;
 
 use std::process::ExitCode;
 
@@ -28,20 +39,32 @@ use report::Reporter;
 use settings::{Command, Settings, Sources};
 
 fn main() -> ExitCode {
+    if std::env::args_os().nth(1).is_some_and(|a| a == sandbox::CHILD_ARG) {
+        return sandbox::child();
+    }
     let env = Env::from_process();
     // Arguments that are not UTF-8 are shown lossily and then rejected as unknown.
     let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     let mut reporter = Reporter::new(&env);
+    if args.first().is_some_and(|a| a == "kdocs-auth") {
+        return match auth::run(&args[1..], &env, &mut reporter) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                reporter.error(&e);
+                e.kind.exit_code()
+            }
+        };
+    }
     let mut sources = Sources::from_env(&env);
     match sources.read_args(&args) {
         // A bad command line still honours fail_on_error, from the environment.
         Err(e) => failed(&mut reporter, &e, sources.fail_on_error()),
         Ok(Command::Help) => {
-            print!("{}", settings::help());
+            report::out(&settings::help());
             ExitCode::SUCCESS
         }
         Ok(Command::Version) => {
-            println!("dingtalk-notify {}", env!("CARGO_PKG_VERSION"));
+            report::out(&format!("dingtalk-notify {}\n", env!("CARGO_PKG_VERSION")));
             ExitCode::SUCCESS
         }
         Ok(Command::Run) => match Settings::new(&sources) {

@@ -80,9 +80,46 @@ pub struct At {
     pub is_at_all: bool,
 }
 
+/// The most room mentions may take in a message (the `at` block and the `@who` tags in the
+/// text): about 130 mobiles, more than a group notification can usefully call.
+const MAX_MENTION_BYTES: usize = 4_000;
+
+/// The longest keyword kept: DingTalk's keywords are a few words; a longer one cannot be the
+/// robot's, and would not leave room for the message.
+const MAX_KEYWORD_CHARS: usize = 100;
+
+/// The longest URL kept for the run link and the card's buttons; a longer one is dropped.
+const MAX_URL_BYTES: usize = 2_000;
+
 impl At {
-    fn from_settings(s: &Settings) -> Option<At> {
-        let at = At { at_mobiles: s.at_mobiles.clone(), at_user_ids: s.at_user_ids.clone(), is_at_all: s.at_all };
+    /// The mentions, when there is any.
+    pub fn new(at_mobiles: Vec<String>, at_user_ids: Vec<String>, is_at_all: bool) -> Option<At> {
+        let at = At { at_mobiles, at_user_ids, is_at_all };
+        (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
+    }
+
+    /// As many mentions as fit [`MAX_MENTION_BYTES`]; a warning names how many did not.
+    fn fitting(self, warnings: &mut Vec<String>) -> Option<At> {
+        let total = self.at_mobiles.len() + self.at_user_ids.len();
+        let mut at = At { at_mobiles: Vec::new(), at_user_ids: Vec::new(), is_at_all: self.is_at_all };
+        let mut room = 0;
+        let mobiles = self.at_mobiles.into_iter().map(|m| (m, true));
+        for (who, mobile) in mobiles.chain(self.at_user_ids.into_iter().map(|u| (u, false))) {
+            // In `atMobiles`/`atUserIds` (quoted, a comma) and as ` @who` in the text.
+            let size = 2 * who.chars().map(json_char_len).sum::<usize>() + 5;
+            if room + size > MAX_MENTION_BYTES {
+                continue;
+            }
+            room += size;
+            if mobile { at.at_mobiles.push(who) } else { at.at_user_ids.push(who) }
+        }
+        let kept = at.at_mobiles.len() + at.at_user_ids.len();
+        if kept < total {
+            warnings.push(format!(
+                "{} of {total} mentions left out: a message has room for about {kept} (DingTalk's limit is 20,000 bytes)",
+                total - kept
+            ));
+        }
         (!at.at_mobiles.is_empty() || !at.at_user_ids.is_empty() || at.is_at_all).then_some(at)
     }
 
@@ -114,24 +151,63 @@ fn mentions(text: &str, tag: &str) -> bool {
         .any(|(i, _)| !text[i + tag.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'))
 }
 
-/// The messages to send: the summary, then the text message when there is one.
-pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Message> {
-    let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty());
+/// The most characters a title keeps (the chat list shows fewer).
+const MAX_TITLE_CHARS: usize = 100;
+
+/// At most `max` characters of `s`, the cut marked with `…`.
+fn cut_chars(s: &str, max: usize) -> String {
+    if s.chars().nth(max).is_none() {
+        return s.to_owned();
+    }
+    let mut cut: String = s.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// A URL that is safe to link and short enough to keep.
+fn kept_url(url: Option<&str>) -> Option<String> {
+    url.and_then(safe_url).filter(|u| u.len() <= MAX_URL_BYTES)
+}
+
+/// The messages to send: the summary, then the text message when there is one. Each serializes
+/// to under [`MAX_MESSAGE_BYTES`] whatever is long: what cannot fit is cut or left out, with a
+/// warning where the user would not see it. `at` is whom they mention.
+pub fn build(
+    summary: &Summary,
+    settings: &Settings,
+    cx: &Context,
+    at: Option<At>,
+    warnings: &mut Vec<String>,
+) -> Vec<Message> {
+    let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty()).map(|k| {
+        if k.chars().count() > MAX_KEYWORD_CHARS {
+            warnings.push(format!(
+                "`keyword` is cut to its first {MAX_KEYWORD_CHARS} characters: a robot's keyword is short"
+            ));
+            k.chars().take(MAX_KEYWORD_CHARS).collect::<String>()
+        } else {
+            k.to_owned()
+        }
+    });
+    let keyword = keyword.as_deref();
+    // `render` cuts titles to 100 characters; a title from elsewhere is cut here, on the same terms.
+    let summary_title = cut_chars(&summary.title, MAX_TITLE_CHARS);
+    let text = &summary.text;
     // A keyword-secured robot refuses every message that lacks the keyword. Sizes are reckoned
     // with it in the title; whether it goes there is decided on the text as it is after a cut.
     let title = match keyword {
-        Some(k) if !summary.title.contains(k) => format!("{k} {}", summary.title),
-        _ => summary.title.clone(),
+        Some(k) if !summary_title.contains(k) => format!("{k} {summary_title}"),
+        _ => summary_title.clone(),
     };
     let settle_title = |title: String, text: &str| match keyword {
-        Some(k) if text.contains(k) && !summary.title.contains(k) => summary.title.clone(),
+        Some(k) if text.contains(k) && !summary_title.contains(k) => summary_title.clone(),
         _ => title,
     };
-    let at = At::from_settings(settings);
+    let at = at.and_then(|at| at.fitting(warnings));
     let room = at.as_ref().map_or(0, At::room);
     let word = |key| i18n::phrase(cx.lang, key).unwrap_or(key);
     let marker = word("cut");
-    let run_link = cx.run.url.as_deref().and_then(safe_url).map(|u| format!("[{}]({u})", word("view_run")));
+    let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word("view_run")));
     let mut messages = Vec::with_capacity(2);
     let mut text_at = None;
     // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
@@ -140,7 +216,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
     match card_buttons {
         None => {
             let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead_markdown(&title, at.as_ref()));
-            let mut text = fit(&summary.text, budget, marker, run_link.as_deref());
+            let mut text = fit(text, budget, marker, run_link.as_deref());
             if let Some(at) = &at {
                 at.mention_in(&mut text);
             }
@@ -171,7 +247,7 @@ pub fn build(summary: &Summary, settings: &Settings, cx: &Context) -> Vec<Messag
             };
             let budget =
                 MAX_MESSAGE_BYTES.saturating_sub(1 + json_len(&Message::ActionCard { action_card: card.clone() }));
-            let text = fit(&summary.text, budget, marker, run_link.as_deref());
+            let text = fit(text, budget, marker, run_link.as_deref());
             let card = ActionCard { title: settle_title(card.title, &text), text, ..card };
             messages.push(Message::ActionCard { action_card: card });
             // An action card has no `at`: the mentions ride on the text message.
@@ -205,9 +281,8 @@ fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
         i18n::fill(phrase, |_, _| num.clone())
     };
     // Only http(s) URLs: DingTalk opens nothing else, and other schemes are not ours to pass on.
-    let button = |title: String, url: &Option<String>| {
-        url.as_deref().and_then(safe_url).map(|action_url| Button { title, action_url })
-    };
+    let button =
+        |title: String, url: &Option<String>| kept_url(url.as_deref()).map(|action_url| Button { title, action_url });
     let first =
         button(word("button.run", None), &cx.run.url).or_else(|| button(word("button.repo", None), &cx.repo.url));
     let second = match (&cx.pr, &cx.release) {
@@ -254,9 +329,10 @@ pub fn fit(text: &str, budget: usize, marker: &str, keep: Option<&str>) -> Strin
     if full <= budget {
         return text.to_owned();
     }
+    // The link is kept when it takes at most a quarter of the room.
     let tail = match keep {
-        Some(k) => format!("\n\n{marker}\n\n{k}"),
-        None => format!("\n\n{marker}"),
+        Some(k) if k.chars().map(json_char_len).sum::<usize>() <= budget / 4 => format!("\n\n{marker}\n\n{k}"),
+        _ => format!("\n\n{marker}"),
     };
     let room = budget.saturating_sub(tail.chars().map(json_char_len).sum());
     let mut used = 0;
@@ -324,6 +400,98 @@ mod tests {
         // One long line: cut inside it, on a character boundary.
         let out = fit(&"汉".repeat(1000), 100, "…", None);
         assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
+    }
+
+    /// A seeded xorshift generator: the same cases every run, no dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % n as u64).unwrap()
+        }
+        /// Text of up to `max` characters, often of the kinds that grow in JSON.
+        fn text(&mut self, max: usize) -> String {
+            const CHARS: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '汉', '😀', '@', '…', '/', '%', '&'];
+            let len = match self.below(4) {
+                0 => 0,
+                1 => self.below(50),
+                _ => self.below(max + 1),
+            };
+            (0..len).map(|_| CHARS[self.below(CHARS.len())]).collect()
+        }
+    }
+
+    /// Whatever is long (the title, the keyword, the text, the message, hundreds of mentions, the
+    /// run's and the buttons' URLs), every message stays under 20,000 bytes.
+    #[test]
+    fn every_message_fits_whatever_is_long() {
+        use crate::context::{PullRequest, Release, Run};
+        use crate::env::Env;
+        use crate::settings::Sources;
+        let mut rng = Rng(0x5eed_1234_abcd_9876);
+        for case in 0..300 {
+            let mobiles: Vec<String> =
+                (0..rng.below(1_000)).map(|i| format!("138{:08}", i * 7919 % 100_000_000)).collect();
+            let users: Vec<String> = (0..rng.below(300)).map(|_| rng.text(40).replace([' ', ',', '\n'], "u")).collect();
+            let at = At::new(mobiles, users, rng.below(2) == 0);
+            let mut vars = vec![
+                ("DINGTALK_DRY_RUN".to_owned(), "true".to_owned()),
+                ("DINGTALK_MSGTYPE".to_owned(), ["markdown", "actionCard"][rng.below(2)].to_owned()),
+                ("DINGTALK_KEYWORD".to_owned(), rng.text(30_000)),
+            ];
+            if rng.below(2) == 0 {
+                vars.push(("DINGTALK_MESSAGE".to_owned(), rng.text(30_000)));
+            }
+            let settings = Settings::new(&Sources::from_env(&Env::new(vars, 0))).unwrap();
+            let url = |rng: &mut Rng| Some(format!("https://example.com/{}", rng.text(30_000)));
+            let cx = Context {
+                event: ["push", "pull_request", "release"][rng.below(3)].into(),
+                run: Run { url: url(&mut rng), ..Run::default() },
+                compare_url: url(&mut rng),
+                pr: (rng.below(2) == 0).then(|| PullRequest {
+                    number: 1,
+                    url: url(&mut rng),
+                    ..PullRequest::default()
+                }),
+                release: (rng.below(2) == 0).then(|| Release {
+                    tag: "v1".into(),
+                    url: url(&mut rng),
+                    ..Release::default()
+                }),
+                ..Context::default()
+            };
+            let summary = Summary { title: rng.text(30_000), text: rng.text(30_000) };
+            for m in build(&summary, &settings, &cx, at, &mut Vec::new()) {
+                let size = json_len(&m);
+                assert!(size < MAX_MESSAGE_BYTES, "case {case}: {size} bytes");
+            }
+        }
+    }
+
+    #[test]
+    fn hundreds_of_mentions_are_cut_with_a_warning() {
+        use crate::env::Env;
+        use crate::settings::Sources;
+        let mobiles: Vec<String> = (0..740).map(|i| format!("1380000{i:04}")).collect();
+        let at = At::new(mobiles, Vec::new(), false);
+        let vars = [("DINGTALK_DRY_RUN", "true")];
+        let env = Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0);
+        let settings = Settings::new(&Sources::from_env(&env)).unwrap();
+        let summary = Summary { title: "t".into(), text: "x".into() };
+        let mut warnings = Vec::new();
+        let messages = build(&summary, &settings, &Context::default(), at, &mut warnings);
+        assert!(json_len(&messages[0]) < MAX_MESSAGE_BYTES);
+        let Message::Markdown { at: Some(at), markdown } = &messages[0] else { panic!("{messages:?}") };
+        assert!(at.at_mobiles.len() > 100 && at.at_mobiles.len() < 740, "{}", at.at_mobiles.len());
+        assert!(markdown.text.contains(&format!("@{}", at.at_mobiles.last().unwrap())));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("of 740 mentions left out"), "{warnings:?}");
     }
 
     #[test]

@@ -1,17 +1,33 @@
 //! One run, step by step: the context from the CI, the summary, the messages, then a dry run's
-//! print or the send, each reported as it happens.
+//! print or the send (through the KDocs relay, renewing its token when told how, or straight to
+//! the robot), each reported as it happens.
 
+#![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
+
+use crate::api::{self, Api, Forge};
 use crate::ci::{self, Ci, Inputs};
+use crate::context::{Change, Context};
+use crate::dingtalk;
 use crate::env::Env;
 use crate::error::Error;
-use crate::hints;
-use crate::message::{self, Body};
-use crate::relay;
-use crate::render;
+use crate::hints::{self, Peer};
+use crate::http::{Http, Retry};
+use crate::jobs;
+use crate::mention::Who;
+use crate::message::{self, At, Body, Message};
+use crate::pipeline;
+use crate::previous;
+use crate::relay::{self, Reply};
+use crate::render::{self, Summary};
 use crate::report::Reporter;
-use crate::settings::{Mode, Settings};
+use crate::settings::{KdocsAuth, Mode, Renewal, Route, Secret, Settings};
+use crate::status::Status;
+use crate::when;
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
+    if settings.dry_run() {
+        reporter.commands_on_stderr();
+    }
     reporter.add_secrets(&settings.secrets());
 
     let ci = Ci::detect(env);
@@ -23,64 +39,362 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
             "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
         );
     }
-    if let Some(status) = settings.status {
-        cx.status = status;
+    if let Some(jobs) = &settings.jobs {
+        cx.jobs.clone_from(jobs);
+    }
+    if let Some(start) = settings.started_at {
+        cx.run.started_at = Some(ci::format_rfc3339(start));
+        cx.run.duration = ci::duration(Some(start), None, env.now);
     }
     cx.message.clone_from(&settings.message);
     cx.lang = settings.lang;
     cx.utc_offset = settings.timezone;
+
+    if let Mode::Missing { name, error } = &settings.mode {
+        // GitHub gives no secrets to these runs: not the workflow author's mistake, nor a failure.
+        if let Some(why) = ci::without_secrets(ci, &cx, env) {
+            crate::report::err(&format!("not sending: {why} gets no secrets on GitHub, and `{name}` is empty"));
+            reporter.skipped(&format!("{why} gets no secrets"));
+            return Ok(());
+        }
+        return Err(missing(ci, *name, error));
+    }
+
+    // What only the CI's API knows (a token given, and the facts still missing).
+    let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
+    // The `status` setting, else what the jobs add up to, else the CI's own word (README,
+    // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
+    // jobs, though no list has it (it is still running): its own failure counts too.
+    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
+    cx.status = settings.status.or(derived).unwrap_or(cx.status);
+
+    cx.previous_status = settings.previous_status.or(cx.previous_status);
+    // Only a success or a failure can be a change; the API is asked only then, and not again
+    // after it failed: one warning per run says what to grant.
+    if cx.previous_status.is_none() && !api_failed && matches!(cx.status, Status::Success | Status::Failure) {
+        cx.previous_status = previous_from_api(ci, settings, env, reporter, &mut http)?;
+    }
+    cx.change = Change::between(cx.previous_status, cx.status);
+
+    if !when::matches(&settings.notify_on, cx.status, cx.change) {
+        let previous = cx.previous_status.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
+        let line = format!(
+            "not sending: the run's status is {} (previous: {previous}), and notify_on is `{}`",
+            cx.status,
+            when::describe(&settings.notify_on)
+        );
+        crate::report::err(&line);
+        reporter.skipped(&line);
+        return Ok(());
+    }
+    let at = mentions(settings, &cx, reporter);
 
     let summary = render::summary(&cx, settings.title.as_ref(), settings.template.as_ref(), &mut warnings);
     for w in &warnings {
         reporter.warning(w);
     }
     let summary = summary?;
-    let data = message::build(&summary, settings, &cx);
+    let mut notes = Vec::new();
+    let data = message::build(&summary, settings, &cx, at, &mut notes);
+    for note in &notes {
+        reporter.warning(note);
+    }
 
-    let (token, webhook) = match &settings.mode {
-        Mode::DryRun { webhook } => {
-            let link = webhook.as_ref().map_or_else(
-                || "https://oapi.dingtalk.com/robot/send?access_token=***".to_owned(),
-                |w| reporter.redact(w.expose()),
-            );
-            let body = Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data: &data };
-            let json = serde_json::to_string_pretty(&body).expect("messages serialize");
-            println!("{}", reporter.redact(&json));
+    let (route, webhook) = match &settings.mode {
+        Mode::DryRun { webhook, direct } => {
+            dry_run(settings, reporter, webhook.as_ref(), *direct, &data);
             reporter.step_summary(&summary.title, &summary.text);
             reporter.outputs(false, None, Some("dry run: nothing was sent"));
             return Ok(());
         }
-        Mode::Send { token, webhook } => (token, webhook),
+        Mode::Send { route, webhook } => (route, webhook),
+        Mode::Missing { name, error } => return Err(missing(ci, *name, error)),
     };
 
-    let body =
-        Body { link: webhook.expose(), sk: settings.secret.as_ref().map(super::settings::Secret::expose), data: &data };
-    let body = serde_json::to_vec(&body).expect("messages serialize");
-    let relay = relay::Relay::new(
-        &settings.kdocs_api_url,
-        token.expose(),
-        settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
-        settings.timeout,
-        settings.retries,
-    )?;
-    let origin = relay.origin();
+    let http = match http {
+        Some(http) => http,
+        None => new_http(settings)?,
+    };
+    match route {
+        Route::DingTalk => direct(settings, reporter, &http, webhook, &data, &summary),
+        Route::Kdocs(auth) => {
+            let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(Secret::expose), data: &data };
+            let body = serde_json::to_vec(&body).expect("messages serialize");
+            through_relay(settings, reporter, &http, auth, &body, &summary)
+        }
+    }
+}
+
+/// Prints what would be sent, secrets as `***`: the relay's one body, or each direct request.
+fn dry_run(settings: &Settings, reporter: &Reporter, webhook: Option<&Secret>, direct: bool, data: &[Message]) {
+    let link =
+        webhook.map_or_else(|| format!("{}?access_token=***", dingtalk::ROBOT_URL), |w| reporter.redact(w.expose()));
+    let json = if direct {
+        let sign = if settings.secret.is_some() { "&timestamp=…&sign=***" } else { "" };
+        let url = format!("{link}{sign}");
+        let requests: Vec<DirectRequest> = data.iter().map(|body| DirectRequest { url: &url, body }).collect();
+        serde_json::to_string_pretty(&DirectDryRun { transport: "dingtalk", requests })
+    } else {
+        serde_json::to_string_pretty(&Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data })
+    };
+    crate::report::out(&format!("{}\n", reporter.redact_json(&json.expect("messages serialize"))));
+}
+
+/// What a dry run prints for the direct transport: each request in order.
+#[derive(serde::Serialize)]
+struct DirectDryRun<'a> {
+    transport: &'static str,
+    requests: Vec<DirectRequest<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct DirectRequest<'a> {
+    url: &'a str,
+    body: &'a Message,
+}
+
+/// Each message straight to the robot's webhook.
+fn direct(
+    settings: &Settings,
+    reporter: &mut Reporter,
+    http: &Http,
+    webhook: &Secret,
+    data: &[Message],
+    summary: &Summary,
+) -> Result<(), Error> {
+    let url = reqwest::Url::parse(webhook.expose());
+    let origin = url.as_ref().map_or_else(|_| "the webhook".to_owned(), |u| u.origin().ascii_serialization());
+    if url.as_ref().is_ok_and(|u| u.scheme() != "https") {
+        reporter.warning(&hints::webhook_not_https(&origin));
+    }
+    let bodies: Vec<Vec<u8>> = data.iter().map(|m| serde_json::to_vec(m).expect("messages serialize")).collect();
     reporter.step_summary(&summary.title, &summary.text);
-    let outcome = relay.send_blocking(body, |retry| {
-        reporter.notice(&hints::retry_notice(retry, &origin, settings.timeout));
-    });
+    let outcome =
+        dingtalk::send(http, webhook.expose(), settings.secret.as_ref().map(Secret::expose), &bodies, &|_, retry| {
+            reporter.notice(&hints::retry_notice(Peer::DingTalk, retry, &origin, settings.timeout));
+        });
+    match outcome {
+        Ok(replies) => {
+            crate::report::err(&hints::delivered(true, &origin, replies.len()));
+            let last = replies.last();
+            let code = last.and_then(Reply::errcode_text);
+            reporter.outputs(true, code.as_deref(), last.and_then(|r| r.errmsg.as_deref()));
+            Ok(())
+        }
+        Err(partial) => {
+            let error = hints::direct_error(&partial, bodies.len(), &origin, settings.timeout);
+            let reply = partial.failed.failure.reply();
+            let code = reply.and_then(Reply::errcode_text);
+            let msg = reply.and_then(|r| r.errmsg.clone()).unwrap_or_else(|| error.message.clone());
+            // `sent` says whether the summary reached the group.
+            reporter.outputs(partial.sent > 0, code.as_deref(), Some(&msg));
+            Err(error)
+        }
+    }
+}
+
+/// The one body through the KDocs relay, with the token given, renewed first, or renewed
+/// once after the relay refused the given one.
+fn through_relay(
+    settings: &Settings,
+    reporter: &mut Reporter,
+    http: &Http,
+    auth: &KdocsAuth,
+    body: &[u8],
+    summary: &Summary,
+) -> Result<(), Error> {
+    let base = settings.kdocs_api_url.as_str();
+    let origin = relay::origin(base);
+    let first = match auth {
+        KdocsAuth::Renew(renewal) => renew(settings, reporter, http, renewal)?,
+        KdocsAuth::Token(token) | KdocsAuth::TokenThenRenew { token, .. } => token.clone(),
+    };
+    reporter.step_summary(&summary.title, &summary.text);
+    let send = |reporter: &Reporter, token: &Secret| {
+        relay::send(http, base, token.expose(), body, &|retry| {
+            reporter.notice(&hints::retry_notice(Peer::Relay, retry, &origin, settings.timeout));
+        })
+    };
+    let mut outcome = send(reporter, &first);
+    if let (Err(failed), KdocsAuth::TokenThenRenew { renewal, .. }) = (&outcome, auth)
+        && failed.failure.token_rejected()
+    {
+        reporter.notice(&hints::renewing_after_refusal(failed, &origin, settings.timeout));
+        let token = renew(settings, reporter, http, renewal)?;
+        outcome = send(reporter, &token);
+    }
     match outcome {
         Ok(reply) => {
-            eprintln!("sent to DingTalk through {origin}");
-            reporter.outputs(true, reply.code_text().as_deref(), reply.msg.as_deref());
+            reporter.progress(&hints::delivered(false, &origin, 1));
+            let code = reply.code_text().as_deref().map(hints::shown);
+            reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
         }
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout);
             let reply = failed.failure.reply();
-            let code = reply.and_then(super::relay::Reply::code_text);
-            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
+            let code = reply.and_then(super::relay::Reply::code_text).as_deref().map(hints::shown);
+            let msg = reply.and_then(|r| r.msg.as_deref()).map_or_else(|| error.message.clone(), hints::shown);
             reporter.outputs(false, code.as_deref(), Some(&msg));
             Err(error)
         }
     }
+}
+
+/// The previous run's outcome from the CI's API, when a token for it is given; a failed call is
+/// a warning. `http` is made on first use and kept for the send.
+fn previous_from_api(
+    ci: Ci,
+    settings: &Settings,
+    env: &Env,
+    reporter: &Reporter,
+    http: &mut Option<Http>,
+) -> Result<Option<Status>, Error> {
+    let (forge, token, base, what) = match (ci, &settings.github_token, &settings.gitlab_token) {
+        (Ci::GitHub, Some(token), _) => (Forge::GitHub, token, api::github_base(env), "the previous run"),
+        (Ci::GitLab, _, Some(token)) => (Forge::GitLab, token, api::gitlab_base(env), "the previous pipeline"),
+        _ => return Ok(None),
+    };
+    let http = match http {
+        Some(http) => http,
+        None => http.insert(new_http(settings)?),
+    };
+    let origin = reqwest::Url::parse(&base).map_or_else(|_| base.clone(), |u| u.origin().ascii_serialization());
+    let notice = |retry: &crate::http::Retry| {
+        reporter.notice(&hints::api_retry_notice(forge, retry, &origin, settings.timeout));
+    };
+    let Some(api) = Api::new(http, forge, &base, token.expose(), &notice) else {
+        reporter.warning(&format!("{what} is not read: the API's address `{base}` is not an http(s) URL"));
+        return Ok(None);
+    };
+    let found = match forge {
+        Forge::GitHub => previous::github(&api, env),
+        Forge::GitLab => previous::gitlab(&api, env),
+    };
+    Ok(found.unwrap_or_else(|failed| {
+        reporter.warning(&hints::api_warning(api.forge, what, &failed, &origin, settings.timeout));
+        None
+    }))
+}
+
+/// Whom the messages mention: none unless `at_on` matches; then the lists, everyone, and the
+/// person the run is about when `at_author` finds them in `users`.
+fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At> {
+    for (name, refused) in
+        [("at_mobiles", &settings.at_mobiles.refused), ("at_user_ids", &settings.at_user_ids.refused)]
+    {
+        for value in refused {
+            let what = if name == "at_mobiles" { "a mobile (11 digits from 1)" } else { "a DingTalk userId" };
+            reporter.warning(&format!("`{name}`: `{value}` is not {what}; it is not mentioned"));
+        }
+    }
+    for line in &settings.users.refused {
+        reporter.warning(&format!("`users`: the line `{line}` is not `identity: mobile-or-userId`; it is left out"));
+    }
+    if !when::matches(&settings.at_on, cx.status, cx.change) {
+        return None;
+    }
+    let mut mobiles = settings.at_mobiles.kept.clone();
+    let mut user_ids = settings.at_user_ids.kept.clone();
+    if settings.at_author {
+        let identities: Vec<&str> = cx.person.identities().collect();
+        match settings.users.find(identities.iter().copied()) {
+            Some(Who::Mobile(m)) if !mobiles.contains(m) => mobiles.push(m.clone()),
+            Some(Who::UserId(u)) if !user_ids.contains(u) => user_ids.push(u.clone()),
+            Some(_) => {}
+            None if identities.is_empty() => {
+                crate::report::err("notice: at_author: the CI does not say who the run is about");
+            }
+            None => crate::report::err(&format!(
+                "notice: at_author: {} is not in `users`; add a line `{}: mobile-or-userId`",
+                identities.join(" / "),
+                identities[0]
+            )),
+        }
+    }
+    At::new(mobiles, user_ids, settings.at_all)
+}
+
+/// The usage error of a missing credential; on GitHub, worded for the `with:` input.
+fn missing(ci: Ci, name: crate::settings::Name, error: &Error) -> Error {
+    if ci == Ci::GitHub { name.required(true) } else { error.clone() }
+}
+
+/// The HTTP client and runtime every call of the run shares.
+fn new_http(settings: &Settings) -> Result<Http, Error> {
+    Http::new(
+        settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
+        settings.timeout,
+        settings.retries,
+    )
+}
+
+/// The jobs and start that only the CI's API knows, into the context, when a token is given and
+/// they are still missing; a call that fails is a warning. The HTTP client, when one was made,
+/// is the send's too; `true` with it when a call failed.
+fn api_facts(
+    ci: Ci,
+    env: &Env,
+    settings: &Settings,
+    reporter: &Reporter,
+    cx: &mut Context,
+) -> Result<(Option<Http>, bool), Error> {
+    // The run the message is about (ci/github.rs: a reporting event's run is the one it reports).
+    let github_run = match cx.event.as_str() {
+        "workflow_run" => cx.run.id.clone(),
+        "workflow_job" | "check_run" | "check_suite" | "deployment_status" | "status" => None,
+        _ => env.string("GITHUB_RUN_ID"),
+    };
+    let Some(ask) = pipeline::ask(ci, env, settings, cx.run.started_at.is_some(), github_run) else {
+        return Ok((None, false));
+    };
+    let http = new_http(settings)?;
+    let origin = ask.origin();
+    let notice = |retry: &Retry| reporter.notice(&hints::api_retry_notice(ask.forge, retry, &origin, settings.timeout));
+    let facts = ask.fetch(&http, &notice);
+    for (what, failed) in &facts.failed {
+        reporter.warning(&hints::api_warning(ask.forge, what, failed, &origin, settings.timeout));
+    }
+    if let Some(jobs) = facts.jobs {
+        cx.jobs = jobs;
+    }
+    if let Some(start) = facts.started_at {
+        cx.run.started_at = Some(ci::format_rfc3339(start));
+        cx.run.duration = ci::duration(Some(start), None, env.now);
+    }
+    Ok((Some(http), !facts.failed.is_empty()))
+}
+
+/// A new access token from the refresh token, registered as a secret before anything else
+/// can print it; a refusal is a delivery failure.
+fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Renewal) -> Result<Secret, Error> {
+    let base = settings.kdocs_api_url.as_str();
+    let origin = relay::origin(base);
+    let outcome =
+        relay::renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
+            reporter.notice(&hints::retry_notice(Peer::Renewal, retry, &origin, settings.timeout));
+        });
+    let tokens = match outcome {
+        Ok(tokens) => tokens,
+        Err(failed) => {
+            let error = hints::error(Peer::Renewal, &failed, &origin, settings.timeout);
+            let reply = failed.failure.reply();
+            let code = reply.and_then(Reply::code_text);
+            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
+            reporter.outputs(false, code.as_deref(), Some(&msg));
+            return Err(error);
+        }
+    };
+    let fresh: Vec<&str> =
+        [Some(&tokens.access_token), tokens.refresh_token.as_ref()].into_iter().flatten().map(Secret::expose).collect();
+    reporter.add_secrets(&fresh);
+    crate::report::err(&hints::renewed(&tokens));
+    if tokens.refresh_token.as_ref().is_some_and(|r| r != &renewal.refresh_token) {
+        reporter.notice(&hints::new_refresh_token());
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if let Some(warning) = hints::refresh_expiry(&tokens, now) {
+        reporter.warning(&warning);
+    }
+    Ok(tokens.access_token)
 }

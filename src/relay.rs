@@ -1,324 +1,301 @@
-//! The one call to the KDocs relay: the HTTP client, retries with backoff, and what the answer
-//! was, as a typed [`Failure`] when it was not a success. What to tell the user about a failure
-//! is decided in `hints`, never here.
+//! The calls to KDocs: the notification through its relay, the renewal of the access token,
+//! and the exchange of an authorization code for the first tokens. Each answer is classified
+//! here into success or a typed [`Failure`]; what to tell the user is decided in `hints`, never
+//! here. The HTTP client, the retries and the time-outs are `http`'s, shared with `dingtalk`.
 //!
-//! Success is HTTP 2xx with a JSON body whose `code` is 0. Time-outs, failed connections and
-//! HTTP 429/500/502/503/504 are retried (README, `retries`), honouring `Retry-After` up to 30 s.
-//! The async runtime is an implementation detail: callers get the blocking
-//! [`Relay::send_blocking`].
+//! The notification succeeds on HTTP 2xx with a JSON body whose `code` is 0 and whose `data`
+//! holds no DingTalk refusal (an `errcode` other than 0). A token call succeeds on HTTP 2xx,
+//! `code` 0 and a non-empty `data.access_token` (developer.kdocs.cn/common/authorization/web.html).
 
-use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+#![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
 
-use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
-use rustls_pki_types::CertificateDer;
-use rustls_pki_types::pem::PemObject;
+use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::Error;
+use crate::http::{Answer, AttemptError, Http};
+pub use crate::http::{Failed, Failure, Retry};
+use crate::settings::Secret;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
+pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
+pub const TOKEN_PATH: &str = "/api/v1/oauth2/access_token";
 
-/// `Retry-After` is honoured up to this many seconds.
-const MAX_RETRY_AFTER: u64 = 30;
-
-/// What the relay answered, as far as it said.
+/// What a server answered, as far as it said: the relay's `code`/`msg`/`hint`/`data`, or
+/// DingTalk's own `errcode`/`errmsg` when the webhook is called directly.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Reply {
     #[serde(skip)]
     pub http_status: u16,
-    pub code: Option<serde_json::Value>,
+    pub code: Option<Value>,
     #[serde(default, deserialize_with = "text")]
     pub msg: Option<String>,
     #[serde(default, deserialize_with = "text")]
     pub hint: Option<String>,
     /// Whatever the relay put there; on a refusal it may carry DingTalk's errcode/errmsg.
     #[serde(default)]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<Value>,
+    /// DingTalk's answer, when it is called directly.
+    pub errcode: Option<Value>,
+    #[serde(default, deserialize_with = "text")]
+    pub errmsg: Option<String>,
 }
 
 impl Reply {
     /// The `code`, as text whatever JSON type the relay used.
     pub fn code_text(&self) -> Option<String> {
-        self.code.as_ref().map(|c| match c {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        self.code.as_ref().map(value_text)
+    }
+
+    /// DingTalk's `errcode`, as text.
+    pub fn errcode_text(&self) -> Option<String> {
+        self.errcode.as_ref().map(value_text)
     }
 
     fn is_ok(&self) -> bool {
-        self.code.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0"))
+        self.code.as_ref().is_some_and(is_zero)
+    }
+
+    /// Whether `data` holds a DingTalk refusal: an `errcode` other than 0 anywhere in it.
+    fn refused_inside(&self) -> bool {
+        self.data.as_ref().is_some_and(|d| has_errcode(d, 0))
+    }
+
+    /// A string field of `data`, when not empty.
+    pub fn data_str(&self, key: &str) -> Option<&str> {
+        self.data.as_ref()?.get(key)?.as_str().filter(|s| !s.is_empty())
+    }
+
+    /// A number of seconds in `data` under the first of `keys` present (a number or digits).
+    pub fn data_secs(&self, keys: &[&str]) -> Option<u64> {
+        let data = self.data.as_ref()?;
+        keys.iter().find_map(|k| {
+            let v = data.get(*k)?;
+            v.as_u64().or_else(|| v.as_str()?.trim().parse().ok())
+        })
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn is_zero(v: &Value) -> bool {
+    v.as_i64() == Some(0) || v.as_str().is_some_and(|s| s.trim() == "0")
+}
+
+/// An `errcode` (or `errCode`) other than 0 anywhere in `v`, also inside strings holding JSON.
+fn has_errcode(v: &Value, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    match v {
+        Value::Object(map) => {
+            let own = map.get("errcode").or_else(|| map.get("errCode")).is_some_and(|c| !c.is_null() && !is_zero(c));
+            own || map.values().any(|c| has_errcode(c, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|i| has_errcode(i, depth + 1)),
+        Value::String(s) => serde_json::from_str::<Value>(s.trim())
+            .is_ok_and(|inner| matches!(inner, Value::Object(_) | Value::Array(_)) && has_errcode(&inner, depth + 1)),
+        _ => false,
     }
 }
 
 /// `msg` and `hint` as text, whatever JSON type the relay used: a delivered message must not
 /// fail because the relay answered `"msg": 123`.
 fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s),
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
         other => Some(other.to_string()),
     })
 }
 
-/// What went wrong with the call, as facts: what the relay answered or how the request failed.
-#[derive(Debug)]
-pub enum Failure {
-    /// The relay answered with a status other than 2xx; `location` is where a 3xx points
-    /// (without query or fragment: they could carry the token back).
-    Http { status: u16, reply: Option<Reply>, location: Option<String> },
-    /// The relay answered 2xx with JSON whose `code` is not 0.
-    Refused { reply: Reply },
-    /// The relay answered 2xx, but with `length` bytes that are not JSON.
-    NotJson { status: u16, length: usize },
-    /// No answer within the time-out.
-    TimedOut,
-    /// No connection (refused, reset, no such host); `cause` is the innermost error.
-    Connect { cause: String },
-    /// TLS said no (a certificate, a protocol, not TLS at all), while `connecting` or later.
-    Tls { cause: String, connecting: bool },
-    /// The request failed after it was sent, e.g. the connection closed mid-answer.
-    Transport { cause: String },
+/// The JSON reply in an answer, with its status.
+pub fn parse(answer: &Answer) -> Option<Reply> {
+    let mut reply: Reply = serde_json::from_slice(&answer.bytes).ok()?;
+    reply.http_status = answer.status;
+    Some(reply)
+}
+
+/// Not 2xx: the status and what came with it.
+pub fn http_failure(answer: Answer) -> Failure {
+    let reply = parse(&answer);
+    Failure::Http { status: answer.status, reply, location: answer.location }
 }
 
 impl Failure {
-    /// Whether the same request again may well succeed: then it is retried while attempts last.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Failure::TimedOut | Failure::Connect { .. } | Failure::Transport { .. } => true,
-            // The same again would be refused again.
-            Failure::Refused { .. } | Failure::NotJson { .. } | Failure::Tls { .. } => false,
+    /// Whether the relay said that its access token is invalid or expired: HTTP 401, or a
+    /// `msg`/`hint` naming the token so. A refusal from DingTalk (an `errcode` in `data`) is
+    /// about the robot, not the KDocs token.
+    pub fn token_rejected(&self) -> bool {
+        let reply = match self {
+            Failure::Http { status: 401, .. } => return true,
+            Failure::Http { reply: Some(reply), .. } | Failure::Refused { reply } => reply,
+            _ => return false,
+        };
+        if reply.refused_inside() {
+            return false;
         }
-    }
-
-    /// What the relay said, when it answered with JSON.
-    pub fn reply(&self) -> Option<&Reply> {
-        match self {
-            Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } => Some(reply),
-            _ => None,
-        }
+        let said = format!("{} {}", reply.msg.as_deref().unwrap_or(""), reply.hint.as_deref().unwrap_or(""));
+        let said = said.to_lowercase();
+        let token = ["token", "令牌"].iter().any(|w| said.contains(w));
+        let bad = ["invalid", "expired", "expire", "无效", "过期", "失效"].iter().any(|w| said.contains(w));
+        token && bad
     }
 }
 
-/// A delivery given up: the last attempt's failure, and how many attempts were made in all.
+/// A KDocs URL: `base` + `path`, with the query pairs.
+fn url(base: &str, path: &str, query: &[(&str, &str)]) -> Result<reqwest::Url, Error> {
+    let mut url = reqwest::Url::parse(&format!("{base}{path}"))
+        .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// `scheme://host[:port]` of `kdocs_api_url`: safe to print.
+pub fn origin(base: &str) -> String {
+    reqwest::Url::parse(base).map_or_else(|_| base.to_owned(), |u| u.origin().ascii_serialization())
+}
+
+/// Posts the notification `body` to the relay with `token`, retrying transient failures.
+pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
+    let url = url(base, PATH, &[("access_token", token)]).map_err(|_| Failed {
+        // `kdocs_api_url` was checked when the settings were read; this cannot fail, but must not panic.
+        failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into(), dropped: false },
+        attempts: 0,
+    })?;
+    http.block_on(http.with_retries(
+        || async {
+            let request = http
+                .client
+                .post(url.clone())
+                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.to_vec());
+            let answer = http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?;
+            classify_notification(answer)
+        },
+        notice,
+    ))
+}
+
+fn classify_notification(answer: Answer) -> Result<Reply, AttemptError> {
+    let retry_after = answer.retry_after;
+    if !(200..300).contains(&answer.status) {
+        return Err((http_failure(answer), retry_after));
+    }
+    let failure = match parse(&answer) {
+        Some(reply) if reply.is_ok() && reply.refused_inside() => Failure::Inner { reply },
+        Some(reply) if reply.is_ok() => return Ok(reply),
+        Some(reply) => Failure::Refused { reply },
+        None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
+    };
+    Err((failure, retry_after))
+}
+
+/// What a token call gave: the access token, and the facts about it. The refresh token, when
+/// the answer has one, is a secret like the access token.
 #[derive(Debug)]
-pub struct Failed {
-    pub failure: Failure,
-    pub attempts: u32,
+pub struct Tokens {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    /// `data.expires_in`, seconds.
+    pub expires_in: Option<u64>,
+    /// The refresh token's lifetime in seconds, under any of the names KDocs may use for it.
+    pub refresh_expires_in: Option<u64>,
 }
 
-/// A transient failure about to be retried, for the caller to announce.
-pub struct Retry<'a> {
-    pub attempt: u32,
-    pub attempts: u32,
-    pub failure: &'a Failure,
-    pub wait: Duration,
-}
+/// The names under which a token answer may give the refresh token's lifetime, in seconds.
+const REFRESH_LIFETIME_KEYS: &[&str] = &["refresh_expires_in", "refresh_token_expires_in"];
 
-pub struct Relay {
-    client: reqwest::Client,
-    runtime: tokio::runtime::Runtime,
-    url: reqwest::Url,
-    timeout: Duration,
-    retries: u32,
-}
-
-impl Relay {
-    pub fn new(
-        base: &str,
-        token: &str,
-        ca_file: Option<(&std::path::Path, &str)>,
-        timeout: Duration,
-        retries: u32,
-    ) -> Result<Relay, Error> {
-        let mut url = reqwest::Url::parse(&format!("{base}{PATH}"))
-            .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
-        url.query_pairs_mut().append_pair("access_token", token);
-        let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(ca_file)?)
-            .user_agent(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
-            // A redirect would turn the POST into a GET (301/302) or repeat it elsewhere; the
-            // relay has one address, so a 3xx is reported with where it points instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
-        // Built here rather than in `send_blocking`: a runtime that cannot start is reported
-        // before anything is written to the step summary or the outputs.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
-        Ok(Relay { client, runtime, url, timeout, retries })
+fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError> {
+    let retry_after = answer.retry_after;
+    if !(200..300).contains(&answer.status) {
+        return Err((http_failure(answer), retry_after));
     }
-
-    /// `scheme://host[:port]` of the relay: safe to print (the token is in the query).
-    pub fn origin(&self) -> String {
-        self.url.origin().ascii_serialization()
-    }
-
-    /// Posts the body, retrying transient failures, and reads the answer; blocks until done.
-    /// Each retry is announced through `notice`; the caller words it, and redacts it: a relay
-    /// may echo the request in its answer.
-    #[expect(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
-    pub fn send_blocking(self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
-        let outcome = self.runtime.block_on(self.send(body, notice));
-        // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
-        // run must end within (retries + 1) × timeout plus the waits.
-        self.runtime.shutdown_background();
-        outcome
-    }
-
-    async fn send(&self, body: Vec<u8>, notice: impl Fn(&Retry)) -> Result<Reply, Failed> {
-        let attempts = self.retries + 1;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let (failure, retry_after) = match self.attempt(body.clone()).await {
-                Ok(reply) => return Ok(reply),
-                Err(failed) => failed,
-            };
-            if !failure.is_transient() || attempt == attempts {
-                return Err(Failed { failure, attempts: attempt });
+    let failure = match parse(&answer) {
+        Some(reply) if reply.is_ok() => match reply.data_str("access_token") {
+            Some(token) => {
+                return Ok(Tokens {
+                    access_token: Secret::new(token),
+                    refresh_token: reply.data_str("refresh_token").map(Secret::new),
+                    expires_in: reply.data_secs(&["expires_in"]),
+                    refresh_expires_in: reply.data_secs(REFRESH_LIFETIME_KEYS),
+                });
             }
-            let wait = retry_after.unwrap_or_else(|| backoff(attempt));
-            notice(&Retry { attempt, attempts, failure: &failure, wait });
-            tokio::time::sleep(wait).await;
-        }
-    }
-
-    /// One POST: the reply, or what went wrong and how long the relay asked to wait.
-    async fn attempt(&self, body: Vec<u8>) -> Result<Reply, (Failure, Option<Duration>)> {
-        let request = self
-            .client
-            .post(self.url.clone())
-            .header(CONTENT_TYPE, "application/json; charset=utf-8")
-            .timeout(self.timeout)
-            .body(body);
-        let response = request.send().await.map_err(|e| (transport_failure(e), None))?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
-        let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
-            let mut to = self.url.join(v.to_str().ok()?).ok()?;
-            to.set_query(None);
-            to.set_fragment(None);
-            Some(to.to_string())
-        });
-        let bytes = response.bytes().await.map_err(|e| (transport_failure(e), None))?;
-        let mut reply: Option<Reply> = serde_json::from_slice(&bytes).ok();
-        if let Some(r) = &mut reply {
-            r.http_status = status.as_u16();
-        }
-        let failure = match reply {
-            _ if !status.is_success() => Failure::Http { status: status.as_u16(), reply, location },
-            Some(reply) if reply.is_ok() => return Ok(reply),
-            Some(reply) => Failure::Refused { reply },
-            None => Failure::NotJson { status: status.as_u16(), length: bytes.len() },
-        };
-        Err((failure, retry_after))
-    }
+            None => Failure::NoToken { reply },
+        },
+        Some(reply) => Failure::Refused { reply },
+        None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
+    };
+    Err((failure, retry_after))
 }
 
-/// How a request that got no answer failed.
-fn transport_failure(e: reqwest::Error) -> Failure {
-    let timed_out = e.is_timeout();
-    let connecting = e.is_connect();
-    // `without_url`: the URL's query holds the KDocs token.
-    let e = e.without_url();
-    let cause = root_cause(&e);
-    if timed_out {
-        // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
-        Failure::TimedOut
-    } else if tls_refused(&e) {
-        Failure::Tls { cause, connecting }
-    } else if connecting {
-        Failure::Connect { cause }
-    } else {
-        Failure::Transport { cause }
-    }
+/// `POST {base}/api/v1/oauth2/refresh_token?app_id=…` with `{"app_key", "refresh_token"}`.
+pub fn renew(
+    http: &Http,
+    base: &str,
+    app_id: &str,
+    app_key: &str,
+    refresh_token: &str,
+    notice: &dyn Fn(&Retry),
+) -> Result<Tokens, Failed> {
+    let url = url(base, REFRESH_PATH, &[("app_id", app_id)]).map_err(|_| Failed {
+        failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false },
+        attempts: 0,
+    })?;
+    let body = serde_json::json!({ "app_key": app_key, "refresh_token": refresh_token }).to_string();
+    http.block_on(http.with_retries(
+        || async {
+            let request = http
+                .client
+                .post(url.clone())
+                .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                .body(body.clone());
+            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
+        },
+        notice,
+    ))
 }
 
-/// Whether rustls refused the connection. Its error arrives wrapped in `io::Error`s, whose
-/// `source()` skips what they wrap, hence the look inside each of them.
-fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        if err.is::<rustls::Error>() {
-            return true;
-        }
-        cur = match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => Some(inner),
-            None => err.source(),
-        };
-    }
-    false
-}
-
-/// The innermost cause of an error chain, which says what really went wrong.
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(next) = cur.source() {
-        cur = next;
-    }
-    cur.to_string()
-}
-
-/// About 1 s, then 2 s, 4 s…, each ±25 % so that many jobs failing at once do not retry in step.
-fn backoff(attempt: u32) -> Duration {
-    let base = 1000u64 << (attempt - 1).min(5);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-    let jitter = u64::from(nanos) % (base / 2 + 1);
-    Duration::from_millis(base * 3 / 4 + jitter)
-}
-
-/// rustls with ring and the bundled webpki roots, plus the roots in `ca_file` (its path, and
-/// the variable or flag that set it).
-fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::ClientConfig, Error> {
-    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    if let Some((path, from)) = ca_file {
-        let bad = |why: String| {
-            Error::usage(format!(
-                "`ca_file` {} (from {from}): {why}; give a PEM file of root certificates",
-                path.display()
-            ))
-        };
-        let mut added = 0;
-        for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(e.to_string()))? {
-            let cert = cert.map_err(|e| bad(e.to_string()))?;
-            roots.add(cert).map_err(|e| bad(e.to_string()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(bad("it holds no certificate".into()));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(config)
+/// `GET {base}/api/v1/oauth2/access_token?app_id=&app_key=&code=`: the first tokens.
+pub fn exchange_code(
+    http: &Http,
+    base: &str,
+    app_id: &str,
+    app_key: &str,
+    code: &str,
+    notice: &dyn Fn(&Retry),
+) -> Result<Tokens, Failed> {
+    let url = url(base, TOKEN_PATH, &[("app_id", app_id), ("app_key", app_key), ("code", code)]).map_err(|_| {
+        Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false }, attempts: 0 }
+    })?;
+    http.block_on(http.with_retries(
+        || async {
+            let request = http.client.get(url.clone()).header(CONTENT_TYPE, "application/json");
+            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
+        },
+        notice,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn backoff_grows_from_about_a_second() {
-        for _ in 0..20 {
-            let first = backoff(1).as_millis();
-            assert!((750..=1250).contains(&first), "{first}");
-            let third = backoff(3).as_millis();
-            assert!((3000..=5000).contains(&third), "{third}");
+    fn answer(status: u16, body: &str) -> Answer {
+        Answer {
+            status,
+            bytes: body.as_bytes().to_vec(),
+            location: None,
+            retry_after: None,
+            headers: reqwest::header::HeaderMap::default(),
         }
     }
 
@@ -338,19 +315,46 @@ mod tests {
     }
 
     #[test]
-    fn only_what_may_pass_next_time_is_retried() {
-        let http = |status| Failure::Http { status, reply: None, location: None };
-        for status in [429, 500, 502, 503, 504] {
-            assert!(http(status).is_transient(), "{status}");
+    fn a_dingtalk_refusal_inside_a_success_is_a_failure() {
+        for body in [
+            r#"{"code":0,"data":{"errcode":310000,"errmsg":"keywords not in content"}}"#,
+            r#"{"code":0,"data":[{"errcode":0},{"errcode":"400101"}]}"#,
+            r#"{"code":0,"data":"{\"errcode\":300001}"}"#,
+        ] {
+            assert!(matches!(classify_notification(answer(200, body)), Err((Failure::Inner { .. }, _))), "{body}");
         }
-        for status in [301, 400, 401, 403, 404, 501, 505] {
-            assert!(!http(status).is_transient(), "{status}");
+        for body in [r#"{"code":0,"data":{"errcode":0,"errmsg":"ok"}}"#, r#"{"code":0,"data":[{"errcode":0}]}"#] {
+            assert!(classify_notification(answer(200, body)).is_ok(), "{body}");
         }
-        assert!(Failure::TimedOut.is_transient());
-        assert!(Failure::Connect { cause: "reset".into() }.is_transient());
-        assert!(Failure::Transport { cause: "eof".into() }.is_transient());
-        assert!(!Failure::Tls { cause: "bad cert".into(), connecting: true }.is_transient());
-        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
-        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
+    }
+
+    #[test]
+    fn a_token_answer_needs_code_zero_and_an_access_token() {
+        let ok = classify_tokens(answer(
+            200,
+            r#"{"code":0,"data":{"access_token":"a","expires_in":86400,"refresh_token":"r","refresh_expires_in":"7776000"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.access_token.expose(), "a");
+        assert_eq!((ok.expires_in, ok.refresh_expires_in), (Some(86400), Some(7_776_000)));
+        assert!(matches!(classify_tokens(answer(200, r#"{"code":0,"data":{}}"#)), Err((Failure::NoToken { .. }, _))));
+        assert!(matches!(
+            classify_tokens(answer(200, r#"{"code":0,"data":{"access_token":""}}"#)),
+            Err((Failure::NoToken { .. }, _))
+        ));
+        assert!(matches!(classify_tokens(answer(200, r#"{"code":20003}"#)), Err((Failure::Refused { .. }, _))));
+        assert!(matches!(classify_tokens(answer(503, "busy")), Err((Failure::Http { status: 503, .. }, _))));
+    }
+
+    #[test]
+    fn the_relay_saying_its_token_is_invalid_or_expired() {
+        let refused = |json: &str| Failure::Refused { reply: serde_json::from_str(json).unwrap() };
+        assert!(Failure::Http { status: 401, reply: None, location: None }.token_rejected());
+        assert!(refused(r#"{"code":40100,"msg":"access_token expired"}"#).token_rejected());
+        assert!(refused(r#"{"code":1,"hint":"令牌已过期"}"#).token_rejected());
+        assert!(!refused(r#"{"code":1,"msg":"bad request"}"#).token_rejected());
+        // DingTalk's "token is not exist" is about the robot.
+        assert!(!refused(r#"{"code":1,"msg":"invalid token","data":{"errcode":300001}}"#).token_rejected());
+        assert!(!Failure::Http { status: 403, reply: None, location: None }.token_rejected());
     }
 }

@@ -135,6 +135,9 @@ fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Env
         // A missing fact prints as nothing, never as `none`, in the title too.
         if value.is_none() || value.is_undefined() {
             Ok(())
+        } else if value.as_str().is_some_and(|s| s.len() > MAX_OUTPUT_BYTES) {
+            // Before escaping a copy of it: the output cap would stop it a moment later.
+            Err(too_much())
         } else if state.auto_escape() != AutoEscape::Custom("markdown") {
             minijinja::escape_formatter(out, state, value)
         } else if value.is_safe() {
@@ -156,6 +159,16 @@ fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Env
     // Text filters take any value: a payload may carry a number where text is expected.
     env.add_filter("first_line", |v: Value| text_of(&v).lines().next().unwrap_or("").trim().to_owned());
     env.add_filter("shorten", |v: Value, max: Option<usize>| shorten(&text_of(&v), max));
+    // minijinja's own versions of these panic or allocate without bound on some arguments, and
+    // a panic aborts the process (see `sandbox`): the same, with the arguments checked first.
+    env.add_test("divisibleby", divisible_by);
+    env.add_filter("format", format_checked);
+    env.add_filter("batch", |state: &State, v: Value, count: usize, fill: Option<Value>| {
+        minijinja::filters::batch(state, v, at_most(count, "batch")?, fill)
+    });
+    env.add_filter("slice", |state: &State, v: Value, count: usize, fill: Option<Value>| {
+        minijinja::filters::slice(state, v, at_most(count, "slice")?, fill)
+    });
     // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
     env.add_filter("escape", escape_filter);
     env.add_filter("e", escape_filter);
@@ -163,6 +176,104 @@ fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Env
     // was a third of a run's time (docs/performance.md).
     env.set_loader(|name| Ok(TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, source)| (*source).to_owned())));
     env
+}
+
+/// The most any count, width or precision given to a filter may be: far more than a summary
+/// of 20,000 bytes can use.
+const MAX_FILTER_ARG: usize = 10_000;
+
+fn at_most(n: usize, filter: &str) -> Result<usize, minijinja::Error> {
+    if n > MAX_FILTER_ARG {
+        Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("`{filter}` takes at most {MAX_FILTER_ARG}, not {n}"),
+        ))
+    } else {
+        Ok(n)
+    }
+}
+
+/// `is divisibleby(n)`: minijinja's panics on 0 (an integer `%` by zero).
+#[allow(clippy::needless_pass_by_value, reason = "minijinja passes test arguments by value")]
+fn divisible_by(v: Value, n: Value) -> Result<bool, minijinja::Error> {
+    let zero = n.as_i64() == Some(0) || f64::try_from(n.clone()).is_ok_and(|f| f == 0.0);
+    if zero {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "divisibleby(0): cannot divide by zero",
+        ));
+    }
+    Ok(minijinja::tests::is_divisibleby(&v, &n))
+}
+
+/// `format`, with each `%…` conversion's width and precision checked: minijinja pads and
+/// formats to whatever they say (`%.2000000000f` aborted the process).
+fn format_checked(state: &State, fmt: &Value, args: minijinja::value::Rest<Value>) -> Result<Value, minijinja::Error> {
+    if let Some(text) = fmt.as_str() {
+        let mut rest = text;
+        while let Some(i) = rest.find('%') {
+            rest = rest[i + 1..].trim_start_matches(['-', '+', ' ', '#', '0']);
+            for _ in 0..2 {
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                let n = rest[..digits].parse::<usize>().unwrap_or(if digits > 0 { usize::MAX } else { 0 });
+                at_most(n, "format")?;
+                rest = rest[digits..].strip_prefix('.').unwrap_or(&rest[digits..]);
+            }
+        }
+    }
+    minijinja::filters::format(state, fmt, args)
+}
+
+/// The most a user's template may write: the message is cut to 20,000 bytes anyway, and a
+/// template writing more is looping over something it should not.
+pub const MAX_OUTPUT_BYTES: usize = 1024 * 1024;
+
+fn too_much() -> minijinja::Error {
+    minijinja::Error::new(
+        minijinja::ErrorKind::InvalidOperation,
+        format!("the template writes more than {} KiB", MAX_OUTPUT_BYTES / 1024),
+    )
+}
+
+/// Counts what the template writes, and stops it past [`MAX_OUTPUT_BYTES`].
+struct Bounded(Vec<u8>, bool);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
+            self.1 = true;
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a user's template makes: the summary's text (markdown, escaped) or its title (plain).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Kind {
+    Text,
+    Title,
+}
+
+/// The text of a user's template (strict: a missing field is an error), at most
+/// [`MAX_OUTPUT_BYTES`], in the language and time zone given. `sandbox` runs it in a child
+/// process.
+pub fn custom_text(ctx: &Value, t: &CustomTemplate, kind: Kind, lang: Lang, utc_offset: i32) -> Result<String, Error> {
+    let mut env = environment(UndefinedBehavior::Strict, lang, utc_offset);
+    let name = match kind {
+        Kind::Text => CUSTOM,
+        Kind::Title => CUSTOM_TITLE,
+    };
+    env.add_template_owned(name, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
+    let mut out = Bounded(Vec::new(), false);
+    env.get_template(name)
+        .and_then(|template| template.render_captured_to(ctx, &mut out).map(drop))
+        .map_err(|e| template_error(&t.origin, &if out.1 { too_much() } else { e }))?;
+    String::from_utf8(out.0).map_err(|_| Error::usage(format!("the template from {} wrote invalid UTF-8", t.origin)))
 }
 
 /// A value as text; none and undefined are empty.
@@ -179,48 +290,25 @@ pub fn summary(
     custom: Option<&CustomTemplate>,
     warnings: &mut Vec<String>,
 ) -> Result<Summary, Error> {
-    let lenient = |undefined| environment(undefined, cx.lang, cx.utc_offset);
-    let mut env = lenient(if custom.is_some() { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
+    let env = environment(UndefinedBehavior::Chainable, cx.lang, cx.utc_offset);
     let ctx = Value::from_serialize(cx);
-    let text_template = match custom {
-        Some(t) => {
-            env.add_template_owned(CUSTOM, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
-            CUSTOM
-        }
-        None => builtin_for(cx),
-    };
     let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx));
-    let text = match (render(text_template), custom) {
-        (Ok(text), _) => text,
-        (Err(e), Some(t)) => return Err(template_error(&t.origin, &e)),
-        (Err(e), None) => {
+    let text = match custom {
+        Some(t) => crate::sandbox::render(cx, t, Kind::Text)?,
+        None => render(builtin_for(cx)).unwrap_or_else(|e| {
             warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
             render(GENERIC).unwrap_or_else(|_| fallback(cx))
-        }
+        }),
     };
     let title = match title {
-        // The user's title is a template too, strict like a user's text, and plain text.
-        Some(t) => {
-            let mut strict = if custom.is_some() { env } else { lenient(UndefinedBehavior::Strict) };
-            strict.add_template_owned(CUSTOM_TITLE, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
-            strict
-                .get_template(CUSTOM_TITLE)
-                .and_then(|tpl| tpl.render(&ctx))
-                .map_err(|e| template_error(&t.origin, &e))?
-        }
+        // The user's title is a template too, rendered like a user's text (strict, apart), as
+        // plain text.
+        Some(t) => crate::sandbox::render(cx, t, Kind::Title)?,
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
-        None => (if custom.is_some() { lenient(UndefinedBehavior::Chainable) } else { env })
-            .get_template("title.txt")
-            .and_then(|t| t.render(&ctx))
-            .unwrap_or_else(|_| {
-                format!(
-                    "{} {} {}",
-                    emoji(cx.status.as_str()),
-                    cx.repo.full_name.as_deref().unwrap_or("build"),
-                    cx.event
-                )
-            }),
+        None => env.get_template("title.txt").and_then(|t| t.render(&ctx)).unwrap_or_else(|_| {
+            format!("{} {} {}", emoji(cx.status.as_str()), cx.repo.full_name.as_deref().unwrap_or("build"), cx.event)
+        }),
     };
     Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
 }
@@ -291,6 +379,7 @@ fn emoji(status: &str) -> &'static str {
         "cancelled" => "🚫",
         "skipped" => "⏭️",
         "started" => "🚀",
+        "unstable" => "⚠️",
         _ => "🔔",
     }
 }

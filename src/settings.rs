@@ -16,7 +16,10 @@ use std::time::Duration;
 use crate::env::Env;
 use crate::error::Error;
 use crate::i18n::Lang;
+use crate::jobs::{self, Job};
+use crate::mention;
 use crate::status::Status;
+use crate::when::Condition;
 
 /// The environment prefixes, in the order they are searched.
 const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
@@ -50,7 +53,7 @@ macro_rules! settings {
         }
 
         impl Values {
-            fn parse(src: &Sources) -> Result<Values, Error> {
+            pub fn parse(src: &Sources) -> Result<Values, Error> {
                 Ok(Values {
                     $($name: settings!(@parse src, Name::$name, $kind $(, $default)?),)*
                 })
@@ -73,9 +76,13 @@ macro_rules! settings {
 }
 
 settings! {
-    kdocs_token: SecretText, "KDocs open-API access token (required unless dry_run)";
-    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=… (required unless dry_run)";
-    secret: SecretText, "robot signing secret (SEC…), sent to the relay as `sk`";
+    kdocs_token: SecretText, "KDocs open-API access token; renewed when the three kdocs_app_id/key/refresh_token are set";
+    kdocs_app_id: Line, "KDocs app id, to renew the access token each run (with kdocs_app_key, kdocs_refresh_token)";
+    kdocs_app_key: SecretText, "KDocs app key, to renew the access token";
+    kdocs_refresh_token: SecretText, "KDocs refresh token (from `dingtalk-notify kdocs-auth`), to renew the access token";
+    transport: Choice<TransportChoice> = "auto", "auto (KDocs relay when a KDocs credential is set, else straight to DingTalk), kdocs or dingtalk";
+    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=…, or its access token alone (required unless dry_run)";
+    secret: SecretText, "robot signing secret (SEC…): sent to the relay as `sk`, or signs direct requests";
     message: Text, "extra plain-text message, sent after the summary";
     title: Text, "title shown in the chat list, a template like `template` [rendered from the run]";
     template: Text, "inline minijinja template for the summary text [built-in, per event]";
@@ -83,10 +90,19 @@ settings! {
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
     lang: Choice<Lang> = "zh-CN", "language of the built-in title, summary, buttons and markers: zh-CN or en";
     timezone: UtcOffset = "+08:00", "UTC offset of the times shown in messages, like +08:00";
-    status: StatusWord, "job status: success, failure, cancelled, skipped, started [from the CI, else unknown]";
-    at_mobiles: List, "mobiles to mention, separated by commas, spaces or newlines";
-    at_user_ids: List, "DingTalk user ids to mention, separated by commas, spaces or newlines";
+    status: StatusWord, "job status: success, failure, cancelled, skipped, unstable, started [from the jobs, else the CI, else unknown]";
+    jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
+    started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
+    previous_status: StatusWord, "outcome of the previous run on this branch [from the CI or its API where it tells]";
+    notify_on: When = "always", "when to send: always, a status, fixed, broken or changed (a list)";
+    at_on: When = "always", "when mentions apply: the words of notify_on";
+    at_mobiles: Mobiles, "mobiles to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
+    at_user_ids: UserIds, "DingTalk user ids to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
     at_all: Bool = "false", "mention everyone";
+    users: UsersMap, "who is who: one `identity: mobile-or-userId` per line (a login, an email or a commit author's name)";
+    at_author: Bool = "false", "mention the person the run is about, found in `users`";
+    github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
+    gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
     keyword: Line, "the robot's security keyword, added to the title when missing";
     kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
     ca_file: Path, "PEM file of extra root certificates";
@@ -135,6 +151,21 @@ impl Name {
         format!("{}, {}", self.flag(), self.variables())
     }
 
+    /// The usage error of a required setting left unset. On GitHub it names the `with:` input
+    /// a workflow author writes, and the secret to pass there.
+    pub fn required(self, github: bool) -> Error {
+        if github {
+            Error::usage(format!(
+                "the input `{self}` is required: add `{self}: ${{{{ secrets.{} }}}}` under the step's `with:` \
+                 (also read from {})",
+                self.as_str().to_ascii_uppercase(),
+                self.looked_for()
+            ))
+        } else {
+            Error::usage(format!("the setting `{self}` is required: set one of {}", self.looked_for()))
+        }
+    }
+
     fn from_flag(flag: &str) -> Option<Name> {
         let text = flag.replace('-', "_");
         TABLE.iter().find(|d| d.text == text).map(|d| d.name)
@@ -152,6 +183,10 @@ impl fmt::Display for Name {
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: &str) -> Secret {
+        Secret(value.to_owned())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -210,14 +245,26 @@ impl Kind for SecretText {
     }
 }
 
-/// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token).
+/// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token). A bare
+/// access token, as the robot settings page shows it, is completed to DingTalk's URL.
 pub struct Webhook;
 impl Kind for Webhook {
     type Value = Secret;
     fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
-        let url = found.value.trim();
-        check_url(url, name, &found.from)?;
-        Ok(Secret(url.to_owned()))
+        let value = found.value.trim();
+        if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Ok(Secret(format!("{}?access_token={value}", crate::dingtalk::ROBOT_URL)));
+        }
+        check_url(value, name, &found.from)?;
+        let query = value.split_once('?').map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
+        if query.split('&').any(|pair| pair == "access_token" || pair == "access_token=") {
+            return Err(Error::usage(format!(
+                "`{name}` (from {}) has an empty `access_token`: copy the robot's whole webhook URL from the \
+                 group's robot settings, or give its access token alone",
+                found.from
+            )));
+        }
+        Ok(Secret(value.to_owned()))
     }
 }
 
@@ -256,17 +303,55 @@ impl Kind for Bool {
     }
 }
 
-/// A list separated by commas, spaces or newlines (Drone and Woodpecker join lists with commas).
-pub struct List;
-impl Kind for List {
-    type Value = Vec<String>;
-    fn parse(found: &Found, _: Name) -> Result<Vec<String>, Error> {
-        Ok(found
-            .value
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect())
+/// Mobiles to mention (Drone and Woodpecker join lists with commas); see `mention`.
+pub struct Mobiles;
+impl Kind for Mobiles {
+    type Value = mention::Parsed;
+    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+        Ok(mention::mobiles(&found.value))
+    }
+}
+
+/// DingTalk userIds to mention; see `mention`.
+pub struct UserIds;
+impl Kind for UserIds {
+    type Value = mention::Parsed;
+    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+        Ok(mention::user_ids(&found.value))
+    }
+}
+
+/// The `users` map; see `mention::Users`.
+pub struct UsersMap;
+impl Kind for UsersMap {
+    type Value = mention::Users;
+    fn parse(found: &Found, _: Name) -> Result<mention::Users, Error> {
+        Ok(mention::Users::parse(&found.value))
+    }
+}
+
+/// A list of `notify_on`/`at_on` words, separated like mention lists.
+pub struct When;
+impl Kind for When {
+    type Value = Vec<Condition>;
+    fn parse(found: &Found, name: Name) -> Result<Vec<Condition>, Error> {
+        let words = found.value.split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；') || c.is_whitespace());
+        let mut conditions = Vec::new();
+        for word in words.filter(|w| !w.is_empty()) {
+            let condition = Condition::parse(word).ok_or_else(|| {
+                bad_value(
+                    found,
+                    name,
+                    &format!(
+                        "`{word}` is not one of always, success, failure, cancelled, skipped, unknown, fixed, broken, changed"
+                    ),
+                )
+            })?;
+            if !conditions.contains(&condition) {
+                conditions.push(condition);
+            }
+        }
+        Ok(conditions)
     }
 }
 
@@ -300,10 +385,41 @@ impl Kind for StatusWord {
     type Value = Status;
     fn parse(found: &Found, name: Name) -> Result<Status, Error> {
         match Status::parse(Some(&found.value)) {
-            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => {
-                Err(bad_value(found, name, "use success, failure, cancelled, skipped or started"))
-            }
+            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => Err(bad_value(
+                found,
+                name,
+                "use success, failure, cancelled, skipped, unstable or started (Jenkins' words work too)",
+            )),
             status => Ok(status),
+        }
+    }
+}
+
+/// The pipeline's jobs as JSON (`jobs::parse`). A malformed value is named with where it broke,
+/// never echoed: it is pasted from a CI and may hold anything.
+pub struct JobsJson;
+impl Kind for JobsJson {
+    type Value = Vec<Job>;
+    fn parse(found: &Found, name: Name) -> Result<Vec<Job>, Error> {
+        jobs::parse(&found.value).map_err(|jobs::Malformed(why)| {
+            Error::usage(format!(
+                "`{name}` (from {}) cannot be read: {why}; give JSON like {{\"build\": \"success\"}} or GitHub's ${{{{ toJSON(needs) }}}}",
+                found.from
+            ))
+        })
+    }
+}
+
+/// A moment as Unix time, in seconds or (Jenkins' `startTimeInMillis`) milliseconds: a number
+/// past 10^11 is taken as milliseconds (10^11 seconds is the year 5138).
+pub struct StartTime;
+impl Kind for StartTime {
+    type Value = u64;
+    fn parse(found: &Found, name: Name) -> Result<u64, Error> {
+        match found.value.trim().parse::<u64>() {
+            Ok(ms) if ms >= 100_000_000_000 => Ok(ms / 1000),
+            Ok(s) if s > 0 => Ok(s),
+            _ => Err(bad_value(found, name, "give Unix time in seconds or milliseconds, like 1718097249")),
         }
     }
 }
@@ -381,6 +497,20 @@ impl Choices for MsgType {
         &[("markdown", MsgType::Markdown), ("actionCard", MsgType::ActionCard)];
 }
 
+/// How the messages travel (README, "No KDocs app?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportChoice {
+    /// Through the relay when a KDocs credential is set, else straight to DingTalk.
+    Auto,
+    Kdocs,
+    DingTalk,
+}
+
+impl Choices for TransportChoice {
+    const ALL: &'static [(&'static str, TransportChoice)] =
+        &[("auto", TransportChoice::Auto), ("kdocs", TransportChoice::Kdocs), ("dingtalk", TransportChoice::DingTalk)];
+}
+
 /// What the user asked for on the command line, apart from settings.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
@@ -439,7 +569,8 @@ impl Sources {
                         None => (flag, None),
                     };
                     let Some(name) = Name::from_flag(flag) else {
-                        return Err(Error::usage(format!("unknown option `--{flag}` (see --help)")));
+                        let guess = did_you_mean(flag).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
+                        return Err(Error::usage(format!("unknown option `--{flag}`{guess} (see --help)")));
                     };
                     let value = match inline {
                         Some(v) => v,
@@ -483,23 +614,91 @@ pub struct CustomTemplate {
     pub origin: String,
 }
 
+/// The most a template file may hold: a summary is under 20,000 bytes, its template not much more.
+const MAX_TEMPLATE_FILE_BYTES: usize = 256 * 1024;
+
+/// Reads `template_file`. What is not a regular text file of at most 256 KiB is refused, and so is
+/// anything under `/proc`, `/sys` or `/dev`: `/proc/self/environ` would send the environment, and
+/// its secrets, to the group (the redaction only covers what this binary prints).
+fn read_template_file(file: &Located) -> Result<CustomTemplate, Error> {
+    let path = file.path.display().to_string();
+    let refuse =
+        |why: String| Error::usage(format!("cannot use the template file `{path}` (from {}): {why}", file.from));
+    let real = std::fs::canonicalize(&file.path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
+            file.from,
+            std::env::current_dir().map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
+        ))
+    })?;
+    if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) || !real.is_file() {
+        return Err(refuse("it is not a regular file of the workspace; give a template file".into()));
+    }
+    let bytes = crate::env::read_limited(&real, MAX_TEMPLATE_FILE_BYTES)
+        .map_err(|e| refuse(e.to_string()))?
+        .ok_or_else(|| refuse(format!("it is larger than {} KiB", MAX_TEMPLATE_FILE_BYTES / 1024)))?;
+    let source = String::from_utf8(bytes)
+        .ok()
+        .filter(|s| !s.contains('\0'))
+        .ok_or_else(|| refuse("it is not UTF-8 text".into()))?;
+    Ok(CustomTemplate { source, origin: path })
+}
+
 /// A dry run, or a send with the credentials it needs.
 #[derive(Debug)]
 pub enum Mode {
-    /// Print the request; a webhook, if given, shows (redacted) in it.
+    /// Print the request(s); a webhook, if given, shows (redacted) in them. `direct`: the
+    /// requests that would go straight to DingTalk, else the relay's one.
     DryRun {
         webhook: Option<Secret>,
+        direct: bool,
     },
     Send {
-        token: Secret,
+        route: Route,
         webhook: Secret,
     },
+    /// Not a dry run, and `name` is not set: `error`, unless the run is one that gets no
+    /// secrets (on GitHub, worded for the `with:` input: [`Name::required`]).
+    Missing {
+        name: Name,
+        error: Error,
+    },
+}
+
+/// How a send travels, with what it needs.
+#[derive(Debug)]
+pub enum Route {
+    /// Through the KDocs relay, with a token and/or the means to renew one.
+    Kdocs(KdocsAuth),
+    /// Straight to the robot's webhook.
+    DingTalk,
+}
+
+/// The KDocs credentials given.
+#[derive(Debug)]
+pub enum KdocsAuth {
+    /// A token, used as given.
+    Token(Secret),
+    /// A token renewed first, each run.
+    Renew(Renewal),
+    /// The given token first; renewed once when the relay says it is invalid or expired.
+    TokenThenRenew { token: Secret, renewal: Renewal },
+}
+
+/// What renews a KDocs access token.
+#[derive(Debug)]
+pub struct Renewal {
+    pub app_id: String,
+    pub app_key: Secret,
+    pub refresh_token: Secret,
 }
 
 /// Validated settings.
 #[derive(Debug)]
 pub struct Settings {
     pub mode: Mode,
+    /// Every secret setting's value, and the webhook's `access_token`, whatever the mode.
+    secrets: Vec<Secret>,
     pub secret: Option<Secret>,
     pub message: Option<String>,
     pub title: Option<CustomTemplate>,
@@ -509,9 +708,20 @@ pub struct Settings {
     /// Minutes east of UTC.
     pub timezone: i32,
     pub status: Option<Status>,
-    pub at_mobiles: Vec<String>,
-    pub at_user_ids: Vec<String>,
+    /// The `jobs` setting: when given, these are the pipeline's jobs, whatever the CI says.
+    pub jobs: Option<Vec<Job>>,
+    /// Unix seconds.
+    pub started_at: Option<u64>,
+    pub previous_status: Option<Status>,
+    pub notify_on: Vec<Condition>,
+    pub at_on: Vec<Condition>,
+    pub at_mobiles: mention::Parsed,
+    pub at_user_ids: mention::Parsed,
     pub at_all: bool,
+    pub users: mention::Users,
+    pub at_author: bool,
+    pub github_token: Option<Secret>,
+    pub gitlab_token: Option<Secret>,
     pub keyword: Option<String>,
     pub kdocs_api_url: String,
     pub ca_file: Option<Located>,
@@ -524,14 +734,57 @@ pub struct Settings {
 impl Settings {
     pub fn new(src: &Sources) -> Result<Settings, Error> {
         let v = Values::parse(src)?;
-        let required =
-            |name: Name| Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
+        // Whether a missing credential is an error depends on the run (a fork's pull request
+        // gets no secrets): `notify` decides, with the error made here.
+        let missing = |name: Name| {
+            let error = Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
+            Mode::Missing { name, error }
+        };
+        let mut secrets: Vec<Secret> =
+            [&v.kdocs_token, &v.kdocs_app_key, &v.kdocs_refresh_token, &v.secret, &v.github_token, &v.gitlab_token]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+        secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret::new));
+        secrets.retain(|s| !s.expose().is_empty());
+
+        let renewal = renewal(v.kdocs_app_id, v.kdocs_app_key, v.kdocs_refresh_token)?;
+        let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
+        let direct = match v.transport {
+            TransportChoice::Auto => !has_kdocs,
+            TransportChoice::Kdocs => false,
+            TransportChoice::DingTalk => true,
+        };
         let mode = if v.dry_run {
-            Mode::DryRun { webhook: v.webhook }
+            // A dry run needs no credential; with none, `auto` shows the relay's request unless
+            // a webhook alone says the run would go straight to DingTalk.
+            let direct = direct && (v.transport == TransportChoice::DingTalk || v.webhook.is_some());
+            Mode::DryRun { webhook: v.webhook, direct }
+        } else if direct {
+            match v.webhook {
+                Some(webhook) => Mode::Send { route: Route::DingTalk, webhook },
+                None => missing(Name::webhook),
+            }
         } else {
-            let token = v.kdocs_token.ok_or_else(|| required(Name::kdocs_token))?;
-            let webhook = v.webhook.ok_or_else(|| required(Name::webhook))?;
-            Mode::Send { token, webhook }
+            let auth = match (v.kdocs_token, renewal) {
+                (Some(token), Some(renewal)) => Some(KdocsAuth::TokenThenRenew { token, renewal }),
+                (Some(token), None) => Some(KdocsAuth::Token(token)),
+                (None, Some(renewal)) => Some(KdocsAuth::Renew(renewal)),
+                (None, None) => None,
+            };
+            match (auth, v.webhook) {
+                (Some(auth), Some(webhook)) => Mode::Send { route: Route::Kdocs(auth), webhook },
+                (None, _) => Mode::Missing {
+                    name: Name::kdocs_token,
+                    error: Error::usage(format!(
+                        "the setting `kdocs_token` is required with `transport: kdocs`: set one of {}, or the three \
+                         `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \"KDocs token\")",
+                        Name::kdocs_token.looked_for()
+                    )),
+                },
+                (Some(_), None) => missing(Name::webhook),
+            }
         };
 
         let template = match (src.get(Name::template), v.template, v.template_file) {
@@ -542,23 +795,13 @@ impl Settings {
                 )));
             }
             (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
-            (_, _, Some(file)) => {
-                let path = file.path.display().to_string();
-                let source = std::fs::read_to_string(&file.path).map_err(|e| {
-                    Error::usage(format!(
-                        "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
-                        file.from,
-                        std::env::current_dir()
-                            .map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
-                    ))
-                })?;
-                Some(CustomTemplate { source, origin: path })
-            }
+            (_, _, Some(file)) => Some(read_template_file(&file)?),
             _ => None,
         };
 
         Ok(Settings {
             mode,
+            secrets,
             secret: v.secret,
             message: v.message,
             title: src.get(Name::title).zip(v.title).map(|(f, source)| CustomTemplate { source, origin: f.from }),
@@ -567,9 +810,18 @@ impl Settings {
             lang: v.lang,
             timezone: v.timezone,
             status: v.status,
+            jobs: v.jobs,
+            started_at: v.started_at,
+            previous_status: v.previous_status,
+            notify_on: v.notify_on,
+            at_on: v.at_on,
             at_mobiles: v.at_mobiles.unwrap_or_default(),
             at_user_ids: v.at_user_ids.unwrap_or_default(),
             at_all: v.at_all,
+            users: v.users.unwrap_or_default(),
+            at_author: v.at_author,
+            github_token: v.github_token,
+            gitlab_token: v.gitlab_token,
             keyword: v.keyword,
             kdocs_api_url: v.kdocs_api_url,
             ca_file: v.ca_file,
@@ -584,24 +836,73 @@ impl Settings {
         matches!(self.mode, Mode::DryRun { .. })
     }
 
-    /// Every secret value, for masking and redaction: the token, the signing secret, and the
-    /// webhook's `access_token`.
+    /// Every secret value, for masking and redaction: the KDocs token, app key and refresh
+    /// token, the signing secret, the webhook's `access_token`, and the API tokens. (A renewed token is added
+    /// to the reporter when it arrives.)
     pub fn secrets(&self) -> Vec<&str> {
-        let (token, webhook) = match &self.mode {
-            Mode::DryRun { webhook } => (None, webhook.as_ref()),
-            Mode::Send { token, webhook } => (Some(token), Some(webhook)),
-        };
-        let hook_token = webhook.and_then(|w| webhook_token(w.expose()));
-        [token.map(Secret::expose), self.secret.as_ref().map(Secret::expose), hook_token]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect()
+        self.secrets.iter().map(Secret::expose).collect()
     }
 }
 
-/// The `access_token` query value of a robot URL.
+/// The renewal settings: all three, or none.
+fn renewal(
+    app_id: Option<String>,
+    app_key: Option<Secret>,
+    refresh_token: Option<Secret>,
+) -> Result<Option<Renewal>, Error> {
+    Ok(match (app_id, app_key, refresh_token) {
+        (None, None, None) => None,
+        (Some(app_id), Some(app_key), Some(refresh_token)) => Some(Renewal { app_id, app_key, refresh_token }),
+        (app_id, app_key, refresh_token) => {
+            let missing = [
+                (Name::kdocs_app_id, app_id.is_none()),
+                (Name::kdocs_app_key, app_key.is_none()),
+                (Name::kdocs_refresh_token, refresh_token.is_none()),
+            ]
+            .into_iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(name, _)| format!("`{name}` (set one of {})", name.looked_for()))
+            .collect::<Vec<_>>()
+            .join(" and ");
+            return Err(Error::usage(format!(
+                "renewing the KDocs token needs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`: \
+                 {missing} is missing"
+            )));
+        }
+    })
+}
+
+/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`), when it is near enough: at
+/// most two edits, and fewer than a third of the name, so that a wild guess is not offered.
+fn did_you_mean(flag: &str) -> Option<String> {
+    let typed = flag.to_ascii_lowercase().replace('_', "-");
+    let flags = TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]);
+    flags
+        .map(|f| (edit_distance(&typed, &f[2..]), f))
+        .filter(|(d, f)| *d <= 2 && *d * 3 < f.len() - 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, f)| f)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(here + 1);
+            prev = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// The `access_token` query value of a robot URL (without a `#fragment`).
 pub fn webhook_token(url: &str) -> Option<&str> {
+    let url = url.split('#').next().unwrap_or(url);
     let query = url.split_once('?')?.1;
     query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).filter(|t| !t.is_empty())
 }
@@ -634,8 +935,9 @@ fn parse_bool(value: &str) -> Option<bool> {
 pub fn help() -> String {
     use std::fmt::Write as _;
     let mut out = format!(
-        "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot through the KDocs relay.\n\n\
-         USAGE: dingtalk-notify [--name value]...\n\n\
+        "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot, through the KDocs relay or straight to its webhook.\n\n\
+         USAGE: dingtalk-notify [--name value]...\n       \
+         dingtalk-notify kdocs-auth [--help]   get the first KDocs tokens (prints them, on purpose)\n\n\
          Each setting is read, first found wins, from --name, {}.\n\
          Empty values count as unset. [defaults in brackets]\n\nSETTINGS:\n",
         env!("CARGO_PKG_VERSION"),
@@ -717,6 +1019,35 @@ mod tests {
     }
 
     #[test]
+    fn a_mistyped_flag_gets_a_did_you_mean() {
+        let e = sources(&["--dryrun"], &[]).unwrap_err();
+        assert_eq!(e.message, "unknown option `--dryrun`: did you mean `--dry-run`? (see --help)");
+        let e = sources(&["--kdocs_tokn=x"], &[]).unwrap_err();
+        assert!(e.message.contains("did you mean `--kdocs-token`?"), "{}", e.message);
+        assert!(sources(&["--Webhok"], &[]).unwrap_err().message.contains("`--webhook`"));
+        // Nothing near: no guess.
+        assert_eq!(sources(&["--zz"], &[]).unwrap_err().message, "unknown option `--zz` (see --help)");
+        assert_eq!(sources(&["--colour"], &[]).unwrap_err().message, "unknown option `--colour` (see --help)");
+    }
+
+    #[test]
+    fn the_webhook_token_stops_at_a_fragment() {
+        assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag"), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2"), Some("TOK"));
+    }
+
+    #[test]
+    fn template_files_from_proc_or_not_regular_are_refused() {
+        for path in ["/proc/self/environ", "/dev/zero", "/dev/null", "/"] {
+            if !std::path::Path::new(path).exists() {
+                continue;
+            }
+            let e = settings(&["--dry-run", "--template-file", path], &[]).unwrap_err();
+            assert!(e.message.contains("not a regular file"), "{path}: {}", e.message);
+        }
+    }
+
+    #[test]
     fn a_mistyped_command_line_never_echoes_a_value() {
         for args in [
             &["--kdocs-tokn=TOPSECRET"][..],
@@ -749,21 +1080,136 @@ mod tests {
 
     #[test]
     fn required_settings_name_every_place_they_were_looked_for() {
-        let e = settings(&[], &[("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x")]).unwrap_err();
+        let hook = ("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=x");
+        let missing = |s: Result<Settings, Error>| match s.unwrap().mode {
+            Mode::Missing { name, error } => (name, error),
+            mode => panic!("not missing: {mode:?}"),
+        };
+        let (name, e) = missing(settings(&["--transport", "kdocs"], &[hook]));
+        assert_eq!(name, Name::kdocs_token);
         assert_eq!(
             e.message,
-            "the setting `kdocs_token` is required: set one of --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN"
+            "the setting `kdocs_token` is required with `transport: kdocs`: set one of --kdocs-token, INPUT_KDOCS_TOKEN, \
+             PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN, or the three `kdocs_app_id`, `kdocs_app_key` and \
+             `kdocs_refresh_token` to renew one (README, \"KDocs token\")"
+        );
+        let (name, e) = missing(settings(&[], &[]));
+        assert_eq!(
+            e.message,
+            "the setting `webhook` is required: set one of --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK"
+        );
+        assert_eq!(
+            name.required(true).message,
+            "the input `webhook` is required: add `webhook: ${{ secrets.WEBHOOK }}` under the step's `with:` (also read \
+             from --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK)"
         );
         let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
             .unwrap();
-        let Mode::Send { token, .. } = &s.mode else { panic!("not a send: {:?}", s.mode) };
+        let Mode::Send { route: Route::Kdocs(KdocsAuth::Token(token)), .. } = &s.mode else {
+            panic!("not a send with a token: {:?}", s.mode)
+        };
         assert_eq!(token.expose(), "t", "a pasted secret's trailing newline is trimmed");
     }
 
     #[test]
+    fn jobs_and_start_times_parse() {
+        let s = settings(
+            &["--dry-run"],
+            &[("INPUT_JOBS", r#"{"build": {"result": "failure"}}"#), ("DINGTALK_STARTED_AT", "1718097249123")],
+        )
+        .unwrap();
+        assert_eq!(s.jobs.unwrap(), [Job::new("build", Status::Failure, None)]);
+        assert_eq!(s.started_at, Some(1_718_097_249));
+        let s = settings(&["--dry-run", "--started-at", "1718097249"], &[]).unwrap();
+        assert_eq!(s.started_at, Some(1_718_097_249));
+        let e = settings(&["--dry-run"], &[("INPUT_JOBS", "{\"TOPSECRET\" 1}")]).unwrap_err();
+        assert!(e.message.contains("INPUT_JOBS") && e.message.contains("line 1, column 14"), "{}", e.message);
+        assert!(!e.message.contains("TOPSECRET"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_transport_follows_the_credentials_given() {
+        let hook = ("DINGTALK_WEBHOOK", "https://x/?access_token=h");
+        let renew = [
+            ("DINGTALK_KDOCS_APP_ID", "app"),
+            ("DINGTALK_KDOCS_APP_KEY", "key"),
+            ("DINGTALK_KDOCS_REFRESH_TOKEN", "r"),
+        ];
+        let mode = |vars: &[(&str, &str)], args: &[&str]| settings(args, vars).map(|s| s.mode);
+        assert!(matches!(mode(&[hook], &[]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        let with_renewal: Vec<_> = renew.iter().copied().chain([hook]).collect();
+        assert!(matches!(mode(&with_renewal, &[]), Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::Renew(_)), .. })));
+        let both: Vec<_> = with_renewal.iter().copied().chain([("DINGTALK_KDOCS_TOKEN", "t")]).collect();
+        assert!(matches!(
+            mode(&both, &[]),
+            Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::TokenThenRenew { .. }), .. })
+        ));
+        assert!(matches!(mode(&both, &["--transport", "dingtalk"]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        // Two of the three renewal settings are a mistake worth stopping for.
+        let e = settings(&[], &[hook, renew[0], renew[2]]).unwrap_err();
+        assert!(e.message.contains("`kdocs_app_key` (set one of --kdocs-app-key"), "{}", e.message);
+        // A dry run goes direct only when a webhook alone says a real run would.
+        assert!(matches!(mode(&[], &["--dry-run"]), Ok(Mode::DryRun { direct: false, .. })));
+        assert!(matches!(mode(&[hook], &["--dry-run"]), Ok(Mode::DryRun { direct: true, .. })));
+        assert!(matches!(mode(&[], &["--dry-run", "--transport", "dingtalk"]), Ok(Mode::DryRun { direct: true, .. })));
+        let e = settings(&["--transport", "smoke-signals"], &[]).unwrap_err();
+        assert!(e.message.contains("use auto, kdocs or dingtalk"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_bare_robot_token_is_completed_and_an_empty_one_refused() {
+        let s = settings(&["--dry-run", "--webhook", " abc123def "], &[]).unwrap();
+        let Mode::DryRun { webhook: Some(w), .. } = &s.mode else { panic!("{:?}", s.mode) };
+        assert_eq!(w.expose(), "https://oapi.dingtalk.com/robot/send?access_token=abc123def");
+        assert_eq!(s.secrets(), ["abc123def"]);
+        for url in [
+            "https://oapi.dingtalk.com/robot/send?access_token=",
+            "https://oapi.dingtalk.com/robot/send?access_token=&x=1",
+            "https://oapi.dingtalk.com/robot/send?access_token",
+        ] {
+            let e = settings(&["--dry-run"], &[("INPUT_WEBHOOK", url)]).unwrap_err();
+            assert!(
+                e.message.contains("`webhook` (from INPUT_WEBHOOK) has an empty `access_token`"),
+                "{url}: {}",
+                e.message
+            );
+        }
+        // Any other http(s) URL is taken as it is (a proxy, a test server).
+        assert!(settings(&["--dry-run"], &[("INPUT_WEBHOOK", "http://127.0.0.1:9/hook")]).is_ok());
+        assert!(settings(&["--dry-run"], &[("INPUT_WEBHOOK", "not a url")]).is_err());
+    }
+
+    #[test]
+    fn every_kdocs_credential_is_a_secret() {
+        let s = settings(
+            &["--dry-run"],
+            &[
+                ("DINGTALK_KDOCS_TOKEN", "tok"),
+                ("DINGTALK_KDOCS_APP_ID", "app"),
+                ("DINGTALK_KDOCS_APP_KEY", "appkey"),
+                ("DINGTALK_KDOCS_REFRESH_TOKEN", "refresh"),
+                ("DINGTALK_SECRET", "SEC1"),
+                ("DINGTALK_WEBHOOK", "hook"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(s.secrets(), ["tok", "appkey", "refresh", "SEC1", "hook"]);
+    }
+
+    #[test]
     fn lists_split_on_commas_spaces_and_newlines() {
-        let s = settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "138,139 140\n141,,")]).unwrap();
-        assert_eq!(s.at_mobiles, ["138", "139", "140", "141"]);
+        let s =
+            settings(&["--dry-run"], &[("PLUGIN_AT_MOBILES", "13800000001,139 0000 0002\n14100000003，,")]).unwrap();
+        assert_eq!(s.at_mobiles.kept, ["13800000001", "13900000002", "14100000003"]);
+        let s =
+            settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure，fixed"), ("PLUGIN_AT_ON", "changed")]).unwrap();
+        assert_eq!(crate::when::describe(&s.notify_on), "failure, fixed");
+        let e = settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure, sometimes")]).unwrap_err();
+        assert!(
+            e.message.contains("`sometimes` is not one of") && e.message.contains("PLUGIN_NOTIFY_ON"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -773,12 +1219,14 @@ mod tests {
             &[
                 ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=hooktok&x=1"),
                 ("DINGTALK_SECRET", "SECabc"),
+                ("INPUT_GITHUB_TOKEN", "ghs_x"),
+                ("DINGTALK_GITLAB_TOKEN", "glpat-y\n"),
             ],
         )
         .unwrap();
-        assert_eq!(settings.secrets(), ["SECabc", "hooktok"]);
+        assert_eq!(settings.secrets(), ["SECabc", "ghs_x", "glpat-y", "hooktok"]);
         let debug = format!("{settings:?}");
-        assert!(!debug.contains("SECabc") && !debug.contains("hooktok"), "{debug}");
+        assert!(!debug.contains("SECabc") && !debug.contains("hooktok") && !debug.contains("ghs_x"), "{debug}");
     }
 
     #[test]
@@ -791,6 +1239,8 @@ mod tests {
             ("DINGTALK_LANG", "fr", "use zh-CN or en"),
             ("DINGTALK_TIMEZONE", "Asia/Shanghai", "give a UTC offset like +08:00"),
             ("DINGTALK_TIMEZONE", "+15:00", "give a UTC offset like +08:00"),
+            ("DINGTALK_STARTED_AT", "yesterday", "Unix time in seconds or milliseconds"),
+            ("DINGTALK_JOBS", "{\"a\": 1}", "job 1 (in key order) is JSON a number"),
             ("DINGTALK_KDOCS_API_URL", "ftp://x", "not an http(s) URL"),
         ] {
             let e = settings(&["--dry-run"], &[(var, value)]).unwrap_err();

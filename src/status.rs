@@ -1,4 +1,9 @@
 //! The outcome of a run, as one word whatever the CI or the user called it.
+//!
+//! Jenkins' `currentBuild.currentResult` words map as the README's Jenkins section says:
+//! `SUCCESS` → success, `FAILURE` → failure, `UNSTABLE` → unstable (tests failed but the build
+//! ran: Jenkins' own yellow, 不稳定 in the Jenkins DingTalk plugin), `ABORTED` → cancelled,
+//! `NOT_BUILT` → skipped. <https://javadoc.jenkins.io/hudson/model/Result.html>
 
 use serde::Serialize;
 
@@ -11,6 +16,9 @@ pub enum Status {
     Skipped,
     /// A run beginning: a start-of-run summary (announce a deploy, a long pipeline).
     Started,
+    /// Jenkins' `UNSTABLE` (and a GitLab job that failed with `allow_failure`): it ran, some
+    /// tests or checks failed, the build was not stopped.
+    Unstable,
     #[default]
     Unknown,
 }
@@ -22,22 +30,26 @@ impl Status {
         let raw = raw.map(|s| s.trim().to_ascii_lowercase()).unwrap_or_default();
         match raw.as_str() {
             "success" | "succeeded" | "passed" | "pass" | "ok" | "fixed" => Status::Success,
-            "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" => Status::Failure,
+            "failure" | "failed" | "fail" | "error" | "errored" | "killed" | "timed_out" | "startup_failure" => {
+                Status::Failure
+            }
             "cancelled" | "canceled" | "aborted" => Status::Cancelled,
-            "skipped" | "skip" | "neutral" => Status::Skipped,
+            "skipped" | "skip" | "neutral" | "not_built" | "not built" => Status::Skipped,
+            "unstable" => Status::Unstable,
             "started" | "start" | "running" | "pending" | "in_progress" => Status::Started,
             _ => Status::Unknown,
         }
     }
 
-    /// The word templates see: `success`, `failure`, `cancelled`, `skipped`, `started` or
-    /// `unknown`.
+    /// The word templates see: `success`, `failure`, `cancelled`, `skipped`, `unstable`,
+    /// `started` or `unknown`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Success => "success",
             Status::Failure => "failure",
             Status::Cancelled => "cancelled",
             Status::Skipped => "skipped",
+            Status::Unstable => "unstable",
             Status::Started => "started",
             Status::Unknown => "unknown",
         }
@@ -71,6 +83,8 @@ mod tests {
         }
         assert_eq!(Status::parse(Some("queued")), Status::Unknown);
         assert_eq!(Status::parse(None), Status::Unknown);
+        let jenkins = ["SUCCESS", "FAILURE", "UNSTABLE", "ABORTED", "NOT_BUILT"].map(|w| Status::parse(Some(w)));
+        assert_eq!(jenkins, [Status::Success, Status::Failure, Status::Unstable, Status::Cancelled, Status::Skipped]);
         assert_eq!(serde_json::to_string(&Status::Cancelled).unwrap(), "\"cancelled\"");
     }
 }

@@ -6,7 +6,8 @@
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
 use super::{Env, duration, format_rfc3339};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::jobs::Job;
 use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
@@ -23,17 +24,39 @@ pub fn context(env: &Env) -> Context {
         // The build status is `failure` as soon as a step of this stage has failed; the stage
         // status stands in on runners that do not set it.
         status: Status::parse(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
+        // Set by Drone servers that know the previous build of the branch (docs.drone.io,
+        // "Reference: DRONE_PREV_BUILD_STATUS"); some runners leave it out.
+        previous_status: env.get("DRONE_PREV_BUILD_STATUS").map(|s| Status::parse(Some(s))),
+        person: Person {
+            login: env.string("DRONE_COMMIT_AUTHOR"),
+            email: env.string("DRONE_COMMIT_AUTHOR_EMAIL"),
+            name: env.string("DRONE_COMMIT_AUTHOR_NAME"),
+        },
         event,
         action,
         git_ref: git_ref(env, pr.is_some()),
         commit,
         actor: actor(env),
         run: run(env),
+        jobs: failed(env),
         compare_url: link.filter(|l| l.contains("/compare/")),
         pr,
         repo,
         ..Context::default()
     }
+}
+
+/// What failed so far: the steps of this stage (`DRONE_FAILED_STEPS`), then the other failed
+/// stages (`DRONE_FAILED_STAGES`). This stage is named only when none of its steps is, as its
+/// steps say more. Drone names the failures alone, so the summary counts no others.
+fn failed(env: &Env) -> Vec<Job> {
+    let list = |name| env.get(name).into_iter().flat_map(|v| v.split(',')).map(str::trim).filter(|n| !n.is_empty());
+    let mut jobs: Vec<Job> = list("DRONE_FAILED_STEPS").map(|n| Job::new(n, Status::Failure, None)).collect();
+    let this_stage = env.string("DRONE_STAGE_NAME");
+    let stages = list("DRONE_FAILED_STAGES").filter(|s| jobs.is_empty() || this_stage.as_deref() != Some(*s));
+    let stages: Vec<Job> = stages.map(|n| Job::new(n, Status::Failure, None)).collect();
+    jobs.extend(stages);
+    jobs
 }
 
 fn repo(env: &Env) -> Repo {
@@ -85,6 +108,7 @@ fn commit(env: &Env, repo_url: Option<&str>, link: Option<&str>, is_pr: bool) ->
     let message = if is_pr { None } else { env.get("DRONE_COMMIT_MESSAGE") };
     let mut commit = Commit::new(&sha, message);
     commit.author = env.first(&["DRONE_COMMIT_AUTHOR_NAME", "DRONE_COMMIT_AUTHOR"]);
+    commit.author_email = env.string("DRONE_COMMIT_AUTHOR_EMAIL");
     commit.url = link
         .filter(|l| l.contains("/commit/"))
         .map(str::to_owned)
@@ -224,6 +248,23 @@ mod tests {
         assert_eq!(ctx.compare_url, None);
         assert_eq!(ctx.run.url.as_deref(), Some("https://drone.example.com/acme/ci-notify/58"));
         assert_eq!(ctx.run.duration, Some(1_718_100_431 - 1_718_100_155));
+        let failed: Vec<&str> = ctx.jobs.iter().map(|j| j.name.as_str()).collect();
+        assert_eq!(failed, ["test"], "the stage `default` is this one, named by its step");
+    }
+
+    #[test]
+    fn failed_steps_then_other_failed_stages() {
+        let names = |extra: &str| {
+            let ctx = context(&fixture_env(&format!("{PULL_REQUEST}\n{extra}"), 0));
+            assert!(ctx.jobs.iter().all(|j| j.status == Status::Failure));
+            ctx.jobs.into_iter().map(|j| j.name).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names("DRONE_FAILED_STEPS=lint, test\nDRONE_FAILED_STAGES=default,arm64\n"),
+            ["lint", "test", "arm64"]
+        );
+        assert_eq!(names("DRONE_FAILED_STEPS=\nDRONE_FAILED_STAGES=default\n"), ["default"]);
+        assert!(context(&fixture_env(PUSH, 0)).jobs.is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
 
 use super::{Env, Warnings, duration, parse_rfc3339};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::payload::{Json, Payload};
 use crate::status::Status;
 
@@ -132,8 +132,15 @@ pub fn sample(env: &Env) -> Context {
 }
 
 fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
-    let text = match std::fs::read(path) {
-        Ok(text) => text,
+    // GitHub caps a webhook payload at 25 MB; past that this is not an event file.
+    let text = match crate::env::read_limited(std::path::Path::new(path), 32 * 1024 * 1024) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            warnings.push(format!(
+                "the event file {path} is larger than 32 MiB; the summary uses the GITHUB_* variables only"
+            ));
+            return Payload::default();
+        }
         Err(e) => {
             warnings
                 .push(format!("cannot read the event file {path} ({e}); the summary uses the GITHUB_* variables only"));
@@ -300,15 +307,32 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     // the payload has no page for it.
     let run = reported_run(&event, payload, repo.url.as_deref(), env.now).unwrap_or(run);
 
+    let actor = s(payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR"));
+    let person = match (&pr, payload.get("head_commit").filter(|c| c.is_object())) {
+        (Some(pr), _) if event.starts_with("pull_request") => Person::login(pr.author.clone()),
+        (_, Some(head)) if event == "push" => Person {
+            login: s(head, &["author", "username"]),
+            email: s(head, &["author", "email"]),
+            name: s(head, &["author", "name"]),
+        },
+        _ => Person::login(env.string("GITHUB_ACTOR").or_else(|| actor.clone())),
+    };
     Context {
         ci: "github",
         repo,
-        status: event_status(&event, payload),
+        // The outcome the event reports about another run, else this job's own status, which
+        // the action passes as ACTION_JOB_STATUS (`job.status`: GitHub has no variable for it).
+        status: match event_status(&event, payload) {
+            Status::Unknown => Status::parse(env.get("ACTION_JOB_STATUS")),
+            reported => reported,
+        },
         action: s(payload, &["action"]),
         git_ref,
         commit,
-        actor: s(payload, &["sender", "login"]).or_else(|| env.string("GITHUB_ACTOR")),
+        actor,
+        person,
         run,
+        jobs: Vec::new(),
         pr,
         commits,
         compare_url: s(payload, &["compare"]),
@@ -333,11 +357,34 @@ fn event_status(event: &str, payload: Json) -> Status {
     Status::parse(outcome.as_deref())
 }
 
+/// Why this run gets no secrets, when it is a pull request from a fork or opened by a bot:
+/// GitHub gives such `pull_request` runs no secrets (docs.github.com, "Using secrets in GitHub
+/// Actions"; Dependabot's runs likewise, docs.github.com "Automating Dependabot with GitHub
+/// Actions"). `pull_request_target` runs in the base repository and has them.
+pub fn without_secrets(cx: &Context, env: &Env) -> Option<String> {
+    if !matches!(cx.event.as_str(), "pull_request" | "pull_request_review" | "pull_request_review_comment") {
+        return None;
+    }
+    let p = cx.payload.json().get("pull_request").filter(|p| p.is_object())?;
+    let head = s(p, &["head", "repo", "full_name"]);
+    let base = s(p, &["base", "repo", "full_name"]);
+    if let (Some(head), Some(base)) = (&head, &base)
+        && !head.eq_ignore_ascii_case(base)
+    {
+        return Some(format!("a pull request from the fork {head}"));
+    }
+    let bot = [s(p, &["user", "login"]), env.string("GITHUB_ACTOR")].into_iter().flatten().find(|who| {
+        who.ends_with("[bot]") || who.eq_ignore_ascii_case("dependabot") || who.eq_ignore_ascii_case("renovate")
+    })?;
+    Some(format!("a pull request by {bot}"))
+}
+
 /// A commit of a push event (`commits[]`, `head_commit`).
 fn push_commit(c: Json) -> Option<Commit> {
     let sha = s(c, &["id"])?;
     Some(Commit {
         author: s(c, &["author", "username"]).or_else(|| s(c, &["author", "name"])),
+        author_email: s(c, &["author", "email"]),
         url: s(c, &["url"]),
         ..Commit::new(&sha, c.get("message").and_then(Json::as_str))
     })

@@ -7,7 +7,7 @@
 //! the `status` setting, which always wins over this.
 
 use super::{Env, duration, format_rfc3339, is_null_sha, parse_rfc3339};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
@@ -35,6 +35,7 @@ pub fn context(env: &Env) -> Context {
             Status::Started => Status::Unknown,
             status => status,
         },
+        person: person(env),
         event,
         action: None,
         git_ref,
@@ -79,8 +80,26 @@ fn commit(env: &Env, project_url: Option<&str>) -> Option<Commit> {
         commit.title = Some(title);
     }
     commit.author = env.get("CI_COMMIT_AUTHOR").and_then(author_name);
+    commit.author_email = env.get("CI_COMMIT_AUTHOR").and_then(author_email);
     commit.url = project_url.map(|url| format!("{url}/-/commit/{sha}"));
     Some(commit)
+}
+
+/// Who the pipeline is about: GitLab names the user who started it (`GITLAB_USER_LOGIN`, the
+/// pusher or the merge request's updater) and the commit's author (`CI_COMMIT_AUTHOR`).
+fn person(env: &Env) -> Person {
+    let author = env.get("CI_COMMIT_AUTHOR");
+    Person {
+        login: env.string("GITLAB_USER_LOGIN"),
+        email: author.and_then(author_email).or_else(|| env.string("GITLAB_USER_EMAIL")),
+        name: author.and_then(author_name).or_else(|| env.string("GITLAB_USER_NAME")),
+    }
+}
+
+/// The email of a `Name <email>` author.
+fn author_email(raw: &str) -> Option<String> {
+    let email = raw.split_once('<')?.1.split_once('>')?.0.trim();
+    (!email.is_empty()).then(|| email.to_owned())
 }
 
 /// The name of a `Name <email>` author, or the whole value when it has no email part.

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use super::{Env, github};
-use crate::context::{Commit, Context, Ref, Repo};
+use crate::context::{Commit, Context, Person, Ref, Repo};
 use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
@@ -21,6 +21,21 @@ pub fn context(env: &Env) -> Context {
             .or_else(|| git_author.filter(|a| same_commit && !a.is_empty()).map(str::to_owned)),
         ..Commit::new(&sha, git_message.filter(|_| same_commit))
     });
+    // Jenkins names a multibranch pull request's author (jenkins.io, "Pipeline: Multibranch",
+    // CHANGE_AUTHOR*); else the commit's author is who the build is about.
+    let person = if env.get("CHANGE_AUTHOR").is_some() {
+        Person {
+            login: env.string("CHANGE_AUTHOR"),
+            email: env.string("CHANGE_AUTHOR_EMAIL"),
+            name: env.string("CHANGE_AUTHOR_DISPLAY_NAME"),
+        }
+    } else {
+        Person {
+            login: None,
+            email: env.string("GIT_AUTHOR_EMAIL").or_else(|| env.string("GIT_COMMITTER_EMAIL")),
+            name: commit.as_ref().and_then(|c| c.author.clone()),
+        }
+    };
     let branch = env.first(&["GIT_BRANCH", "BRANCH_NAME"]).or_else(|| git_refs.and_then(checked_out_branch));
     Context {
         ci: "local",
@@ -30,8 +45,19 @@ pub fn context(env: &Env) -> Context {
         git_ref: branch.and_then(|b| Ref::parse(b.trim_start_matches("origin/"))),
         commit,
         actor: env.first(&["GIT_AUTHOR_NAME", "USER"]),
+        person,
         ..Context::default()
     }
+}
+
+/// The head commit of the working directory's repository, with its message and author, when it
+/// is `sha` (Jenkins names the commit but not its message).
+pub(super) fn git_commit(sha: &str) -> Option<Commit> {
+    let head = git(&["log", "-1", "--format=%H%x00%an%x00%B"])?;
+    let mut head = head.splitn(3, '\0');
+    let (git_sha, author, message) = (head.next()?, head.next()?, head.next());
+    (git_sha == sha)
+        .then(|| Commit { author: Some(author.to_owned()).filter(|a| !a.is_empty()), ..Commit::new(sha, message) })
 }
 
 /// The built-in sample push event: what `--dry-run` shows outside any CI.

@@ -3,10 +3,13 @@
 //! Each CI has its own module that turns that CI's variables (and, on GitHub, the event JSON)
 //! into a `Context`. Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for
 //! plugins, with a `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first.
+//! Jenkins comes after the CIs with a variable of their own: `JENKINS_URL` is the one sign of it,
+//! and a job elsewhere could inherit it from a Jenkins that started it.
 
 mod drone;
 mod github;
 mod gitlab;
+mod jenkins;
 mod local;
 mod woodpecker;
 
@@ -19,6 +22,7 @@ pub enum Ci {
     GitLab,
     Drone,
     Woodpecker,
+    Jenkins,
     Local,
 }
 
@@ -32,6 +36,8 @@ impl Ci {
             Ci::Woodpecker
         } else if env.is("DRONE", "true") {
             Ci::Drone
+        } else if env.get("JENKINS_URL").is_some() {
+            Ci::Jenkins
         } else {
             Ci::Local
         }
@@ -69,6 +75,16 @@ pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> C
         Ci::GitLab => gitlab::context(env),
         Ci::Drone => drone::context(env),
         Ci::Woodpecker => woodpecker::context(env),
+        Ci::Jenkins => jenkins::context(env),
+    }
+}
+
+/// Why this run has no secrets, when the CI gives none to it on purpose: on GitHub, a pull
+/// request from a fork or opened by a bot.
+pub fn without_secrets(ci: Ci, cx: &Context, env: &Env) -> Option<String> {
+    match ci {
+        Ci::GitHub => github::without_secrets(cx, env),
+        _ => None,
     }
 }
 
@@ -162,6 +178,12 @@ mod tests {
         assert_eq!(Ci::detect(&env(&[("GITLAB_CI", "true"), ("CI", "true")])), Ci::GitLab);
         assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "true")])), Ci::GitHub);
         assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "")])), Ci::Local);
+        assert_eq!(
+            Ci::detect(&env(&[("JENKINS_URL", "https://ci/"), ("BUILD_URL", "https://ci/job/x/1/")])),
+            Ci::Jenkins
+        );
+        assert_eq!(Ci::detect(&env(&[("JENKINS_URL", "https://ci/"), ("GITLAB_CI", "true")])), Ci::GitLab);
+        assert_eq!(Ci::detect(&env(&[("JENKINS_URL", "")])), Ci::Local);
     }
 
     #[test]

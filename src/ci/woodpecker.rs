@@ -6,7 +6,7 @@
 //! and its forges leave some timestamps at `0`, which means unknown.
 
 use super::{Env, duration, format_rfc3339, is_null_sha};
-use crate::context::{Commit, Context, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
@@ -22,6 +22,13 @@ pub fn context(env: &Env) -> Context {
     Context {
         ci: "woodpecker",
         status: Status::parse(env.get("CI_PIPELINE_STATUS")),
+        // The previous pipeline's status (woodpecker-ci.org/docs/usage/environment, CI_PREV_*).
+        previous_status: env.get("CI_PREV_PIPELINE_STATUS").map(|s| Status::parse(Some(s))),
+        person: Person {
+            login: env.string("CI_COMMIT_AUTHOR"),
+            email: env.string("CI_COMMIT_AUTHOR_EMAIL"),
+            name: None,
+        },
         action: match event.as_str() {
             "pull_request_closed" => Some("closed".to_owned()),
             // Label, assignee and edit changes, e.g. `labeled`.
@@ -112,6 +119,7 @@ fn commit(env: &Env, forge: &Forge, forge_link: Option<&str>, is_pr: bool) -> Op
     let message = if is_pr { None } else { env.get("CI_COMMIT_MESSAGE") };
     let mut commit = Commit::new(&sha, message);
     commit.author = env.string("CI_COMMIT_AUTHOR");
+    commit.author_email = env.string("CI_COMMIT_AUTHOR_EMAIL");
     commit.url = forge_link
         .filter(|l| l.contains("/commit/") && l.contains(sha.as_str()))
         .map(str::to_owned)

@@ -1,6 +1,6 @@
-//! GitLab CI, Drone and Woodpecker: each CI's env file (`tests/fixtures/<ci>/*.env`) is the whole
+//! GitLab CI, Drone, Woodpecker and Jenkins: each CI's env file (`tests/fixtures/<ci>/*.env`) is the whole
 //! environment of the binary, settings come as `PLUGIN_*` (Drone, Woodpecker) or `DINGTALK_*`
-//! (GitLab), and the relay receives one request whose summary carries that CI's facts and links.
+//! (GitLab, Jenkins), and the relay receives one request whose summary carries that CI's facts and links.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -150,6 +150,8 @@ fn drone_push_build_with_plugin_settings() {
             // A plugin's settings win over plain variables.
             ("DINGTALK_KDOCS_TOKEN", "not-this-token".into()),
             ("DINGTALK_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=not-this-one".into()),
+            // The fixture's `notify_on: failure,fixed` would skip this success (see signal.rs).
+            ("PLUGIN_NOTIFY_ON", String::new()),
         ],
     );
     let d = deliver("PLUGIN_", &vars);
@@ -250,10 +252,11 @@ fn empty_variables_are_unset_not_empty_facts() {
         ("gitlab/push.env", "GITLAB_CI", "DINGTALK_"),
         ("drone/push.env", "DRONE", "PLUGIN_"),
         ("woodpecker/push.env", "CI", "PLUGIN_"),
+        ("jenkins/push.env", "JENKINS_URL", "DINGTALK_"),
     ] {
         let vars = env_file(file)
             .into_iter()
-            .filter(|(k, _)| !k.starts_with("PLUGIN_"))
+            .filter(|(k, _)| !k.starts_with("PLUGIN_") && !k.starts_with("DINGTALK_"))
             .map(|(k, v)| if k == detect { (k, v) } else { (k, String::new()) })
             .collect::<Vec<_>>();
         let d = deliver(prefix, &vars);
@@ -277,4 +280,80 @@ fn a_partial_environment_names_what_it_knows() {
     );
     assert_sensible(&d, "partial");
     d.assert_has(&["❌", "acme/app", "0123456", "[查看运行 #7](https://drone.example.com/acme/app/7)"]);
+}
+
+#[test]
+fn jenkins_push_build_with_the_jenkinsfiles_settings() {
+    // As the README's Jenkinsfile passes them: currentBuild.currentResult and startTimeInMillis.
+    let started = (now() - 125) * 1000;
+    let d = deliver("DINGTALK_", &with("jenkins/push.env", &[("DINGTALK_STARTED_AT", started.to_string())]));
+    assert!(d.title.starts_with("✅ ") && d.title.contains("ci-notify") && d.title.contains("main"), "{}", d.title);
+    d.assert_has(&[
+        "✅",
+        "[acme/ci-notify](https://github.com/acme/ci-notify)",
+        "成功",
+        "分支 **main**",
+        "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
+        "[查看运行 #57](https://jenkins.example.com/job/ci-notify/57/)",
+        "耗时 2 分",
+    ]);
+    assert!(!d.text.contains("origin/"), "{}", d.text);
+    assert_mentions(&d);
+}
+
+#[test]
+fn jenkins_multibranch_pull_request_build() {
+    let d = deliver("DINGTALK_", &env_file("jenkins/pull_request.env"));
+    assert!(d.title.starts_with("❌ ") && d.title.contains("#58"), "{}", d.title);
+    d.assert_has(&[
+        "❌",
+        "失败",
+        "[#58](https://github.com/acme/ci-notify/pull/58)",
+        "Honour Retry-After header on HTTP 429",
+        "**sokafor**",
+        "**fix/retry-after** → **main**",
+        "[c47a0e9](https://github.com/acme/ci-notify/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e)",
+        "[查看运行 #3](https://jenkins.example.com/job/acme/job/ci-notify/view/change-requests/job/PR-58/3/)",
+    ]);
+    assert!(!d.text.contains("PR-58**"), "the source branch, not Jenkins' PR-58:\n{}", d.text);
+}
+
+#[test]
+fn jenkins_tag_build() {
+    let d = deliver("DINGTALK_", &env_file("jenkins/tag.env"));
+    assert!(d.title.starts_with("✅ ") && d.title.contains("标签 v1.2.0"), "{}", d.title);
+    d.assert_has(&[
+        "标签 **v1.2.0**",
+        "[查看运行 #1](https://jenkins.example.com/job/acme/job/ci-notify/view/tags/job/v1.2.0/1/)",
+    ]);
+}
+
+/// `currentBuild.currentResult`'s five words, as the README's Jenkins section says each shows.
+#[test]
+fn jenkins_status_words_each_show_as_documented() {
+    for (word, emoji, shown) in [
+        ("SUCCESS", "✅", "成功"),
+        ("FAILURE", "❌", "失败"),
+        ("UNSTABLE", "⚠️", "不稳定"),
+        ("ABORTED", "🚫", "已取消"),
+        ("NOT_BUILT", "⏭️", "已跳过"),
+    ] {
+        let d = deliver("DINGTALK_", &with("jenkins/push.env", &[("DINGTALK_STATUS", word.into())]));
+        assert!(d.title.starts_with(&format!("{emoji} ")), "{word}: {}", d.title);
+        assert!(
+            d.text.starts_with(&format!("#### {emoji} ")) && d.text.contains(&format!("· {shown}")),
+            "{word}:\n{}",
+            d.text
+        );
+    }
+}
+
+/// Without the status setting a Jenkins build still says what it knows, with its link.
+#[test]
+fn jenkins_without_settings_is_unknown_but_linked() {
+    let d = deliver("DINGTALK_", &with("jenkins/push.env", &[("DINGTALK_STATUS", String::new())]));
+    assert!(d.title.starts_with("🔔 "), "{}", d.title);
+    d.assert_has(&["[查看运行 #57](https://jenkins.example.com/job/ci-notify/57/)"]);
+    let d = deliver("DINGTALK_", &[("JENKINS_URL".into(), "https://jenkins.example.com/".into())]);
+    assert_sensible(&d, "JENKINS_URL alone");
 }

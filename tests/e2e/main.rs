@@ -5,7 +5,13 @@ mod dotenv;
 mod support;
 
 mod ci_platforms;
+mod credentials;
 mod delivery;
+mod direct;
+mod fuzz;
 mod github;
+mod hardening;
+mod pipeline;
+mod signal;
 mod summaries;
 mod usage;

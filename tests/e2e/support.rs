@@ -35,7 +35,25 @@ pub const TOKEN: &str = "kdocs+TOKEN/sEcReT=1";
 pub const TOKEN_ENCODED: &str = "kdocs%2BTOKEN%2FsEcReT%3D1";
 pub const HOOK_TOKEN: &str = "hookTOKENsEcReT2";
 pub const SK: &str = "SECsignsEcReT3";
-pub const SECRETS: [&str; 4] = [TOKEN, TOKEN_ENCODED, HOOK_TOKEN, SK];
+/// The KDocs app's key, the refresh token, and the token a renewal gives.
+pub const APP_ID: &str = "SX20240101APP";
+pub const APP_KEY: &str = "appKEYsEcReT4";
+pub const REFRESH_TOKEN: &str = "refresh+TOKEN/sEcReT5";
+pub const RENEWED: &str = "renewed+TOKEN/sEcReT6";
+pub const RENEWED_ENCODED: &str = "renewed%2BTOKEN%2FsEcReT6";
+pub const SECRETS: [&str; 9] = [
+    TOKEN,
+    TOKEN_ENCODED,
+    HOOK_TOKEN,
+    SK,
+    APP_KEY,
+    REFRESH_TOKEN,
+    "refresh%2BTOKEN%2FsEcReT5",
+    RENEWED,
+    RENEWED_ENCODED,
+];
+
+pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
 
@@ -128,6 +146,11 @@ impl Run {
         self
     }
 
+    pub fn args(mut self, args: &[&str]) -> Run {
+        self.args.extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
     /// Points `$GITHUB_OUTPUT` and `$GITHUB_STEP_SUMMARY` at files of this run.
     pub fn github_files(self) -> Run {
         let out = self.dir().join("output");
@@ -177,27 +200,30 @@ pub fn dry_run(event: &str, payload: &str, extra: &[(&str, &str)]) -> serde_json
     Run::github(event, payload, NO_RELAY).envs(extra.iter().copied()).dry_run().json()
 }
 
-/// The title and text of the first message of a body, which must be markdown.
+/// The title and text of the first message of a dry run's output, which must be markdown: the
+/// relay's body (`data`), or the first request straight to the robot (`requests`).
 pub fn markdown(body: &serde_json::Value) -> (String, String) {
-    let md = &body["data"][0]["markdown"];
+    let first = if body["requests"].is_array() { &body["requests"][0]["body"] } else { &body["data"][0] };
+    let md = &first["markdown"];
     let text = |k: &str| md[k].as_str().unwrap_or_else(|| panic!("no markdown {k} in {body}")).to_owned();
     (text("title"), text("text"))
 }
 
 impl Output {
-    /// No secret in stdout (but the `::add-mask::` commands that hide them), stderr or files,
+    /// No secret in stdout, stderr (but the `::add-mask::` commands that hide them) or files,
     /// as given or in the look-alike characters that summaries escape user text with.
     pub fn assert_no_secrets(&self) {
         self.assert_hidden(&SECRETS);
     }
 
     pub fn assert_hidden(&self, secrets: &[&str]) {
-        let stdout: String =
-            self.stdout.lines().filter(|l| !l.starts_with("::add-mask::")).collect::<Vec<_>>().join("\n");
+        let unmasked =
+            |text: &str| text.lines().filter(|l| !l.starts_with("::add-mask::")).collect::<Vec<_>>().join("\n");
+        let (stdout, stderr) = (unmasked(&self.stdout), unmasked(&self.stderr));
         for secret in secrets {
             for (name, text) in [
                 ("stdout", &stdout),
-                ("stderr", &self.stderr),
+                ("stderr", &stderr),
                 ("GITHUB_OUTPUT", &self.outputs),
                 ("GITHUB_STEP_SUMMARY", &self.step_summary),
             ] {
@@ -257,6 +283,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering (a relay that hangs). Cut short when the test ends.
     pub delay: Duration,
+    /// `body` is the whole answer, head included, sent as given (malformed HTTP, a body without
+    /// `content-length`, nothing at all); `status` and `headers` are ignored.
+    pub raw: bool,
 }
 
 impl Reply {
@@ -266,8 +295,13 @@ impl Reply {
     }
     /// Any other answer (`content-type: text/plain`): an error page, an empty redirect.
     pub fn text(status: u16, body: &str) -> Reply {
-        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO, raw: false }
             .content_type("text/plain")
+    }
+    /// Exactly these bytes, head and all, then the connection closes: `Reply::raw(b"")` closes
+    /// without a word, `Reply::raw(b"HTTP/9.9 200 OK\r\n\r\n")` is not HTTP/1.
+    pub fn raw(bytes: &[u8]) -> Reply {
+        Reply { status: 0, headers: vec![], body: bytes.to_vec(), delay: Duration::ZERO, raw: true }
     }
     fn content_type(self, value: &str) -> Reply {
         self.header("content-type", value)
@@ -413,6 +447,11 @@ fn serve(stream: &TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop
     let until = Instant::now() + reply.delay;
     while Instant::now() < until && !stop.load(Ordering::SeqCst) {
         thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+    }
+    if reply.raw {
+        let mut stream = stream;
+        let _ = stream.write_all(&reply.body);
+        return;
     }
     let mut head =
         format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());

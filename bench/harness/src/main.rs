@@ -1,6 +1,6 @@
 //! Benchmark harness for `bench/run.sh`; not part of the product.
 //!
-//! `harness sink <cert.pem> <key.pem> <ports-file>` answers every POST with `{"code":0}` on
+//! `harness sink <cert.pem> <key.pem> <ports-file>` answers every request with one JSON body (`code` 0, `errcode` 0, a token) on
 //! loopback, over HTTP and over TLS (rustls), and writes `<http-port> <tls-port>` to the file.
 //! It is compiled Rust with one thread per connection and no logging, so that its share of a
 //! timed run is small and the same for both clients.
@@ -18,8 +18,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-const REPLY: &[u8] =
-    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\nConnection: close\r\n\r\n{\"code\":0}";
+/// One answer for every call the binary makes: the relay (`code` 0), a renewal (`code` 0 and
+/// `data.access_token`), and DingTalk called directly (`errcode` 0).
+const REPLY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 89\r\nConnection: close\r\n\r\n{\"code\":0,\"errcode\":0,\"errmsg\":\"ok\",\"data\":{\"access_token\":\"renewed\",\"expires_in\":86400}}";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,7 +83,7 @@ fn sink(cert: &str, key: &str, ports_file: &str) {
     }
 }
 
-/// Reads one request (head and `Content-Length` body) and answers `{"code":0}`.
+/// Reads one request (head and `Content-Length` body) and answers [`REPLY`].
 fn serve(stream: &mut (impl Read + Write)) -> std::io::Result<()> {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 16384];

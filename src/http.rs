@@ -1,0 +1,419 @@
+//! What every call this binary makes has in common: one HTTP client (rustls with ring, the
+//! bundled roots plus `ca_file`, no redirects), one small runtime, the retry loop with backoff,
+//! and how a request that got no answer failed. The KDocs relay, the token renewal and the
+//! direct DingTalk webhook each classify their answers themselves (`relay`, `dingtalk`); what
+//! to tell the user is decided in `hints`.
+//!
+//! Time-outs, connections refused or reset, and HTTP 429/500/502/503/504 are retried (README,
+//! `retries`), honouring `Retry-After` up to 30 s; nothing else is (a malformed answer, a TLS
+//! refusal, a connection closed mid-answer would fail the same way again). Each caller says how
+//! much of an answer it reads ([`MAX_REPLY_BYTES`] for KDocs and DingTalk).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::header::{LOCATION, RETRY_AFTER};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+
+use crate::error::Error;
+use crate::relay::Reply;
+
+/// `Retry-After` is honoured up to this many seconds.
+const MAX_RETRY_AFTER: u64 = 30;
+
+/// The most of a KDocs or DingTalk answer that is read. They answer a few hundred bytes
+/// (`{"code":0,…}`); anything past 64 KiB is not one of their answers, and reading on would let
+/// a broken or hostile server fill the memory (a 200 MB answer took 1.1 GB before this limit).
+pub const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// A PEM bundle of every public root (Mozilla's) is about 220 KB.
+const MAX_CA_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// What went wrong with a call, as facts: what the server answered or how the request failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// An answer with a status other than 2xx; `location` is where a 3xx points (without query
+    /// or fragment: they could carry a token back).
+    Http { status: u16, reply: Option<Reply>, location: Option<String> },
+    /// 2xx with JSON that says no: the relay's `code` is not 0, DingTalk's `errcode` is not 0,
+    /// or the renewal's `code` is not 0.
+    Refused { reply: Reply },
+    /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
+    /// than 0: the relay passed the message on and DingTalk refused it.
+    Inner { reply: Reply },
+    /// A token call answered `code: 0` without a token in `data.access_token`.
+    NoToken { reply: Reply },
+    /// 2xx, but with `length` bytes that are not JSON.
+    NotJson { status: u16, length: usize },
+    /// The answer was longer than its caller reads; it was not read further.
+    TooLarge { status: u16, limit: usize },
+    /// No answer within the time-out.
+    TimedOut,
+    /// No connection (refused, reset, no such host); `cause` is the innermost error, and
+    /// `dropped` whether the server (or something before it) refused or reset the connection.
+    Connect { cause: String, dropped: bool },
+    /// TLS said no, while `connecting` or later.
+    Tls { problem: TlsProblem, connecting: bool },
+    /// The request failed after it was sent: the connection closed mid-answer (`dropped` when it
+    /// was reset), or the answer was not HTTP.
+    Transport { cause: String, dropped: bool },
+}
+
+/// Why TLS failed, as far as rustls tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// The certificate chain does not lead to a root we trust.
+    UnknownIssuer,
+    /// The certificate expired, or is not valid yet.
+    Expired,
+    /// The certificate is for another host name.
+    WrongName,
+    /// A certificate that is not a server's: a CA certificate presented as the server's own
+    /// (webpki's `CaUsedAsEndEntity`), or one issued for another purpose.
+    NotServerCertificate,
+    /// Any other fault of the certificate (revoked, bad signature, bad encoding).
+    BadCertificate,
+    /// What came back was not TLS: a plain-HTTP server or port.
+    NotTls,
+    /// The server closed the connection during the handshake.
+    Closed,
+    /// Anything else: no common protocol version or cipher, an alert.
+    Other,
+}
+
+impl Failure {
+    /// Whether the same request again may well succeed: then it is retried while attempts last.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Failure::TimedOut => true,
+            Failure::Connect { dropped, .. } | Failure::Transport { dropped, .. } => *dropped,
+            // The same again would be refused, or be malformed, again.
+            Failure::Refused { .. }
+            | Failure::Inner { .. }
+            | Failure::NoToken { .. }
+            | Failure::NotJson { .. }
+            | Failure::TooLarge { .. }
+            | Failure::Tls { .. } => false,
+        }
+    }
+
+    /// What the server said, when it answered with JSON.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Failure::Http { reply, .. } => reply.as_ref(),
+            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
+            _ => None,
+        }
+    }
+}
+
+/// A call given up: the last attempt's failure, and how many attempts were made in all.
+#[derive(Debug)]
+pub struct Failed {
+    pub failure: Failure,
+    pub attempts: u32,
+}
+
+/// A transient failure about to be retried, for the caller to announce.
+pub struct Retry<'a> {
+    pub attempt: u32,
+    pub attempts: u32,
+    pub failure: &'a Failure,
+    pub wait: Duration,
+}
+
+/// What one request got back, before anyone decided what it means.
+pub struct Answer {
+    pub status: u16,
+    pub bytes: Vec<u8>,
+    /// Where a 3xx points, without query or fragment.
+    pub location: Option<String>,
+    pub retry_after: Option<Duration>,
+    /// Every header, for what a caller reads besides (pagination, rate limits).
+    pub headers: reqwest::header::HeaderMap,
+}
+
+/// A failed attempt: what went wrong, and how long the server asked to wait.
+pub type AttemptError = (Failure, Option<Duration>);
+
+/// The client and runtime that every call of a run shares.
+pub struct Http {
+    pub client: reqwest::Client,
+    runtime: Option<tokio::runtime::Runtime>,
+    pub timeout: Duration,
+    pub retries: u32,
+}
+
+impl Http {
+    pub fn new(ca_file: Option<(&std::path::Path, &str)>, timeout: Duration, retries: u32) -> Result<Http, Error> {
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(ca_file)?)
+            .user_agent(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
+            // A redirect would turn a POST into a GET (301/302) or repeat it elsewhere; each
+            // server has one address, so a 3xx is reported with where it points instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(timeout)
+            .build()
+            .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
+        // Built here rather than at the first call: a runtime that cannot start is reported
+        // before anything is written to the step summary or the outputs.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+        Ok(Http { client, runtime: Some(runtime), timeout, retries })
+    }
+
+    /// Runs one call (its retries included) to the end.
+    pub fn block_on<F: Future>(&self, f: F) -> F::Output {
+        match &self.runtime {
+            Some(rt) => rt.block_on(f),
+            // `runtime` is only taken in `drop`.
+            None => unreachable_runtime(),
+        }
+    }
+
+    /// Makes `attempt` until it succeeds, fails for good, or the attempts run out; each retry
+    /// is announced through `notice` (the caller words it, and redacts it: a server may echo
+    /// the request in its answer).
+    pub async fn with_retries<T, Fut>(
+        &self,
+        mut attempt: impl FnMut() -> Fut,
+        notice: &dyn Fn(&Retry),
+    ) -> Result<T, Failed>
+    where
+        Fut: Future<Output = Result<T, AttemptError>>,
+    {
+        let attempts = self.retries + 1;
+        let mut n = 0;
+        loop {
+            n += 1;
+            let (failure, retry_after) = match attempt().await {
+                Ok(done) => return Ok(done),
+                Err(failed) => failed,
+            };
+            if !failure.is_transient() || n == attempts {
+                return Err(Failed { failure, attempts: n });
+            }
+            let wait = retry_after.unwrap_or_else(|| backoff(n));
+            notice(&Retry { attempt: n, attempts, failure: &failure, wait });
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Sends one request with the per-attempt time-out and reads the answer, up to `limit`
+    /// bytes (more is a [`Failure::TooLarge`]). `base` is the URL the request went to, for
+    /// resolving a relative `Location`.
+    pub async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        base: &reqwest::Url,
+        limit: usize,
+    ) -> Result<Answer, AttemptError> {
+        let response = request.timeout(self.timeout).send().await.map_err(|e| (transport_failure(e), None))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER)));
+        let location = status.is_redirection().then(|| response.headers().get(LOCATION)).flatten().and_then(|v| {
+            let mut to = base.join(v.to_str().ok()?).ok()?;
+            to.set_query(None);
+            to.set_fragment(None);
+            Some(to.to_string())
+        });
+        let headers = response.headers().clone();
+        let Some(bytes) = read_limited(response, limit).await.map_err(|e| (transport_failure(e), None))? else {
+            return Err((Failure::TooLarge { status: status.as_u16(), limit }, retry_after));
+        };
+        Ok(Answer { status: status.as_u16(), bytes, location, retry_after, headers })
+    }
+}
+
+/// The body, or `None` when it is longer than `limit` (by its `content-length`, or as it
+/// arrives): the rest is never read.
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}
+
+#[cold]
+fn unreachable_runtime() -> ! {
+    // Only reachable if `block_on` ran during `drop`, which nothing does.
+    std::process::abort()
+}
+
+impl Drop for Http {
+    fn drop(&mut self) {
+        // Don't wait for a DNS lookup still running on a blocking thread after a time-out: the
+        // run must end within (retries + 1) × timeout per call, plus the waits.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// How a request that got no answer failed.
+fn transport_failure(e: reqwest::Error) -> Failure {
+    let timed_out = e.is_timeout();
+    let connecting = e.is_connect();
+    // `without_url`: the URL's query holds a token.
+    let e = e.without_url();
+    let cause = root_cause(&e);
+    let io = io_kinds(&e);
+    let dropped =
+        io.iter().any(|k| matches!(k, std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset));
+    if timed_out {
+        // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
+        Failure::TimedOut
+    } else if let Some(problem) = tls_problem(&e) {
+        Failure::Tls { problem, connecting }
+    } else if connecting && io.contains(&std::io::ErrorKind::UnexpectedEof) {
+        // TCP connected, then the other end closed: only a TLS handshake reads at this point.
+        Failure::Tls { problem: TlsProblem::Closed, connecting }
+    } else if connecting {
+        Failure::Connect { cause, dropped }
+    } else {
+        Failure::Transport { cause, dropped }
+    }
+}
+
+/// Each error of the chain, looking inside `io::Error`s too: their `source()` skips what they
+/// wrap (rustls' errors arrive that way).
+fn chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |err| match err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+        None => err.source(),
+    })
+    .take(32)
+}
+
+/// The kinds of the `io::Error`s in the chain.
+fn io_kinds(e: &(dyn std::error::Error + 'static)) -> Vec<std::io::ErrorKind> {
+    chain(e).filter_map(|err| err.downcast_ref::<std::io::Error>().map(std::io::Error::kind)).collect()
+}
+
+/// What rustls refused, if it did.
+fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<TlsProblem> {
+    use rustls::CertificateError as C;
+    let tls = chain(e).find_map(|err| err.downcast_ref::<rustls::Error>())?;
+    Some(match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => TlsProblem::UnknownIssuer,
+            C::Expired | C::ExpiredContext { .. } | C::NotValidYet | C::NotValidYetContext { .. } => {
+                TlsProblem::Expired
+            }
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongName,
+            C::InvalidPurpose | C::InvalidPurposeContext { .. } => TlsProblem::NotServerCertificate,
+            // webpki's own errors come as `Other`; this one is the common mistake of a
+            // self-signed server certificate given as a root.
+            C::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => TlsProblem::NotServerCertificate,
+            _ => TlsProblem::BadCertificate,
+        },
+        rustls::Error::InvalidMessage(_)
+        | rustls::Error::InappropriateMessage { .. }
+        | rustls::Error::InappropriateHandshakeMessage { .. } => TlsProblem::NotTls,
+        _ => TlsProblem::Other,
+    })
+}
+
+/// The innermost cause of an error chain, which says what really went wrong.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+/// About 1 s, then 2 s, 4 s…, each ±25 % so that many jobs failing at once do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    let base = 1000u64 << (attempt - 1).min(5);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let jitter = u64::from(nanos) % (base / 2 + 1);
+    Duration::from_millis(base * 3 / 4 + jitter)
+}
+
+/// rustls with ring and the bundled webpki roots, plus the roots in `ca_file` (its path, and
+/// the variable or flag that set it).
+fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::ClientConfig, Error> {
+    let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    if let Some((path, from)) = ca_file {
+        let bad = |why: String| {
+            Error::usage(format!(
+                "`ca_file` {} (from {from}): {why}; give a PEM file of root certificates",
+                path.display()
+            ))
+        };
+        let pem = crate::env::read_limited(path, MAX_CA_FILE_BYTES)
+            .map_err(|e| bad(e.to_string()))?
+            .ok_or_else(|| bad(format!("it is larger than {} KiB", MAX_CA_FILE_BYTES / 1024)))?;
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            let cert = cert.map_err(|e| bad(e.to_string()))?;
+            roots.add(cert).map_err(|e| bad(e.to_string()))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad("it holds no certificate".into()));
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_from_about_a_second() {
+        for _ in 0..20 {
+            let first = backoff(1).as_millis();
+            assert!((750..=1250).contains(&first), "{first}");
+            let third = backoff(3).as_millis();
+            assert!((3000..=5000).contains(&third), "{third}");
+        }
+    }
+
+    #[test]
+    fn only_what_may_pass_next_time_is_retried() {
+        let http = |status| Failure::Http { status, reply: None, location: None };
+        for status in [429, 500, 502, 503, 504] {
+            assert!(http(status).is_transient(), "{status}");
+        }
+        for status in [301, 400, 401, 403, 404, 501, 505] {
+            assert!(!http(status).is_transient(), "{status}");
+        }
+        assert!(Failure::TimedOut.is_transient());
+        assert!(Failure::Connect { cause: "refused".into(), dropped: true }.is_transient());
+        assert!(Failure::Transport { cause: "reset".into(), dropped: true }.is_transient());
+        // No such host, a connection closed mid-answer, an answer that is not HTTP.
+        assert!(!Failure::Connect { cause: "dns error".into(), dropped: false }.is_transient());
+        assert!(!Failure::Transport { cause: "invalid HTTP version".into(), dropped: false }.is_transient());
+        assert!(!Failure::Tls { problem: TlsProblem::Closed, connecting: true }.is_transient());
+        assert!(!Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }.is_transient());
+        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
+        assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
+        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
+    }
+}

@@ -1,0 +1,107 @@
+//! The outcome of the previous run of this pipeline on this branch, from GitHub's or GitLab's
+//! API, for `fixed`/`broken`/`changed` (README, "Quiet by default"). Drone and Woodpecker say it
+//! in a variable (`ci/drone.rs`, `ci/woodpecker.rs`); the `previous_status` setting wins over all.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::api::{Api, Failed};
+use crate::env::Env;
+use crate::status::Status;
+
+/// Pages of runs looked through at most: the previous run is nearly always on the first.
+const MAX_PAGES: usize = 3;
+
+/// GitHub: the latest completed run of this workflow on this branch, not this run nor a later
+/// one (docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow). `None`
+/// when the run does not say which workflow or branch it is, or there is no earlier run.
+pub fn github(api: &Api, env: &Env) -> Result<Option<Status>, Failed> {
+    let (Some(repo), Some(file)) = (env.string("GITHUB_REPOSITORY"), workflow_file(env)) else { return Ok(None) };
+    // A pull request's runs are on its head branch; tags have no previous run to speak of.
+    let branch = env.string("GITHUB_HEAD_REF").or_else(|| {
+        env.get("GITHUB_REF").filter(|r| r.starts_with("refs/heads/"))?;
+        env.string("GITHUB_REF_NAME")
+    });
+    let Some(branch) = branch else { return Ok(None) };
+    let this_id = env.string("GITHUB_RUN_ID").and_then(|id| id.parse::<u64>().ok());
+    let this_number = env.string("GITHUB_RUN_NUMBER").and_then(|n| n.parse::<u64>().ok());
+    let path = format!("/repos/{repo}/actions/workflows/{}/runs", encode_segment(&file));
+    let query = [("branch", branch.as_str()), ("status", "completed"), ("per_page", "10")];
+    let earlier = |run: &Value| {
+        let id = run.get("id").and_then(Value::as_u64);
+        let number = run.get("run_number").and_then(Value::as_u64);
+        id != this_id && !matches!((number, this_number), (Some(n), Some(this)) if n >= this)
+    };
+    let mut found = None;
+    let mut pages = 0;
+    api.pages(&path, &query, |page| {
+        pages += 1;
+        let runs = page.get("workflow_runs").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        found = runs.iter().find(|r| earlier(r)).map(|r| Status::parse(r.get("conclusion").and_then(Value::as_str)));
+        found.is_none() && !runs.is_empty() && pages < MAX_PAGES
+    })?;
+    Ok(found)
+}
+
+/// GitLab: the latest finished pipeline on this ref before this one
+/// (docs.gitlab.com/api/pipelines#list-project-pipelines, `scope=finished`).
+pub fn gitlab(api: &Api, env: &Env) -> Result<Option<Status>, Failed> {
+    let (Some(project), Some(git_ref)) = (env.string("CI_PROJECT_ID"), env.string("CI_COMMIT_REF_NAME")) else {
+        return Ok(None);
+    };
+    let this = env.string("CI_PIPELINE_ID").and_then(|id| id.parse::<u64>().ok());
+    let path = format!("/projects/{}/pipelines", encode_segment(&project));
+    let query =
+        [("ref", git_ref.as_str()), ("scope", "finished"), ("order_by", "id"), ("sort", "desc"), ("per_page", "10")];
+    let mut found = None;
+    let mut pages = 0;
+    api.pages(&path, &query, |page| {
+        pages += 1;
+        let pipelines = page.as_array().map_or(&[][..], Vec::as_slice);
+        found = pipelines
+            .iter()
+            .find(|p| {
+                let id = p.get("id").and_then(Value::as_u64);
+                !matches!((id, this), (Some(id), Some(this)) if id >= this)
+            })
+            .map(|p| Status::parse(p.get("status").and_then(Value::as_str)));
+        found.is_none() && !pipelines.is_empty() && pages < MAX_PAGES
+    })?;
+    Ok(found)
+}
+
+/// The workflow's file name from `GITHUB_WORKFLOW_REF` (`owner/repo/.github/workflows/ci.yml@refs/heads/main`).
+fn workflow_file(env: &Env) -> Option<String> {
+    let workflow_ref = env.string("GITHUB_WORKFLOW_REF")?;
+    let path = workflow_ref.split_once('@').map_or(workflow_ref.as_str(), |(path, _)| path);
+    path.rsplit('/').next().filter(|f| !f.is_empty()).map(str::to_owned)
+}
+
+/// A path segment, percent-encoded (a file name or a project path may hold `/`, spaces, `#`).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workflow_file_comes_from_the_workflow_ref() {
+        let env = Env::new(
+            [("GITHUB_WORKFLOW_REF".to_owned(), "o/r/.github/workflows/ci.yml@refs/heads/main".to_owned())],
+            0,
+        );
+        assert_eq!(workflow_file(&env).as_deref(), Some("ci.yml"));
+        assert_eq!(encode_segment("group/my app"), "group%2Fmy%20app");
+    }
+}
