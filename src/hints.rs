@@ -350,17 +350,17 @@ fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Erro
                     None => error,
                 },
             };
-            error.hints.extend(reply.iter().flat_map(for_reply));
+            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r)));
             error
         }
         Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
             let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
-            error.hints.extend(for_reply(reply));
+            error.hints.extend(for_reply(peer, reply));
             error
         }
         Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
             let mut error = error;
-            error.hints.extend(for_reply(reply));
+            error.hints.extend(for_reply(peer, reply));
             error
         }
         Failure::TimedOut => {
@@ -479,7 +479,10 @@ fn scanned(text: &str) -> String {
 }
 
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
-fn for_reply(reply: &Reply) -> Vec<String> {
+/// `peer` says who called DingTalk: the relay, or this binary straight (which has no KDocs token
+/// to complain about, and whose clock and address are the runner's).
+fn for_reply(peer: Peer, reply: &Reply) -> Vec<String> {
+    let direct = peer == Peer::DingTalk;
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.as_deref().map(scanned));
     texts.extend(reply.hint.as_deref().map(scanned));
@@ -507,7 +510,7 @@ fn for_reply(reply: &Reply) -> Vec<String> {
             Some(m) if !m.is_empty() => format!("{all_text}\n{m}"),
             _ => all_text.clone(),
         };
-        let hint = match explain(*code, &context) {
+        let hint = match explain(*code, &context, direct) {
             Some(h) => format!("DingTalk errcode {code}: {h}"),
             // Unknown codes are shown as they came.
             None => match errmsg.as_deref().map(shown) {
@@ -520,9 +523,9 @@ fn for_reply(reply: &Reply) -> Vec<String> {
         }
     }
     if found.is_empty() {
-        if let Some(h) = security_variant(&all_text) {
+        if let Some(h) = security_variant(&all_text, direct) {
             hints.push(format!("DingTalk's security check failed: {h}"));
-        } else if mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
+        } else if !direct && mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
             // (401/403 have their own hint already.)
             hints.push(
                 "the KDocs token may be invalid or expired: create a new one and update `kdocs_token`".to_owned(),
@@ -596,7 +599,7 @@ fn codes_in_text(text: &str) -> Vec<i64> {
             break;
         }
         if let Ok(code) = number.parse::<i64>()
-            && explain(code, "").is_some()
+            && explain(code, "", false).is_some()
             && !codes.contains(&code)
         {
             codes.push(code);
@@ -606,11 +609,15 @@ fn codes_in_text(text: &str) -> Vec<i64> {
 }
 
 /// What a DingTalk code means and what to do; `context` (the texts around it) tells the
-/// variants of 310000 apart.
-fn explain(code: i64, context: &str) -> Option<String> {
+/// variants of 310000 apart; `direct`, whether this binary called DingTalk itself.
+fn explain(code: i64, context: &str, direct: bool) -> Option<String> {
     let hint = match code {
-        310000 => match security_variant(context) {
+        310000 => match security_variant(context, direct) {
             Some(h) => h,
+            None if direct => "the robot's security check failed: the message lacks the robot's keyword (set \
+                               `keyword`), the `secret` does not match the robot's signing secret, this machine's \
+                               clock is off, or the robot only accepts listed IP addresses (add the runner's)"
+                .to_owned(),
             None => "the robot's security check failed: the message lacks the robot's keyword (set `keyword`), the \
                      `secret` does not match the robot's signing secret, the relay's clock is off, or the robot \
                      only accepts listed IP addresses (the relay cannot pass those: switch the robot to keyword or \
@@ -639,7 +646,7 @@ fn explain(code: i64, context: &str) -> Option<String> {
 }
 
 /// Which of the security checks (errcode 310000) failed, from DingTalk's errmsg, old or new style.
-fn security_variant(text: &str) -> Option<String> {
+fn security_variant(text: &str, direct: bool) -> Option<String> {
     let lower = text.to_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
     if has(&["keywords not in content", "关键词不匹配", "关键词"]) {
@@ -650,10 +657,21 @@ fn security_variant(text: &str) -> Option<String> {
               the robot does not sign"
                 .to_owned(),
         )
+    } else if has(&["invalid timestamp", "签名过期", "timestamp"]) && direct {
+        Some(
+            "the signature's timestamp was refused (more than an hour off): set this machine's clock right (NTP)"
+                .to_owned(),
+        )
     } else if has(&["invalid timestamp", "签名过期", "timestamp"]) {
         Some(
             "the signature's timestamp was refused (more than an hour off): the relay's clock or the time of \
               signing is wrong; try again, and report it to KDocs if it persists"
+                .to_owned(),
+        )
+    } else if has(&["whitelist", "白名单"]) && direct {
+        Some(
+            "the robot only accepts listed IP addresses: add the runner's outgoing address to the robot's list, \
+              or switch its security to a keyword or a signature (`keyword`, `secret`)"
                 .to_owned(),
         )
     } else if has(&["whitelist", "白名单"]) {
@@ -684,7 +702,7 @@ mod tests {
     }
 
     fn hints(json: &str) -> String {
-        for_reply(&reply(json)).join("\n")
+        for_reply(Peer::Relay, &reply(json)).join("\n")
     }
 
     const ORIGIN: &str = "https://relay.example";
@@ -948,6 +966,26 @@ mod tests {
         assert!(unknown_variant.contains("keyword") && unknown_variant.contains("IP"), "{unknown_variant}");
         let text_only = hints(r#"{"code":1,"msg":"keywords not in content"}"#);
         assert!(text_only.contains("security check failed") && text_only.contains("`keyword`"), "{text_only}");
+    }
+
+    #[test]
+    fn straight_to_dingtalk_the_hints_speak_of_this_machine_not_the_relay() {
+        let direct = |json: &str| for_reply(Peer::DingTalk, &reply(json)).join("\n");
+        let clock = direct(r#"{"errcode":310000,"errmsg":"invalid timestamp"}"#);
+        assert_eq!(
+            clock,
+            "DingTalk errcode 310000: the signature's timestamp was refused (more than an hour off): set this \
+             machine's clock right (NTP)"
+        );
+        let ip = direct(r#"{"errcode":310000,"errmsg":"ip 1.2.3.4 not in whitelist"}"#);
+        assert!(ip.contains("the runner's outgoing address") && !ip.contains("relay"), "{ip}");
+        let unknown_variant = direct(r#"{"errcode":310000,"errmsg":"?"}"#);
+        assert!(
+            unknown_variant.contains("this machine's clock") && !unknown_variant.contains("relay"),
+            "{unknown_variant}"
+        );
+        // No KDocs token is involved: a DingTalk errmsg saying "token" is not about it.
+        assert_eq!(direct(r#"{"errcode":1,"errmsg":"token expired"}"#), "DingTalk answered errcode 1: token expired");
     }
 
     #[test]
