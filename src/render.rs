@@ -27,6 +27,23 @@ pub struct Summary {
 const TEMPLATES: &[(&str, &str)] = &[
     ("macros.md", include_str!("../templates/macros.md")),
     ("title.txt", include_str!("../templates/title.txt")),
+    ("title/check_run.txt", include_str!("../templates/title/check_run.txt")),
+    ("title/check_suite.txt", include_str!("../templates/title/check_suite.txt")),
+    ("title/comment.txt", include_str!("../templates/title/comment.txt")),
+    ("title/deployment_status.txt", include_str!("../templates/title/deployment_status.txt")),
+    ("title/discussion.txt", include_str!("../templates/title/discussion.txt")),
+    ("title/generic.txt", include_str!("../templates/title/generic.txt")),
+    ("title/issues.txt", include_str!("../templates/title/issues.txt")),
+    ("title/merge_group.txt", include_str!("../templates/title/merge_group.txt")),
+    ("title/pr.txt", include_str!("../templates/title/pr.txt")),
+    ("title/push.txt", include_str!("../templates/title/push.txt")),
+    ("title/ref.txt", include_str!("../templates/title/ref.txt")),
+    ("title/release.txt", include_str!("../templates/title/release.txt")),
+    ("title/repository_dispatch.txt", include_str!("../templates/title/repository_dispatch.txt")),
+    ("title/review.txt", include_str!("../templates/title/review.txt")),
+    ("title/schedule.txt", include_str!("../templates/title/schedule.txt")),
+    ("title/workflow_dispatch.txt", include_str!("../templates/title/workflow_dispatch.txt")),
+    ("title/workflow_run.txt", include_str!("../templates/title/workflow_run.txt")),
     ("push.md", include_str!("../templates/push.md")),
     ("pull_request.md", include_str!("../templates/pull_request.md")),
     ("pull_request_review.md", include_str!("../templates/pull_request_review.md")),
@@ -90,6 +107,34 @@ fn builtin_for(cx: &Context) -> &'static str {
         "discussion" | "discussion_comment" => "discussion.md",
         _ if cx.pr.is_some() => "pull_request.md",
         _ => GENERIC,
+    }
+}
+
+/// The part of the built-in title (`templates/title/<part>.txt`) that says what happened: the
+/// same choice as `builtin_for`, from the facts the title needs.
+fn title_part(cx: &Context) -> &'static str {
+    let p = cx.payload.json();
+    let has = |k: &str| p.get(k).is_some_and(crate::payload::Json::is_object);
+    let tag = cx.git_ref.as_ref().is_some_and(|r| r.kind == crate::context::RefKind::Tag);
+    match cx.event.as_str() {
+        "push" => "push",
+        "tag" if tag => "push",
+        "pull_request_review" if cx.pr.is_some() => "review",
+        "issue_comment" if has("issue") => "comment",
+        _ if cx.pr.is_some() => "pr",
+        _ if cx.release.is_some() => "release",
+        "create" | "delete" => "ref",
+        "workflow_run" => "workflow_run",
+        "workflow_dispatch" => "workflow_dispatch",
+        "schedule" | "cron" => "schedule",
+        "repository_dispatch" => "repository_dispatch",
+        "issues" if has("issue") => "issues",
+        "deployment_status" => "deployment_status",
+        "check_run" => "check_run",
+        "check_suite" => "check_suite",
+        "merge_group" => "merge_group",
+        "discussion" | "discussion_comment" if has("discussion") => "discussion",
+        _ => "generic",
     }
 }
 
@@ -293,22 +338,37 @@ pub fn summary(
     let env = environment(UndefinedBehavior::Chainable, cx.lang, cx.utc_offset);
     let ctx = Value::from_serialize(cx);
     let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx));
+    // The user's templates (the text, the title: a template too, plain text) are rendered
+    // together, apart from this process (`sandbox`), strictly.
+    // A title without template syntax is used as it is: no process to start for it.
+    let literal_title = title.filter(|t| !["{{", "{%", "{#"].iter().any(|m| t.source.contains(m)));
+    let template_title = title.filter(|_| literal_title.is_none());
+    let parts: Vec<(&CustomTemplate, Kind)> =
+        custom.map(|t| (t, Kind::Text)).into_iter().chain(template_title.map(|t| (t, Kind::Title))).collect();
+    let mut customs = if parts.is_empty() { Vec::new() } else { crate::sandbox::render(cx, &parts)? }.into_iter();
     let text = match custom {
-        Some(t) => crate::sandbox::render(cx, t, Kind::Text)?,
+        Some(_) => customs.next().unwrap_or_default(),
         None => render(builtin_for(cx)).unwrap_or_else(|e| {
             warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
             render(GENERIC).unwrap_or_else(|_| fallback(cx))
         }),
     };
-    let title = match title {
-        // The user's title is a template too, rendered like a user's text (strict, apart), as
-        // plain text.
-        Some(t) => crate::sandbox::render(cx, t, Kind::Title)?,
+    let title = match (literal_title, template_title) {
+        (Some(t), _) => t.source.clone(),
+        (None, Some(_)) => customs.next().unwrap_or_default(),
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
-        None => env.get_template("title.txt").and_then(|t| t.render(&ctx)).unwrap_or_else(|_| {
-            format!("{} {} {}", emoji(cx.status.as_str()), cx.repo.full_name.as_deref().unwrap_or("build"), cx.event)
-        }),
+        (None, None) => env
+            .get_template("title.txt")
+            .and_then(|t| t.render(minijinja::context! { title_part => title_part(cx), ..ctx.clone() }))
+            .unwrap_or_else(|_| {
+                format!(
+                    "{} {} {}",
+                    emoji(cx.status.as_str()),
+                    cx.repo.full_name.as_deref().unwrap_or("build"),
+                    cx.event
+                )
+            }),
     };
     Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
 }
