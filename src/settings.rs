@@ -1292,6 +1292,17 @@ mod tests {
     const ACTION_ONLY: &[&str] = &["download_url", "build_from_source"];
 
     #[test]
+    fn action_yml_descriptions_parse_as_yaml_strings() {
+        // A plain YAML scalar cannot hold ": " (it would start a mapping): quote such a
+        // description, or the whole action fails to load on the runner.
+        for line in include_str!("../action.yml").lines() {
+            let Some(value) = line.trim_start().strip_prefix("description: ") else { continue };
+            let plain = !value.starts_with(['"', '\'', '>', '|']);
+            assert!(!(plain && value.contains(": ")), "action.yml: quote this description: {line}");
+        }
+    }
+
+    #[test]
     fn action_yml_declares_and_passes_every_setting_and_no_other() {
         let names: Vec<&str> = TABLE.iter().map(|d| d.text).collect();
         let (inputs, mapped) = action_yml();
