@@ -699,36 +699,24 @@ pub struct Settings {
     pub mode: Mode,
     /// Every secret setting's value, and the webhook's `access_token`, whatever the mode.
     secrets: Vec<Secret>,
-    pub secret: Option<Secret>,
-    pub message: Option<String>,
+    /// The `title` setting, as a template with where it came from.
     pub title: Option<CustomTemplate>,
+    /// `template` or `template_file`'s text, with where it came from.
     pub template: Option<CustomTemplate>,
-    pub msgtype: MsgType,
-    pub lang: Lang,
-    /// Minutes east of UTC.
-    pub timezone: i32,
-    pub status: Option<Status>,
-    /// The `jobs` setting: when given, these are the pipeline's jobs, whatever the CI says.
-    pub jobs: Option<Vec<Job>>,
-    /// Unix seconds.
-    pub started_at: Option<u64>,
-    pub previous_status: Option<Status>,
-    pub notify_on: Vec<Condition>,
-    pub at_on: Vec<Condition>,
     pub at_mobiles: mention::Parsed,
     pub at_user_ids: mention::Parsed,
-    pub at_all: bool,
     pub users: mention::Users,
-    pub at_author: bool,
-    pub github_token: Option<Secret>,
-    pub gitlab_token: Option<Secret>,
-    pub keyword: Option<String>,
-    pub kdocs_api_url: String,
-    pub ca_file: Option<Located>,
-    pub timeout: Duration,
-    pub retries: u32,
-    pub event_path: Option<String>,
-    pub fail_on_error: bool,
+    /// Every setting as its kind parsed it; read through `Deref` (`settings.timeout`), so that a
+    /// new setting needs no field here unless it depends on others.
+    values: Values,
+}
+
+impl std::ops::Deref for Settings {
+    type Target = Values;
+
+    fn deref(&self) -> &Values {
+        &self.values
+    }
 }
 
 impl Settings {
@@ -749,7 +737,7 @@ impl Settings {
         secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret::new));
         secrets.retain(|s| !s.expose().is_empty());
 
-        let renewal = renewal(v.kdocs_app_id, v.kdocs_app_key, v.kdocs_refresh_token)?;
+        let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone())?;
         let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
         let direct = match v.transport {
             TransportChoice::Auto => !has_kdocs,
@@ -760,20 +748,20 @@ impl Settings {
             // A dry run needs no credential; with none, `auto` shows the relay's request unless
             // a webhook alone says the run would go straight to DingTalk.
             let direct = direct && (v.transport == TransportChoice::DingTalk || v.webhook.is_some());
-            Mode::DryRun { webhook: v.webhook, direct }
+            Mode::DryRun { webhook: v.webhook.clone(), direct }
         } else if direct {
-            match v.webhook {
+            match v.webhook.clone() {
                 Some(webhook) => Mode::Send { route: Route::DingTalk, webhook },
                 None => missing(Name::webhook),
             }
         } else {
-            let auth = match (v.kdocs_token, renewal) {
+            let auth = match (v.kdocs_token.clone(), renewal) {
                 (Some(token), Some(renewal)) => Some(KdocsAuth::TokenThenRenew { token, renewal }),
                 (Some(token), None) => Some(KdocsAuth::Token(token)),
                 (None, Some(renewal)) => Some(KdocsAuth::Renew(renewal)),
                 (None, None) => None,
             };
-            match (auth, v.webhook) {
+            match (auth, v.webhook.clone()) {
                 (Some(auth), Some(webhook)) => Mode::Send { route: Route::Kdocs(auth), webhook },
                 (None, _) => Mode::Missing {
                     name: Name::kdocs_token,
@@ -787,7 +775,7 @@ impl Settings {
             }
         };
 
-        let template = match (src.get(Name::template), v.template, v.template_file) {
+        let template = match (src.get(Name::template), v.template.clone(), &v.template_file) {
             (Some(t), Some(_), Some(f)) => {
                 return Err(Error::usage(format!(
                     "`template` ({}) and `template_file` ({}) are both set: keep one",
@@ -795,40 +783,22 @@ impl Settings {
                 )));
             }
             (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
-            (_, _, Some(file)) => Some(read_template_file(&file)?),
+            (_, _, Some(file)) => Some(read_template_file(file)?),
             _ => None,
         };
 
         Ok(Settings {
             mode,
             secrets,
-            secret: v.secret,
-            message: v.message,
-            title: src.get(Name::title).zip(v.title).map(|(f, source)| CustomTemplate { source, origin: f.from }),
+            title: src
+                .get(Name::title)
+                .zip(v.title.clone())
+                .map(|(f, source)| CustomTemplate { source, origin: f.from }),
             template,
-            msgtype: v.msgtype,
-            lang: v.lang,
-            timezone: v.timezone,
-            status: v.status,
-            jobs: v.jobs,
-            started_at: v.started_at,
-            previous_status: v.previous_status,
-            notify_on: v.notify_on,
-            at_on: v.at_on,
-            at_mobiles: v.at_mobiles.unwrap_or_default(),
-            at_user_ids: v.at_user_ids.unwrap_or_default(),
-            at_all: v.at_all,
-            users: v.users.unwrap_or_default(),
-            at_author: v.at_author,
-            github_token: v.github_token,
-            gitlab_token: v.gitlab_token,
-            keyword: v.keyword,
-            kdocs_api_url: v.kdocs_api_url,
-            ca_file: v.ca_file,
-            timeout: v.timeout,
-            retries: v.retries,
-            event_path: v.event_path,
-            fail_on_error: v.fail_on_error,
+            at_mobiles: v.at_mobiles.clone().unwrap_or_default(),
+            at_user_ids: v.at_user_ids.clone().unwrap_or_default(),
+            users: v.users.clone().unwrap_or_default(),
+            values: v,
         })
     }
 
@@ -1118,7 +1088,7 @@ mod tests {
             &[("INPUT_JOBS", r#"{"build": {"result": "failure"}}"#), ("DINGTALK_STARTED_AT", "1718097249123")],
         )
         .unwrap();
-        assert_eq!(s.jobs.unwrap(), [Job::new("build", Status::Failure, None)]);
+        assert_eq!(s.jobs.clone().unwrap(), [Job::new("build", Status::Failure, None)]);
         assert_eq!(s.started_at, Some(1_718_097_249));
         let s = settings(&["--dry-run", "--started-at", "1718097249"], &[]).unwrap();
         assert_eq!(s.started_at, Some(1_718_097_249));
