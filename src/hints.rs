@@ -57,6 +57,12 @@ impl Peer {
 const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
                                update `kdocs_refresh_token`";
 
+/// A KDocs credential given with `transport: dingtalk`, which sends without it.
+pub fn kdocs_credentials_unused() -> &'static str {
+    "`transport` is `dingtalk`: the KDocs credentials given are not used (leave `transport` at `auto` to send through \
+     KDocs)"
+}
+
 /// The error to report for a delivery through the relay given up. `origin` is the relay's
 /// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set them.
 pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {

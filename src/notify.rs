@@ -162,6 +162,9 @@ fn direct(
     data: &[Message],
     summary: &Summary,
 ) -> Result<(), Error> {
+    if settings.kdocs_token.is_some() || settings.kdocs_refresh_token.is_some() {
+        reporter.notice(hints::kdocs_credentials_unused());
+    }
     let url = reqwest::Url::parse(webhook.expose());
     let origin = url.as_ref().map_or_else(|_| "the webhook".to_owned(), |u| u.origin().ascii_serialization());
     if url.as_ref().is_ok_and(|u| u.scheme() != "https") {

@@ -163,6 +163,11 @@ fn transport_kdocs_forces_the_relay_and_transport_dingtalk_the_webhook() {
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!((robot.received().len(), relay.received().len()), (1, 0));
+    assert!(
+        out.stderr.contains("`transport` is `dingtalk`: the KDocs credentials given are not used"),
+        "{}",
+        out.stderr
+    );
     // A dry run with a webhook alone shows the direct requests, secrets as `***`.
     let out = direct(&robot).env("INPUT_SECRET", SK).dry_run();
     let body = out.json();
