@@ -345,16 +345,29 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
 }
 
 /// The outcome an event reports about another run (a workflow run, a check, a deployment, a
-/// commit status): the status to show unless the `status` setting says otherwise. Anything else
-/// is `unknown`.
+/// commit status): the status to show unless the `status` setting says otherwise. A run with no
+/// conclusion yet is still going (`queued`, `requested`, `in_progress`, `waiting`, `pending`):
+/// started, not the notifying job's own success. Anything else is `unknown`.
 fn event_status(event: &str, payload: Json) -> Status {
-    let outcome = s(payload, &["workflow_run", "conclusion"])
-        .or_else(|| s(payload, &["check_run", "conclusion"]))
-        .or_else(|| s(payload, &["check_suite", "conclusion"]))
-        .or_else(|| s(payload, &["workflow_job", "conclusion"]))
-        .or_else(|| s(payload, &["deployment_status", "state"]))
+    let run = ["workflow_run", "check_run", "check_suite", "workflow_job"].iter().find_map(|k| payload.get(k));
+    if let Some(run) = run.filter(|r| r.is_object()) {
+        return match (s(run, &["conclusion"]), s(run, &["status"])) {
+            (Some(conclusion), _) => Status::parse(Some(&conclusion)),
+            (None, Some(status)) if still_going(&status) => Status::Started,
+            _ => Status::Unknown,
+        };
+    }
+    let outcome = s(payload, &["deployment_status", "state"])
         .or_else(|| if event == "status" { s(payload, &["state"]) } else { None });
-    Status::parse(outcome.as_deref())
+    match outcome {
+        Some(state) if still_going(&state) => Status::Started,
+        state => Status::parse(state.as_deref()),
+    }
+}
+
+/// GitHub's words for a run, check or deployment that has not finished.
+fn still_going(status: &str) -> bool {
+    matches!(status, "queued" | "requested" | "in_progress" | "waiting" | "pending")
 }
 
 /// Why this run gets no secrets, when it is a pull request from a fork or opened by a bot:

@@ -74,3 +74,40 @@ fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
     let out = Run::github("push", "github/push.branch.json", NO_RELAY).dry_run();
     assert!(!out.stderr.contains("sample"), "{}", out.stderr);
 }
+
+/// A reporting event's fixture with its run not finished: no conclusion, the event's object
+/// `status` and the payload's `action` set, while the notifying job itself succeeded.
+fn in_flight(event: &str, action: &str, status: &str, lang: &str) -> (String, String) {
+    let file = match event {
+        "workflow_run" => "github/workflow_run.completed-success.json",
+        "check_run" => "github/check_run.completed-success.json",
+        "check_suite" => "github/check_suite.completed-success.json",
+        _ => "github/workflow_job.completed-success.json",
+    };
+    let run = Run::github(event, file, NO_RELAY);
+    let path = payload_from(&run, file, |v| {
+        v["action"] = action.into();
+        v[event]["conclusion"] = serde_json::Value::Null;
+        v[event]["status"] = status.into();
+    });
+    let out = run.env("GITHUB_EVENT_PATH", &path).env("ACTION_JOB_STATUS", "success").env("INPUT_LANG", lang).dry_run();
+    markdown(&out.json())
+}
+
+#[test]
+fn a_reported_run_that_has_not_finished_is_started_not_the_notifying_jobs_success() {
+    for (event, action, status) in [
+        ("workflow_run", "requested", "queued"),
+        ("workflow_run", "in_progress", "in_progress"),
+        ("check_run", "created", "queued"),
+        ("check_run", "created", "in_progress"),
+        ("check_suite", "requested", "queued"),
+        ("workflow_job", "queued", "queued"),
+        ("workflow_job", "waiting", "waiting"),
+        ("workflow_job", "in_progress", "in_progress"),
+    ] {
+        let (title, text) = in_flight(event, action, status, "zh-CN");
+        assert!(title.starts_with("🚀 "), "{event} {status}: {title}");
+        assert!(text.contains("🚀") && text.contains("开始") && !text.contains("✅"), "{event} {status}:\n{text}");
+    }
+}
