@@ -111,3 +111,21 @@ fn a_reported_run_that_has_not_finished_is_started_not_the_notifying_jobs_succes
         assert!(text.contains("🚀") && text.contains("开始") && !text.contains("✅"), "{event} {status}:\n{text}");
     }
 }
+
+#[test]
+fn a_chinese_title_names_an_unfinished_runs_state_in_chinese() {
+    for (event, action, status, zh, en) in [
+        ("workflow_run", "requested", "queued", "：已请求", ": requested"),
+        ("workflow_run", "in_progress", "in_progress", "：进行中", ": in progress"),
+        ("check_run", "created", "in_progress", "：进行中", ": in progress"),
+        ("check_suite", "requested", "queued", "：排队中", ": queued"),
+    ] {
+        let (title, _) = in_flight(event, action, status, "zh-CN");
+        assert!(title.ends_with(zh), "{event} {action}: {title}");
+        for word in ["requested", "queued", "in progress", "in_progress", "created"] {
+            assert!(!title.contains(word), "{event} {action}: English `{word}` in {title}");
+        }
+        let (title, _) = in_flight(event, action, status, "en");
+        assert!(title.ends_with(en), "{event} {action}: {title}");
+    }
+}
