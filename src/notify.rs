@@ -72,7 +72,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     // Only a success or a failure can be a change; the API is asked only then, and not again
     // after it failed: one warning per run says what to grant.
     if cx.previous_status.is_none() && !api_failed && matches!(cx.status, Status::Success | Status::Failure) {
-        cx.previous_status = previous_from_api(ci, settings, env, reporter, &mut http)?;
+        cx.previous_status = previous_from_api(ci, &cx, settings, env, reporter, &mut http)?;
     }
     cx.change = Change::between(cx.previous_status, cx.status);
 
@@ -248,6 +248,7 @@ fn through_relay(
 /// a warning. `http` is made on first use and kept for the send.
 fn previous_from_api(
     ci: Ci,
+    cx: &Context,
     settings: &Settings,
     env: &Env,
     reporter: &Reporter,
@@ -271,7 +272,7 @@ fn previous_from_api(
         return Ok(None);
     };
     let found = match forge {
-        Forge::GitHub => previous::github(&api, env),
+        Forge::GitHub => previous::github(&api, env, &cx.event, cx.payload.json()),
         Forge::GitLab => previous::gitlab(&api, env),
     };
     Ok(found.unwrap_or_else(|failed| {

@@ -8,30 +8,26 @@ use serde_json::Value;
 
 use crate::api::{Api, Failed};
 use crate::env::Env;
+use crate::payload::Json;
 use crate::status::Status;
 
 /// Pages of runs looked through at most: the previous run is nearly always on the first.
 const MAX_PAGES: usize = 3;
 
-/// GitHub: the latest completed run of this workflow on this branch, not this run nor a later
-/// one (docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow). `None`
-/// when the run does not say which workflow or branch it is, or there is no earlier run.
-pub fn github(api: &Api, env: &Env) -> Result<Option<Status>, Failed> {
-    let (Some(repo), Some(file)) = (env.string("GITHUB_REPOSITORY"), workflow_file(env)) else { return Ok(None) };
-    // A pull request's runs are on its head branch; tags have no previous run to speak of.
-    let branch = env.string("GITHUB_HEAD_REF").or_else(|| {
-        env.get("GITHUB_REF").filter(|r| r.starts_with("refs/heads/"))?;
-        env.string("GITHUB_REF_NAME")
-    });
-    let Some(branch) = branch else { return Ok(None) };
-    let this_id = env.string("GITHUB_RUN_ID").and_then(|id| id.parse::<u64>().ok());
-    let this_number = env.string("GITHUB_RUN_NUMBER").and_then(|n| n.parse::<u64>().ok());
-    let path = format!("/repos/{repo}/actions/workflows/{}/runs", encode_segment(&file));
-    let query = [("branch", branch.as_str()), ("status", "completed"), ("per_page", "10")];
-    let earlier = |run: &Value| {
-        let id = run.get("id").and_then(Value::as_u64);
-        let number = run.get("run_number").and_then(Value::as_u64);
-        id != this_id && !matches!((number, this_number), (Some(n), Some(this)) if n >= this)
+/// GitHub: the latest completed run of the workflow the message is about, on its branch, not
+/// that run nor a later one (docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow):
+/// the run a `workflow_run` event reports, else this run. `None` when the run does not say which
+/// workflow or branch it is, when the event is about a check, a job, a deployment or a commit
+/// status (no workflow run of its own to compare), or when there is no earlier run.
+pub fn github(api: &Api, env: &Env, event: &str, payload: Json) -> Result<Option<Status>, Failed> {
+    let Some(repo) = env.string("GITHUB_REPOSITORY") else { return Ok(None) };
+    let Some(run) = github_run(env, event, payload) else { return Ok(None) };
+    let path = format!("/repos/{repo}/actions/workflows/{}/runs", encode_segment(&run.workflow));
+    let query = [("branch", run.branch.as_str()), ("status", "completed"), ("per_page", "10")];
+    let earlier = |r: &Value| {
+        let id = r.get("id").and_then(Value::as_u64);
+        let number = r.get("run_number").and_then(Value::as_u64);
+        id != run.id && !matches!((number, run.number), (Some(n), Some(this)) if n >= this)
     };
     let mut found = None;
     let mut pages = 0;
@@ -42,6 +38,54 @@ pub fn github(api: &Api, env: &Env) -> Result<Option<Status>, Failed> {
         found.is_none() && !runs.is_empty() && pages < MAX_PAGES
     })?;
     Ok(found)
+}
+
+/// The GitHub run whose predecessor is looked for: its workflow (a numeric id or a file name;
+/// the API takes either), branch, id and number.
+#[derive(Debug, PartialEq)]
+struct GithubRun {
+    workflow: String,
+    branch: String,
+    id: Option<u64>,
+    number: Option<u64>,
+}
+
+fn github_run(env: &Env, event: &str, payload: Json) -> Option<GithubRun> {
+    fn text<'a>(v: Json<'a>, k: &str) -> Option<&'a str> {
+        v.get(k).and_then(Json::as_str).map(str::trim).filter(|s| !s.is_empty())
+    }
+    match event {
+        // The run it reports, in its own workflow and on its own branch.
+        "workflow_run" => {
+            let wr = payload.get("workflow_run").filter(|w| w.is_object())?;
+            let workflow = wr
+                .get("workflow_id")
+                .and_then(Json::as_u64)
+                .map(|id| id.to_string())
+                .or_else(|| text(wr, "path").and_then(file_name))?;
+            Some(GithubRun {
+                workflow,
+                branch: text(wr, "head_branch")?.to_owned(),
+                id: wr.get("id").and_then(Json::as_u64),
+                number: wr.get("run_number").and_then(Json::as_u64),
+            })
+        }
+        // A check, a job, a deployment or a commit status: no workflow run to compare with.
+        "check_run" | "check_suite" | "workflow_job" | "deployment_status" | "status" => None,
+        _ => {
+            // A pull request's runs are on its head branch; tags have no previous run to speak of.
+            let branch = env.string("GITHUB_HEAD_REF").or_else(|| {
+                env.get("GITHUB_REF").filter(|r| r.starts_with("refs/heads/"))?;
+                env.string("GITHUB_REF_NAME")
+            })?;
+            Some(GithubRun {
+                workflow: workflow_file(env)?,
+                branch,
+                id: env.string("GITHUB_RUN_ID").and_then(|id| id.parse().ok()),
+                number: env.string("GITHUB_RUN_NUMBER").and_then(|n| n.parse().ok()),
+            })
+        }
+    }
 }
 
 /// GitLab: the latest finished pipeline on this ref before this one
@@ -74,7 +118,11 @@ pub fn gitlab(api: &Api, env: &Env) -> Result<Option<Status>, Failed> {
 /// The workflow's file name from `GITHUB_WORKFLOW_REF` (`owner/repo/.github/workflows/ci.yml@refs/heads/main`).
 fn workflow_file(env: &Env) -> Option<String> {
     let workflow_ref = env.string("GITHUB_WORKFLOW_REF")?;
-    let path = workflow_ref.split_once('@').map_or(workflow_ref.as_str(), |(path, _)| path);
+    file_name(workflow_ref.split_once('@').map_or(workflow_ref.as_str(), |(path, _)| path))
+}
+
+/// The last segment of a path (`.github/workflows/ci.yml` → `ci.yml`).
+fn file_name(path: &str) -> Option<String> {
     path.rsplit('/').next().filter(|f| !f.is_empty()).map(str::to_owned)
 }
 

@@ -298,6 +298,9 @@ fn a_workflow_run_event_asks_for_the_jobs_of_the_run_it_reports() {
         .env("GITHUB_REPOSITORY", "o/r")
         .env("GITHUB_API_URL", &api.url)
         .env("INPUT_GITHUB_TOKEN", GH_TOKEN)
+        // The previous run known, so that the jobs are the one thing the API is asked
+        // (tests/e2e/signal.rs asks it for the reported workflow's previous run).
+        .env("INPUT_PREVIOUS_STATUS", "failure")
         .run();
     let (_, text) = delivered(&relay, &out);
     assert!(

@@ -223,6 +223,99 @@ fn github_previous_run_from_the_api() {
     assert!(out.stderr.contains("(previous: success)"), "{}", out.stderr);
 }
 
+/// A loopback relay and GitHub API that answers every list of a workflow's runs with `runs`.
+fn any_workflow_api(runs: Value) -> Server {
+    Server::start(move |r: &Received| {
+        if r.target.starts_with(PATH) {
+            Reply::json(200, r#"{"code":0}"#)
+        } else if r.target.starts_with("/api/v3/repos/o/r/actions/workflows/") {
+            Reply::json(200, &runs.to_string())
+        } else {
+            Reply::json(404, r#"{"message":"Not Found"}"#)
+        }
+    })
+}
+
+/// A notifier (its own workflow notify.yml, run 9876543210 #77, on main) started by `event`
+/// with `file`'s payload changed by `change`, a GitHub token, and the API on `server`.
+fn reporting_run(server: &Server, event: &str, file: &str, change: impl FnOnce(&mut Value)) -> Run {
+    let run = Run::github(event, file, &server.url);
+    let path = payload_from(&run, file, change);
+    run.env("GITHUB_EVENT_PATH", &path)
+        .env("GITHUB_API_URL", &format!("{}/api/v3", server.url))
+        .env("GITHUB_REPOSITORY", "o/r")
+        .env("GITHUB_REF", "refs/heads/main")
+        .env("GITHUB_REF_NAME", "main")
+        .env("GITHUB_WORKFLOW_REF", "o/r/.github/workflows/notify.yml@refs/heads/main")
+        .env("ACTION_JOB_STATUS", "success")
+        .env("INPUT_GITHUB_TOKEN", GH_TOKEN)
+        .env("INPUT_STARTED_AT", "1718097249")
+}
+
+#[test]
+fn a_workflow_run_is_compared_with_the_previous_run_of_the_workflow_it_reports() {
+    // The reported run is workflow 2823525's run 289782451 (#163) on master. Newest first: the
+    // reported run itself, a later run, then the one before it.
+    let runs = json!({"workflow_runs": [
+        {"id": 289_782_451, "run_number": 163, "conclusion": "failure"},
+        {"id": 289_782_999, "run_number": 164, "conclusion": "failure"},
+        {"id": 289_782_000, "run_number": 162, "conclusion": "success"},
+    ]});
+    let server = any_workflow_api(runs);
+    let file = "github/workflow_run.completed-success.json";
+    let out = reporting_run(&server, "workflow_run", file, |v| v["workflow_run"]["conclusion"] = "failure".into())
+        .env("INPUT_JOBS", r#"{"test": "failure"}"#)
+        .env("INPUT_NOTIFY_ON", "broken")
+        .run();
+    out.assert_hidden(&[GH_TOKEN]);
+    let (title, _) = markdown(&assert_sent(&out, &server));
+    assert!(title.starts_with("❌ 【首次失败】"), "{title}");
+    let api: Vec<Received> = server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).collect();
+    assert_eq!(api.len(), 1, "{}", out.stderr);
+    assert_eq!(
+        api[0].target,
+        "/api/v3/repos/o/r/actions/workflows/2823525/runs?branch=master&status=completed&per_page=10"
+    );
+
+    // Without the workflow's id, its file.
+    let server = any_workflow_api(json!({"workflow_runs": [{"id": 1, "run_number": 160, "conclusion": "failure"}]}));
+    let out = reporting_run(&server, "workflow_run", file, |v| {
+        v["workflow_run"]["conclusion"] = "failure".into();
+        v["workflow_run"].as_object_mut().unwrap().remove("workflow_id");
+    })
+    .env("INPUT_JOBS", r#"{"test": "failure"}"#)
+    .run();
+    let (title, _) = markdown(&assert_sent(&out, &server));
+    assert!(title.starts_with("❌ octo-repo"), "no change after a failure: {title}");
+    let api: Vec<Received> = server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).collect();
+    assert_eq!(api.len(), 1, "{}", out.stderr);
+    assert!(
+        api[0].target.starts_with("/api/v3/repos/o/r/actions/workflows/test.yml/runs?branch=master&"),
+        "{}",
+        api[0].target
+    );
+}
+
+#[test]
+fn events_about_a_check_a_job_a_deployment_or_a_status_ask_for_no_previous_run() {
+    for (event, file) in [
+        ("check_run", "github/check_run.completed-failure.json"),
+        ("check_suite", "github/check_suite.completed-success.json"),
+        ("workflow_job", "github/workflow_job.completed-failure.json"),
+        ("deployment_status", "github/deployment_status.success.json"),
+        ("status", "github/status.success.json"),
+    ] {
+        let server =
+            any_workflow_api(json!({"workflow_runs": [{"id": 1, "run_number": 1, "conclusion": "cancelled"}]}));
+        let out = reporting_run(&server, event, file, |_| {}).env("INPUT_JOBS", r#"{"build": "success"}"#).run();
+        let (title, _) = markdown(&assert_sent(&out, &server));
+        assert!(!title.contains('【'), "{event}: no change without a previous run: {title}");
+        let api: Vec<String> =
+            server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).map(|r| r.target).collect();
+        assert!(api.is_empty(), "{event}: {api:?}");
+    }
+}
+
 #[test]
 fn github_api_failures_are_one_warning_and_the_message_still_goes() {
     for (reply, says) in [
