@@ -370,11 +370,24 @@ fn still_going(status: &str) -> bool {
     matches!(status, "queued" | "requested" | "in_progress" | "waiting" | "pending")
 }
 
-/// Why this run gets no secrets, when it is a pull request from a fork or opened by a bot:
-/// GitHub gives such `pull_request` runs no secrets (docs.github.com, "Using secrets in GitHub
-/// Actions"; Dependabot's runs likewise, docs.github.com "Automating Dependabot with GitHub
-/// Actions"). `pull_request_target` runs in the base repository and has them.
+/// Why this run gets no secrets: a pull request from a fork or opened by a bot, or any run that
+/// Dependabot started. GitHub gives such `pull_request` runs no secrets (docs.github.com, "Using
+/// secrets in GitHub Actions"; `pull_request_target` runs in the base repository and has them),
+/// and any run Dependabot triggers, a push to its branch too, only Dependabot secrets, never the
+/// Actions ones (docs.github.com, "Automating Dependabot with GitHub Actions").
 pub fn without_secrets(cx: &Context, env: &Env) -> Option<String> {
+    if let Some(why) = pull_request_without_secrets(cx, env) {
+        return Some(why);
+    }
+    // A re-run keeps the first run's actor and its restrictions; the triggering actor is who re-ran.
+    let bot = ["GITHUB_ACTOR", "GITHUB_TRIGGERING_ACTOR"]
+        .iter()
+        .filter_map(|var| env.string(var))
+        .find(|who| who.eq_ignore_ascii_case("dependabot[bot]"))?;
+    Some(format!("a run started by {bot}"))
+}
+
+fn pull_request_without_secrets(cx: &Context, env: &Env) -> Option<String> {
     if !matches!(cx.event.as_str(), "pull_request" | "pull_request_review" | "pull_request_review_comment") {
         return None;
     }

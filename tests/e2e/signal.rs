@@ -500,7 +500,7 @@ fn mention_lists_are_normalized_and_bad_values_named() {
 }
 
 #[test]
-fn fork_and_bot_pull_requests_without_credentials_exit_0_and_send_nothing() {
+fn fork_and_bot_pull_requests_and_dependabots_runs_without_credentials_exit_0_and_send_nothing() {
     let server = relay_ok();
     for (who, change) in [
         (
@@ -526,6 +526,31 @@ fn fork_and_bot_pull_requests_without_credentials_exit_0_and_send_nothing() {
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
         assert!(out.stderr.starts_with("not sending: a pull request") && out.stderr.contains(who), "{}", out.stderr);
     }
+    // Any run Dependabot starts (a push to its branch, a re-run of one) gets no Actions secrets.
+    for (var, event, file) in [
+        ("GITHUB_ACTOR", "push", "github/push.branch.json"),
+        ("GITHUB_TRIGGERING_ACTOR", "push", "github/push.branch.json"),
+        ("GITHUB_ACTOR", "create", "github/create.branch.json"),
+    ] {
+        let out = Run::github(event, file, &server.url)
+            .env(var, "dependabot[bot]")
+            .env("INPUT_KDOCS_TOKEN", "")
+            .env("INPUT_WEBHOOK", "")
+            .env("INPUT_GITHUB_TOKEN", "")
+            .env("INPUT_FAIL_ON_ERROR", "true")
+            .run();
+        assert_eq!(out.code, 0, "{var} {event}: {}", out.stderr);
+        assert!(server.received().is_empty(), "{var} {event}: a request was made");
+        assert_eq!(out.output("skipped").as_deref(), Some("true"));
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stderr.starts_with("not sending: a run started by dependabot[bot]"), "{}", out.stderr);
+    }
+    // Renovate pushes as a user with the repository's secrets: its push is not excused.
+    let out = Run::github("push", "github/push.branch.json", &server.url)
+        .env("GITHUB_ACTOR", "renovate[bot]")
+        .env("INPUT_WEBHOOK", "")
+        .run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
     // The same pull request from the repository itself: a missing credential stays a usage error.
     let out = Run::github("pull_request", "github/pull_request.opened.json", &server.url)
         .env("INPUT_KDOCS_TOKEN", "")
