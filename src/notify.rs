@@ -232,7 +232,7 @@ fn through_relay(
     }
     match outcome {
         Ok(reply) => {
-            reporter.progress(&hints::delivered(false, &origin, 1));
+            reporter.info(&hints::delivered(false, &origin, 1));
             let code = reply.code_text().as_deref().map(hints::shown);
             reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
