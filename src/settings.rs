@@ -103,7 +103,7 @@ settings! {
     at_author: Bool = "false", "mention the person the run is about, found in `users`";
     github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
     gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
-    keyword: Line, "the robot's security keyword, added to the title when missing";
+    keyword: Line, "the robot's security keyword, added to the title and the text when missing";
     kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
     ca_file: Path, "PEM file of extra root certificates";
     timeout: Seconds = "10", "seconds for one attempt";
