@@ -34,6 +34,10 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     let mut cx = ci::context(ci, env, &inputs, &mut warnings);
+    // Said now: a run that stops early (nothing to send, no secrets) must still tell them.
+    for w in warnings.drain(..) {
+        reporter.warning(&w);
+    }
     if ci::renders_the_sample(ci, &inputs) {
         reporter.info(
             "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
@@ -228,7 +232,7 @@ fn through_relay(
     }
     match outcome {
         Ok(reply) => {
-            reporter.progress(&hints::delivered(false, &origin, 1));
+            reporter.info(&hints::delivered(false, &origin, 1));
             let code = reply.code_text().as_deref().map(hints::shown);
             reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
             Ok(())
