@@ -68,8 +68,16 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
     // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
-    // jobs, though no list has it (it is still running): its own failure counts too.
-    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
+    // jobs, though no list has it (it is still running): when it did worse than the others, it
+    // joins the list, so that its failure counts and is named.
+    if ci == Ci::GitHub
+        && let Some(others) = jobs::outcome(&cx.jobs)
+        && jobs::worse(others, cx.status) != others
+    {
+        let name = cx.run.job.clone().unwrap_or_else(|| "notify".to_owned());
+        cx.jobs.push(jobs::Job::new(&name, cx.status, None));
+    }
+    let derived = jobs::outcome(&cx.jobs);
     cx.status = settings.status.or(derived).unwrap_or(cx.status);
 
     cx.previous_status = settings.previous_status.or(cx.previous_status);
