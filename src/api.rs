@@ -91,12 +91,6 @@ impl<'a> Api<'a> {
         Some(Api { http, forge, base, headers, notice })
     }
 
-    /// `scheme://host[:port]` of the API, for messages.
-    #[allow(dead_code, reason = "for callers that make the client before they word a failure (the jobs of a run)")]
-    pub fn origin(&self) -> String {
-        self.base.origin().ascii_serialization()
-    }
-
     /// The URL of `path` (from `/`, after the base's own path) with the `query` pairs encoded.
     fn url(&self, path: &str, query: &[(&str, &str)]) -> reqwest::Url {
         let mut url = self.base.clone();
@@ -108,7 +102,6 @@ impl<'a> Api<'a> {
     }
 
     /// GETs `path` with `query` and parses the JSON answer.
-    #[allow(dead_code, reason = "a one-page read, for the jobs of a run")]
     pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, Failed> {
         self.fetch(&self.url(path, query)).map(|(json, _)| json)
     }

@@ -116,7 +116,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("status.started", "started", "开始"),
     ("status.unstable", "unstable", "不稳定"),
     ("change.fixed", "fixed", "已修复"),
-    ("change.broken", "broken", "首次失败"),
+    ("change.broken", "broken", "又失败了"),
     ("status.unknown", "unknown", "未知"),
     // Nouns.
     ("build", "build", "构建"),

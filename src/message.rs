@@ -193,15 +193,21 @@ pub fn build(
     // `render` cuts titles to 100 characters; a title from elsewhere is cut here, on the same terms.
     let summary_title = cut_chars(&summary.title, MAX_TITLE_CHARS);
     let text = &summary.text;
-    // A keyword-secured robot refuses every message that lacks the keyword. Sizes are reckoned
-    // with it in the title; whether it goes there is decided on the text as it is after a cut.
+    // A keyword-secured robot refuses every message that lacks the keyword: it goes into the
+    // title and the text where they lack it, after the title's emoji and status (what a phone's
+    // preview shows first) and after the text's last line, once the text is cut to size.
     let title = match keyword {
-        Some(k) if !summary_title.contains(k) => format!("{k} {summary_title}"),
+        Some(k) if !summary_title.contains(k) => format!("{summary_title} {k}"),
         _ => summary_title.clone(),
     };
-    let settle_title = |title: String, text: &str| match keyword {
-        Some(k) if text.contains(k) && !summary_title.contains(k) => summary_title.clone(),
-        _ => title,
+    // As the JSON body counts it: `\n\n` and any escaped character take more than their bytes.
+    let keyword_room = keyword.map_or(0, |k| serde_json::to_string(&format!("\n\n{k}")).map_or(0, |j| j.len()));
+    let with_keyword = |mut text: String| {
+        if let Some(k) = keyword.filter(|k| !text.contains(*k)) {
+            text.push_str("\n\n");
+            text.push_str(k);
+        }
+        text
     };
     let at = at.and_then(|at| at.fitting(warnings));
     let room = at.as_ref().map_or(0, At::room);
@@ -215,12 +221,12 @@ pub fn build(
         matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx, cx.lang)).filter(|b| !b.is_empty());
     match card_buttons {
         None => {
-            let budget = MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead_markdown(&title, at.as_ref()));
-            let mut text = fit(text, budget, marker, run_link.as_deref());
+            let budget =
+                MAX_MESSAGE_BYTES.saturating_sub(1 + room + keyword_room + overhead_markdown(&title, at.as_ref()));
+            let mut text = with_keyword(fit(text, budget, marker, run_link.as_deref()));
             if let Some(at) = &at {
                 at.mention_in(&mut text);
             }
-            let title = settle_title(title, &text);
             messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
         }
         Some(mut buttons) => {
@@ -245,10 +251,10 @@ pub fn build(
                     btn_orientation: Some("1"),
                 }
             };
-            let budget =
-                MAX_MESSAGE_BYTES.saturating_sub(1 + json_len(&Message::ActionCard { action_card: card.clone() }));
-            let text = fit(text, budget, marker, run_link.as_deref());
-            let card = ActionCard { title: settle_title(card.title, &text), text, ..card };
+            let budget = MAX_MESSAGE_BYTES
+                .saturating_sub(1 + keyword_room + json_len(&Message::ActionCard { action_card: card.clone() }));
+            let text = with_keyword(fit(text, budget, marker, run_link.as_deref()));
+            let card = ActionCard { text, ..card };
             messages.push(Message::ActionCard { action_card: card });
             // An action card has no `at`: the mentions ride on the text message.
             text_at = at;

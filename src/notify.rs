@@ -34,6 +34,10 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     let mut cx = ci::context(ci, env, &inputs, &mut warnings);
+    // Said now: a run that stops early (nothing to send, no secrets) must still tell them.
+    for w in warnings.drain(..) {
+        reporter.warning(&w);
+    }
     if ci::renders_the_sample(ci, &inputs) {
         reporter.info(
             "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
@@ -64,8 +68,16 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
     // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
-    // jobs, though no list has it (it is still running): its own failure counts too.
-    let derived = jobs::outcome(&cx.jobs).map(|d| if ci == Ci::GitHub { jobs::worse(d, cx.status) } else { d });
+    // jobs, though no list has it (it is still running): when it did worse than the others, it
+    // joins the list, so that its failure counts and is named.
+    if ci == Ci::GitHub
+        && let Some(others) = jobs::outcome(&cx.jobs)
+        && jobs::worse(others, cx.status) != others
+    {
+        let name = cx.run.job.clone().unwrap_or_else(|| "notify".to_owned());
+        cx.jobs.push(jobs::Job::new(&name, cx.status, None));
+    }
+    let derived = jobs::outcome(&cx.jobs);
     cx.status = settings.status.or(derived).unwrap_or(cx.status);
 
     cx.previous_status = settings.previous_status.or(cx.previous_status);
@@ -226,7 +238,7 @@ fn through_relay(
     }
     match outcome {
         Ok(reply) => {
-            reporter.progress(&hints::delivered(false, &origin, 1));
+            reporter.info(&hints::delivered(false, &origin, 1));
             outputs(reporter, true, Some(&reply), None);
             Ok(())
         }

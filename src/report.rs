@@ -182,14 +182,10 @@ impl Reporter {
         err(&self.line(message));
     }
 
-    /// A line of progress on stderr, with no annotation.
+    /// `warning: …` on stderr without a GitHub annotation: for what is worth a look in the log
+    /// but not a mark on the run (a retry, a person not found in `users`).
     pub fn notice(&self, message: &str) {
         err(&format!("warning: {}", self.line(message)));
-    }
-
-    /// A line of progress on stderr.
-    pub fn progress(&self, message: &str) {
-        err(&self.line(message));
     }
 
     /// One line for stderr: redacted, and without line breaks, so that text from the relay cannot

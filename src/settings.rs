@@ -103,7 +103,7 @@ settings! {
     at_author: Bool = "false", "mention the person the run is about, found in `users`";
     github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
     gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
-    keyword: Line, "the robot's security keyword, added to the title when missing";
+    keyword: Line, "the robot's security keyword, added to the title and the text when missing";
     kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
     ca_file: Path, "PEM file of extra root certificates";
     timeout: Seconds = "10", "seconds for one attempt";
@@ -359,13 +359,10 @@ impl Kind for When {
         let mut conditions = Vec::new();
         for word in words.filter(|w| !w.is_empty()) {
             let condition = Condition::parse(word).ok_or_else(|| {
-                bad_value(
-                    found,
-                    name,
-                    &format!(
-                        "`{word}` is not one of always, success, failure, cancelled, skipped, unknown, fixed, broken, changed"
-                    ),
-                )
+                let guess = nearest(&word.to_ascii_lowercase(), crate::when::WORDS.iter().copied())
+                    .map(|g| format!(" (did you mean `{g}`?)"))
+                    .unwrap_or_default();
+                bad_value(found, name, &format!("`{word}` is not one of {}{guess}", crate::when::WORDS.join(", ")))
             })?;
             if !conditions.contains(&condition) {
                 conditions.push(condition);
@@ -852,16 +849,22 @@ fn renewal(
     })
 }
 
-/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`), when it is near enough: at
-/// most two edits, and fewer than a third of the name, so that a wild guess is not offered.
+/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`).
 fn did_you_mean(flag: &str) -> Option<String> {
     let typed = flag.to_ascii_lowercase().replace('_', "-");
-    let flags = TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]);
-    flags
-        .map(|f| (edit_distance(&typed, &f[2..]), f))
-        .filter(|(d, f)| *d <= 2 && *d * 3 < f.len() - 2)
+    let flags: Vec<String> =
+        TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]).collect();
+    nearest(&typed, flags.iter().map(|f| &f[2..])).map(|f| format!("--{f}"))
+}
+
+/// The word of `known` nearest to `typed`, when it is near enough: at most two edits, and fewer
+/// than a third of the word, so that a wild guess is not offered.
+pub fn nearest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(typed, k), k))
+        .filter(|(d, k)| *d <= 2 && *d * 3 < k.len())
         .min_by_key(|(d, _)| *d)
-        .map(|(_, f)| f)
+        .map(|(_, k)| k)
 }
 
 /// Levenshtein distance, by characters.
@@ -930,7 +933,8 @@ pub fn help() -> String {
     }
     out.push_str(
         "  -h, --help       print this help\n  -V, --version    print the version\n\n\
-         EXIT CODES: 0 delivered (or dry run, or failure with fail_on_error=false), 1 delivery failed, 2 usage error\n",
+         EXIT CODES: 0 delivered, a dry run, not sent on purpose (notify_on did not match, or a pull request that\n\
+         \x20           gets no secrets), or any failure with fail_on_error=false; 1 delivery failed; 2 usage error\n",
     );
     out
 }
@@ -1198,6 +1202,9 @@ mod tests {
             "{}",
             e.message
         );
+        assert!(e.message.contains("unstable, started, unknown"), "every word is listed: {}", e.message);
+        let e = settings(&["--dry-run"], &[("INPUT_NOTIFY_ON", "failur")]).unwrap_err();
+        assert!(e.message.ends_with("(did you mean `failure`?)"), "{}", e.message);
     }
 
     #[test]

@@ -14,6 +14,22 @@ pub enum Condition {
     Changed,
 }
 
+/// Every word `notify_on` and `at_on` take (statuses also in the spellings `Status::parse`
+/// reads), for error messages and suggestions.
+pub const WORDS: &[&str] = &[
+    "always",
+    "success",
+    "failure",
+    "cancelled",
+    "skipped",
+    "unstable",
+    "started",
+    "unknown",
+    "fixed",
+    "broken",
+    "changed",
+];
+
 impl Condition {
     /// A word of the list; statuses in any spelling `Status::parse` reads. `None` when it is
     /// not one.

@@ -46,8 +46,11 @@ fn jobs_from_to_json_needs_name_the_failure_and_decide_the_status() {
 fn the_notifying_jobs_own_status_counts_on_github() {
     let run = Run::github("push", "github/push.branch.json", NO_RELAY).env("ACTION_JOB_STATUS", "failure");
     assert!(markdown(&run.dry_run().json()).0.starts_with("❌ "));
-    let run = notify_job(r#"{"build": "success"}"#).env("ACTION_JOB_STATUS", "failure");
-    assert!(markdown(&run.dry_run().json()).0.starts_with("❌ "));
+    let run = notify_job(r#"{"build": "success"}"#).env("ACTION_JOB_STATUS", "failure").env("GITHUB_JOB", "notify");
+    let (title, text) = markdown(&run.dry_run().json());
+    assert!(title.starts_with("❌ "), "{title}");
+    // The failure is named: the notifying job, which no list has.
+    assert!(text.contains("\n\n失败的作业：notify · 成功 1 个\n\n"), "{text}");
 }
 
 #[test]

@@ -150,7 +150,7 @@ fn fixed_and_broken_from_drone_woodpecker_and_the_setting() {
             let out = ci_run(rel, &changes, &relay.url).run();
             if sent {
                 let (title, text) = markdown(&assert_sent(&out, &relay));
-                let shown = if on == "fixed" { "已修复" } else { "首次失败" };
+                let shown = if on == "fixed" { "已修复" } else { "又失败了" };
                 assert!(title.contains(shown) && text.contains(shown), "{rel} {on}: {title}\n{text}");
             } else {
                 assert_eq!(out.code, 0, "{}", out.stderr);
@@ -445,4 +445,16 @@ fn fork_and_bot_pull_requests_without_credentials_exit_0_and_send_nothing() {
         out.stderr
     );
     assert!(server.received().is_empty());
+}
+
+/// A run that stops early still says what was wrong with the CI's data.
+#[test]
+fn a_skipped_run_still_warns_about_an_unreadable_event_file() {
+    let relay = relay_ok();
+    let out = push(&relay.url, "success", "success")
+        .env("INPUT_NOTIFY_ON", "failure")
+        .env("GITHUB_EVENT_PATH", "/nonexistent/event.json")
+        .run();
+    assert_skipped(&out, &relay);
+    assert!(out.stderr.contains("warning: cannot read the event file /nonexistent/event.json"), "{}", out.stderr);
 }

@@ -254,8 +254,8 @@ fn mentions_and_the_keyword_survive_a_cut_to_size() {
     assert_fits(&body);
     let (title, text) = markdown(&body);
     assert!(text.contains("…"), "the text was cut");
-    assert!(text.ends_with("\n\n@u1"), "the mention was cut off: {}", &text[text.len() - 80..]);
-    assert!(title.starts_with("WATCH "), "the keyword went with the cut, so the title needs it: {title}");
+    assert!(text.ends_with("\n\nWATCH\n\n@u1"), "the keyword or the mention was cut off: {}", &text[text.len() - 80..]);
+    assert!(title.ends_with(" WATCH") && title.starts_with('🔔'), "the title carries it, after the status: {title}");
 }
 
 #[test]
@@ -355,14 +355,17 @@ fn a_reporting_event_links_the_run_it_reports_in_the_text_and_on_the_button() {
 }
 
 #[test]
-fn the_keyword_is_added_to_the_title_when_the_summary_lacks_it() {
+fn the_keyword_is_added_to_the_title_and_the_text_when_the_summary_lacks_it() {
     let body = dry_run("push", "github/push.branch.json", &[("INPUT_KEYWORD", "CI通知"), ("INPUT_MESSAGE", "hello")]);
-    let (title, _) = markdown(&body);
-    assert!(title.starts_with("CI通知 ✅") || title.starts_with("CI通知 🔔"), "{title}");
+    let (title, text) = markdown(&body);
+    // After the status emoji, which a phone's preview shows first.
+    assert!(title.starts_with('🔔') && title.ends_with(" CI通知"), "{title}");
+    assert!(text.ends_with("\n\nCI通知"), "{text}");
     // Every message must carry it, or the robot refuses that one.
     assert_eq!(body["data"][1]["text"]["content"], "CI通知 hello");
     let body = dry_run("push", "github/push.branch.json", &[("INPUT_KEYWORD", "release-drafter")]);
-    assert!(!markdown(&body).0.starts_with("release-drafter "), "already in the title");
+    let (title, text) = markdown(&body);
+    assert!(!title.ends_with(" release-drafter") && !text.ends_with("\n\nrelease-drafter"), "already in both");
 }
 
 /// What the binary says when the relay passes on a DingTalk error, and that it asks only once.
