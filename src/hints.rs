@@ -53,6 +53,18 @@ impl Peer {
     }
 }
 
+/// Which KDocs token the relay was given: the hint when it refuses one depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// `kdocs_token`, without the settings that renew it.
+    Given,
+    /// `kdocs_token`, with the settings that renew it (not used: the relay did not say that the
+    /// token is invalid or expired in a way that asks for a renewal).
+    GivenRenewable,
+    /// A token this run renewed.
+    Renewed,
+}
+
 /// How to get a new refresh token, for every hint that needs one.
 const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
                                update `kdocs_refresh_token`";
@@ -63,21 +75,26 @@ pub fn kdocs_credentials_unused() -> &'static str {
      KDocs)"
 }
 
-/// The error to report for a delivery through the relay given up. `origin` is the relay's
-/// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set them.
-pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration) -> Error {
-    error(Peer::Relay, failed, origin, timeout)
+/// The error to report for a delivery through the relay given up, with `token`. `origin` is the
+/// relay's `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user
+/// set them.
+pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
+    error_with(Peer::Relay, failed, origin, timeout, token)
 }
 
 /// The error to report for a call to `peer` given up.
 pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Error {
+    error_with(peer, failed, origin, timeout, Token::Given)
+}
+
+fn error_with(peer: Peer, failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
     let failure = &failed.failure;
     let mut message = message(peer, failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(peer, Error::delivery(message), failure, origin)
+    with_hints(peer, Error::delivery(message), failure, origin, token)
 }
 
 /// The error for a direct delivery of `total` messages that stopped at one: which went out.
@@ -183,9 +200,12 @@ fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> St
             };
             format!("{what}{}", said(Some(reply)))
         }
+        // The relay's "code 0, msg success" is not the news: DingTalk's answer inside it is.
         Failure::Inner { reply } => format!(
-            "DingTalk refused the message: the relay answered code 0, but DingTalk's answer inside it says no{}",
-            said(Some(reply))
+            "DingTalk refused the message{} (passed on by the relay, which answered code 0)",
+            said_dingtalk(reply)
+                .map(|(code, msg)| format!(": {}", dingtalk_parts(&code, msg.as_deref())))
+                .unwrap_or_default()
         ),
         Failure::NoToken { reply } => {
             format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
@@ -323,7 +343,7 @@ fn api_base_variable(forge: Forge) -> &'static str {
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Error {
+fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str, token: Token) -> Error {
     let (setting, between) = match peer {
         Peer::DingTalk => ("webhook", "DingTalk"),
         _ => ("kdocs_api_url", "the relay"),
@@ -333,9 +353,7 @@ fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Erro
         Failure::Http { .. } if failure.is_transient() => error,
         Failure::Http { status, reply, location } => {
             let mut error = match (peer, *status) {
-                (Peer::Relay, 401 | 403) => {
-                    error.hint("the KDocs token is invalid or expired: create a new one and update `kdocs_token`")
-                }
+                (Peer::Relay, 401 | 403) => error.hint(token_refused(token, "is")),
                 (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
                 (Peer::Renewal, 404) => {
                     error.hint(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
@@ -356,17 +374,17 @@ fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str) -> Erro
                     None => error,
                 },
             };
-            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r)));
+            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r, token)));
             error
         }
         Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
             let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
-            error.hints.extend(for_reply(peer, reply));
+            error.hints.extend(for_reply(peer, reply, token));
             error
         }
         Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
             let mut error = error;
-            error.hints.extend(for_reply(peer, reply));
+            error.hints.extend(for_reply(peer, reply, token));
             error
         }
         Failure::TimedOut => {
@@ -440,13 +458,33 @@ fn renewal_refused() -> String {
     )
 }
 
+/// The hint for a KDocs token the relay refused: it `is` (or `may be`) invalid or expired.
+fn token_refused(token: Token, is: &str) -> String {
+    match token {
+        Token::Given => format!(
+            "the KDocs token {is} invalid or expired: create a new one and update `kdocs_token`, or let each run \
+             renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")"
+        ),
+        Token::GivenRenewable => format!(
+            "the KDocs token {is} invalid or expired: update `kdocs_token`, or leave it out so that each run renews \
+             one with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`"
+        ),
+        Token::Renewed => format!(
+            "the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs \
+             developer console, or {AUTHORIZE_AGAIN}"
+        ),
+    }
+}
+
 fn code_refused() -> String {
     "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
      code at once; check the app id and the app key too"
         .to_owned()
 }
 
-/// `: code 40001, msg "…", hint "…"` from what the relay said.
+/// `: code 40001, msg "…", hint "…"` from what the relay said, then DingTalk's `errcode` and
+/// `errmsg` (its own answer, or the refusal found in the relay's `data`); each text cleaned and
+/// capped by [`shown`].
 fn said(reply: Option<&Reply>) -> String {
     let Some(r) = reply else { return String::new() };
     let mut parts = Vec::new();
@@ -459,13 +497,50 @@ fn said(reply: Option<&Reply>) -> String {
     if let Some(hint) = r.hint.as_deref().map(shown).filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
     }
-    if let Some(errcode) = r.errcode_text() {
-        parts.push(format!("errcode {errcode}"));
-    }
-    if let Some(errmsg) = r.errmsg.as_deref().filter(|m| !m.is_empty()) {
-        parts.push(format!("errmsg \"{errmsg}\""));
+    if let Some((code, msg)) = said_dingtalk(r) {
+        parts.push(dingtalk_parts(&code, msg.as_deref()));
     }
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+}
+
+/// DingTalk's `errcode` and `errmsg` in a reply: its own answer (the webhook called directly),
+/// else the refusal the relay passed on in `data`.
+fn said_dingtalk(r: &Reply) -> Option<(String, Option<String>)> {
+    match r.errcode_text() {
+        Some(code) => Some((code, r.errmsg.clone())),
+        None => r.refusal_inside(),
+    }
+}
+
+/// `errcode 310000, errmsg "…"`, cleaned and capped.
+fn dingtalk_parts(code: &str, msg: Option<&str>) -> String {
+    match msg.map(shown).filter(|m| !m.is_empty()) {
+        Some(msg) => format!("errcode {}, errmsg \"{msg}\"", shown(code)),
+        None => format!("errcode {}", shown(code)),
+    }
+}
+
+/// The outputs `code` and `msg` for what a call answered, the same way for every call (the send
+/// through the relay, straight to DingTalk, the renewal): DingTalk's `errcode`/`errmsg` when
+/// DingTalk answered (directly, or refusing inside the relay's `code` 0), else the relay's
+/// `code`/`msg`; cleaned and capped as the error line shows them. A failure without a `msg` gives
+/// its error line.
+pub fn answered(reply: Option<&Reply>, error: Option<&Error>) -> (Option<String>, Option<String>) {
+    let dingtalk = match reply {
+        // DingTalk's own answer: the webhook called directly.
+        Some(r) if r.code.is_none() => r.errcode_text().map(|code| (code, r.errmsg.clone())),
+        // The relay's code 0, and DingTalk's refusal inside it.
+        Some(r) if r.is_ok() => r.refusal_inside(),
+        _ => None,
+    };
+    let (code, msg) = match (dingtalk, reply) {
+        (Some((code, msg)), _) => (Some(code), msg),
+        (None, Some(r)) => (r.code_text(), r.msg.clone()),
+        (None, None) => (None, None),
+    };
+    let code = code.map(|c| shown(&c)).filter(|c| !c.is_empty());
+    let msg = msg.map(|m| shown(&m)).filter(|m| !m.is_empty()).or_else(|| error.map(|e| e.message.clone()));
+    (code, msg)
 }
 
 /// At most this many DingTalk codes are explained: a real answer names one.
@@ -487,7 +562,7 @@ fn scanned(text: &str) -> String {
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
 /// `peer` says who called DingTalk: the relay, or this binary straight (which has no KDocs token
 /// to complain about, and whose clock and address are the runner's).
-fn for_reply(peer: Peer, reply: &Reply) -> Vec<String> {
+fn for_reply(peer: Peer, reply: &Reply, token: Token) -> Vec<String> {
     let direct = peer == Peer::DingTalk;
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.as_deref().map(scanned));
@@ -531,11 +606,9 @@ fn for_reply(peer: Peer, reply: &Reply) -> Vec<String> {
     if found.is_empty() {
         if let Some(h) = security_variant(&all_text, direct) {
             hints.push(format!("DingTalk's security check failed: {h}"));
-        } else if !direct && mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
+        } else if peer == Peer::Relay && mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
             // (401/403 have their own hint already.)
-            hints.push(
-                "the KDocs token may be invalid or expired: create a new one and update `kdocs_token`".to_owned(),
-            );
+            hints.push(token_refused(token, "may be"));
         }
     }
     hints
@@ -708,17 +781,19 @@ mod tests {
     }
 
     fn hints(json: &str) -> String {
-        for_reply(Peer::Relay, &reply(json)).join("\n")
+        for_reply(Peer::Relay, &reply(json), Token::Given).join("\n")
     }
 
     const ORIGIN: &str = "https://relay.example";
-    const TOKEN_HINT: &str = "the KDocs token is invalid or expired: create a new one and update `kdocs_token`";
+    const TOKEN_HINT: &str = "the KDocs token is invalid or expired: create a new one and update `kdocs_token`, or let \
+                              each run renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` \
+                              (README, \"KDocs token\")";
     const PROXY_HINT: &str = "check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy";
     const CA_HINT: &str = "a proxy that re-signs TLS needs its root certificate in `ca_file`";
 
     /// The error line and the hint lines for a failure after `attempts` attempts.
     fn error(failure: Failure, attempts: u32) -> (String, Vec<String>) {
-        let e = delivery_error(&Failed { failure, attempts }, ORIGIN, Duration::from_millis(2500));
+        let e = delivery_error(&Failed { failure, attempts }, ORIGIN, Duration::from_millis(2500), Token::Given);
         assert_eq!(e.kind, crate::error::Kind::Delivery);
         (e.message, e.hints)
     }
@@ -780,7 +855,10 @@ mod tests {
     fn a_retried_status_says_how_often_and_nothing_more() {
         let body = Some(r#"{"code":500,"data":{"errcode":400102,"errmsg":"disabled"}}"#);
         let (message, hints) = error(http(503, body, None), 3);
-        assert_eq!(message, "the relay answered HTTP 503: code 500 (after 3 attempts)");
+        assert_eq!(
+            message,
+            r#"the relay answered HTTP 503: code 500, errcode 400102, errmsg "disabled" (after 3 attempts)"#
+        );
         assert!(hints.is_empty(), "{hints:?}");
         assert_eq!(error(http(429, None, None), 1), ("the relay answered HTTP 429".to_owned(), vec![]));
         // Failed at once after a retried failure: not "after 2 attempts".
@@ -792,14 +870,107 @@ mod tests {
         let refused = |j| Failure::Refused { reply: Reply { http_status: 200, ..reply(j) } };
         let (message, hints) = error(refused(r#"{"code":40001,"msg":"token invalid","hint":"renew"}"#), 1);
         assert_eq!(message, r#"the relay refused the message: code 40001, msg "token invalid", hint "renew""#);
-        assert_eq!(hints, ["the KDocs token may be invalid or expired: create a new one and update `kdocs_token`"]);
+        assert_eq!(
+            hints,
+            ["the KDocs token may be invalid or expired: create a new one and update `kdocs_token`, or let each run \
+              renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")"]
+        );
         let (message, hints) =
             error(refused(r#"{"code":1,"data":{"errcode":310000,"errmsg":"keywords not in content"}}"#), 2);
-        assert_eq!(message, "the relay refused the message: code 1");
+        // DingTalk's errcode and errmsg as given, from the relay's `data`.
+        assert_eq!(
+            message,
+            r#"the relay refused the message: code 1, errcode 310000, errmsg "keywords not in content""#
+        );
         assert_eq!(
             hints,
             ["DingTalk errcode 310000: the message lacks the robot's security keyword: set `keyword` to it"]
         );
+    }
+
+    #[test]
+    fn a_refusal_inside_a_relay_success_shows_dingtalks_answer_wherever_it_was() {
+        let inner = |j: &str| Failure::Inner { reply: Reply { http_status: 200, ..reply(j) } };
+        let (message, hints) = error(
+            inner(r#"{"code":0,"msg":"success","data":{"errcode":310000,"errmsg":"keywords not in content"}}"#),
+            1,
+        );
+        assert_eq!(
+            message,
+            r#"DingTalk refused the message: errcode 310000, errmsg "keywords not in content" (passed on by the relay, which answered code 0)"#
+        );
+        assert_eq!(
+            hints,
+            ["DingTalk errcode 310000: the message lacks the robot's security keyword: set `keyword` to it"]
+        );
+        let (message, _) = error(inner(r#"{"code":0,"msg":"success","data":[{"errcode":0},{"errCode":"400102"}]}"#), 1);
+        assert_eq!(
+            message,
+            "DingTalk refused the message: errcode 400102 (passed on by the relay, which answered code 0)"
+        );
+        let (message, _) =
+            error(inner(r#"{"code":"0","data":"{\"errcode\":300001,\"errmsg\":\"token is not exist\"}"}"#), 1);
+        assert_eq!(
+            message,
+            r#"DingTalk refused the message: errcode 300001, errmsg "token is not exist" (passed on by the relay, which answered code 0)"#
+        );
+    }
+
+    #[test]
+    fn the_outputs_are_dingtalks_answer_when_it_gave_one_and_always_cleaned() {
+        let answered = |j: &str| answered(Some(&reply(j)), None);
+        let some = |c: &str, m: &str| (Some(c.to_owned()), Some(m.to_owned()));
+        assert_eq!(answered(r#"{"code":0,"msg":"ok"}"#), some("0", "ok"));
+        assert_eq!(
+            answered(r#"{"code":0,"msg":"success","data":{"errcode":310000,"errmsg":"keywords not in content"}}"#),
+            some("310000", "keywords not in content")
+        );
+        // The relay said no itself: its code.
+        assert_eq!(answered(r#"{"code":1,"msg":"no","data":{"errcode":310000}}"#), some("1", "no"));
+        assert_eq!(answered(r#"{"errcode":0,"errmsg":"ok"}"#), some("0", "ok"));
+        let long = serde_json::json!({"errcode": 777777, "errmsg": format!("a\nb {}", "x".repeat(60_000))}).to_string();
+        assert_eq!(answered(&long), some("777777", &format!("a b {}…", "x".repeat(MAX_SHOWN_CHARS - 4))));
+        // Nothing said: the error line.
+        let e = Error::delivery("no answer");
+        assert_eq!(answered_none(&e), (None, Some("no answer".to_owned())));
+        let (message, _) = error(Failure::Refused { reply: reply(&long) }, 1);
+        assert!(message.chars().count() < MAX_SHOWN_CHARS + 100, "{}", message.len());
+    }
+
+    fn answered_none(e: &Error) -> (Option<String>, Option<String>) {
+        answered(None, Some(e))
+    }
+
+    #[test]
+    fn a_refused_token_is_worded_for_how_it_came() {
+        let failed = Failed { failure: http(401, Some(r#"{"code":401,"msg":"invalid token"}"#), None), attempts: 1 };
+        let hints = |token| delivery_error(&failed, ORIGIN, Duration::from_secs(1), token).hints;
+        assert_eq!(hints(Token::Given), [TOKEN_HINT]);
+        assert_eq!(
+            hints(Token::GivenRenewable),
+            [
+                "the KDocs token is invalid or expired: update `kdocs_token`, or leave it out so that each run renews one \
+              with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`"
+            ]
+        );
+        let renewed =
+            ["the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs \
+                        developer console, or authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs \
+                        token\") and update `kdocs_refresh_token`"];
+        assert_eq!(hints(Token::Renewed), renewed);
+        // Said in words, with a 200.
+        let failed = Failed {
+            failure: Failure::Refused { reply: reply(r#"{"code":40001,"msg":"token expired"}"#) },
+            attempts: 1,
+        };
+        assert_eq!(delivery_error(&failed, ORIGIN, Duration::from_secs(1), Token::Renewed).hints, renewed);
+        // A refused renewal is not about `kdocs_token`.
+        let failed = Failed {
+            failure: Failure::Refused { reply: reply(r#"{"code":20003,"msg":"invalid refresh_token"}"#) },
+            attempts: 1,
+        };
+        let e = error_with(Peer::Renewal, &failed, ORIGIN, Duration::from_secs(1), Token::Given);
+        assert!(e.hints.iter().all(|h| !h.contains("kdocs_token`")), "{:?}", e.hints);
     }
 
     #[test]
@@ -976,7 +1147,7 @@ mod tests {
 
     #[test]
     fn straight_to_dingtalk_the_hints_speak_of_this_machine_not_the_relay() {
-        let direct = |json: &str| for_reply(Peer::DingTalk, &reply(json)).join("\n");
+        let direct = |json: &str| for_reply(Peer::DingTalk, &reply(json), Token::Given).join("\n");
         let clock = direct(r#"{"errcode":310000,"errmsg":"invalid timestamp"}"#);
         assert_eq!(
             clock,

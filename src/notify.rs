@@ -191,18 +191,13 @@ fn direct(
     match outcome {
         Ok(replies) => {
             crate::report::err(&hints::delivered(true, &origin, replies.len()));
-            let last = replies.last();
-            let code = last.and_then(Reply::errcode_text);
-            reporter.outputs(true, code.as_deref(), last.and_then(|r| r.errmsg.as_deref()));
+            outputs(reporter, true, replies.last(), None);
             Ok(())
         }
         Err(partial) => {
             let error = hints::direct_error(&partial, bodies.len(), &origin, settings.timeout);
-            let reply = partial.failed.failure.reply();
-            let code = reply.and_then(Reply::errcode_text);
-            let msg = reply.and_then(|r| r.errmsg.clone()).unwrap_or_else(|| error.message.clone());
             // `sent` says whether the summary reached the group.
-            reporter.outputs(partial.sent > 0, code.as_deref(), Some(&msg));
+            outputs(reporter, partial.sent > 0, partial.failed.failure.reply(), Some(&error));
             Err(error)
         }
     }
@@ -220,9 +215,11 @@ fn through_relay(
 ) -> Result<(), Error> {
     let base = settings.kdocs_api_url.as_str();
     let origin = relay::origin(base);
-    let first = match auth {
-        KdocsAuth::Renew(renewal) => renew(settings, reporter, http, renewal)?,
-        KdocsAuth::Token(token) | KdocsAuth::TokenThenRenew { token, .. } => token.clone(),
+    // Which token was sent, for the hint should the relay refuse it.
+    let (first, mut kind) = match auth {
+        KdocsAuth::Renew(renewal) => (renew(settings, reporter, http, renewal)?, hints::Token::Renewed),
+        KdocsAuth::Token(token) => (token.clone(), hints::Token::Given),
+        KdocsAuth::TokenThenRenew { token, .. } => (token.clone(), hints::Token::GivenRenewable),
     };
     reporter.step_summary(&summary.title, &summary.text);
     let send = |reporter: &Reporter, token: &Secret| {
@@ -236,24 +233,28 @@ fn through_relay(
     {
         reporter.notice(&hints::renewing_after_refusal(failed, &origin, settings.timeout));
         let token = renew(settings, reporter, http, renewal)?;
+        kind = hints::Token::Renewed;
         outcome = send(reporter, &token);
     }
     match outcome {
         Ok(reply) => {
             reporter.info(&hints::delivered(false, &origin, 1));
-            let code = reply.code_text().as_deref().map(hints::shown);
-            reporter.outputs(true, code.as_deref(), reply.msg.as_deref().map(hints::shown).as_deref());
+            outputs(reporter, true, Some(&reply), None);
             Ok(())
         }
         Err(failed) => {
-            let error = hints::delivery_error(&failed, &origin, settings.timeout);
-            let reply = failed.failure.reply();
-            let code = reply.and_then(super::relay::Reply::code_text).as_deref().map(hints::shown);
-            let msg = reply.and_then(|r| r.msg.as_deref()).map_or_else(|| error.message.clone(), hints::shown);
-            reporter.outputs(false, code.as_deref(), Some(&msg));
+            let error = hints::delivery_error(&failed, &origin, settings.timeout, kind);
+            outputs(reporter, false, failed.failure.reply(), Some(&error));
             Err(error)
         }
     }
+}
+
+/// The outputs `sent`, `code` and `msg`, the same way for every call that answered (or failed
+/// with `error`): `hints::answered` picks DingTalk's or the relay's words and cleans them.
+fn outputs(reporter: &Reporter, sent: bool, reply: Option<&Reply>, error: Option<&Error>) {
+    let (code, msg) = hints::answered(reply, error);
+    reporter.outputs(sent, code.as_deref(), msg.as_deref());
 }
 
 /// The previous run's outcome from the CI's API, when a token for it is given; a failed call is
@@ -394,10 +395,7 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
         Ok(tokens) => tokens,
         Err(failed) => {
             let error = hints::error(Peer::Renewal, &failed, &origin, settings.timeout);
-            let reply = failed.failure.reply();
-            let code = reply.and_then(Reply::code_text);
-            let msg = reply.and_then(|r| r.msg.clone()).unwrap_or_else(|| error.message.clone());
-            reporter.outputs(false, code.as_deref(), Some(&msg));
+            outputs(reporter, false, failed.failure.reply(), Some(&error));
             return Err(error);
         }
     };

@@ -53,13 +53,20 @@ impl Reply {
         self.errcode.as_ref().map(value_text)
     }
 
-    fn is_ok(&self) -> bool {
+    /// Whether the relay said `code` 0 (whatever DingTalk said inside).
+    pub fn is_ok(&self) -> bool {
         self.code.as_ref().is_some_and(is_zero)
     }
 
     /// Whether `data` holds a DingTalk refusal: an `errcode` other than 0 anywhere in it.
     fn refused_inside(&self) -> bool {
-        self.data.as_ref().is_some_and(|d| has_errcode(d, 0))
+        self.refusal_inside().is_some()
+    }
+
+    /// The first DingTalk refusal in `data`: its `errcode` and `errmsg` as text (`errCode` and
+    /// `errMsg` too), wherever it is, also inside a string holding JSON.
+    pub fn refusal_inside(&self) -> Option<(String, Option<String>)> {
+        self.data.as_ref().and_then(|d| refusal_in(d, 0))
     }
 
     /// A string field of `data`, when not empty.
@@ -88,20 +95,27 @@ fn is_zero(v: &Value) -> bool {
     v.as_i64() == Some(0) || v.as_str().is_some_and(|s| s.trim() == "0")
 }
 
-/// An `errcode` (or `errCode`) other than 0 anywhere in `v`, also inside strings holding JSON.
-fn has_errcode(v: &Value, depth: usize) -> bool {
+/// The first `errcode` (or `errCode`) other than 0 in `v`, with the `errmsg` (or `errMsg`)
+/// beside it, also inside strings holding JSON.
+fn refusal_in(v: &Value, depth: usize) -> Option<(String, Option<String>)> {
     if depth > 8 {
-        return false;
+        return None;
     }
     match v {
         Value::Object(map) => {
-            let own = map.get("errcode").or_else(|| map.get("errCode")).is_some_and(|c| !c.is_null() && !is_zero(c));
-            own || map.values().any(|c| has_errcode(c, depth + 1))
+            let own = map.get("errcode").or_else(|| map.get("errCode")).filter(|c| !c.is_null() && !is_zero(c));
+            if let Some(code) = own {
+                let msg = map.get("errmsg").or_else(|| map.get("errMsg")).filter(|m| !m.is_null()).map(value_text);
+                return Some((value_text(code), msg));
+            }
+            map.values().find_map(|c| refusal_in(c, depth + 1))
         }
-        Value::Array(items) => items.iter().any(|i| has_errcode(i, depth + 1)),
-        Value::String(s) => serde_json::from_str::<Value>(s.trim())
-            .is_ok_and(|inner| matches!(inner, Value::Object(_) | Value::Array(_)) && has_errcode(&inner, depth + 1)),
-        _ => false,
+        Value::Array(items) => items.iter().find_map(|i| refusal_in(i, depth + 1)),
+        Value::String(s) => match serde_json::from_str::<Value>(s.trim()) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => refusal_in(&inner, depth + 1),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -152,18 +152,38 @@ impl Name {
     }
 
     /// The usage error of a required setting left unset. On GitHub it names the `with:` input
-    /// a workflow author writes, and the secret to pass there.
+    /// a workflow author writes, and the secret to pass there. `kdocs_token`, required only with
+    /// `transport: kdocs`, has an alternative: the three settings that renew a token.
     pub fn required(self, github: bool) -> Error {
+        let (when, or) = if self == Name::kdocs_token {
+            (
+                " with `transport: kdocs`",
+                format!(
+                    ", or the three {}`kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \
+                     \"KDocs token\")",
+                    if github { "inputs " } else { "" }
+                ),
+            )
+        } else {
+            ("", String::new())
+        };
         if github {
             Error::usage(format!(
-                "the input `{self}` is required: add `{self}: ${{{{ secrets.{} }}}}` under the step's `with:` \
-                 (also read from {})",
-                self.as_str().to_ascii_uppercase(),
+                "the input `{self}` is required{when}: add `{self}: ${{{{ secrets.{} }}}}` under the step's `with:` \
+                 (also read from {}){or}",
+                self.secret_name(),
                 self.looked_for()
             ))
         } else {
-            Error::usage(format!("the setting `{self}` is required: set one of {}", self.looked_for()))
+            Error::usage(format!("the setting `{self}` is required{when}: set one of {}{or}", self.looked_for()))
         }
+    }
+
+    /// The name of the repository secret the README's examples pass to this input:
+    /// `DINGTALK_WEBHOOK`, `DINGTALK_SECRET`, `KDOCS_TOKEN`, …
+    fn secret_name(self) -> String {
+        let upper = self.as_str().to_ascii_uppercase();
+        if matches!(self, Name::webhook | Name::secret) { format!("DINGTALK_{upper}") } else { upper }
     }
 
     fn from_flag(flag: &str) -> Option<Name> {
@@ -721,10 +741,7 @@ impl Settings {
         let v = Values::parse(src)?;
         // Whether a missing credential is an error depends on the run (a fork's pull request
         // gets no secrets): `notify` decides, with the error made here.
-        let missing = |name: Name| {
-            let error = Error::usage(format!("the setting `{name}` is required: set one of {}", name.looked_for()));
-            Mode::Missing { name, error }
-        };
+        let missing = |name: Name| Mode::Missing { name, error: name.required(false) };
         let mut secrets: Vec<Secret> =
             [&v.kdocs_token, &v.kdocs_app_key, &v.kdocs_refresh_token, &v.secret, &v.github_token, &v.gitlab_token]
                 .into_iter()
@@ -760,14 +777,7 @@ impl Settings {
             };
             match (auth, v.webhook.clone()) {
                 (Some(auth), Some(webhook)) => Mode::Send { route: Route::Kdocs(auth), webhook },
-                (None, _) => Mode::Missing {
-                    name: Name::kdocs_token,
-                    error: Error::usage(format!(
-                        "the setting `kdocs_token` is required with `transport: kdocs`: set one of {}, or the three \
-                         `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \"KDocs token\")",
-                        Name::kdocs_token.looked_for()
-                    )),
-                },
+                (None, _) => missing(Name::kdocs_token),
                 (Some(_), None) => missing(Name::webhook),
             }
         };
@@ -1074,8 +1084,16 @@ mod tests {
         );
         assert_eq!(
             name.required(true).message,
-            "the input `webhook` is required: add `webhook: ${{ secrets.WEBHOOK }}` under the step's `with:` (also read \
-             from --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK)"
+            "the input `webhook` is required: add `webhook: ${{ secrets.DINGTALK_WEBHOOK }}` under the step's `with:` \
+             (also read from --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK)"
+        );
+        // On GitHub, the renewal is the alternative to `kdocs_token` too.
+        assert_eq!(
+            Name::kdocs_token.required(true).message,
+            "the input `kdocs_token` is required with `transport: kdocs`: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` \
+             under the step's `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, \
+             DINGTALK_KDOCS_TOKEN), or the three inputs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to \
+             renew one (README, \"KDocs token\")"
         );
         let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
             .unwrap();

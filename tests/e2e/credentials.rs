@@ -171,15 +171,24 @@ fn a_relay_that_echoes_the_renewed_token_cannot_leak_it() {
 }
 
 #[test]
-fn a_dingtalk_refusal_inside_a_relay_success_is_a_failure() {
+fn a_dingtalk_refusal_inside_a_relay_success_is_a_failure_reported_with_dingtalks_answer() {
     let relay = Server::script(vec![Reply::json(
         200,
-        r#"{"code":0,"msg":"ok","data":{"errcode":310000,"errmsg":"keywords not in content"}}"#,
+        r#"{"code":0,"msg":"success","data":{"errcode":310000,"errmsg":"keywords not in content"}}"#,
     )]);
     let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_RETRIES", "2").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(relay.relay_calls().len(), 1, "a refusal is not retried");
-    assert!(out.stderr.starts_with("error: DingTalk refused the message: the relay answered code 0"), "{}", out.stderr);
+    // DingTalk's errcode and errmsg, not the relay's "code 0, msg success".
+    assert_eq!(
+        out.stderr.lines().next(),
+        Some(
+            "error: DingTalk refused the message: errcode 310000, errmsg \"keywords not in content\" (passed on by the \
+             relay, which answered code 0)"
+        ),
+        "{}",
+        out.stderr
+    );
     assert!(
         out.stderr
             .contains("hint: DingTalk errcode 310000: the message lacks the robot's security keyword: set `keyword`"),
@@ -187,6 +196,65 @@ fn a_dingtalk_refusal_inside_a_relay_success_is_a_failure() {
         out.stderr
     );
     assert_eq!(out.output("sent").as_deref(), Some("false"));
+    assert_eq!(out.output("code").as_deref(), Some("310000"));
+    assert_eq!(out.output("msg").as_deref(), Some("keywords not in content"));
+
+    // Wherever the refusal is in `data`: the one that says no.
+    let relay = Server::script(vec![Reply::json(
+        200,
+        r#"{"code":0,"msg":"success","data":[{"errcode":0,"errmsg":"ok"},{"errcode":"400102","errmsg":"robot disabled"}]}"#,
+    )]);
+    let out = Run::github("push", "github/push.branch.json", &relay.url).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error: DingTalk refused the message: errcode 400102, errmsg \"robot disabled\""),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.output("code").as_deref(), Some("400102"));
+    assert_eq!(out.output("msg").as_deref(), Some("robot disabled"));
+}
+
+/// The hint when the relay refuses a token renewed a moment ago.
+const RENEWED_REFUSED: &str = "hint: the KDocs token was renewed just now and refused too: check the app's permissions \
+                               on the KDocs developer console, or authorize again with `dingtalk-notify kdocs-auth` \
+                               (README, \"KDocs token\") and update `kdocs_refresh_token`";
+
+#[test]
+fn a_renewed_token_that_is_refused_says_so_instead_of_asking_for_a_new_kdocs_token() {
+    let refusing = || {
+        Server::start(|r| {
+            if r.target.starts_with(REFRESH_PATH) {
+                renewed(90 * 86400)
+            } else {
+                Reply::json(401, r#"{"code":401,"msg":"access_token expired"}"#)
+            }
+        })
+    };
+    // Renewed first.
+    let relay = refusing();
+    let out = renewing(&relay.url).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.lines().any(|l| l == RENEWED_REFUSED), "{}", out.stderr);
+    assert!(!out.stderr.contains("update `kdocs_token`"), "{}", out.stderr);
+    // The given token refused, renewed, and the renewed one refused too.
+    let relay = refusing();
+    let out = renewing(&relay.url).env("INPUT_KDOCS_TOKEN", TOKEN).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(relay.received().len(), 3);
+    assert!(out.stderr.lines().any(|l| l == RENEWED_REFUSED), "{}", out.stderr);
+    assert!(!out.stderr.contains("update `kdocs_token`"), "{}", out.stderr);
+    // The renewed token refused in words, with a 200.
+    let relay = Server::start(|r| {
+        if r.target.starts_with(REFRESH_PATH) {
+            renewed(90 * 86400)
+        } else {
+            Reply::json(200, r#"{"code":40001,"msg":"access_token invalid"}"#)
+        }
+    });
+    let out = renewing(&relay.url).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.lines().any(|l| l == RENEWED_REFUSED), "{}", out.stderr);
 }
 
 #[test]

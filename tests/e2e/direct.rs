@@ -177,3 +177,35 @@ fn transport_kdocs_forces_the_relay_and_transport_dingtalk_the_webhook() {
     assert_eq!(body["requests"][0]["body"]["msgtype"], "markdown");
     assert_eq!(robot.received().len(), 1, "a dry run sent something");
 }
+
+#[test]
+fn dingtalks_errmsg_is_capped_and_cleaned_like_the_relays_msg() {
+    // (A failure prints at most 1,000 characters of what it got.)
+    let short = |s: &str| s.chars().take(1_000).collect::<String>();
+    // 60,000 characters, and a line break that could start a workflow command.
+    let errmsg = format!("line one\n::error::two {}", "x".repeat(60_000));
+    let robot = Server::script(vec![Reply::json(200, &json!({"errcode": 777_777, "errmsg": errmsg}).to_string())]);
+    let out = direct(&robot).run();
+    assert_eq!(out.code, 1, "{}", short(&out.stderr));
+    let error =
+        out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_else(|| panic!("{}", short(&out.stderr)));
+    assert!(
+        error.starts_with(r#"error: DingTalk refused the message: errcode 777777, errmsg "line one ::error::two xxx"#),
+        "{}",
+        short(error)
+    );
+    assert!(error.ends_with("…\""), "{}", short(error));
+    assert!(out.stderr.len() < 2_000, "{} bytes on stderr", out.stderr.len());
+    assert!(out.stdout.len() < 2_000, "{} bytes on stdout", out.stdout.len());
+    assert!(out.outputs.len() < 2_000, "{} bytes in GITHUB_OUTPUT", out.outputs.len());
+    assert_eq!(out.output("code").as_deref(), Some("777777"));
+    let msg = out.output("msg").unwrap();
+    assert!(msg.starts_with("line one ::error::two xxx") && msg.ends_with('…'), "{}", short(&msg));
+    assert_eq!(msg.chars().count(), 301, "{}", short(&msg));
+    // Accepted with a long errmsg: the output is capped too.
+    let robot =
+        Server::script(vec![Reply::json(200, &json!({"errcode": 0, "errmsg": "y".repeat(60_000)}).to_string())]);
+    let out = direct(&robot).run();
+    assert_eq!(out.code, 0, "{}", short(&out.stderr));
+    assert_eq!(out.output("msg").map(|m| short(&m)), Some(format!("{}…", "y".repeat(300))));
+}

@@ -558,7 +558,7 @@ fn fork_and_bot_pull_requests_and_dependabots_runs_without_credentials_exit_0_an
         .run();
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("the input `webhook` is required: add `webhook: ${{ secrets.WEBHOOK }}`"),
+        out.stderr.contains("the input `webhook` is required: add `webhook: ${{ secrets.DINGTALK_WEBHOOK }}`"),
         "{}",
         out.stderr
     );

@@ -26,14 +26,20 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
     // On GitHub, the `with:` input a workflow author writes.
     assert_usage(
         &out,
-        "error: the input `kdocs_token` is required: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` under the step's \
-         `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, DINGTALK_KDOCS_TOKEN)",
+        "error: the input `kdocs_token` is required with `transport: kdocs`: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` \
+         under the step's `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, \
+         DINGTALK_KDOCS_TOKEN), or the three inputs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew \
+         one (README, \"KDocs token\")",
     );
     assert!(out.stdout.contains("::error title=dingtalk-notify::the input `kdocs_token` is required"));
     // The outputs say so too, for a later step's `if:`.
     assert_eq!(out.output("sent").as_deref(), Some("false"));
     assert_eq!(out.output("skipped").as_deref(), Some("false"));
-    assert!(out.output("msg").is_some_and(|m| m.starts_with("the input `kdocs_token` is required")), "{}", out.outputs);
+    assert!(
+        out.output("msg").is_some_and(|m| m.starts_with("the input `kdocs_token` is required with `transport: kdocs`")),
+        "{}",
+        out.outputs
+    );
 }
 
 #[test]
