@@ -13,7 +13,6 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::error::Error;
 use crate::http::{Answer, AttemptError, Http};
 pub use crate::http::{Failed, Failure, Retry};
 use crate::settings::Secret;
@@ -163,40 +162,44 @@ impl Failure {
     }
 }
 
-/// A KDocs URL: `base` + `path`, with the query pairs.
-fn url(base: &str, path: &str, query: &[(&str, &str)]) -> Result<reqwest::Url, Error> {
-    let mut url = reqwest::Url::parse(&format!("{base}{path}"))
-        .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
-    if !query.is_empty() {
-        url.query_pairs_mut().extend_pairs(query);
-    }
-    Ok(url)
-}
-
 /// `scheme://host[:port]` of `kdocs_api_url`: safe to print.
 pub fn origin(base: &str) -> String {
     reqwest::Url::parse(base).map_or_else(|_| base.to_owned(), |u| u.origin().ascii_serialization())
 }
 
-/// Posts the notification `body` to the relay with `token`, retrying transient failures.
-pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
-    let url = url(base, PATH, &[("access_token", token)]).map_err(|_| Failed {
+/// One KDocs call: `body` sent as JSON in a POST, or a GET without one, to `base` + `path` with the
+/// `query` pairs; the answer read by `classify`, transient failures retried.
+fn call<T>(
+    http: &Http,
+    (base, path, query): (&str, &str, &[(&str, &str)]),
+    body: Option<&[u8]>,
+    classify: fn(Answer) -> Result<T, AttemptError>,
+    notice: &dyn Fn(&Retry),
+) -> Result<T, Failed> {
+    let url = reqwest::Url::parse_with_params(&format!("{base}{path}"), query).map_err(|_| Failed {
         // `kdocs_api_url` was checked when the settings were read; this cannot fail, but must not panic.
         failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into(), dropped: false },
         attempts: 0,
     })?;
     http.block_on(http.with_retries(
         || async {
-            let request = http
-                .client
-                .post(url.clone())
-                .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                .body(body.to_vec());
-            let answer = http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?;
-            classify_notification(answer)
+            let request = match body {
+                Some(body) => http
+                    .client
+                    .post(url.clone())
+                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                    .body(body.to_vec()),
+                None => http.client.get(url.clone()).header(CONTENT_TYPE, "application/json"),
+            };
+            classify(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
         },
         notice,
     ))
+}
+
+/// Posts the notification `body` to the relay with `token`, retrying transient failures.
+pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
+    call(http, (base, PATH, &[("access_token", token)]), Some(body), classify_notification, notice)
 }
 
 fn classify_notification(answer: Answer) -> Result<Reply, AttemptError> {
@@ -260,22 +263,8 @@ pub fn renew(
     refresh_token: &str,
     notice: &dyn Fn(&Retry),
 ) -> Result<Tokens, Failed> {
-    let url = url(base, REFRESH_PATH, &[("app_id", app_id)]).map_err(|_| Failed {
-        failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false },
-        attempts: 0,
-    })?;
     let body = serde_json::json!({ "app_key": app_key, "refresh_token": refresh_token }).to_string();
-    http.block_on(http.with_retries(
-        || async {
-            let request = http
-                .client
-                .post(url.clone())
-                .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                .body(body.clone());
-            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
-        },
-        notice,
-    ))
+    call(http, (base, REFRESH_PATH, &[("app_id", app_id)]), Some(body.as_bytes()), classify_tokens, notice)
 }
 
 /// `GET {base}/api/v1/oauth2/access_token?app_id=&app_key=&code=`: the first tokens.
@@ -287,16 +276,8 @@ pub fn exchange_code(
     code: &str,
     notice: &dyn Fn(&Retry),
 ) -> Result<Tokens, Failed> {
-    let url = url(base, TOKEN_PATH, &[("app_id", app_id), ("app_key", app_key), ("code", code)]).map_err(|_| {
-        Failed { failure: Failure::Connect { cause: "bad `kdocs_api_url`".into(), dropped: false }, attempts: 0 }
-    })?;
-    http.block_on(http.with_retries(
-        || async {
-            let request = http.client.get(url.clone()).header(CONTENT_TYPE, "application/json");
-            classify_tokens(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
-        },
-        notice,
-    ))
+    let query = [("app_id", app_id), ("app_key", app_key), ("code", code)];
+    call(http, (base, TOKEN_PATH, &query), None, classify_tokens, notice)
 }
 
 #[cfg(test)]
