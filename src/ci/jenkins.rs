@@ -30,19 +30,11 @@ pub fn context(env: &Env) -> Context {
     let commit = commit(env, repo.url.as_deref());
     // Who the build is about (README, `at_author`): a pull request's author, else the commit's
     // (from the workspace's git; the Git plugin's GIT_AUTHOR_* are its configured identity).
-    let person = if pr.is_some() {
-        Person {
-            login: env.string("CHANGE_AUTHOR"),
-            email: env.string("CHANGE_AUTHOR_EMAIL"),
-            name: env.string("CHANGE_AUTHOR_DISPLAY_NAME"),
-        }
-    } else {
-        Person {
-            login: None,
-            email: commit.as_ref().and_then(|c| c.author_email.clone()),
-            name: commit.as_ref().and_then(|c| c.author.clone()),
-        }
-    };
+    let person = pr.as_ref().and_then(|_| super::change_author(env)).unwrap_or_else(|| Person {
+        login: None,
+        email: commit.as_ref().and_then(|c| c.author_email.clone()),
+        name: commit.as_ref().and_then(|c| c.author.clone()),
+    });
     Context {
         ci: "jenkins",
         status: Status::Unknown,

@@ -21,21 +21,13 @@ pub fn context(env: &Env) -> Context {
             .or_else(|| git_author.filter(|a| same_commit && !a.is_empty()).map(str::to_owned)),
         ..Commit::new(&sha, git_message.filter(|_| same_commit))
     });
-    // Jenkins names a multibranch pull request's author (jenkins.io, "Pipeline: Multibranch",
-    // CHANGE_AUTHOR*); else the commit's author is who the build is about.
-    let person = if env.get("CHANGE_AUTHOR").is_some() {
-        Person {
-            login: env.string("CHANGE_AUTHOR"),
-            email: env.string("CHANGE_AUTHOR_EMAIL"),
-            name: env.string("CHANGE_AUTHOR_DISPLAY_NAME"),
-        }
-    } else {
-        Person {
-            login: None,
-            email: env.string("GIT_AUTHOR_EMAIL").or_else(|| env.string("GIT_COMMITTER_EMAIL")),
-            name: commit.as_ref().and_then(|c| c.author.clone()),
-        }
-    };
+    // A pull request's author where the CI names one; else the commit's author is who the
+    // build is about.
+    let person = super::change_author(env).unwrap_or_else(|| Person {
+        login: None,
+        email: env.string("GIT_AUTHOR_EMAIL").or_else(|| env.string("GIT_COMMITTER_EMAIL")),
+        name: commit.as_ref().and_then(|c| c.author.clone()),
+    });
     let branch = env.first(&["GIT_BRANCH", "BRANCH_NAME"]).or_else(|| git_refs.and_then(checked_out_branch));
     Context {
         ci: "local",

@@ -88,6 +88,16 @@ pub fn without_secrets(ci: Ci, cx: &Context, env: &Env) -> Option<String> {
     }
 }
 
+/// A multibranch pull request's author, as Jenkins names it (jenkins.io, "Pipeline:
+/// Multibranch", `CHANGE_AUTHOR*`), when it does.
+pub(super) fn change_author(env: &Env) -> Option<crate::context::Person> {
+    env.get("CHANGE_AUTHOR").is_some().then(|| crate::context::Person {
+        login: env.string("CHANGE_AUTHOR"),
+        email: env.string("CHANGE_AUTHOR_EMAIL"),
+        name: env.string("CHANGE_AUTHOR_DISPLAY_NAME"),
+    })
+}
+
 /// A sha of zeros: git's "no commit" (the `before` of a new branch).
 pub fn is_null_sha(sha: &str) -> bool {
     sha.bytes().all(|b| b == b'0')
