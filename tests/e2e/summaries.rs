@@ -32,6 +32,68 @@ fn every_fixture_payload_has_a_reviewed_summary_in_each_language() {
     }
 }
 
+/// The other CIs' env fixtures, as a dry run with their own settings: one reviewed snapshot each
+/// per language (`<ci>.<file>.<lang>` in `tests/snapshots/`).
+#[test]
+fn every_ci_env_fixture_has_a_reviewed_summary_in_each_language() {
+    let mut files = Vec::new();
+    for ci in ["gitlab", "drone", "woodpecker", "jenkins"] {
+        for entry in std::fs::read_dir(fixture(ci)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if std::path::Path::new(&name).extension().is_some_and(|e| e == "env") {
+                files.push(format!("{ci}/{name}"));
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 9, "{files:?}");
+    for rel in files {
+        let vars = crate::dotenv::parse(&std::fs::read_to_string(fixture(&rel)).unwrap(), &rel);
+        for lang in ["zh-CN", "en"] {
+            // The run's facts only: of the fixtures' own settings, those that say how the run
+            // went; delivery, notify_on and mentions are not what these snapshots are about.
+            let setting = |k: &str| k.starts_with("PLUGIN_") || k.starts_with("DINGTALK_");
+            let about_the_run = |k: &str| ["STATUS", "STARTED_AT", "JOBS"].iter().any(|s| k.ends_with(s));
+            let run = vars
+                .iter()
+                .filter(|(k, _)| !setting(k) || about_the_run(k))
+                .fold(Run::new(), |run, (k, v)| run.env(k, v))
+                .env("DINGTALK_LANG", lang);
+            let (title, text) = markdown(&run.dry_run().json());
+            let text = without_long_durations(&text);
+            let snapshot = format!("{}.{lang}", rel.replace('/', ".").trim_end_matches(".env"));
+            insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("tests/fixtures/{rel} without its settings, DINGTALK_LANG={lang}; durations over an hour run to now and read <long>") }, {
+                insta::assert_snapshot!(snapshot, format!("title: {title}\n\n{text}\n"));
+            });
+        }
+    }
+}
+
+/// `耗时 21676 小时 33 分` / `took 1d 3h`: a fixture's old start time measured to now, which
+/// changes by the minute, written as `<long>`. Durations under an hour come from the fixtures'
+/// own start and end, and stay.
+fn without_long_durations(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = ["耗时 ", "took "].iter().filter_map(|w| rest.find(w).map(|i| i + w.len())).min() {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find([' ', '\n']).map_or(rest.len(), |i| {
+            // The duration runs to the next ` · ` or the line's end.
+            rest[i..].find(" · ").map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |j| i + j)
+        });
+        let duration = &rest[..end];
+        if duration.contains("小时") || duration.contains('天') || duration.contains('h') || duration.contains('d') {
+            out.push_str("<long>");
+        } else {
+            out.push_str(duration);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn push_commit(i: usize, message: &str) -> serde_json::Value {
     serde_json::json!({
         "id": format!("{i:040x}"),
