@@ -368,6 +368,11 @@ pub struct Body<'a> {
     pub data: &'a [Message],
 }
 
+/// The seeded generator the property test below shares with the fuzz test.
+#[cfg(test)]
+#[path = "../tests/e2e/rng.rs"]
+mod rng;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -408,19 +413,9 @@ mod tests {
         assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
     }
 
-    /// A seeded xorshift generator: the same cases every run, no dependency.
-    struct Rng(u64);
+    use super::rng::Rng;
 
     impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            usize::try_from(self.next() % n as u64).unwrap()
-        }
         /// Text of up to `max` characters, often of the kinds that grow in JSON.
         fn text(&mut self, max: usize) -> String {
             const CHARS: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '汉', '😀', '@', '…', '/', '%', '&'];

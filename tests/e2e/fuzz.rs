@@ -16,18 +16,9 @@ use serde_json::Value;
 
 use crate::support::*;
 
-struct Rng(u64);
+use crate::rng::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap()
-    }
     fn chance(&mut self, one_in: usize) -> bool {
         self.below(one_in) == 0
     }

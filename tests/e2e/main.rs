@@ -2,6 +2,7 @@
 //! 127.0.0.1. One integration-test crate; each file covers one area.
 
 mod dotenv;
+mod rng;
 mod support;
 
 mod ci_platforms;
