@@ -933,7 +933,7 @@ pub fn help() -> String {
     }
     out.push_str(
         "  -h, --help       print this help\n  -V, --version    print the version\n\n\
-         EXIT CODES: 0 delivered, a dry run, not sent on purpose (notify_on did not match, or a pull request that\n\
+         EXIT CODES: 0 delivered, a dry run, not sent on purpose (notify_on did not match, or a run that\n\
          \x20           gets no secrets), or any failure with fail_on_error=false; 1 delivery failed; 2 usage error\n",
     );
     out
