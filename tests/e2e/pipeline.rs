@@ -214,7 +214,8 @@ fn no_token_or_nothing_left_to_ask_makes_no_api_call() {
     assert_eq!(api.received().len(), 0);
 }
 
-fn gitlab_env() -> Run {
+/// A GitLab push job with `gitlab_token`, the API at `api` and the relay at `relay`.
+fn gitlab_run(api: &Server, relay: &Server) -> Run {
     let text = std::fs::read_to_string(fixture("gitlab/push.env")).unwrap();
     dotenv::parse(&text, "gitlab/push.env")
         .into_iter()
@@ -222,6 +223,11 @@ fn gitlab_env() -> Run {
         // The previous pipeline known, so that the jobs are the one thing the API is asked
         // (tests/e2e/signal.rs asks it for the previous pipeline).
         .env("DINGTALK_PREVIOUS_STATUS", "cancelled")
+        .env("CI_API_V4_URL", &format!("{}/api/v4", api.url))
+        .env("DINGTALK_GITLAB_TOKEN", GL_TOKEN)
+        .env("DINGTALK_KDOCS_TOKEN", TOKEN)
+        .env("DINGTALK_WEBHOOK", &webhook())
+        .env("DINGTALK_KDOCS_API_URL", &relay.url)
 }
 
 #[test]
@@ -246,13 +252,7 @@ fn gitlab_api_gives_the_pipelines_outcome_without_the_notify_job() {
         }
     });
     let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-    let out = gitlab_env()
-        .env("CI_API_V4_URL", &format!("{}/api/v4", api.url))
-        .env("DINGTALK_GITLAB_TOKEN", GL_TOKEN)
-        .env("DINGTALK_KDOCS_TOKEN", TOKEN)
-        .env("DINGTALK_WEBHOOK", &webhook())
-        .env("DINGTALK_KDOCS_API_URL", &relay.url)
-        .run();
+    let out = gitlab_run(&api, &relay).run();
     // CI_JOB_STATUS=success is the notify job's own; the pipeline failed.
     let (title, text) = delivered(&relay, &out);
     assert!(title.starts_with("❌ ") && text.contains("· 失败"), "{title}\n{text}");
@@ -269,13 +269,7 @@ fn gitlab_api_refusals_are_warnings_and_the_message_goes_out() {
     for (status, says) in [(401, "refused `gitlab_token` (HTTP 401)"), (404, "answered HTTP 404")] {
         let api = Server::script(vec![Reply::json(status, r#"{"message": "404 Project Not Found"}"#)]);
         let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-        let out = gitlab_env()
-            .env("CI_API_V4_URL", &format!("{}/api/v4", api.url))
-            .env("DINGTALK_GITLAB_TOKEN", GL_TOKEN)
-            .env("DINGTALK_KDOCS_TOKEN", TOKEN)
-            .env("DINGTALK_WEBHOOK", &webhook())
-            .env("DINGTALK_KDOCS_API_URL", &relay.url)
-            .run();
+        let out = gitlab_run(&api, &relay).run();
         let (title, _) = delivered(&relay, &out);
         assert!(title.starts_with("✅ "), "CI_JOB_STATUS stands: {title}");
         assert!(
