@@ -7,12 +7,12 @@
 //! (developer.kdocs.cn/common/authorization/web.html): `{kdocs_api_url}/h5/auth?app_id=&scope=
 //! &redirect_uri=&state=`, then `GET /api/v1/oauth2/access_token?app_id=&app_key=&code=`.
 
+use crate::delivery::hints::{self, Peer};
+use crate::delivery::http::Http;
+use crate::delivery::kdocs;
+use crate::delivery::kdocs::Tokens;
 use crate::env::Env;
 use crate::error::Error;
-use crate::hints::{self, Peer};
-use crate::http::Http;
-use crate::relay;
-use crate::relay::Tokens;
 use crate::report::{self, Reporter};
 use crate::settings::{Name, Secret, Sources, Values};
 
@@ -117,8 +117,8 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
 
     let app_key = v.kdocs_app_key.as_ref().ok_or_else(|| required(Name::kdocs_app_key, "--app-key"))?;
     let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries)?;
-    let origin = relay::origin(&v.kdocs_api_url);
-    let tokens = relay::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), &code, &|retry| {
+    let origin = kdocs::origin(&v.kdocs_api_url);
+    let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), &code, &|retry| {
         reporter.notice(&hints::retry_notice(Peer::Exchange, retry, &origin, v.timeout));
     })
     .map_err(|failed| hints::error(Peer::Exchange, &failed, &origin, v.timeout))?;

@@ -5,38 +5,14 @@
 //! request → outcome reported (ARCHITECTURE.md). `main` only wires the steps and maps the
 //! outcome to an exit code.
 
-mod api;
-mod auth;
-mod ci;
-mod context;
-mod dingtalk;
-mod env;
-mod error;
-mod hints;
-mod http;
-mod i18n;
-mod jobs;
-mod markdown;
-mod mention;
-mod message;
-mod notify;
-mod payload;
-mod pipeline;
-mod previous;
-mod relay;
-mod render;
-mod report;
-mod sandbox;
-mod settings;
-mod status;
-mod when;
-
 use std::process::ExitCode;
 
-use env::Env;
-use error::Error;
-use report::Reporter;
-use settings::{Command, Settings, Sources};
+use dingtalk_notify::env::Env;
+use dingtalk_notify::error::{self, Error};
+use dingtalk_notify::report::{self, Reporter};
+use dingtalk_notify::settings::{self, Command, Settings, Sources};
+use dingtalk_notify::summary::sandbox;
+use dingtalk_notify::{auth, notify};
 
 fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == sandbox::CHILD_ARG) {

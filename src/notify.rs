@@ -4,25 +4,25 @@
 
 #![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
 
-use crate::api::{self, Api, Forge};
+use crate::ci::api::{self, Api, Forge};
+use crate::ci::pipeline;
+use crate::ci::previous;
 use crate::ci::{self, Ci, Inputs};
+use crate::context::jobs;
+use crate::context::status::Status;
 use crate::context::{Change, Context};
-use crate::dingtalk;
+use crate::delivery::dingtalk;
+use crate::delivery::hints::{self, Peer};
+use crate::delivery::http::{Http, Retry};
+use crate::delivery::kdocs::{self, Reply};
 use crate::env::Env;
 use crate::error::Error;
-use crate::hints::{self, Peer};
-use crate::http::{Http, Retry};
-use crate::jobs;
-use crate::mention::Who;
-use crate::message::{self, At, Body, Message};
-use crate::pipeline;
-use crate::previous;
-use crate::relay::{self, Reply};
-use crate::render::{self, Summary};
 use crate::report::Reporter;
+use crate::settings::mention::Who;
+use crate::settings::when;
 use crate::settings::{KdocsAuth, Mode, Renewal, Route, Secret, Settings};
-use crate::status::Status;
-use crate::when;
+use crate::summary::message::{self, At, Body, Message};
+use crate::summary::render::{self, Summary};
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
     if settings.dry_run() {
@@ -214,7 +214,7 @@ fn through_relay(
     summary: &Summary,
 ) -> Result<(), Error> {
     let base = settings.kdocs_api_url.as_str();
-    let origin = relay::origin(base);
+    let origin = kdocs::origin(base);
     // Which token was sent, for the hint should the relay refuse it.
     let (first, mut kind) = match auth {
         KdocsAuth::Renew(renewal) => (renew(settings, reporter, http, renewal)?, hints::Token::Renewed),
@@ -223,7 +223,7 @@ fn through_relay(
     };
     reporter.step_summary(&summary.title, &summary.text);
     let send = |reporter: &Reporter, token: &Secret| {
-        relay::send(http, base, token.expose(), body, &|retry| {
+        kdocs::send(http, base, token.expose(), body, &|retry| {
             reporter.notice(&hints::retry_notice(Peer::Relay, retry, &origin, settings.timeout));
         })
     };
@@ -277,7 +277,7 @@ fn previous_from_api(
         None => http.insert(new_http(settings)?),
     };
     let origin = reqwest::Url::parse(&base).map_or_else(|_| base.clone(), |u| u.origin().ascii_serialization());
-    let notice = |retry: &crate::http::Retry| {
+    let notice = |retry: &crate::delivery::http::Retry| {
         reporter.notice(&hints::api_retry_notice(forge, retry, &origin, settings.timeout));
     };
     let Some(api) = Api::new(http, forge, &base, token.expose(), &notice) else {
@@ -386,9 +386,9 @@ fn api_facts(
 /// can print it; a refusal is a delivery failure.
 fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Renewal) -> Result<Secret, Error> {
     let base = settings.kdocs_api_url.as_str();
-    let origin = relay::origin(base);
+    let origin = kdocs::origin(base);
     let outcome =
-        relay::renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
+        kdocs::renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
             reporter.notice(&hints::retry_notice(Peer::Renewal, retry, &origin, settings.timeout));
         });
     let tokens = match outcome {

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use crate::env::Env;
 use crate::error::Error;
-use crate::markdown;
+use crate::summary::markdown;
 
 pub struct Reporter {
     github: bool,
@@ -73,7 +73,7 @@ impl Reporter {
                 url,
                 json.replace('/', "\\/"),
                 json,
-                crate::hints::shown(s),
+                crate::delivery::hints::shown(s),
                 markdown::escape_md(s),
                 markdown::escape_inline(s),
             ] {

@@ -6,9 +6,9 @@
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
 use super::{Env, duration, format_rfc3339};
+use crate::context::jobs::Job;
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
-use crate::jobs::Job;
-use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);

@@ -8,9 +8,9 @@
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
 
 use super::{Env, Warnings, duration, parse_rfc3339};
+use crate::context::payload::{Json, Payload};
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
-use crate::payload::{Json, Payload};
-use crate::status::Status;
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {

@@ -7,8 +7,8 @@
 //! the `status` setting, which always wins over this.
 
 use super::{Env, duration, format_rfc3339, is_null_sha, parse_rfc3339};
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
-use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);

@@ -11,8 +11,8 @@
 //! `started_at` (README, "Jenkins").
 
 use super::{Env, local};
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
-use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);

@@ -4,8 +4,8 @@
 use std::process::Command;
 
 use super::{Env, github};
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, Ref, Repo};
-use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     // One git process (each costs over a millisecond): sha, author, ref names and message of the

@@ -6,6 +6,10 @@
 //! Jenkins comes after the CIs with a variable of their own: `JENKINS_URL` is the one sign of it,
 //! and a job elsewhere could inherit it from a Jenkins that started it.
 
+pub mod api;
+pub mod pipeline;
+pub mod previous;
+
 mod drone;
 mod github;
 mod gitlab;

@@ -6,8 +6,8 @@
 //! and its forges leave some timestamps at `0`, which means unknown.
 
 use super::{Env, duration, format_rfc3339, is_null_sha};
+use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
-use crate::status::Status;
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::status::Status;
+use crate::context::status::Status;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {

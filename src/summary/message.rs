@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use crate::context::Context;
-use crate::i18n::{self, Lang};
-use crate::markdown::safe_url;
-use crate::render::Summary;
 use crate::settings::{MsgType, Settings};
+use crate::summary::catalog::{self, Lang};
+use crate::summary::markdown::safe_url;
+use crate::summary::render::Summary;
 
 /// DingTalk rejects a message that serializes to 20,000 bytes or more (errcode 460101).
 pub const MAX_MESSAGE_BYTES: usize = 20_000;
@@ -211,7 +211,7 @@ pub fn build(
     };
     let at = at.and_then(|at| at.fitting(warnings));
     let room = at.as_ref().map_or(0, At::room);
-    let word = |key| i18n::phrase(cx.lang, key).unwrap_or(key);
+    let word = |key| catalog::phrase(cx.lang, key).unwrap_or(key);
     let marker = word("cut");
     let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word("view_run")));
     let mut messages = Vec::with_capacity(2);
@@ -283,8 +283,8 @@ pub fn build(
 /// release or a push the page that shows it.
 fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
     let word = |key: &str, num: Option<String>| {
-        let phrase = i18n::phrase(lang, key).unwrap_or(key);
-        i18n::fill(phrase, |_, _| num.clone())
+        let phrase = catalog::phrase(lang, key).unwrap_or(key);
+        catalog::fill(phrase, |_, _| num.clone())
     };
     // Only http(s) URLs: DingTalk opens nothing else, and other schemes are not ours to pass on.
     let button =
@@ -370,7 +370,7 @@ pub struct Body<'a> {
 
 /// The seeded generator the property test below shares with the fuzz test.
 #[cfg(test)]
-#[path = "../tests/e2e/rng.rs"]
+#[path = "../../tests/e2e/rng.rs"]
 mod rng;
 
 #[cfg(test)]

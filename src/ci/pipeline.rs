@@ -9,13 +9,13 @@
 
 use serde_json::Value;
 
-use crate::api::{self, Api, Forge};
+use crate::ci::api::{self, Api, Forge};
 use crate::ci::{Ci, parse_rfc3339};
+use crate::context::jobs::Job;
+use crate::context::status::Status;
+use crate::delivery::http::{Http, Retry};
 use crate::env::Env;
-use crate::http::{Http, Retry};
-use crate::jobs::Job;
 use crate::settings::Settings;
-use crate::status::Status;
 
 /// Jobs asked per page: the most both APIs give, so that 500 jobs take 5 calls.
 const PER_PAGE: &str = "100";
@@ -93,7 +93,7 @@ impl Ask {
         let mut facts = Facts::default();
         let Some(api) = Api::new(http, self.forge, &self.base, &self.token, notice) else {
             // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
-            let failure = api::Failure::Call(Box::new(crate::http::Failure::Connect {
+            let failure = api::Failure::Call(Box::new(crate::delivery::http::Failure::Connect {
                 cause: "not an http(s) URL".into(),
                 dropped: false,
             }));

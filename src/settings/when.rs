@@ -3,7 +3,7 @@
 //! run matches when its status or its change is in the list.
 
 use crate::context::Change;
-use crate::status::Status;
+use crate::context::status::Status;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::api::{Api, Failed};
+use crate::ci::api::{Api, Failed};
+use crate::context::payload::Json;
+use crate::context::status::Status;
 use crate::env::Env;
-use crate::payload::Json;
-use crate::status::Status;
 
 /// Pages of runs looked through at most: the previous run is nearly always on the first.
 const MAX_PAGES: usize = 3;

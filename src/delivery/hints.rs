@@ -23,11 +23,11 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::api::{self, Forge};
-use crate::dingtalk::Partial;
+use crate::ci::api::{self, Forge};
+use crate::delivery::dingtalk::Partial;
+use crate::delivery::http::TlsProblem;
+use crate::delivery::kdocs::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 use crate::error::Error;
-use crate::http::TlsProblem;
-use crate::relay::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
 
 /// Who was called: each failure is worded for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1059,7 +1059,7 @@ mod tests {
         assert!(hints.len() <= MAX_CODES, "{hints:?}");
         assert_eq!(shown(&"é".repeat(400)), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
         assert_eq!(shown("  a \n\t b  "), "a b");
-        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::http::MAX_REPLY_BYTES }, 1);
+        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::delivery::http::MAX_REPLY_BYTES }, 1);
         assert!(message.contains("more than 64 KiB"), "{message}");
     }
 

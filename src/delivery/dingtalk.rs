@@ -14,8 +14,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use reqwest::header::CONTENT_TYPE;
 
-use crate::http::{Answer, AttemptError, Failed, Failure, Http, Retry};
-use crate::relay::{Reply, http_failure, parse};
+use crate::delivery::http::{Answer, AttemptError, Failed, Failure, Http, Retry};
+use crate::delivery::kdocs::{Reply, http_failure, parse};
 
 /// Where a bare robot token is sent.
 pub const ROBOT_URL: &str = "https://oapi.dingtalk.com/robot/send";
@@ -47,7 +47,7 @@ pub fn send(
                     .post(url.clone())
                     .header(CONTENT_TYPE, "application/json; charset=utf-8")
                     .body(body.clone());
-                classify(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
+                classify(http.exchange(request, &url, crate::delivery::http::MAX_REPLY_BYTES).await?)
             },
             &|retry| notice(i, retry),
         ));

@@ -17,8 +17,8 @@ use reqwest::header::{LOCATION, RETRY_AFTER};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
+use crate::delivery::kdocs::Reply;
 use crate::error::Error;
-use crate::relay::Reply;
 
 /// `Retry-After` is honoured up to this many seconds.
 const MAX_RETRY_AFTER: u64 = 30;

@@ -13,9 +13,9 @@ use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBeha
 use crate::ci::{format_rfc3339, parse_rfc3339};
 use crate::context::Context;
 use crate::error::Error;
-use crate::i18n::{self, Lang};
-use crate::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url, tidy};
 use crate::settings::CustomTemplate;
+use crate::summary::catalog::{self, Lang};
+use crate::summary::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url, tidy};
 
 /// The rendered summary: `title` is plain text (the chat list), `text` is DingTalk markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,42 +25,42 @@ pub struct Summary {
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
-    ("macros.md", include_str!("../templates/macros.md")),
-    ("title.txt", include_str!("../templates/title.txt")),
-    ("title/check_run.txt", include_str!("../templates/title/check_run.txt")),
-    ("title/check_suite.txt", include_str!("../templates/title/check_suite.txt")),
-    ("title/comment.txt", include_str!("../templates/title/comment.txt")),
-    ("title/deployment_status.txt", include_str!("../templates/title/deployment_status.txt")),
-    ("title/discussion.txt", include_str!("../templates/title/discussion.txt")),
-    ("title/generic.txt", include_str!("../templates/title/generic.txt")),
-    ("title/issues.txt", include_str!("../templates/title/issues.txt")),
-    ("title/merge_group.txt", include_str!("../templates/title/merge_group.txt")),
-    ("title/pr.txt", include_str!("../templates/title/pr.txt")),
-    ("title/push.txt", include_str!("../templates/title/push.txt")),
-    ("title/ref.txt", include_str!("../templates/title/ref.txt")),
-    ("title/release.txt", include_str!("../templates/title/release.txt")),
-    ("title/repository_dispatch.txt", include_str!("../templates/title/repository_dispatch.txt")),
-    ("title/review.txt", include_str!("../templates/title/review.txt")),
-    ("title/schedule.txt", include_str!("../templates/title/schedule.txt")),
-    ("title/workflow_dispatch.txt", include_str!("../templates/title/workflow_dispatch.txt")),
-    ("title/workflow_run.txt", include_str!("../templates/title/workflow_run.txt")),
-    ("push.md", include_str!("../templates/push.md")),
-    ("pull_request.md", include_str!("../templates/pull_request.md")),
-    ("pull_request_review.md", include_str!("../templates/pull_request_review.md")),
-    ("release.md", include_str!("../templates/release.md")),
-    ("ref.md", include_str!("../templates/ref.md")),
-    ("workflow_run.md", include_str!("../templates/workflow_run.md")),
-    ("workflow_dispatch.md", include_str!("../templates/workflow_dispatch.md")),
-    ("schedule.md", include_str!("../templates/schedule.md")),
-    ("repository_dispatch.md", include_str!("../templates/repository_dispatch.md")),
-    ("issues.md", include_str!("../templates/issues.md")),
-    ("issue_comment.md", include_str!("../templates/issue_comment.md")),
-    ("deployment_status.md", include_str!("../templates/deployment_status.md")),
-    ("check_run.md", include_str!("../templates/check_run.md")),
-    ("check_suite.md", include_str!("../templates/check_suite.md")),
-    ("merge_group.md", include_str!("../templates/merge_group.md")),
-    ("discussion.md", include_str!("../templates/discussion.md")),
-    ("generic.md", include_str!("../templates/generic.md")),
+    ("macros.md", include_str!("../../templates/macros.md")),
+    ("title.txt", include_str!("../../templates/title.txt")),
+    ("title/check_run.txt", include_str!("../../templates/title/check_run.txt")),
+    ("title/check_suite.txt", include_str!("../../templates/title/check_suite.txt")),
+    ("title/comment.txt", include_str!("../../templates/title/comment.txt")),
+    ("title/deployment_status.txt", include_str!("../../templates/title/deployment_status.txt")),
+    ("title/discussion.txt", include_str!("../../templates/title/discussion.txt")),
+    ("title/generic.txt", include_str!("../../templates/title/generic.txt")),
+    ("title/issues.txt", include_str!("../../templates/title/issues.txt")),
+    ("title/merge_group.txt", include_str!("../../templates/title/merge_group.txt")),
+    ("title/pr.txt", include_str!("../../templates/title/pr.txt")),
+    ("title/push.txt", include_str!("../../templates/title/push.txt")),
+    ("title/ref.txt", include_str!("../../templates/title/ref.txt")),
+    ("title/release.txt", include_str!("../../templates/title/release.txt")),
+    ("title/repository_dispatch.txt", include_str!("../../templates/title/repository_dispatch.txt")),
+    ("title/review.txt", include_str!("../../templates/title/review.txt")),
+    ("title/schedule.txt", include_str!("../../templates/title/schedule.txt")),
+    ("title/workflow_dispatch.txt", include_str!("../../templates/title/workflow_dispatch.txt")),
+    ("title/workflow_run.txt", include_str!("../../templates/title/workflow_run.txt")),
+    ("push.md", include_str!("../../templates/push.md")),
+    ("pull_request.md", include_str!("../../templates/pull_request.md")),
+    ("pull_request_review.md", include_str!("../../templates/pull_request_review.md")),
+    ("release.md", include_str!("../../templates/release.md")),
+    ("ref.md", include_str!("../../templates/ref.md")),
+    ("workflow_run.md", include_str!("../../templates/workflow_run.md")),
+    ("workflow_dispatch.md", include_str!("../../templates/workflow_dispatch.md")),
+    ("schedule.md", include_str!("../../templates/schedule.md")),
+    ("repository_dispatch.md", include_str!("../../templates/repository_dispatch.md")),
+    ("issues.md", include_str!("../../templates/issues.md")),
+    ("issue_comment.md", include_str!("../../templates/issue_comment.md")),
+    ("deployment_status.md", include_str!("../../templates/deployment_status.md")),
+    ("check_run.md", include_str!("../../templates/check_run.md")),
+    ("check_suite.md", include_str!("../../templates/check_suite.md")),
+    ("merge_group.md", include_str!("../../templates/merge_group.md")),
+    ("discussion.md", include_str!("../../templates/discussion.md")),
+    ("generic.md", include_str!("../../templates/generic.md")),
 ];
 
 /// The chat list shows little more; a longer title is cut with `…`.
@@ -114,7 +114,7 @@ fn builtin_for(cx: &Context) -> &'static str {
 /// same choice as `builtin_for`, from the facts the title needs.
 fn title_part(cx: &Context) -> &'static str {
     let p = cx.payload.json();
-    let has = |k: &str| p.get(k).is_some_and(crate::payload::Json::is_object);
+    let has = |k: &str| p.get(k).is_some_and(crate::context::payload::Json::is_object);
     let tag = cx.git_ref.as_ref().is_some_and(|r| r.kind == crate::context::RefKind::Tag);
     match cx.event.as_str() {
         "push" => "push",
@@ -143,7 +143,7 @@ const GENERIC: &str = "generic.md";
 
 /// The last resort when even the generic template fails: status, repository, event and run.
 fn fallback(cx: &Context) -> String {
-    let word = |key: &str| i18n::phrase(cx.lang, key).unwrap_or_default();
+    let word = |key: &str| catalog::phrase(cx.lang, key).unwrap_or_default();
     let repo = escape_md(cx.repo.full_name.as_deref().unwrap_or_else(|| word("build")));
     let run = cx
         .run
@@ -196,7 +196,7 @@ fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Env
     env.add_filter("duration", move |v: Value| duration(lang, &v));
     env.add_filter("datetime", move |v: Value| datetime(&v, utc_offset));
     env.add_filter("emoji", emoji);
-    // The phrase catalog (src/i18n.rs): `t("view_run")`, `"view_run"|t`, `t("push.pushed", n=3, ref=…)`.
+    // The phrase catalog (src/summary/catalog.rs): `t("view_run")`, `"view_run"|t`, `t("push.pushed", n=3, ref=…)`.
     env.add_function("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
     env.add_filter("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
     env.add_filter("upper_first", upper_first);
@@ -345,7 +345,8 @@ pub fn summary(
     let template_title = title.filter(|_| literal_title.is_none());
     let parts: Vec<(&CustomTemplate, Kind)> =
         custom.map(|t| (t, Kind::Text)).into_iter().chain(template_title.map(|t| (t, Kind::Title))).collect();
-    let mut customs = if parts.is_empty() { Vec::new() } else { crate::sandbox::render(cx, &parts)? }.into_iter();
+    let mut customs =
+        if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &parts)? }.into_iter();
     let text = match custom {
         Some(_) => customs.next().unwrap_or_default(),
         None => render(builtin_for(cx)).unwrap_or_else(|e| {
@@ -448,7 +449,7 @@ fn emoji(status: &str) -> &'static str {
 /// none, so that a template need not test for it first.
 fn duration(lang: Lang, v: &Value) -> String {
     let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| text_of(v).trim().parse().ok());
-    secs.map(|s| i18n::duration(lang, s)).unwrap_or_default()
+    secs.map(|s| catalog::duration(lang, s)).unwrap_or_default()
 }
 
 /// `{{ run.started_at|datetime }}`: `2024-06-11 17:18` in the `timezone` setting's offset, from
@@ -462,13 +463,13 @@ fn datetime(v: &Value, utc_offset: i32) -> String {
     format!("{} {}", &t[..10], &t[11..16])
 }
 
-/// `{{ key|t }}`, `{{ t(key, name=value, …) }}`: the phrase `key` of the catalog (src/i18n.rs)
+/// `{{ key|t }}`, `{{ t(key, name=value, …) }}`: the phrase `key` of the catalog (src/summary/catalog.rs)
 /// in the `lang` setting's language, its `{name}` placeholders filled. In markdown the phrase is
 /// trusted and the values are escaped like any printed value (unless safe); in the title nothing
 /// is escaped. A key the catalog lacks is an error, unless `default=` gives what to print instead.
 fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minijinja::Error> {
     let markdown = state.auto_escape() == AutoEscape::Custom("markdown");
-    let Some(phrase) = i18n::phrase(lang, key) else {
+    let Some(phrase) = catalog::phrase(lang, key) else {
         return match args.get::<Option<Value>>("default")? {
             Some(default) => Ok(default),
             None => Err(minijinja::Error::new(
@@ -477,7 +478,7 @@ fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minij
             )),
         };
     };
-    let text = i18n::fill(phrase, |name, at_start| {
+    let text = catalog::fill(phrase, |name, at_start| {
         let value = args.peek::<Value>(name).ok()?;
         Some(if value.is_none() || value.is_undefined() {
             String::new()
@@ -505,7 +506,7 @@ fn upper_first(v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::Status;
+    use crate::context::status::Status;
 
     #[test]
     fn every_built_in_template_parses() {
@@ -605,8 +606,8 @@ mod tests {
 #[cfg(test)]
 mod without_payload {
     use super::*;
+    use crate::context::status::Status;
     use crate::context::{Commit, PullRequest, Ref, RefKind, Release, Repo, Run};
-    use crate::status::Status;
 
     fn base(ci: &'static str, event: &str) -> Context {
         Context {
@@ -723,7 +724,7 @@ mod without_payload {
 #[cfg(test)]
 mod documented_filters {
     use super::*;
-    use crate::status::Status;
+    use crate::context::status::Status;
 
     /// The examples of docs/templates.md's filter table.
     #[test]

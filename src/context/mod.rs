@@ -4,12 +4,16 @@
 //! the CI does not give stays `None` (rendered as `none`, so templates can test it with `if`),
 //! never an empty string.
 
+pub mod jobs;
+pub mod payload;
+pub mod status;
+
 use serde::Serialize;
 
-use crate::i18n::Lang;
-use crate::jobs::Job;
-use crate::payload::Payload;
-use crate::status::Status;
+use crate::context::jobs::Job;
+use crate::context::payload::Payload;
+use crate::context::status::Status;
+use crate::summary::catalog::Lang;
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Context {

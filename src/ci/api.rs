@@ -17,8 +17,8 @@
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
+use crate::delivery::http::{self, Answer, Http, Retry};
 use crate::env::Env;
-use crate::http::{self, Answer, Http, Retry};
 
 /// Whose API it is: it decides the authentication header and, for `hints`, what to grant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

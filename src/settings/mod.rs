@@ -9,17 +9,19 @@
 //! on more than one setting, so that what is validated is carried by the types (a [`Mode`] is
 //! either a dry run or a send with its credentials).
 
+pub mod mention;
+pub mod when;
+
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::context::jobs::{self, Job};
+use crate::context::status::Status;
 use crate::env::Env;
 use crate::error::Error;
-use crate::i18n::Lang;
-use crate::jobs::{self, Job};
-use crate::mention;
-use crate::status::Status;
-use crate::when::Condition;
+use crate::settings::when::Condition;
+use crate::summary::catalog::Lang;
 
 /// The environment prefixes, in the order they are searched.
 const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
@@ -273,7 +275,7 @@ impl Kind for Webhook {
     fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
         let value = found.value.trim();
         if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Ok(Secret(format!("{}?access_token={value}", crate::dingtalk::ROBOT_URL)));
+            return Ok(Secret(format!("{}?access_token={value}", crate::delivery::dingtalk::ROBOT_URL)));
         }
         check_url(value, name, &found.from)?;
         let query = value.split_once('?').map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
@@ -359,10 +361,14 @@ impl Kind for When {
         let mut conditions = Vec::new();
         for word in words.filter(|w| !w.is_empty()) {
             let condition = Condition::parse(word).ok_or_else(|| {
-                let guess = nearest(&word.to_ascii_lowercase(), crate::when::WORDS.iter().copied())
+                let guess = nearest(&word.to_ascii_lowercase(), crate::settings::when::WORDS.iter().copied())
                     .map(|g| format!(" (did you mean `{g}`?)"))
                     .unwrap_or_default();
-                bad_value(found, name, &format!("`{word}` is not one of {}{guess}", crate::when::WORDS.join(", ")))
+                bad_value(
+                    found,
+                    name,
+                    &format!("`{word}` is not one of {}{guess}", crate::settings::when::WORDS.join(", ")),
+                )
             })?;
             if !conditions.contains(&condition) {
                 conditions.push(condition);
@@ -1195,7 +1201,7 @@ mod tests {
         assert_eq!(s.at_mobiles.kept, ["13800000001", "13900000002", "14100000003"]);
         let s =
             settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure，fixed"), ("PLUGIN_AT_ON", "changed")]).unwrap();
-        assert_eq!(crate::when::describe(&s.notify_on), "failure, fixed");
+        assert_eq!(crate::settings::when::describe(&s.notify_on), "failure, fixed");
         let e = settings(&["--dry-run"], &[("PLUGIN_NOTIFY_ON", "failure, sometimes")]).unwrap_err();
         assert!(
             e.message.contains("`sometimes` is not one of") && e.message.contains("PLUGIN_NOTIFY_ON"),
@@ -1263,7 +1269,7 @@ mod tests {
 
     /// The `inputs:` of action.yml, and the `INPUT_*` variables its `notify` step passes.
     fn action_yml() -> (Vec<String>, Vec<String>) {
-        let yml = include_str!("../action.yml");
+        let yml = include_str!("../../action.yml");
         let inputs_block = yml.split("\ninputs:\n").nth(1).unwrap().split("\noutputs:").next().unwrap();
         let inputs = inputs_block
             .lines()
@@ -1290,7 +1296,7 @@ mod tests {
     fn action_yml_descriptions_parse_as_yaml_strings() {
         // A plain YAML scalar cannot hold ": " (it would start a mapping): quote such a
         // description, or the whole action fails to load on the runner.
-        for line in include_str!("../action.yml").lines() {
+        for line in include_str!("../../action.yml").lines() {
             let Some(value) = line.trim_start().strip_prefix("description: ") else { continue };
             let plain = !value.starts_with(['"', '\'', '>', '|']);
             assert!(!(plain && value.contains(": ")), "action.yml: quote this description: {line}");
@@ -1311,8 +1317,8 @@ mod tests {
         let mut want: Vec<String> = TABLE.iter().map(|d| d.text.to_owned()).collect();
         want.sort();
         for (name, readme, header) in [
-            ("README.md", include_str!("../README.md"), "| setting | meaning | default |"),
-            ("README.zh-CN.md", include_str!("../README.zh-CN.md"), "| setting | 含义 | 默认值 |"),
+            ("README.md", include_str!("../../README.md"), "| setting | meaning | default |"),
+            ("README.zh-CN.md", include_str!("../../README.zh-CN.md"), "| setting | 含义 | 默认值 |"),
         ] {
             let table = readme.split(header).nth(1).unwrap_or_else(|| panic!("{name} has a settings table"));
             let mut listed = Vec::new();

@@ -13,8 +13,8 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::http::{Answer, AttemptError, Http};
-pub use crate::http::{Failed, Failure, Retry};
+use crate::delivery::http::{Answer, AttemptError, Http};
+pub use crate::delivery::http::{Failed, Failure, Retry};
 use crate::settings::Secret;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
@@ -191,7 +191,7 @@ fn call<T>(
                     .body(body.to_vec()),
                 None => http.client.get(url.clone()).header(CONTENT_TYPE, "application/json"),
             };
-            classify(http.exchange(request, &url, crate::http::MAX_REPLY_BYTES).await?)
+            classify(http.exchange(request, &url, crate::delivery::http::MAX_REPLY_BYTES).await?)
         },
         notice,
     ))

@@ -1,0 +1,9 @@
+//! The summary: the context rendered in the reader's language (minijinja over `templates/`, the
+//! phrase `catalog`, DingTalk-markdown escaping in `markdown`, a user's template bounded in a
+//! child process by `sandbox`), then the DingTalk `message`s that carry it.
+
+pub mod catalog;
+pub mod markdown;
+pub mod message;
+pub mod render;
+pub mod sandbox;
