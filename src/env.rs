@@ -40,7 +40,7 @@ impl Env {
 
     /// A Unix timestamp; `0` (what CIs leave in one they do not know) counts as unset.
     pub fn unix_time(&self, name: &str) -> Option<u64> {
-        self.get(name)?.trim().parse::<u64>().ok().filter(|&t| t > 0)
+        crate::time::parse_epoch(self.get(name)?)
     }
 
     pub fn is(&self, name: &str, value: &str) -> bool {

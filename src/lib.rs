@@ -17,3 +17,4 @@ pub mod notify;
 pub mod report;
 pub mod settings;
 pub mod summary;
+pub mod time;

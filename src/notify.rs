@@ -23,6 +23,7 @@ use crate::settings::when;
 use crate::settings::{KdocsAuth, Mode, Renewal, Route, Secret, Settings};
 use crate::summary::message::{self, At, Body, Message};
 use crate::summary::render::{self, Summary};
+use crate::time;
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
     if settings.dry_run() {
@@ -47,8 +48,8 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         cx.jobs.clone_from(jobs);
     }
     if let Some(start) = settings.started_at {
-        cx.run.started_at = Some(ci::format_rfc3339(start));
-        cx.run.duration = ci::duration(Some(start), None, env.now);
+        cx.run.started_at = Some(time::format_rfc3339(start));
+        cx.run.duration = time::interval(Some(start), None, env.now);
     }
     cx.message.clone_from(&settings.message);
     cx.lang = settings.lang;
@@ -376,8 +377,8 @@ fn api_facts(
         cx.jobs = jobs;
     }
     if let Some(start) = facts.started_at {
-        cx.run.started_at = Some(ci::format_rfc3339(start));
-        cx.run.duration = ci::duration(Some(start), None, env.now);
+        cx.run.started_at = Some(time::format_rfc3339(start));
+        cx.run.duration = time::interval(Some(start), None, env.now);
     }
     Ok((Some(http), !facts.failed.is_empty()))
 }

@@ -5,10 +5,11 @@
 //! requests, `DRONE_COMMIT_MESSAGE` is the pull request's body, not a commit message, and
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
-use super::{Env, duration, format_rfc3339};
+use super::Env;
 use crate::context::jobs::Job;
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::time::{format_rfc3339, interval};
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -140,7 +141,7 @@ fn run(env: &Env) -> Run {
         workflow: env.string("DRONE_STAGE_NAME"),
         job: env.string("DRONE_STEP_NAME"),
         started_at: start.map(format_rfc3339),
-        duration: duration(start, finish, env.now),
+        duration: interval(start, finish, env.now),
     }
 }
 

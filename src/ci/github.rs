@@ -7,10 +7,11 @@
 //! fields below are read from it where they are, and templates get the same payload, so a push
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
 
-use super::{Env, Warnings, duration, parse_rfc3339};
+use super::{Env, Warnings};
 use crate::context::payload::{Json, Payload};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
@@ -32,7 +33,7 @@ fn reported_run(event: &str, payload: Json, repo_url: Option<&str>, now: u64) ->
     let span = |v: Json, start: &str, end: &str, done: bool| {
         let started = time(v, start);
         let ended = if done { time(v, end) } else { None };
-        (started.map(super::format_rfc3339), duration(started, ended, now).filter(|&d| d > 0))
+        (started.map(format_rfc3339), interval(started, ended, now).filter(|&d| d > 0))
     };
     let run = match event {
         "workflow_run" => {
@@ -101,7 +102,7 @@ fn reported_run(event: &str, payload: Json, repo_url: Option<&str>, now: u64) ->
                 Some(d) => {
                     let started = time(d, "created_at");
                     let ended = if done { time(ds, "created_at") } else { None };
-                    (started.map(super::format_rfc3339), duration(started, ended, now).filter(|&d| d > 0))
+                    (started.map(format_rfc3339), interval(started, ended, now).filter(|&d| d > 0))
                 }
                 None => (None, None),
             };

@@ -6,9 +6,10 @@
 //! the `when: on_success` / `when: on_failure` pattern that reports the pipeline's outcome through
 //! the `status` setting, which always wins over this.
 
-use super::{Env, duration, format_rfc3339, is_null_sha, parse_rfc3339};
+use super::{Env, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -124,7 +125,7 @@ fn run(env: &Env, project_url: Option<&str>) -> Run {
         workflow: env.string("CI_PIPELINE_NAME"),
         job: env.string("CI_JOB_NAME"),
         started_at: start.map(format_rfc3339),
-        duration: duration(start, None, env.now),
+        duration: interval(start, None, env.now),
     }
 }
 

@@ -9,13 +9,14 @@
 
 use serde_json::Value;
 
+use crate::ci::Ci;
 use crate::ci::api::{self, Api, Forge};
-use crate::ci::{Ci, parse_rfc3339};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
 use crate::delivery::http::{Http, Retry};
 use crate::env::Env;
 use crate::settings::Settings;
+use crate::time::parse_rfc3339;
 
 /// Jobs asked per page: the most both APIs give, so that 500 jobs take 5 calls.
 const PER_PAGE: &str = "100";

@@ -5,9 +5,10 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
-use super::{Env, duration, format_rfc3339, is_null_sha};
+use super::{Env, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::time::{format_rfc3339, interval};
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -140,7 +141,7 @@ fn run(env: &Env) -> Run {
         workflow: env.string("CI_WORKFLOW_NAME"),
         job: env.string("CI_STEP_NAME"),
         started_at: start.map(format_rfc3339),
-        duration: duration(start, finish, env.now),
+        duration: interval(start, finish, env.now),
     }
 }
 

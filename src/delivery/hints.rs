@@ -142,7 +142,7 @@ pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
     if secs >= 14 * 86_400 {
         return None;
     }
-    let date = crate::ci::format_rfc3339(now + secs);
+    let date = crate::time::format_rfc3339(now + secs);
     Some(format!(
         "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
         lifetime(secs),

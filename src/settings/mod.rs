@@ -439,11 +439,8 @@ pub struct StartTime;
 impl Kind for StartTime {
     type Value = u64;
     fn parse(found: &Found, name: Name) -> Result<u64, Error> {
-        match found.value.trim().parse::<u64>() {
-            Ok(ms) if ms >= 100_000_000_000 => Ok(ms / 1000),
-            Ok(s) if s > 0 => Ok(s),
-            _ => Err(bad_value(found, name, "give Unix time in seconds or milliseconds, like 1718097249")),
-        }
+        crate::time::parse_epoch(&found.value)
+            .ok_or_else(|| bad_value(found, name, "give Unix time in seconds or milliseconds, like 1718097249"))
     }
 }
 
@@ -477,31 +474,8 @@ pub struct UtcOffset;
 impl Kind for UtcOffset {
     type Value = i32;
     fn parse(found: &Found, name: Name) -> Result<i32, Error> {
-        let raw = found.value.trim().to_ascii_uppercase();
-        let raw = raw.strip_prefix("UTC").or_else(|| raw.strip_prefix("GMT")).unwrap_or(&raw);
-        if raw.is_empty() || raw == "Z" {
-            return Ok(0);
-        }
-        let bad = || bad_value(found, name, "give a UTC offset like +08:00 (time-zone names are not known)");
-        let (sign, rest) = match raw.as_bytes()[0] {
-            b'+' => (1, &raw[1..]),
-            b'-' => (-1, &raw[1..]),
-            _ => return Err(bad()),
-        };
-        let (h, m) = match rest.split_once(':') {
-            Some((h, m)) => (h, m),
-            None if rest.len() == 4 => rest.split_at(2),
-            None => (rest, "0"),
-        };
-        let digits = |s: &str| {
-            (!s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| s.parse::<i32>().ok())
-                .flatten()
-        };
-        match (digits(h), digits(m)) {
-            (Some(h), Some(m)) if h <= 14 && m < 60 => Ok(sign * (h * 60 + m)),
-            _ => Err(bad()),
-        }
+        crate::time::parse_offset(&found.value)
+            .ok_or_else(|| bad_value(found, name, "give a UTC offset like +08:00 (time-zone names are not known)"))
     }
 }
 

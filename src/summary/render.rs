@@ -10,12 +10,12 @@
 use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
 
-use crate::ci::{format_rfc3339, parse_rfc3339};
 use crate::context::Context;
 use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog::{self, Lang};
 use crate::summary::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url, tidy};
+use crate::time;
 
 /// The rendered summary: `title` is plain text (the chat list), `text` is DingTalk markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -449,18 +449,14 @@ fn emoji(status: &str) -> &'static str {
 /// none, so that a template need not test for it first.
 fn duration(lang: Lang, v: &Value) -> String {
     let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| text_of(v).trim().parse().ok());
-    secs.map(|s| catalog::duration(lang, s)).unwrap_or_default()
+    secs.map(|s| time::in_words(lang, s)).unwrap_or_default()
 }
 
 /// `{{ run.started_at|datetime }}`: `2024-06-11 17:18` in the `timezone` setting's offset, from
 /// RFC 3339 text or seconds since the epoch; empty for none or what is not a time.
 fn datetime(v: &Value, utc_offset: i32) -> String {
-    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| parse_rfc3339(&text_of(v)));
-    let Some(local) = secs.and_then(|s| s.checked_add_signed(i64::from(utc_offset) * 60)) else {
-        return String::new();
-    };
-    let t = format_rfc3339(local);
-    format!("{} {}", &t[..10], &t[11..16])
+    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| time::parse_rfc3339(&text_of(v)));
+    secs.and_then(|s| time::local(s, utc_offset)).unwrap_or_default()
 }
 
 /// `{{ key|t }}`, `{{ t(key, name=value, …) }}`: the phrase `key` of the catalog (src/summary/catalog.rs)
