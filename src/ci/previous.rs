@@ -2,8 +2,7 @@
 //! API, for `fixed`/`broken`/`changed` (README, "Quiet by default"). Drone and Woodpecker say it
 //! in a variable (`ci/drone.rs`, `ci/woodpecker.rs`); the `previous_status` setting wins over all.
 
-use std::fmt::Write as _;
-
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::ci::api::{Api, Failed};
@@ -126,17 +125,12 @@ fn file_name(path: &str) -> Option<String> {
     path.rsplit('/').next().filter(|f| !f.is_empty()).map(str::to_owned)
 }
 
-/// A path segment, percent-encoded (a file name or a project path may hold `/`, spaces, `#`).
+/// What a path segment keeps as it is: RFC 3986's unreserved characters. A file name or a
+/// project path may hold `/`, spaces, `#`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 #[cfg(test)]
