@@ -5,11 +5,35 @@
 //! job's own status, not the pipeline's (GitLab has no pipeline-status variable); the README shows
 //! the `when: on_success` / `when: on_failure` pattern that reports the pipeline's outcome through
 //! the `status` setting, which always wins over this.
+//!
+//! What only the API tells (the pipeline's jobs, the previous pipeline's outcome) is in `api`.
 
-use super::{Env, is_null_sha};
+mod api;
+
+use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
+
+pub struct GitLab;
+
+impl Ci for GitLab {
+    fn name(&self) -> &'static str {
+        "GitLab"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.is("GITLAB_CI", "true")
+    }
+
+    fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
+        context(env)
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -168,7 +192,7 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
 
 /// The fixtures' env files, read by the one dotenv reader the end-to-end tests use too.
 #[cfg(test)]
-#[path = "../../tests/e2e/dotenv.rs"]
+#[path = "../../../tests/e2e/dotenv.rs"]
 mod dotenv;
 
 /// An environment from a fixture env file's text, for the CI modules' tests.
@@ -181,8 +205,8 @@ pub(super) fn fixture_env(text: &str, now: u64) -> Env {
 mod tests {
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/gitlab/push.env");
-    const MERGE_REQUEST: &str = include_str!("../../tests/fixtures/gitlab/merge_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/gitlab/push.env");
+    const MERGE_REQUEST: &str = include_str!("../../../tests/fixtures/gitlab/merge_request.env");
     /// `push.env`'s pipeline was created at 09:14:07 UTC; the notifier runs five minutes later.
     const PUSH_NOW: u64 = 1_718_097_247 + 300;
 
