@@ -8,7 +8,7 @@
 use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::time::{format_rfc3339, interval};
 
 pub struct Drone;
@@ -168,6 +168,7 @@ fn pull_request(env: &Env, repo_url: Option<&str>, link: Option<&str>, action: O
         .map(str::to_owned)
         .or_else(|| Some(format!("{}/pull/{number}", repo_url?)));
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title: env.string("DRONE_PULL_REQUEST_TITLE"),
         url,

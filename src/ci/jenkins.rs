@@ -12,7 +12,7 @@
 
 use super::{Ci, Env, Inputs, Warnings, local};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 
 pub struct Jenkins;
 
@@ -147,6 +147,7 @@ fn commit(env: &Env, repo_url: Option<&str>) -> Option<Commit> {
 fn pull_request(env: &Env) -> Option<PullRequest> {
     let number = env.get("CHANGE_ID")?.trim().parse::<u64>().ok()?;
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title: env.string("CHANGE_TITLE"),
         url: env.string("CHANGE_URL"),

@@ -7,7 +7,7 @@
 
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::time::{format_rfc3339, interval};
 
 pub struct Woodpecker;
@@ -170,6 +170,7 @@ fn pull_request(env: &Env, event: &str, forge: &Forge, forge_link: Option<&str>)
         .or_else(|| forge.pull_request_url(number));
     let title = env.get("CI_COMMIT_MESSAGE").and_then(|m| Commit::new("", Some(m)).title);
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title,
         url,

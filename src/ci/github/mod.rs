@@ -15,7 +15,7 @@ use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::{self, Job};
 use crate::context::payload::{Json, Payload};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::error::Error;
 use crate::settings::Name;
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
@@ -276,6 +276,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     };
 
     let pr = payload.get("pull_request").filter(|p| p.is_object()).map(|p| PullRequest {
+        kind: ChangeKind::PullRequest,
         number: p.get("number").and_then(Json::as_u64).unwrap_or_default(),
         title: s(p, &["title"]),
         url: s(p, &["html_url"]),

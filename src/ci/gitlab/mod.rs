@@ -12,7 +12,7 @@ mod api;
 
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub struct GitLab;
@@ -162,6 +162,7 @@ fn merge_request(env: &Env, project_url: Option<&str>) -> Option<PullRequest> {
         .or(project_url)
         .map(|u| format!("{}/-/merge_requests/{number}", u.trim_end_matches('/')));
     Some(PullRequest {
+        kind: ChangeKind::MergeRequest,
         number,
         title: env.string("CI_MERGE_REQUEST_TITLE"),
         url,
@@ -180,7 +181,9 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
     let url = env
         .string("CI_EXTERNAL_PULL_REQUEST_TARGET_REPOSITORY")
         .map(|repo| format!("https://github.com/{repo}/pull/{number}"));
+    // Named as GitLab names change requests, like its own.
     Some(PullRequest {
+        kind: ChangeKind::MergeRequest,
         number,
         url,
         base: env.string("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME"),
@@ -278,7 +281,7 @@ mod tests {
         let git_ref = ctx.git_ref.unwrap();
         assert_eq!((git_ref.name.as_str(), git_ref.kind), ("fix/retry-after", RefKind::Branch));
         let pr = ctx.pr.unwrap();
-        assert_eq!(pr.number, 57);
+        assert_eq!((pr.kind, pr.number), (ChangeKind::MergeRequest, 57));
         assert_eq!(pr.title.as_deref(), Some("Honour Retry-After header on HTTP 429"));
         assert_eq!(pr.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57"));
         assert_eq!(pr.head.as_deref(), Some("fix/retry-after"));
