@@ -1,12 +1,14 @@
 //! What the CI knows about the run: detect which CI this is and build one [`Context`] from it.
 //!
-//! Everything one CI does its own way is in that CI's module (a folder when it has an API):
-//! its variables (and, on GitHub, the event JSON) turned into a `Context`, its API calls, who
-//! gets no secrets, how its users pass a credential. The rest of the program asks through the
-//! [`Ci`] trait and never names a CI. Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for
-//! plugins, with a `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first.
-//! Jenkins comes after the CIs with a variable of their own: `JENKINS_URL` is the one sign of it,
-//! and a job elsewhere could inherit it from a Jenkins that started it.
+//! Everything one CI does its own way is in that CI's module (a folder when it has an API): its
+//! variables (and, on GitHub, the event JSON) turned into a `Context`, its API calls, who gets
+//! no secrets, how its users pass a credential. The rest of the program asks through the [`Ci`]
+//! trait and never names a CI.
+//!
+//! Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for plugins, with a
+//! `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first. Jenkins comes after
+//! the CIs with a variable of their own: `JENKINS_URL` is the one sign of it, and a job
+//! elsewhere could inherit it from a Jenkins that started it.
 
 pub mod api;
 

@@ -3,7 +3,7 @@
 //! The event file is the richer source; the variables fill what it lacks. A missing or
 //! malformed file is a warning, and the context is then built from the variables alone.
 //!
-//! The file is parsed once into a [`Payload`] (`src/payload.rs`), which keeps the text: the
+//! The file is parsed once into a [`Payload`] (`context/payload.rs`), which keeps the text: the
 //! fields below are read from it where they are, and templates get the same payload, so a push
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
 //!
