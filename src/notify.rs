@@ -4,9 +4,7 @@
 
 #![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
 
-use crate::ci::api::{self, Api, Forge};
-use crate::ci::pipeline;
-use crate::ci::previous;
+use crate::ci::api::{self, Endpoint, Want};
 use crate::ci::{self, Ci, Inputs};
 use crate::context::jobs;
 use crate::context::status::Status;
@@ -31,15 +29,15 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
     reporter.add_secrets(&settings.secrets());
 
-    let ci = Ci::detect(env);
+    let ci = ci::detect(env);
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
-    let mut cx = ci::context(ci, env, &inputs, &mut warnings);
+    let mut cx = ci.context(env, &inputs, &mut warnings);
     // Said now: a run that stops early (nothing to send, no secrets) must still tell them.
     for w in warnings.drain(..) {
         reporter.warning(&w);
     }
-    if ci::renders_the_sample(ci, &inputs) {
+    if ci.renders_the_sample(&inputs) {
         reporter.info(
             "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
         );
@@ -56,28 +54,20 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     cx.utc_offset = settings.timezone;
 
     if let Mode::Missing { name, error } = &settings.mode {
-        // GitHub gives no secrets to these runs: not the workflow author's mistake, nor a failure.
-        if let Some(why) = ci::without_secrets(ci, &cx, env) {
-            crate::report::err(&format!("not sending: {why} gets no secrets on GitHub, and `{name}` is empty"));
+        // The CI gives no secrets to these runs: not the workflow author's mistake, nor a failure.
+        if let Some(why) = ci.without_secrets(&cx, env) {
+            crate::report::err(&format!("not sending: {why} gets no secrets on {}, and `{name}` is empty", ci.name()));
             reporter.skipped(&format!("{why} gets no secrets"));
             return Ok(());
         }
-        return Err(missing(ci, *name, error));
+        return Err(ci.missing(*name, error));
     }
 
     // What only the CI's API knows (a token given, and the facts still missing).
     let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
-    // "The whole pipeline in one message"). On GitHub the notifying job is one of the run's
-    // jobs, though no list has it (it is still running): when it did worse than the others, it
-    // joins the list, so that its failure counts and is named.
-    if ci == Ci::GitHub
-        && let Some(others) = jobs::outcome(&cx.jobs)
-        && jobs::worse(others, cx.status) != others
-    {
-        let name = cx.run.job.clone().unwrap_or_else(|| "notify".to_owned());
-        cx.jobs.push(jobs::Job::new(&name, cx.status, None));
-    }
+    // "The whole pipeline in one message").
+    ci.count_this_job(&mut cx);
     let derived = jobs::outcome(&cx.jobs);
     cx.status = settings.status.or(derived).unwrap_or(cx.status);
 
@@ -121,7 +111,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
             return Ok(());
         }
         Mode::Send { route, webhook } => (route, webhook),
-        Mode::Missing { name, error } => return Err(missing(ci, *name, error)),
+        Mode::Missing { name, error } => return Err(ci.missing(*name, error)),
     };
 
     let http = match http {
@@ -261,36 +251,27 @@ fn outputs(reporter: &Reporter, sent: bool, reply: Option<&Reply>, error: Option
 /// The previous run's outcome from the CI's API, when a token for it is given; a failed call is
 /// a warning. `http` is made on first use and kept for the send.
 fn previous_from_api(
-    ci: Ci,
+    ci: &dyn Ci,
     cx: &Context,
     settings: &Settings,
     env: &Env,
     reporter: &Reporter,
     http: &mut Option<Http>,
 ) -> Result<Option<Status>, Error> {
-    let (forge, token, base, what) = match (ci, &settings.github_token, &settings.gitlab_token) {
-        (Ci::GitHub, Some(token), _) => (Forge::GitHub, token, api::github_base(env), "the previous run"),
-        (Ci::GitLab, _, Some(token)) => (Forge::GitLab, token, api::gitlab_base(env), "the previous pipeline"),
-        _ => return Ok(None),
-    };
+    let Some(endpoint) = ci.api().and_then(|rest| Endpoint::new(rest, env, settings)) else { return Ok(None) };
     let http = match http {
         Some(http) => http,
         None => http.insert(new_http(settings)?),
     };
-    let origin = reqwest::Url::parse(&base).map_or_else(|_| base.clone(), |u| u.origin().ascii_serialization());
-    let notice = |retry: &crate::delivery::http::Retry| {
-        reporter.notice(&hints::api_retry_notice(forge, retry, &origin, settings.timeout));
-    };
-    let Some(api) = Api::new(http, forge, &base, token.expose(), &notice) else {
-        reporter.warning(&format!("{what} is not read: the API's address `{base}` is not an http(s) URL"));
+    let (rest, origin) = (endpoint.rest, endpoint.origin());
+    let what = format!("the previous {}", rest.run_word());
+    let notice = |retry: &Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
+    let Some(api) = endpoint.client(http, &notice) else {
+        reporter.warning(&format!("{what} is not read: the API's address `{}` is not an http(s) URL", endpoint.base));
         return Ok(None);
     };
-    let found = match forge {
-        Forge::GitHub => previous::github(&api, env, &cx.event, cx.payload.json()),
-        Forge::GitLab => previous::gitlab(&api, env),
-    };
-    Ok(found.unwrap_or_else(|failed| {
-        reporter.warning(&hints::api_warning(api.forge, what, &failed, &origin, settings.timeout));
+    Ok(rest.previous(&api, env, cx).unwrap_or_else(|failed| {
+        reporter.warning(&api::hints::warning(rest, &what, &failed, &origin, settings.timeout));
         None
     }))
 }
@@ -333,11 +314,6 @@ fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At
     At::new(mobiles, user_ids, settings.at_all)
 }
 
-/// The usage error of a missing credential; on GitHub, worded for the `with:` input.
-fn missing(ci: Ci, name: crate::settings::Name, error: &Error) -> Error {
-    if ci == Ci::GitHub { name.required(true) } else { error.clone() }
-}
-
 /// The HTTP client and runtime every call of the run shares.
 fn new_http(settings: &Settings) -> Result<Http, Error> {
     Http::new(
@@ -351,27 +327,23 @@ fn new_http(settings: &Settings) -> Result<Http, Error> {
 /// they are still missing; a call that fails is a warning. The HTTP client, when one was made,
 /// is the send's too; `true` with it when a call failed.
 fn api_facts(
-    ci: Ci,
+    ci: &dyn Ci,
     env: &Env,
     settings: &Settings,
     reporter: &Reporter,
     cx: &mut Context,
 ) -> Result<(Option<Http>, bool), Error> {
-    // The run the message is about (ci/github.rs: a reporting event's run is the one it reports).
-    let github_run = match cx.event.as_str() {
-        "workflow_run" => cx.run.id.clone(),
-        "workflow_job" | "check_run" | "check_suite" | "deployment_status" | "status" => None,
-        _ => env.string("GITHUB_RUN_ID"),
-    };
-    let Some(ask) = pipeline::ask(ci, env, settings, cx.run.started_at.is_some(), github_run) else {
+    let Some(endpoint) = ci.api().and_then(|rest| Endpoint::new(rest, env, settings)) else {
         return Ok((None, false));
     };
+    let want = Want { jobs: settings.jobs.is_none(), start: cx.run.started_at.is_none() };
+    let Some(ask) = endpoint.rest.ask(env, cx, want) else { return Ok((None, false)) };
     let http = new_http(settings)?;
-    let origin = ask.origin();
-    let notice = |retry: &Retry| reporter.notice(&hints::api_retry_notice(ask.forge, retry, &origin, settings.timeout));
-    let facts = ask.fetch(&http, &notice);
+    let (rest, origin) = (endpoint.rest, endpoint.origin());
+    let notice = |retry: &Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
+    let facts = endpoint.facts(&http, &ask, &notice);
     for (what, failed) in &facts.failed {
-        reporter.warning(&hints::api_warning(ask.forge, what, failed, &origin, settings.timeout));
+        reporter.warning(&api::hints::warning(rest, what, failed, &origin, settings.timeout));
     }
     if let Some(jobs) = facts.jobs {
         cx.jobs = jobs;

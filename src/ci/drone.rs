@@ -5,11 +5,27 @@
 //! requests, `DRONE_COMMIT_MESSAGE` is the pull request's body, not a commit message, and
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
-use super::Env;
+use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::time::{format_rfc3339, interval};
+
+pub struct Drone;
+
+impl Ci for Drone {
+    fn name(&self) -> &'static str {
+        "Drone"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.is("DRONE", "true")
+    }
+
+    fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
+        context(env)
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -152,6 +168,7 @@ fn pull_request(env: &Env, repo_url: Option<&str>, link: Option<&str>, action: O
         .map(str::to_owned)
         .or_else(|| Some(format!("{}/pull/{number}", repo_url?)));
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title: env.string("DRONE_PULL_REQUEST_TITLE"),
         url,

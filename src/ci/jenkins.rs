@@ -10,9 +10,25 @@
 //! `currentBuild.currentResult` as the `status` setting and `currentBuild.startTimeInMillis` as
 //! `started_at` (README, "Jenkins").
 
-use super::{Env, local};
+use super::{Ci, Env, Inputs, Warnings, local};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+
+pub struct Jenkins;
+
+impl Ci for Jenkins {
+    fn name(&self) -> &'static str {
+        "Jenkins"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.get("JENKINS_URL").is_some()
+    }
+
+    fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
+        context(env)
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -131,6 +147,7 @@ fn commit(env: &Env, repo_url: Option<&str>) -> Option<Commit> {
 fn pull_request(env: &Env) -> Option<PullRequest> {
     let number = env.get("CHANGE_ID")?.trim().parse::<u64>().ok()?;
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title: env.string("CHANGE_TITLE"),
         url: env.string("CHANGE_URL"),

@@ -3,9 +3,36 @@
 
 use std::process::Command;
 
-use super::{Env, github};
+use super::{Ci, Env, Inputs, Warnings, github};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, Ref, Repo};
+
+pub struct Local;
+
+impl Ci for Local {
+    fn name(&self) -> &'static str {
+        "no CI"
+    }
+
+    /// Whatever no other CI recognised: tried last.
+    fn detect(&self, _: &Env) -> bool {
+        true
+    }
+
+    fn context(&self, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
+        match &inputs.event_path {
+            _ if self.renders_the_sample(inputs) => sample(env),
+            // An event file given by hand is read as GitHub's, so templates can be tried locally.
+            Some(path) => github::context(env, Some(path), warnings),
+            None => context(env),
+        }
+    }
+
+    /// A dry run outside any CI, with no event file given.
+    fn renders_the_sample(&self, inputs: &Inputs) -> bool {
+        inputs.sample && inputs.event_path.is_none()
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     // One git process (each costs over a millisecond): sha, author, ref names and message of the

@@ -1,14 +1,16 @@
 //! What the CI knows about the run: detect which CI this is and build one [`Context`] from it.
 //!
-//! Each CI has its own module that turns that CI's variables (and, on GitHub, the event JSON)
-//! into a `Context`. Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for
-//! plugins, with a `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first.
-//! Jenkins comes after the CIs with a variable of their own: `JENKINS_URL` is the one sign of it,
-//! and a job elsewhere could inherit it from a Jenkins that started it.
+//! Everything one CI does its own way is in that CI's module (a folder when it has an API): its
+//! variables (and, on GitHub, the event JSON) turned into a `Context`, its API calls, who gets
+//! no secrets, how its users pass a credential. The rest of the program asks through the [`Ci`]
+//! trait and never names a CI.
+//!
+//! Detection order matters: Woodpecker also sets Drone's `DRONE_*` names for plugins, with a
+//! `DRONE_BUILD_STATUS` that is always `success`, so it is recognised first. Jenkins comes after
+//! the CIs with a variable of their own: `JENKINS_URL` is the one sign of it, and a job
+//! elsewhere could inherit it from a Jenkins that started it.
 
 pub mod api;
-pub mod pipeline;
-pub mod previous;
 
 mod drone;
 mod github;
@@ -19,33 +21,56 @@ mod woodpecker;
 
 use crate::context::Context;
 use crate::env::Env;
+use crate::error::Error;
+use crate::settings::Name;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ci {
-    GitHub,
-    GitLab,
-    Drone,
-    Woodpecker,
-    Jenkins,
-    Local,
+/// One CI: how to recognise it, what it tells about the run, and where it differs from the
+/// others. Each CI's module implements it; the defaults are what most CIs do, so a CI overrides
+/// only where it differs. Nothing outside `ci` names a CI: it asks through this.
+pub trait Ci: Sync {
+    /// The CI's name, as its users write it.
+    fn name(&self) -> &'static str;
+
+    /// Whether this run is on this CI, from its variables.
+    fn detect(&self, env: &Env) -> bool;
+
+    /// Builds the context of this run. Never fails: what cannot be read is left out, with a
+    /// warning.
+    fn context(&self, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context;
+
+    /// Whether this run's context is the built-in sample push event.
+    fn renders_the_sample(&self, _inputs: &Inputs) -> bool {
+        false
+    }
+
+    /// Why this run has no secrets, when the CI gives none to it on purpose.
+    fn without_secrets(&self, _cx: &Context, _env: &Env) -> Option<String> {
+        None
+    }
+
+    /// The usage error of a required credential left unset (`error`, worded for every CI),
+    /// where this CI's users set it some other way.
+    fn missing(&self, _name: Name, error: &Error) -> Error {
+        error.clone()
+    }
+
+    /// Adds the notifying job to `cx.jobs` where the CI lists the run's other jobs only.
+    fn count_this_job(&self, _cx: &mut Context) {}
+
+    /// The CI's REST API, for what its variables do not say.
+    fn api(&self) -> Option<&dyn api::RunApi> {
+        None
+    }
 }
 
-impl Ci {
-    pub fn detect(env: &Env) -> Ci {
-        if env.is("GITHUB_ACTIONS", "true") {
-            Ci::GitHub
-        } else if env.is("GITLAB_CI", "true") {
-            Ci::GitLab
-        } else if env.is("CI", "woodpecker") {
-            Ci::Woodpecker
-        } else if env.is("DRONE", "true") {
-            Ci::Drone
-        } else if env.get("JENKINS_URL").is_some() {
-            Ci::Jenkins
-        } else {
-            Ci::Local
-        }
-    }
+/// Every CI, in the order they are tried (see the module's note): [`local::Local`], which
+/// recognises any environment, last.
+static CIS: [&dyn Ci; 6] =
+    [&github::GitHub, &gitlab::GitLab, &woodpecker::Woodpecker, &drone::Drone, &jenkins::Jenkins, &local::Local];
+
+/// The CI this run is on.
+pub fn detect(env: &Env) -> &'static dyn Ci {
+    CIS.into_iter().find(|ci| ci.detect(env)).unwrap_or(&local::Local)
 }
 
 /// What the context builders need from the settings.
@@ -59,38 +84,6 @@ pub struct Inputs {
 
 /// A problem with the CI's data that is worth a warning but not a failure.
 pub type Warnings = Vec<String>;
-
-/// Whether this run's context is the built-in sample push event: a dry run outside any CI, with
-/// no event file given.
-pub fn renders_the_sample(ci: Ci, inputs: &Inputs) -> bool {
-    ci == Ci::Local && inputs.sample && inputs.event_path.is_none()
-}
-
-/// Builds the context of this run. Never fails: what cannot be read is left out, with a warning.
-pub fn context(ci: Ci, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
-    match ci {
-        Ci::GitHub => github::context(env, inputs.event_path.as_deref(), warnings),
-        Ci::Local if renders_the_sample(ci, inputs) => local::sample(env),
-        Ci::Local => match &inputs.event_path {
-            // An event file given by hand is read as GitHub's, so templates can be tried locally.
-            Some(path) => github::context(env, Some(path), warnings),
-            None => local::context(env),
-        },
-        Ci::GitLab => gitlab::context(env),
-        Ci::Drone => drone::context(env),
-        Ci::Woodpecker => woodpecker::context(env),
-        Ci::Jenkins => jenkins::context(env),
-    }
-}
-
-/// Why this run has no secrets, when the CI gives none to it on purpose: on GitHub, a pull
-/// request from a fork or opened by a bot.
-pub fn without_secrets(ci: Ci, cx: &Context, env: &Env) -> Option<String> {
-    match ci {
-        Ci::GitHub => github::without_secrets(cx, env),
-        _ => None,
-    }
-}
 
 /// A multibranch pull request's author, as Jenkins names it (jenkins.io, "Pipeline:
 /// Multibranch", `CHANGE_AUTHOR*`), when it does.
@@ -117,17 +110,15 @@ mod tests {
 
     #[test]
     fn woodpecker_wins_over_its_drone_compatibility_variables() {
-        assert_eq!(Ci::detect(&env(&[("CI", "woodpecker"), ("DRONE_BUILD_STATUS", "success")])), Ci::Woodpecker);
-        assert_eq!(Ci::detect(&env(&[("CI", "true"), ("DRONE", "true")])), Ci::Drone);
-        assert_eq!(Ci::detect(&env(&[("GITLAB_CI", "true"), ("CI", "true")])), Ci::GitLab);
-        assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "true")])), Ci::GitHub);
-        assert_eq!(Ci::detect(&env(&[("GITHUB_ACTIONS", "")])), Ci::Local);
-        assert_eq!(
-            Ci::detect(&env(&[("JENKINS_URL", "https://ci/"), ("BUILD_URL", "https://ci/job/x/1/")])),
-            Ci::Jenkins
-        );
-        assert_eq!(Ci::detect(&env(&[("JENKINS_URL", "https://ci/"), ("GITLAB_CI", "true")])), Ci::GitLab);
-        assert_eq!(Ci::detect(&env(&[("JENKINS_URL", "")])), Ci::Local);
+        let detect = |vars: &[(&str, &str)]| detect(&env(vars)).name();
+        assert_eq!(detect(&[("CI", "woodpecker"), ("DRONE_BUILD_STATUS", "success")]), "Woodpecker");
+        assert_eq!(detect(&[("CI", "true"), ("DRONE", "true")]), "Drone");
+        assert_eq!(detect(&[("GITLAB_CI", "true"), ("CI", "true")]), "GitLab");
+        assert_eq!(detect(&[("GITHUB_ACTIONS", "true")]), "GitHub");
+        assert_eq!(detect(&[("GITHUB_ACTIONS", "")]), "no CI");
+        assert_eq!(detect(&[("JENKINS_URL", "https://ci/"), ("BUILD_URL", "https://ci/job/x/1/")]), "Jenkins");
+        assert_eq!(detect(&[("JENKINS_URL", "https://ci/"), ("GITLAB_CI", "true")]), "GitLab");
+        assert_eq!(detect(&[("JENKINS_URL", "")]), "no CI");
     }
 
     #[test]

@@ -5,10 +5,26 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
-use super::{Env, is_null_sha};
+use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::time::{format_rfc3339, interval};
+
+pub struct Woodpecker;
+
+impl Ci for Woodpecker {
+    fn name(&self) -> &'static str {
+        "Woodpecker"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.is("CI", "woodpecker")
+    }
+
+    fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
+        context(env)
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -154,6 +170,7 @@ fn pull_request(env: &Env, event: &str, forge: &Forge, forge_link: Option<&str>)
         .or_else(|| forge.pull_request_url(number));
     let title = env.get("CI_COMMIT_MESSAGE").and_then(|m| Commit::new("", Some(m)).title);
     Some(PullRequest {
+        kind: ChangeKind::PullRequest,
         number,
         title,
         url,

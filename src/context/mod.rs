@@ -177,6 +177,8 @@ pub struct Run {
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct PullRequest {
+    /// What the forge calls it, and so how the summary names it.
+    pub kind: ChangeKind,
     pub number: u64,
     pub title: Option<String>,
     pub url: Option<String>,
@@ -189,6 +191,17 @@ pub struct PullRequest {
     pub merged: bool,
     /// `open` or `closed`, where known.
     pub state: Option<String>,
+}
+
+/// A change request as its forge names it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A pull request, `#12`.
+    #[default]
+    PullRequest,
+    /// GitLab's merge request, `!12`.
+    MergeRequest,
 }
 
 #[derive(Debug, Default, Clone, Serialize)]

@@ -23,7 +23,6 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::ci::api::{self, Forge};
 use crate::delivery::dingtalk::Partial;
 use crate::delivery::http::TlsProblem;
 use crate::delivery::kdocs::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
@@ -187,7 +186,7 @@ pub fn webhook_not_https(origin: &str) -> String {
 }
 
 /// What failed, in one line.
-fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
+pub fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
     let who = peer.who();
     match failure {
         Failure::Http { status, reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
@@ -234,7 +233,7 @@ fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> St
 }
 
 /// A TLS refusal in plain words.
-fn tls_words(problem: TlsProblem) -> &'static str {
+pub fn tls_words(problem: TlsProblem) -> &'static str {
     match problem {
         TlsProblem::UnknownIssuer => "its TLS certificate is not signed by a certificate authority this binary trusts",
         TlsProblem::Expired => "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)",
@@ -246,99 +245,6 @@ fn tls_words(problem: TlsProblem) -> &'static str {
         TlsProblem::NotTls => "it did not answer with TLS (an http:// server or port behind an https:// URL?)",
         TlsProblem::Closed => "it closed the connection during the TLS handshake",
         TlsProblem::Other => "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
-    }
-}
-
-/// The one warning line for a GitHub or GitLab API call that failed: what could not be read,
-/// what went wrong, and what to grant or check; the notification goes on without it.
-/// `what` names the facts (`the previous run`), `origin` is the API's `scheme://host[:port]`.
-pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str, timeout: Duration) -> String {
-    let name = api_name(forge);
-    let reason = match &failed.failure {
-        api::Failure::Status { status, rate_limited: true } => format!(
-            "the {name} rate limit is spent (HTTP {status}); {}",
-            match forge {
-                Forge::GitHub => "it resets within the hour, and `github_token` (the job's own token) has a higher one",
-                Forge::GitLab => "try again later, or raise the limit in the instance's settings",
-            }
-        ),
-        api::Failure::Status { status: 401, .. } => match forge {
-            Forge::GitHub => format!(
-                "{name} refused `github_token` (HTTP 401): pass a valid token, e.g. `github_token: ${{{{ github.token }}}}`"
-            ),
-            Forge::GitLab => format!(
-                "{name} refused `gitlab_token` (HTTP 401): use a token with the `read_api` scope that has not expired"
-            ),
-        },
-        api::Failure::Status { status: status @ (403 | 404), .. } => match forge {
-            // GitHub answers 404, not 403, for what a token may not see.
-            Forge::GitHub => format!(
-                "{name} answered HTTP {status}: the token cannot read this repository's Actions; grant the job \
-                 `permissions: actions: read` (a fine-grained token: \"Actions\" read)"
-            ),
-            Forge::GitLab => format!(
-                "{name} answered HTTP {status}: give `gitlab_token` the `read_api` scope and at least the Reporter \
-                 role in this project"
-            ),
-        },
-        api::Failure::Status { status, .. } => format!("{name} answered HTTP {status}"),
-        api::Failure::NotJson { status, length } => format!(
-            "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
-            api_base_variable(forge)
-        ),
-        api::Failure::Call(call) if matches!(**call, Failure::TimedOut) => {
-            format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
-        }
-        api::Failure::Call(call) => match &**call {
-            Failure::Connect { cause, .. } => format!(
-                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
-                shown(cause),
-                api_base_variable(forge)
-            ),
-            Failure::Tls { problem, connecting: true } => format!(
-                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
-                tls_words(*problem),
-                api_base_variable(forge)
-            ),
-            other => message(Peer::Relay, other, origin, timeout),
-        },
-    };
-    let transient = match &failed.failure {
-        api::Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-        api::Failure::NotJson { .. } => false,
-        api::Failure::Call(f) => f.is_transient(),
-    };
-    let attempts =
-        if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
-    format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
-}
-
-/// The line announcing a retry of an API call.
-pub fn api_retry_notice(forge: Forge, retry: &Retry, origin: &str, timeout: Duration) -> String {
-    let what = match retry.failure {
-        Failure::Http { status, .. } => format!("{} answered HTTP {status}", api_name(forge)),
-        other => message(Peer::Relay, other, origin, timeout),
-    };
-    format!(
-        "attempt {} of {} failed ({what}); retrying in {:.1}s",
-        retry.attempt,
-        retry.attempts,
-        retry.wait.as_secs_f64()
-    )
-}
-
-fn api_name(forge: Forge) -> &'static str {
-    match forge {
-        Forge::GitHub => "the GitHub API",
-        Forge::GitLab => "the GitLab API",
-    }
-}
-
-/// Where the API's address comes from, for a user to check.
-fn api_base_variable(forge: Forge) -> &'static str {
-    match forge {
-        Forge::GitHub => "GITHUB_API_URL",
-        Forge::GitLab => "CI_API_V4_URL",
     }
 }
 
@@ -1075,47 +981,6 @@ mod tests {
         assert_eq!(
             retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
-        );
-    }
-
-    #[test]
-    fn api_warnings_say_what_to_grant() {
-        let failed = |failure| api::Failed { failure, attempts: 1 };
-        let status = |status, rate_limited| failed(api::Failure::Status { status, rate_limited });
-        let t = Duration::from_secs(10);
-        let gh = |f: &api::Failed| api_warning(Forge::GitHub, "the previous run", f, "https://api.github.com", t);
-        let gl = |f: &api::Failed| api_warning(Forge::GitLab, "the previous pipeline", f, "https://gl.example", t);
-        assert_eq!(
-            gh(&status(404, false)),
-            "cannot read the previous run from the GitHub API: the GitHub API answered HTTP 404: the token cannot \
-             read this repository's Actions; grant the job `permissions: actions: read` (a fine-grained token: \
-             \"Actions\" read); the notification goes on without it"
-        );
-        assert_eq!(
-            gh(&status(401, false)),
-            "cannot read the previous run from the GitHub API: the GitHub API refused `github_token` (HTTP 401): pass \
-             a valid token, e.g. `github_token: ${{ github.token }}`; the notification goes on without it"
-        );
-        assert!(gh(&status(403, true)).contains("rate limit is spent (HTTP 403)"));
-        assert_eq!(
-            gl(&status(403, false)),
-            "cannot read the previous pipeline from the GitLab API: the GitLab API answered HTTP 403: give \
-             `gitlab_token` the `read_api` scope and at least the Reporter role in this project; the notification \
-             goes on without it"
-        );
-        assert!(gl(&status(401, false)).contains("`gitlab_token` (HTTP 401)"));
-        let timed_out = api::Failed { failure: api::Failure::Call(Box::new(Failure::TimedOut)), attempts: 3 };
-        assert_eq!(
-            gh(&timed_out),
-            "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \
-             raise `timeout`, or check the network (after 3 attempts); the notification goes on without it"
-        );
-        assert!(gl(&failed(api::Failure::NotJson { status: 200, length: 9 })).contains("check CI_API_V4_URL"));
-        let busy = Failure::Http { status: 503, reply: None, location: None };
-        let retry = Retry { attempt: 1, attempts: 2, failure: &busy, wait: Duration::from_secs(1) };
-        assert_eq!(
-            api_retry_notice(Forge::GitHub, &retry, "https://api.github.com", t),
-            "attempt 1 of 2 failed (the GitHub API answered HTTP 503); retrying in 1.0s"
         );
     }
 

@@ -292,7 +292,9 @@ fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
     let first =
         button(word("button.run", None), &cx.run.url).or_else(|| button(word("button.repo", None), &cx.repo.url));
     let second = match (&cx.pr, &cx.release) {
-        (Some(pr), _) if cx.ci == "gitlab" => button(word("button.mr", Some(format!("!{}", pr.number))), &pr.url),
+        (Some(pr), _) if pr.kind == crate::context::ChangeKind::MergeRequest => {
+            button(word("button.mr", Some(format!("!{}", pr.number))), &pr.url)
+        }
         (Some(pr), _) => button(word("button.pr", Some(format!("#{}", pr.number))), &pr.url),
         (None, Some(release)) => button(word("button.release", None), &release.url),
         (None, None) if matches!(cx.event.as_str(), "push" | "tag") => {
@@ -503,6 +505,7 @@ mod tests {
             event: "merge_request_event".into(),
             run: Run { url: Some("https://gitlab.com/g/p/-/pipelines/1".into()), ..Run::default() },
             pr: Some(PullRequest {
+                kind: crate::context::ChangeKind::MergeRequest,
                 number: 4,
                 url: Some("https://gitlab.com/g/p/-/merge_requests/4".into()),
                 ..PullRequest::default()

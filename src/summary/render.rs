@@ -648,7 +648,8 @@ mod without_payload {
     fn cases() -> Vec<(&'static str, Context)> {
         let mut gitlab_push = base("gitlab", "push");
         gitlab_push.compare_url = Some("https://git.example.com/group/app/-/compare/a...b".into());
-        let gitlab_mr = Context { pr: Some(pr()), ..base("gitlab", "merge_request_event") };
+        let mr = PullRequest { kind: crate::context::ChangeKind::MergeRequest, ..pr() };
+        let gitlab_mr = Context { pr: Some(mr), ..base("gitlab", "merge_request_event") };
         let drone_tag =
             Context { git_ref: Some(Ref { name: "v1.2.0".into(), kind: RefKind::Tag }), ..base("drone", "tag") };
         let drone_pr = Context { pr: Some(pr()), action: Some("synchronized".into()), ..base("drone", "pull_request") };

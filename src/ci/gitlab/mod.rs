@@ -5,11 +5,35 @@
 //! job's own status, not the pipeline's (GitLab has no pipeline-status variable); the README shows
 //! the `when: on_success` / `when: on_failure` pattern that reports the pipeline's outcome through
 //! the `status` setting, which always wins over this.
+//!
+//! What only the API tells (the pipeline's jobs, the previous pipeline's outcome) is in `api`.
 
-use super::{Env, is_null_sha};
+mod api;
+
+use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
+
+pub struct GitLab;
+
+impl Ci for GitLab {
+    fn name(&self) -> &'static str {
+        "GitLab"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.is("GITLAB_CI", "true")
+    }
+
+    fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
+        context(env)
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
+    }
+}
 
 pub fn context(env: &Env) -> Context {
     let repo = repo(env);
@@ -138,6 +162,7 @@ fn merge_request(env: &Env, project_url: Option<&str>) -> Option<PullRequest> {
         .or(project_url)
         .map(|u| format!("{}/-/merge_requests/{number}", u.trim_end_matches('/')));
     Some(PullRequest {
+        kind: ChangeKind::MergeRequest,
         number,
         title: env.string("CI_MERGE_REQUEST_TITLE"),
         url,
@@ -156,7 +181,9 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
     let url = env
         .string("CI_EXTERNAL_PULL_REQUEST_TARGET_REPOSITORY")
         .map(|repo| format!("https://github.com/{repo}/pull/{number}"));
+    // Named as GitLab names change requests, like its own.
     Some(PullRequest {
+        kind: ChangeKind::MergeRequest,
         number,
         url,
         base: env.string("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME"),
@@ -168,7 +195,7 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
 
 /// The fixtures' env files, read by the one dotenv reader the end-to-end tests use too.
 #[cfg(test)]
-#[path = "../../tests/e2e/dotenv.rs"]
+#[path = "../../../tests/e2e/dotenv.rs"]
 mod dotenv;
 
 /// An environment from a fixture env file's text, for the CI modules' tests.
@@ -181,8 +208,8 @@ pub(super) fn fixture_env(text: &str, now: u64) -> Env {
 mod tests {
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/gitlab/push.env");
-    const MERGE_REQUEST: &str = include_str!("../../tests/fixtures/gitlab/merge_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/gitlab/push.env");
+    const MERGE_REQUEST: &str = include_str!("../../../tests/fixtures/gitlab/merge_request.env");
     /// `push.env`'s pipeline was created at 09:14:07 UTC; the notifier runs five minutes later.
     const PUSH_NOW: u64 = 1_718_097_247 + 300;
 
@@ -254,7 +281,7 @@ mod tests {
         let git_ref = ctx.git_ref.unwrap();
         assert_eq!((git_ref.name.as_str(), git_ref.kind), ("fix/retry-after", RefKind::Branch));
         let pr = ctx.pr.unwrap();
-        assert_eq!(pr.number, 57);
+        assert_eq!((pr.kind, pr.number), (ChangeKind::MergeRequest, 57));
         assert_eq!(pr.title.as_deref(), Some("Honour Retry-After header on HTTP 429"));
         assert_eq!(pr.url.as_deref(), Some("https://gitlab.example.com/acme/tools/ci-notify/-/merge_requests/57"));
         assert_eq!(pr.head.as_deref(), Some("fix/retry-after"));

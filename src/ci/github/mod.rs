@@ -3,15 +3,63 @@
 //! The event file is the richer source; the variables fill what it lacks. A missing or
 //! malformed file is a warning, and the context is then built from the variables alone.
 //!
-//! The file is parsed once into a [`Payload`] (`src/payload.rs`), which keeps the text: the
+//! The file is parsed once into a [`Payload`] (`context/payload.rs`), which keeps the text: the
 //! fields below are read from it where they are, and templates get the same payload, so a push
 //! of thousands of commits costs one pass of the parser and a `Commit` each.
+//!
+//! What only the API tells (the run's jobs, its start, the previous run's outcome) is in `api`.
 
-use super::{Env, Warnings};
+mod api;
+
+use super::{Ci, Env, Inputs, Warnings};
+use crate::context::jobs::{self, Job};
 use crate::context::payload::{Json, Payload};
 use crate::context::status::Status;
-use crate::context::{Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::error::Error;
+use crate::settings::Name;
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
+
+pub struct GitHub;
+
+impl Ci for GitHub {
+    fn name(&self) -> &'static str {
+        "GitHub"
+    }
+
+    fn detect(&self, env: &Env) -> bool {
+        env.is("GITHUB_ACTIONS", "true")
+    }
+
+    fn context(&self, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
+        context(env, inputs.event_path.as_deref(), warnings)
+    }
+
+    fn without_secrets(&self, cx: &Context, env: &Env) -> Option<String> {
+        without_secrets(cx, env)
+    }
+
+    /// Worded for the step's `with:` input, which is how a workflow passes a secret.
+    fn missing(&self, name: Name, _: &Error) -> Error {
+        name.required(true)
+    }
+
+    /// The notifying job is one of the run's jobs, though no list has it (it is still
+    /// running): when it did worse than the others, it joins the list, so that its failure
+    /// counts and is named.
+    fn count_this_job(&self, cx: &mut Context) {
+        if let Some(others) = jobs::outcome(&cx.jobs)
+            && jobs::worse(others, cx.status) != others
+        {
+            let name = cx.run.job.clone().unwrap_or_else(|| "notify".to_owned());
+            cx.jobs.push(Job::new(&name, cx.status, None));
+        }
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
+    }
+}
 
 pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
@@ -125,7 +173,7 @@ fn reported_run(event: &str, payload: Json, repo_url: Option<&str>, now: u64) ->
 
 /// The built-in sample push event, for a dry run outside any CI.
 pub fn sample(env: &Env) -> Context {
-    let payload = Payload::parse(include_str!("../../templates/sample/push.json").into())
+    let payload = Payload::parse(include_str!("../../../templates/sample/push.json").into())
         .expect("the embedded sample event is valid JSON");
     let mut cx = from_payload(env, "push".into(), payload);
     cx.ci = "local";
@@ -228,6 +276,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
     };
 
     let pr = payload.get("pull_request").filter(|p| p.is_object()).map(|p| PullRequest {
+        kind: ChangeKind::PullRequest,
         number: p.get("number").and_then(Json::as_u64).unwrap_or_default(),
         title: s(p, &["title"]),
         url: s(p, &["html_url"]),
@@ -376,7 +425,7 @@ fn still_going(status: &str) -> bool {
 /// secrets in GitHub Actions"; `pull_request_target` runs in the base repository and has them),
 /// and any run Dependabot triggers, a push to its branch too, only Dependabot secrets, never the
 /// Actions ones (docs.github.com, "Automating Dependabot with GitHub Actions").
-pub fn without_secrets(cx: &Context, env: &Env) -> Option<String> {
+fn without_secrets(cx: &Context, env: &Env) -> Option<String> {
     if let Some(why) = pull_request_without_secrets(cx, env) {
         return Some(why);
     }

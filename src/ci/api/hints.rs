@@ -1,0 +1,67 @@
+//! What to tell the user about an API call that failed or is retried: what could not be read,
+//! what went wrong, and the CI's own advice (what to grant the token, where the address comes
+//! from, from [`RunApi`]). A failure without an answer is worded as for any call
+//! (`delivery::hints`).
+
+use std::time::Duration;
+
+use super::{Failed, Failure, RunApi};
+use crate::delivery::hints::{Peer, message, shown, tls_words};
+use crate::delivery::http::{self, Retry};
+
+/// The one warning line for an API call that failed: what could not be read, what went wrong,
+/// and what to grant or check; the notification goes on without it. `what` names the facts
+/// (`the previous run`), `origin` is the API's `scheme://host[:port]`.
+pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, timeout: Duration) -> String {
+    let name = rest.name();
+    let reason = match &failed.failure {
+        Failure::Status { status, rate_limited: true } => {
+            format!("the {name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
+        }
+        Failure::Status { status: 401, .. } => rest.token_refused(),
+        Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
+        Failure::Status { status, .. } => format!("{name} answered HTTP {status}"),
+        Failure::NotJson { status, length } => format!(
+            "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
+            rest.base_variable()
+        ),
+        Failure::Call(call) if matches!(**call, http::Failure::TimedOut) => {
+            format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
+        }
+        Failure::Call(call) => match &**call {
+            http::Failure::Connect { cause, .. } => format!(
+                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                shown(cause),
+                rest.base_variable()
+            ),
+            http::Failure::Tls { problem, connecting: true } => format!(
+                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+                tls_words(*problem),
+                rest.base_variable()
+            ),
+            other => message(Peer::Relay, other, origin, timeout),
+        },
+    };
+    let transient = match &failed.failure {
+        Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+        Failure::NotJson { .. } => false,
+        Failure::Call(f) => f.is_transient(),
+    };
+    let attempts =
+        if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
+    format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
+}
+
+/// The line announcing a retry of an API call.
+pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration) -> String {
+    let what = match retry.failure {
+        http::Failure::Http { status, .. } => format!("{} answered HTTP {status}", rest.name()),
+        other => message(Peer::Relay, other, origin, timeout),
+    };
+    format!(
+        "attempt {} of {} failed ({what}); retrying in {:.1}s",
+        retry.attempt,
+        retry.attempts,
+        retry.wait.as_secs_f64()
+    )
+}

@@ -1,0 +1,408 @@
+//! A CI's REST API: the [`RunApi`] trait each CI with an API implements in its own folder
+//! (`github/api.rs`, `gitlab/api.rs`), and the one small client they share: authenticated GETs
+//! of JSON, with the run's per-attempt `timeout` and the same transient retries as every call
+//! (`http`), and pages fetched only while the caller wants more. What went wrong is a typed
+//! [`Failure`]; `hints` words it with the CI's own advice. An API call that fails never fails
+//! the run (README, "Retries and time"): callers warn and go on without its facts.
+//!
+//! ```ignore
+//! let api = endpoint.client(&http, &notice)?;
+//! let runs = api.get("/repos/o/r/actions/workflows/ci.yml/runs", &[("branch", "main")])?;
+//! api.pages("/projects/1/pipelines/2/jobs", &[], |page| { /* … */ true })?;
+//! ```
+
+pub mod hints;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::context::Context;
+use crate::context::jobs::Job;
+use crate::context::status::Status;
+use crate::delivery::http::{self, Answer, Http, Retry};
+use crate::env::Env;
+use crate::settings::{Secret, Settings};
+
+/// One CI's REST API: how to reach it, what it tells about the run that the CI's variables do
+/// not, and what to tell its users when it refuses. The calls themselves, their retries and
+/// their warnings are shared (`facts`, `hints`, `notify`); each method is the CI's own part.
+pub trait RunApi: Sync {
+    /// The API in messages: `the GitHub API`.
+    fn name(&self) -> &'static str;
+
+    /// The CI's word for a run in messages: `run`, `pipeline`.
+    fn run_word(&self) -> &'static str;
+
+    /// The API's base URL, from the CI's variables.
+    fn base(&self, env: &Env) -> String;
+
+    /// The variable the base URL comes from, for a user to check.
+    fn base_variable(&self) -> &'static str;
+
+    /// The setting that holds this API's token, when given.
+    fn token<'s>(&self, settings: &'s Settings) -> Option<&'s Secret>;
+
+    /// The header that carries `token`, and its value.
+    fn authorization(&self, token: &str) -> (HeaderName, String);
+
+    /// Other headers every request carries.
+    fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// What to do about a spent rate limit.
+    fn rate_limit_advice(&self) -> &'static str;
+
+    /// The API refused the token (HTTP 401): which token, and what it needs.
+    fn token_refused(&self) -> String;
+
+    /// The API answered `status` (403 or 404): what to grant the token.
+    fn not_allowed(&self, status: u16) -> String;
+
+    /// The calls that would tell what `want` asks, worked out before any call; `None` when the
+    /// CI's variables do not say which run, or nothing is left to ask.
+    fn ask(&self, env: &Env, cx: &Context, want: Want) -> Option<Ask>;
+
+    /// One page of the listing of the run's jobs: its finished jobs into `jobs`.
+    fn jobs_page(&self, page: &Value, ask: &Ask, jobs: &mut Vec<Job>) -> Page;
+
+    /// The run's start, from the run's own JSON; asked only of an API whose `ask` names the run.
+    fn started_at(&self, _run: &Value) -> Option<u64> {
+        None
+    }
+
+    /// The outcome of the previous finished run of this pipeline on this branch; `None` when
+    /// there is none, or the CI's variables do not say which pipeline or branch.
+    #[allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
+    fn previous(&self, api: &Api, env: &Env, cx: &Context) -> Result<Option<Status>, Failed>;
+}
+
+/// What the run's context still lacks, and so is worth asking.
+#[derive(Debug, Clone, Copy)]
+pub struct Want {
+    pub jobs: bool,
+    pub start: bool,
+}
+
+/// The calls that tell the run's facts, worked out before any call.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Ask {
+    /// The listing of the run's jobs.
+    pub jobs: Option<String>,
+    /// The run itself, for its start.
+    pub run: Option<String>,
+    /// The notifying job, left out of the listing where the API lists it while it runs.
+    pub this_job: Option<u64>,
+}
+
+/// What a page of a listing held: how many entries, and how many there are in all where the
+/// API says.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Page {
+    pub listed: usize,
+    pub total: Option<u64>,
+}
+
+/// What the API told, and what it could not tell.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub jobs: Option<Vec<Job>>,
+    pub started_at: Option<u64>,
+    /// What could not be read (`the run's jobs`) and why.
+    pub failed: Vec<(String, Failed)>,
+}
+
+/// Jobs asked per page: the most GitHub's and GitLab's APIs give, so that 500 jobs take 5 calls.
+const PER_PAGE: &str = "100";
+
+/// Pages of runs looked through at most for the previous one: it is nearly always on the first.
+pub const PREVIOUS_PAGES: usize = 3;
+
+/// One API, where it is and the token for it: known before any call.
+pub struct Endpoint<'a> {
+    pub rest: &'a dyn RunApi,
+    pub base: String,
+    token: &'a str,
+}
+
+impl<'a> Endpoint<'a> {
+    /// The endpoint of `rest` when the settings give its token.
+    pub fn new(rest: &'a dyn RunApi, env: &Env, settings: &'a Settings) -> Option<Endpoint<'a>> {
+        Some(Endpoint { rest, token: rest.token(settings)?.expose(), base: rest.base(env) })
+    }
+
+    /// `scheme://host[:port]` of the API, for messages.
+    pub fn origin(&self) -> String {
+        reqwest::Url::parse(&self.base).map_or_else(|_| self.base.clone(), |u| u.origin().ascii_serialization())
+    }
+
+    /// A client for it, sharing the run's [`Http`]; retries are announced through `notice`.
+    /// `None` when the base is not an http(s) URL.
+    pub fn client<'c>(&'c self, http: &'c Http, notice: &'c dyn Fn(&Retry)) -> Option<Api<'c>> {
+        Api::new(http, self.rest, &self.base, self.token, notice)
+    }
+
+    /// Makes the calls of `ask`, one per fact (pages only while jobs are missing); what fails
+    /// is in [`Facts::failed`].
+    pub fn facts(&self, http: &Http, ask: &Ask, notice: &dyn Fn(&Retry)) -> Facts {
+        let run = self.rest.run_word();
+        let mut facts = Facts::default();
+        let Some(api) = self.client(http, notice) else {
+            // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
+            let failure =
+                Failure::Call(Box::new(http::Failure::Connect { cause: "not an http(s) URL".into(), dropped: false }));
+            facts.failed.push((format!("the {run}'s jobs"), Failed { failure, attempts: 1 }));
+            return facts;
+        };
+        if let Some(path) = &ask.jobs {
+            match self.jobs(&api, ask, path) {
+                Ok(jobs) => facts.jobs = Some(jobs),
+                Err(failed) => facts.failed.push((format!("the {run}'s jobs"), failed)),
+            }
+        }
+        // After a failure, no more calls: the same token would fail the same way, and one
+        // warning says what to grant.
+        if let Some(path) = ask.run.as_ref().filter(|_| facts.failed.is_empty()) {
+            match api.get(path, &[]) {
+                Ok(json) => facts.started_at = self.rest.started_at(&json),
+                Err(failed) => facts.failed.push((format!("the {run}'s start time"), failed)),
+            }
+        }
+        facts
+    }
+
+    #[allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
+    fn jobs(&self, api: &Api, ask: &Ask, path: &str) -> Result<Vec<Job>, Failed> {
+        let (mut jobs, mut seen) = (Vec::new(), 0);
+        api.pages(path, &[("per_page", PER_PAGE)], |page| {
+            let Page { listed, total } = self.rest.jobs_page(page, ask, &mut jobs);
+            seen += listed;
+            // The next page only while this one had jobs and the total, where told, says more.
+            listed > 0 && total.is_none_or(|total| (seen as u64) < total)
+        })?;
+        Ok(jobs)
+    }
+}
+
+/// What a path segment keeps as it is: RFC 3986's unreserved characters. A file name or a
+/// project path may hold `/`, spaces, `#`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// `s` as one segment of a path, percent-encoded.
+pub fn segment(s: &str) -> String {
+    utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// A non-empty string at `key` of an API's JSON object.
+pub fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// What went wrong with an API call, as facts.
+#[derive(Debug)]
+pub enum Failure {
+    /// An answer other than 2xx; `rate_limited` when the API said the quota is spent
+    /// (HTTP 429, or GitHub's 403 with `x-ratelimit-remaining: 0`).
+    Status { status: u16, rate_limited: bool },
+    /// 2xx, but `length` bytes that are not JSON (a login page, a proxy's page).
+    NotJson { status: u16, length: usize },
+    /// No answer: a time-out, no connection, TLS, a broken-off answer (`http`'s own failure).
+    Call(Box<http::Failure>),
+}
+
+/// An API call given up: the last attempt's failure, and how many attempts were made.
+#[derive(Debug)]
+pub struct Failed {
+    pub failure: Failure,
+    pub attempts: u32,
+}
+
+/// An authenticated client for one API, sharing the run's [`Http`].
+pub struct Api<'a> {
+    http: &'a Http,
+    base: reqwest::Url,
+    headers: HeaderMap,
+    notice: &'a dyn Fn(&Retry),
+}
+
+impl<'a> Api<'a> {
+    /// A client for `rest` at `base` with `token` (a secret: sent as a sensitive header, never
+    /// printed). `None` when `base` is not an http(s) URL.
+    fn new(http: &'a Http, rest: &dyn RunApi, base: &str, token: &str, notice: &'a dyn Fn(&Retry)) -> Option<Api<'a>> {
+        let base =
+            reqwest::Url::parse(base.trim_end_matches('/')).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
+        let mut headers = HeaderMap::new();
+        let (name, value) = rest.authorization(token);
+        let mut value = HeaderValue::from_str(&value).ok()?;
+        value.set_sensitive(true);
+        headers.insert(name, value);
+        for &(name, value) in rest.headers() {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        Some(Api { http, base, headers, notice })
+    }
+
+    /// The URL of `path` (from `/`, after the base's own path) with the `query` pairs encoded.
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> reqwest::Url {
+        let mut url = self.base.clone();
+        url.set_path(&format!("{}{path}", self.base.path().trim_end_matches('/')));
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+
+    /// GETs `path` with `query` and parses the JSON answer.
+    pub fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value, Failed> {
+        self.fetch(&self.url(path, query)).map(|(json, _)| json)
+    }
+
+    /// GETs `path` page by page, handing each page's JSON to `each`, which returns whether it
+    /// wants the next page; pages come from the `Link: <…>; rel="next"` header (GitHub, GitLab),
+    /// else GitLab's `x-next-page`. Nothing more is fetched once `each` says no or the last
+    /// page is reached; at most `MAX_PAGES` pages.
+    pub fn pages(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        mut each: impl FnMut(&Value) -> bool,
+    ) -> Result<(), Failed> {
+        let mut url = self.url(path, query);
+        for _ in 0..MAX_PAGES {
+            let (json, headers) = self.fetch(&url)?;
+            if !each(&json) {
+                return Ok(());
+            }
+            match self.next_page(&url, &headers) {
+                Some(next) => url = next,
+                None => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    /// The next page's URL, only on the API's own origin: the token must not follow a link
+    /// elsewhere.
+    fn next_page(&self, url: &reqwest::Url, headers: &HeaderMap) -> Option<reqwest::Url> {
+        let next = headers
+            .get_all(reqwest::header::LINK)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(link_next)
+            .and_then(|n| url.join(&n).ok())
+            .or_else(|| {
+                let page = headers.get("x-next-page")?.to_str().ok()?.trim().parse::<u32>().ok()?;
+                let mut next = url.clone();
+                let pairs: Vec<(String, String)> =
+                    url.query_pairs().filter(|(k, _)| k != "page").map(|(k, v)| (k.into(), v.into())).collect();
+                next.query_pairs_mut().clear().extend_pairs(pairs).append_pair("page", &page.to_string());
+                Some(next)
+            })?;
+        (next.origin() == self.base.origin()).then_some(next)
+    }
+
+    fn fetch(&self, url: &reqwest::Url) -> Result<(Value, HeaderMap), Failed> {
+        let http = self.http;
+        // What the API said last, kept beside the retry loop, which knows only `http`'s failures.
+        let said = std::cell::Cell::new(None);
+        let outcome = http.block_on(http.with_retries(
+            || async {
+                let request = http.client.get(url.clone()).headers(self.headers.clone());
+                classify(http.exchange(request, url, MAX_API_BYTES).await?).map_err(|(refusal, retry_after)| {
+                    said.set(Some(refusal));
+                    (refusal.as_http(), retry_after)
+                })
+            },
+            self.notice,
+        ));
+        outcome.map_err(|failed| {
+            let failure = match (failed.failure, said.get()) {
+                (http::Failure::Http { .. } | http::Failure::NotJson { .. }, Some(refusal)) => refusal.into(),
+                (other, _) => Failure::Call(Box::new(other)),
+            };
+            Failed { failure, attempts: failed.attempts }
+        })
+    }
+}
+
+/// An answer that is not the JSON asked for.
+#[derive(Debug, Clone, Copy)]
+enum Refusal {
+    Status { status: u16, rate_limited: bool },
+    NotJson { status: u16, length: usize },
+}
+
+impl Refusal {
+    /// As `http` sees it, so that it retries what is worth retrying (429, 5xx).
+    fn as_http(self) -> http::Failure {
+        match self {
+            Refusal::Status { status, .. } => http::Failure::Http { status, reply: None, location: None },
+            Refusal::NotJson { status, length } => http::Failure::NotJson { status, length },
+        }
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Failure {
+        match r {
+            Refusal::Status { status, rate_limited } => Failure::Status { status, rate_limited },
+            Refusal::NotJson { status, length } => Failure::NotJson { status, length },
+        }
+    }
+}
+
+/// A page of the API at most this many times per listing: a guard against a server that
+/// links page after page.
+const MAX_PAGES: usize = 50;
+
+/// The most of one API answer that is read: a page of 100 jobs with their steps is a few hundred
+/// KB; more is not a page, and reading on would let a broken server fill the memory.
+const MAX_API_BYTES: usize = 16 * 1024 * 1024;
+
+/// 2xx with JSON is the answer; anything else is a refusal and, when the API asked, how long
+/// to wait before trying again.
+fn classify(answer: Answer) -> Result<(Value, HeaderMap), (Refusal, Option<std::time::Duration>)> {
+    if !(200..300).contains(&answer.status) {
+        // docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+        let spent = answer.headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()) == Some("0");
+        let rate_limited = answer.status == 429 || (answer.status == 403 && spent);
+        return Err((Refusal::Status { status: answer.status, rate_limited }, answer.retry_after));
+    }
+    match serde_json::from_slice(&answer.bytes) {
+        Ok(json) => Ok((json, answer.headers)),
+        Err(_) => Err((Refusal::NotJson { status: answer.status, length: answer.bytes.len() }, None)),
+    }
+}
+
+/// The `rel="next"` target of a `Link` header value (RFC 8288).
+fn link_next(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().replace(' ', "");
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        is_next.then(|| target.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let h = r#"<https://api.github.com/x?page=1>; rel="prev", <https://api.github.com/x?page=3>; rel="next", <https://api.github.com/x?page=9>; rel="last""#;
+        assert_eq!(link_next(h).as_deref(), Some("https://api.github.com/x?page=3"));
+        assert_eq!(link_next(r#"<https://a/x?page=9>; rel="last""#), None);
+        assert_eq!(link_next("garbage"), None);
+    }
+
+    #[test]
+    fn a_segment_keeps_only_the_unreserved_characters() {
+        assert_eq!(segment("group/my app"), "group%2Fmy%20app");
+        assert_eq!(segment("ci-1_x.yml~"), "ci-1_x.yml~");
+    }
+}
