@@ -6,6 +6,7 @@ mod rng;
 mod support;
 
 mod ci_platforms;
+mod corpus;
 mod credentials;
 mod delivery;
 mod direct;
