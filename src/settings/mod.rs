@@ -9,6 +9,7 @@
 //! on more than one setting, so that what is validated is carried by the types (a [`Mode`] is
 //! either a dry run or a send with its credentials).
 
+pub mod args;
 pub mod mention;
 pub mod when;
 
@@ -508,14 +509,6 @@ impl Choices for TransportChoice {
         &[("auto", TransportChoice::Auto), ("kdocs", TransportChoice::Kdocs), ("dingtalk", TransportChoice::DingTalk)];
 }
 
-/// What the user asked for on the command line, apart from settings.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Command {
-    Run,
-    Help,
-    Version,
-}
-
 /// The raw settings: the command line's, then the environment's, first found wins.
 #[derive(Debug)]
 pub struct Sources {
@@ -542,50 +535,6 @@ impl Sources {
             })
             .collect();
         Sources { flags: Vec::new(), env }
-    }
-
-    /// Reads the command line (without the program name) over the environment's settings.
-    pub fn read_args(&mut self, args: &[String]) -> Result<Command, Error> {
-        let mut command = Command::Run;
-        let mut args = args.iter().enumerate().peekable();
-        while let Some((i, arg)) = args.next() {
-            match arg.as_str() {
-                "-h" | "--help" => command = Command::Help,
-                "-V" | "--version" => command = Command::Version,
-                _ => {
-                    // A mistyped line may carry a token (`--kdocs-tokn=…`, a value after a flag
-                    // that takes none): error messages name the option, never echo a value.
-                    let Some(flag) = arg.strip_prefix("--") else {
-                        return Err(Error::usage(format!(
-                            "unexpected argument {}, not shown as it may be a secret: settings are given as --name value (see --help)",
-                            i + 1
-                        )));
-                    };
-                    let (flag, inline) = match flag.split_once('=') {
-                        Some((f, v)) => (f, Some(v.to_owned())),
-                        None => (flag, None),
-                    };
-                    let Some(name) = Name::from_flag(flag) else {
-                        let guess = did_you_mean(flag).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
-                        return Err(Error::usage(format!("unknown option `--{flag}`{guess} (see --help)")));
-                    };
-                    let value = match inline {
-                        Some(v) => v,
-                        // `--fail-on-error false` reads as a user means it; a bare boolean is true.
-                        None if name.def().is_bool => match args.next_if(|(_, next)| parse_bool(next).is_some()) {
-                            Some((_, next)) => next.clone(),
-                            None => "true".to_owned(),
-                        },
-                        None => args
-                            .next()
-                            .map(|(_, v)| v.clone())
-                            .ok_or_else(|| Error::usage(format!("option `--{flag}` needs a value (see --help)")))?,
-                    };
-                    self.flags.push((name, value));
-                }
-            }
-        }
-        Ok(command)
     }
 
     /// The first non-empty value of a setting, and where it came from.
@@ -829,14 +778,6 @@ fn renewal(
     })
 }
 
-/// The flag nearest to a mistyped one (`--dryrun`, `--kdocs-tokn`).
-fn did_you_mean(flag: &str) -> Option<String> {
-    let typed = flag.to_ascii_lowercase().replace('_', "-");
-    let flags: Vec<String> =
-        TABLE.iter().map(|d| d.name.flag()).chain(["--help".to_owned(), "--version".to_owned()]).collect();
-    nearest(&typed, flags.iter().map(|f| &f[2..])).map(|f| format!("--{f}"))
-}
-
 /// The word of `known` nearest to `typed`, when it is near enough: at most two edits, and fewer
 /// than a third of the word, so that a wild guess is not offered.
 pub fn nearest<'a>(typed: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -921,13 +862,14 @@ pub fn help() -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::ffi::OsString;
+
     use super::*;
 
     fn sources(args: &[&str], vars: &[(&str, &str)]) -> Result<Sources, Error> {
         let env = Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0);
-        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
         let mut src = Sources::from_env(&env);
-        src.read_args(&args)?;
+        src.read_args(args.iter().map(OsString::from), &args::RUN)?;
         Ok(src)
     }
 
@@ -965,36 +907,6 @@ mod tests {
     }
 
     #[test]
-    fn flags_take_values_inline_or_next_and_booleans_stand_alone() {
-        let s = sources(&["--dry-run", "--at-mobiles=1,2", "--kdocs-api-url", "http://x"], &[]).unwrap();
-        assert_eq!(s.get(Name::dry_run).unwrap().value, "true");
-        assert_eq!(s.get(Name::at_mobiles).unwrap().value, "1,2");
-        assert_eq!(s.get(Name::kdocs_api_url).unwrap().value, "http://x");
-        let mut help = Sources::from_env(&Env::new([], 0));
-        assert_eq!(help.read_args(&["--help".to_owned()]).unwrap(), Command::Help);
-        assert!(sources(&["--nope"], &[]).unwrap_err().message.contains("--nope"));
-        assert!(sources(&["stray"], &[]).is_err());
-        // A boolean takes a following true/false word, and only that.
-        let s = sources(&["--fail-on-error", "false", "--at-all", "YES", "--dry-run", "--title", "t"], &[]).unwrap();
-        let values = [Name::fail_on_error, Name::at_all, Name::dry_run, Name::title].map(|n| s.get(n).unwrap().value);
-        assert_eq!(values, ["false", "YES", "true", "t"]);
-        assert!(sources(&["--dry-run", "later"], &[]).is_err(), "a bare boolean must not swallow other words");
-        assert!(sources(&["--title"], &[]).unwrap_err().message.contains("needs a value"));
-    }
-
-    #[test]
-    fn a_mistyped_flag_gets_a_did_you_mean() {
-        let e = sources(&["--dryrun"], &[]).unwrap_err();
-        assert_eq!(e.message, "unknown option `--dryrun`: did you mean `--dry-run`? (see --help)");
-        let e = sources(&["--kdocs_tokn=x"], &[]).unwrap_err();
-        assert!(e.message.contains("did you mean `--kdocs-token`?"), "{}", e.message);
-        assert!(sources(&["--Webhok"], &[]).unwrap_err().message.contains("`--webhook`"));
-        // Nothing near: no guess.
-        assert_eq!(sources(&["--zz"], &[]).unwrap_err().message, "unknown option `--zz` (see --help)");
-        assert_eq!(sources(&["--colour"], &[]).unwrap_err().message, "unknown option `--colour` (see --help)");
-    }
-
-    #[test]
     fn the_webhook_token_stops_at_a_fragment() {
         assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag"), Some("TOK"));
         assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2"), Some("TOK"));
@@ -1009,20 +921,6 @@ mod tests {
             let e = settings(&["--dry-run", "--template-file", path], &[]).unwrap_err();
             assert!(e.message.contains("not a regular file"), "{path}: {}", e.message);
         }
-    }
-
-    #[test]
-    fn a_mistyped_command_line_never_echoes_a_value() {
-        for args in [
-            &["--kdocs-tokn=TOPSECRET"][..],
-            &["--dry-run", "TOPSECRET"],
-            &["--webhok=https://x/?access_token=TOPSECRET"],
-        ] {
-            let e = sources(args, &[]).unwrap_err();
-            assert!(!e.message.contains("TOPSECRET"), "{args:?}: {}", e.message);
-        }
-        assert!(sources(&["--kdocs-tokn=TOPSECRET"], &[]).unwrap_err().message.contains("`--kdocs-tokn`"));
-        assert!(sources(&["--dry-run", "x"], &[]).unwrap_err().message.contains("argument 2"));
     }
 
     #[test]

@@ -201,3 +201,60 @@ fn a_bad_lang_names_the_setting_and_the_languages() {
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(&out, "error: `lang` has the value `zh-TW` (from INPUT_LANG): use zh-CN or en");
 }
+
+#[test]
+fn a_flag_is_never_taken_as_the_value_of_the_flag_before_it() {
+    // `--code` with its value forgotten: the next flag must not be sent to KDocs as the code.
+    let kdocs = Server::script(vec![Reply::json(200, r#"{"code":0,"data":{"access_token":"a"}}"#)]);
+    let api = format!("--kdocs-api-url={}", kdocs.url);
+    let out = Run::new()
+        .arg("kdocs-auth")
+        .args(&["--app-id", APP_ID, "--code", &api])
+        .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
+        .env("DINGTALK_KDOCS_API_URL", &kdocs.url)
+        .run();
+    assert!(kdocs.received().is_empty(), "a flag was sent as the code");
+    assert_usage(&out, "error: option `--code` needs a value (see kdocs-auth --help)");
+    // The same for a run's settings: `--dry-run` is not the title.
+    let out = Run::new().args(&["--title", "--dry-run"]).run();
+    assert_usage(&out, "error: option `--title` needs a value (see --help)");
+}
+
+#[test]
+fn kdocs_auth_reads_its_flags_as_a_run_does() {
+    let url = |args: &[&str]| {
+        let out = Run::new()
+            .arg("kdocs-auth")
+            .args(&["--redirect-uri", "https://example.com/cb", "--scope", "a"])
+            .args(args)
+            .env("DINGTALK_KDOCS_API_URL", "http://127.0.0.1:9/")
+            .run();
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout.lines().find(|l| l.contains("/h5/auth?")).unwrap_or_default().trim().to_owned()
+    };
+    let want = "http://127.0.0.1:9/h5/auth?app_id=ID&scope=a&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&state=s";
+    assert_eq!(url(&["--app-id", "ID", "--state", "s"]), want);
+    assert_eq!(url(&["--app-id=ID", "--state=s"]), want);
+    assert_eq!(url(&["--kdocs-app-id", "ID", "--state", "s"]), want);
+    let out = Run::new().arg("kdocs-auth").arg("--scop=a").run();
+    assert_usage(&out, "error: unknown option `--scop`: did you mean `--scope`? (see kdocs-auth --help)");
+    let out = Run::new().arg("kdocs-auth").arg("-V").run();
+    assert_eq!(out.stdout.trim(), format!("dingtalk-notify {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_refused_not_a_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    for args in
+        [&[&b"--title"[..], b"caf\xe9"][..], &[b"--ti\xe9tle"], &[b"caf\xe9"], &[b"kdocs-auth", b"--code", b"\xe9"]]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dingtalk-notify"))
+            .env_clear()
+            .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: ") && !stderr.contains("caf"), "{args:?}: {stderr}");
+    }
+}
