@@ -278,9 +278,8 @@ impl Kind for Webhook {
         if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Ok(Secret(format!("{}?access_token={value}", crate::delivery::dingtalk::ROBOT_URL)));
         }
-        check_url(value, name, &found.from)?;
-        let query = value.split_once('?').map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
-        if query.split('&').any(|pair| pair == "access_token" || pair == "access_token=") {
+        let url = check_url(value, name, &found.from)?;
+        if url.query_pairs().any(|(key, token)| key == "access_token" && token.is_empty()) {
             return Err(Error::usage(format!(
                 "`{name}` (from {}) has an empty `access_token`: copy the robot's whole webhook URL from the \
                  group's robot settings, or give its access token alone",
@@ -677,7 +676,7 @@ impl Settings {
                 .flatten()
                 .cloned()
                 .collect();
-        secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret::new));
+        secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret));
         secrets.retain(|s| !s.expose().is_empty());
 
         let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone())?;
@@ -804,11 +803,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The `access_token` query value of a robot URL (without a `#fragment`).
-pub fn webhook_token(url: &str) -> Option<&str> {
-    let url = url.split('#').next().unwrap_or(url);
-    let query = url.split_once('?')?.1;
-    query.split('&').find_map(|pair| pair.strip_prefix("access_token=")).filter(|t| !t.is_empty())
+/// The `access_token` query value of a robot URL, decoded (the reporter also hides its encoded
+/// forms).
+pub fn webhook_token(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    let token = url.query_pairs().find(|(key, _)| key == "access_token")?.1;
+    Some(token.into_owned()).filter(|t| !t.is_empty())
 }
 
 fn bad_value(f: &Found, name: Name, fix: &str) -> Error {
@@ -816,14 +816,11 @@ fn bad_value(f: &Found, name: Name, fix: &str) -> Error {
     Error::usage(format!("`{name}` has the value `{}` (from {}): {fix}", f.value.trim(), f.from))
 }
 
-fn check_url(url: &str, name: Name, from: &str) -> Result<(), Error> {
-    let ok = reqwest::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-    if ok {
-        Ok(())
-    } else {
+fn check_url(url: &str, name: Name, from: &str) -> Result<reqwest::Url, Error> {
+    reqwest::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()).ok_or_else(
         // The webhook carries a token: name the setting, never echo its value.
-        Err(Error::usage(format!("`{name}` (from {from}) is not an http(s) URL: give the full URL, https://…")))
-    }
+        || Error::usage(format!("`{name}` (from {from}) is not an http(s) URL: give the full URL, https://…")),
+    )
 }
 
 /// The spellings a boolean setting accepts, in any case.
@@ -908,8 +905,9 @@ mod tests {
 
     #[test]
     fn the_webhook_token_stops_at_a_fragment() {
-        assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag"), Some("TOK"));
-        assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2"), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?access_token=TOK#frag").as_deref(), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?a=1&access_token=TOK&b=2").as_deref(), Some("TOK"));
+        assert_eq!(webhook_token("https://x/robot/send?access_token=a%2Bb").as_deref(), Some("a+b"));
     }
 
     #[test]
