@@ -92,7 +92,7 @@ settings! {
     template_file: Path, "path of a template file (not with `template`)";
     msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
     lang: Choice<Lang> = "zh-CN", "language of the built-in title, summary, buttons and markers: zh-CN or en";
-    timezone: UtcOffset = "+08:00", "UTC offset of the times shown in messages, like +08:00";
+    timezone: UtcOffset = "+08:00", "UTC offset of the times shown in messages, like +08:00, or a zone without daylight saving time, like Asia/Shanghai [TZ when it names one]";
     status: StatusWord, "job status: success, failure, cancelled, skipped, unstable, started [from the jobs, else the CI, else unknown]";
     jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
     started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
@@ -448,6 +448,8 @@ impl Kind for StartTime {
 pub trait Choices: Sized + Copy + 'static {
     /// Each word as documented, and its value.
     const ALL: &'static [(&'static str, Self)];
+    /// Other words taken for a value, not listed in errors and help.
+    const ALIASES: &'static [(&'static str, Self)] = &[];
 }
 
 pub struct Choice<T>(std::marker::PhantomData<T>);
@@ -456,7 +458,7 @@ impl<T: Choices> Kind for Choice<T> {
     fn parse(found: &Found, name: Name) -> Result<T, Error> {
         let fold = |s: &str| s.trim().to_ascii_lowercase().replace(['_', '-'], "");
         let given = fold(&found.value);
-        if let Some((_, v)) = T::ALL.iter().find(|(word, _)| fold(word) == given) {
+        if let Some((_, v)) = T::ALL.iter().chain(T::ALIASES).find(|(word, _)| fold(word) == given) {
             return Ok(*v);
         }
         let words: Vec<&str> = T::ALL.iter().map(|(w, _)| *w).collect();
@@ -469,18 +471,45 @@ impl<T: Choices> Kind for Choice<T> {
     }
 }
 
-/// A UTC offset, `+08:00` (also `+0800`, `+8`, `UTC+8`, `-05:30`, `Z`), in minutes east of UTC.
+/// A UTC offset, `+08:00` (also `+0800`, `+8`, `UTC+8`, `-05:30`, `Z`), or the name of a zone
+/// without daylight saving time (`Asia/Shanghai`), in minutes east of UTC.
 pub struct UtcOffset;
 impl Kind for UtcOffset {
     type Value = i32;
     fn parse(found: &Found, name: Name) -> Result<i32, Error> {
-        crate::time::parse_offset(&found.value)
-            .ok_or_else(|| bad_value(found, name, "give a UTC offset like +08:00 (time-zone names are not known)"))
+        crate::time::parse_offset(&found.value).or_else(|| crate::time::fixed_zone(&found.value)).ok_or_else(|| {
+            bad_value(
+                found,
+                name,
+                "give a UTC offset like +08:00, or the name of a zone without daylight saving time, like \
+                 Asia/Shanghai (one offset cannot show a zone whose offset changes over the year)",
+            )
+        })
     }
+}
+
+/// The machine's `TZ`, when it names one offset: a zone of [`crate::time::fixed_zone`] or a
+/// signed offset (`+05:30`). A POSIX rule (`EST5EDT`) is not, nor `UTC+8`, which POSIX reads as
+/// eight hours west of UTC where the `timezone` setting reads it as east.
+fn tz_offset(env: &Env) -> Option<Found> {
+    let tz = env.get("TZ")?.trim();
+    let tz = tz.strip_prefix(':').unwrap_or(tz);
+    let known = crate::time::fixed_zone(tz).is_some()
+        || (tz.starts_with(['+', '-']) && crate::time::parse_offset(tz).is_some());
+    known.then(|| Found { value: tz.to_owned(), from: "TZ".to_owned() })
 }
 
 impl Choices for Lang {
     const ALL: &'static [(&'static str, Lang)] = &[("zh-CN", Lang::ZhCn), ("en", Lang::En)];
+    // Matched without regard to case, `_` or `-`: zh_CN, zh-hans and en_US are among these.
+    const ALIASES: &'static [(&'static str, Lang)] = &[
+        ("zh", Lang::ZhCn),
+        ("zh-Hans", Lang::ZhCn),
+        ("cn", Lang::ZhCn),
+        ("chinese", Lang::ZhCn),
+        ("en-US", Lang::En),
+        ("english", Lang::En),
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,10 +545,11 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// The settings the environment gives (`INPUT_*`, `PLUGIN_*`, `DINGTALK_*`). Reading them
-    /// cannot fail, so even a bad command line can honour `fail_on_error` from here.
+    /// The settings the environment gives (`INPUT_*`, `PLUGIN_*`, `DINGTALK_*`), and `timezone`
+    /// from `TZ` when none of them sets it. Reading them cannot fail, so even a bad command line
+    /// can honour `fail_on_error` from here.
     pub fn from_env(env: &Env) -> Sources {
-        let env = TABLE
+        let mut vars: Vec<Option<Found>> = TABLE
             .iter()
             .map(|def| {
                 let upper = def.text.to_ascii_uppercase();
@@ -533,7 +563,11 @@ impl Sources {
                 })
             })
             .collect();
-        Sources { flags: Vec::new(), env }
+        let timezone = &mut vars[Name::timezone as usize];
+        if timezone.is_none() {
+            *timezone = tz_offset(env);
+        }
+        Sources { flags: Vec::new(), env: vars }
     }
 
     /// The first non-empty value of a setting, and where it came from.
@@ -1108,7 +1142,7 @@ mod tests {
             ("DINGTALK_RETRIES", "-1", "from 0 to 10"),
             ("DINGTALK_STATUS", "green", "use success, failure"),
             ("DINGTALK_LANG", "fr", "use zh-CN or en"),
-            ("DINGTALK_TIMEZONE", "Asia/Shanghai", "give a UTC offset like +08:00"),
+            ("DINGTALK_TIMEZONE", "America/New_York", "without daylight saving time, like Asia/Shanghai"),
             ("DINGTALK_TIMEZONE", "+15:00", "give a UTC offset like +08:00"),
             ("DINGTALK_STARTED_AT", "yesterday", "Unix time in seconds or milliseconds"),
             ("DINGTALK_JOBS", "{\"a\": 1}", "job 1 (in key order) is JSON a number"),
