@@ -11,9 +11,9 @@ use crate::delivery::hints::{self, Peer};
 use crate::delivery::http::Http;
 use crate::delivery::kdocs;
 use crate::delivery::kdocs::Tokens;
-use crate::env::Env;
 use crate::error::Error;
 use crate::report::{self, Reporter};
+use crate::settings::args::{Cli, Parsed};
 use crate::settings::{Name, Secret, Sources, Values};
 
 pub const HELP: &str = "\
@@ -40,72 +40,39 @@ OPTIONS:
   --kdocs-api-url URL  [https://developer.kdocs.cn]; --timeout, --retries, --ca-file as for a run
 ";
 
-/// What the subcommand's own flags gave.
-#[derive(Default)]
-struct Own {
-    redirect_uri: Option<String>,
-    scope: Option<String>,
-    state: Option<String>,
-    code: Option<String>,
-}
+/// The flags besides the settings: its own, and shorter names for the app's id and key.
+pub const CLI: Cli = Cli {
+    help: "kdocs-auth --help",
+    own: &["redirect-uri", "scope", "state", "code"],
+    aliases: &[("app-id", Name::kdocs_app_id), ("app-key", Name::kdocs_app_key)],
+};
 
-/// Runs the subcommand with its arguments (after `kdocs-auth`).
-pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
-    let mut own = Own::default();
-    let mut settings_args = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f, Some(v.to_owned())),
-            None => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .filter(|v| !v.trim().is_empty())
-                .ok_or_else(|| Error::usage(format!("option `{name}` needs a value (see kdocs-auth --help)")))
-        };
-        match flag {
-            "-h" | "--help" => {
-                report::out(HELP);
-                return Ok(());
-            }
-            "--redirect-uri" => own.redirect_uri = Some(value(flag)?),
-            "--scope" => own.scope = Some(value(flag)?),
-            "--state" => own.state = Some(value(flag)?),
-            "--code" => own.code = Some(value(flag)?.trim().to_owned()),
-            "--app-id" => settings_args.extend(["--kdocs-app-id".to_owned(), value(flag)?]),
-            "--app-key" => settings_args.extend(["--kdocs-app-key".to_owned(), value(flag)?]),
-            _ => settings_args.push(arg.clone()),
-        }
-    }
-    let mut sources = Sources::from_env(env);
-    sources.read_args(&settings_args)?;
-    let v = Values::parse(&sources)?;
-    let secrets: Vec<&str> =
-        [v.kdocs_app_key.as_ref().map(Secret::expose), own.code.as_deref()].into_iter().flatten().collect();
+/// Runs the subcommand with the settings and its own flags from the command line.
+pub fn run(sources: &Sources, flags: &Parsed, reporter: &mut Reporter) -> Result<(), Error> {
+    let code = flags.own("code").map(str::trim);
+    let v = Values::parse(sources)?;
+    let secrets: Vec<&str> = [v.kdocs_app_key.as_ref().map(Secret::expose), code].into_iter().flatten().collect();
     reporter.add_secrets(&secrets);
     let required = |name: Name, flag: &str| {
         Error::usage(format!("kdocs-auth needs `{flag}`: give it, or set one of {}", name.looked_for()))
     };
     let app_id = v.kdocs_app_id.clone().ok_or_else(|| required(Name::kdocs_app_id, "--app-id"))?;
 
-    let Some(code) = own.code else {
+    let Some(code) = code else {
         let no = |flag: &str| {
             Error::usage(format!(
                 "kdocs-auth needs `{flag}` to print the authorization URL, or `--code` to exchange a code (see kdocs-auth --help)"
             ))
         };
-        let redirect_uri = own.redirect_uri.ok_or_else(|| no("--redirect-uri"))?;
-        let scope = own.scope.ok_or_else(|| no("--scope"))?;
+        let redirect_uri = flags.own("redirect-uri").ok_or_else(|| no("--redirect-uri"))?;
+        let scope = flags.own("scope").ok_or_else(|| no("--scope"))?;
         let mut url = reqwest::Url::parse(&format!("{}/h5/auth", v.kdocs_api_url))
             .map_err(|e| Error::usage(format!("`kdocs_api_url` does not make a valid URL ({e})")))?;
         url.query_pairs_mut()
             .append_pair("app_id", &app_id)
-            .append_pair("scope", &scope)
-            .append_pair("redirect_uri", &redirect_uri)
-            .append_pair("state", own.state.as_deref().unwrap_or("dingtalk-notify"));
+            .append_pair("scope", scope)
+            .append_pair("redirect_uri", redirect_uri)
+            .append_pair("state", flags.own("state").unwrap_or("dingtalk-notify"));
         report::out(&format!(
             "Open this URL in a browser logged in to KDocs, and agree:\n\n  {url}\n\n\
              The browser then goes to {redirect_uri}?code=CODE&state=…; copy CODE (it works once, for 5 minutes) and run:\n\n  \
@@ -118,7 +85,7 @@ pub fn run(args: &[String], env: &Env, reporter: &mut Reporter) -> Result<(), Er
     let app_key = v.kdocs_app_key.as_ref().ok_or_else(|| required(Name::kdocs_app_key, "--app-key"))?;
     let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries)?;
     let origin = kdocs::origin(&v.kdocs_api_url);
-    let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), &code, &|retry| {
+    let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), code, &|retry| {
         reporter.notice(&hints::retry_notice(Peer::Exchange, retry, &origin, v.timeout));
     })
     .map_err(|failed| hints::error(Peer::Exchange, &failed, &origin, v.timeout))?;

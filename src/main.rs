@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use dingtalk_notify::env::Env;
 use dingtalk_notify::error::{self, Error};
 use dingtalk_notify::report::{self, Reporter};
-use dingtalk_notify::settings::{self, Command, Settings, Sources};
+use dingtalk_notify::settings::args::{self, Command};
+use dingtalk_notify::settings::{self, Settings, Sources};
 use dingtalk_notify::summary::sandbox;
 use dingtalk_notify::{auth, notify};
 
@@ -19,11 +20,22 @@ fn main() -> ExitCode {
         return sandbox::child();
     }
     let env = Env::from_process();
-    // Arguments that are not UTF-8 are shown lossily and then rejected as unknown.
-    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
     let mut reporter = Reporter::new(&env);
-    if args.first().is_some_and(|a| a == "kdocs-auth") {
-        return match auth::run(&args[1..], &env, &mut reporter) {
+    let mut sources = Sources::from_env(&env);
+    let mut argv = std::env::args_os().skip(1).peekable();
+    if argv.next_if(|a| a == "kdocs-auth").is_some() {
+        let done = sources.read_args(argv, &auth::CLI).and_then(|parsed| match parsed.command {
+            Command::Help => {
+                report::out(auth::HELP);
+                Ok(())
+            }
+            Command::Version => {
+                version();
+                Ok(())
+            }
+            Command::Run => auth::run(&sources, &parsed, &mut reporter),
+        });
+        return match done {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 reporter.error(&e);
@@ -31,8 +43,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let mut sources = Sources::from_env(&env);
-    match sources.read_args(&args) {
+    match sources.read_args(argv, &args::RUN).map(|parsed| parsed.command) {
         // A bad command line still honours fail_on_error, from the environment.
         Err(e) => failed(&mut reporter, &e, sources.fail_on_error()),
         Ok(Command::Help) => {
@@ -40,7 +51,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Version) => {
-            report::out(&format!("dingtalk-notify {}\n", env!("CARGO_PKG_VERSION")));
+            version();
             ExitCode::SUCCESS
         }
         Ok(Command::Run) => match Settings::new(&sources) {
@@ -51,6 +62,10 @@ fn main() -> ExitCode {
             },
         },
     }
+}
+
+fn version() {
+    report::out(&format!("dingtalk-notify {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 /// Reports a failure as an error (`strict`: `fail_on_error`) or a warning, and gives the exit code.

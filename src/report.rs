@@ -66,7 +66,7 @@ impl Reporter {
             // message quoting a token reaches the dry run and the step summary escaped (`_` as
             // `＿`, …), where the plain form would not match.
             let json = serde_json::to_string(s).map(|j| j[1..j.len() - 1].to_owned()).unwrap_or_default();
-            let url = percent_encode(s);
+            let url: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
             for form in [
                 (*s).to_owned(),
                 url.replace('+', "%20"),
@@ -311,14 +311,6 @@ fn github_markdown_escape(s: &str) -> String {
 /// Escapes a workflow command's message (GitHub's `escapeData`).
 fn command_escape(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// The form a secret takes in a URL query (`application/x-www-form-urlencoded`).
-fn percent_encode(s: &str) -> String {
-    reqwest::Url::parse_with_params("http://x/", &[("v", s)])
-        .ok()
-        .and_then(|u| u.query().map(|q| q.trim_start_matches("v=").to_owned()))
-        .unwrap_or_else(|| s.to_owned())
 }
 
 #[cfg(test)]

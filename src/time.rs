@@ -114,6 +114,31 @@ pub fn parse_offset(s: &str) -> Option<i32> {
     }
 }
 
+/// The zones taken by name, each with its one offset in minutes east: zones that keep no
+/// daylight saving time (tz database), so that a name means the same offset all year. Others
+/// (`America/New_York`, `Europe/Berlin`) change it, which one offset cannot show.
+const FIXED_ZONES: &[(&str, i32)] = &[
+    ("Asia/Shanghai", 480),
+    ("Asia/Chongqing", 480),
+    ("Asia/Harbin", 480),
+    ("PRC", 480),
+    ("Asia/Urumqi", 360),
+    ("Asia/Hong_Kong", 480),
+    ("Asia/Macau", 480),
+    ("Asia/Taipei", 480),
+    ("Asia/Singapore", 480),
+    ("Asia/Tokyo", 540),
+    ("Asia/Seoul", 540),
+    ("UTC", 0),
+    ("Etc/UTC", 0),
+];
+
+/// The offset of a zone named in [`FIXED_ZONES`], in any case.
+pub fn fixed_zone(name: &str) -> Option<i32> {
+    let name = name.trim();
+    FIXED_ZONES.iter().find(|(zone, _)| zone.eq_ignore_ascii_case(name)).map(|(_, minutes)| *minutes)
+}
+
 /// `2024-06-11 17:18`: seconds since the epoch as a wall-clock time at `utc_offset` minutes east.
 pub fn local(secs: u64, utc_offset: i32) -> Option<String> {
     let t = format_rfc3339(secs.checked_add_signed(i64::from(utc_offset) * 60)?);

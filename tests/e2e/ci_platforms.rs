@@ -4,6 +4,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use dingtalk_notify::time::format_rfc3339;
 use serde_json::{Value, json};
 
 use crate::dotenv;
@@ -18,21 +19,6 @@ fn env_file(rel: &str) -> Vec<(String, String)> {
 
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-}
-
-/// RFC 3339 UTC text of seconds since the epoch, as GitLab writes its timestamps.
-fn rfc3339(secs: u64) -> String {
-    let (days, rem) = ((secs / 86_400).cast_signed(), secs % 86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// What the relay received, and what the binary printed.
@@ -91,7 +77,7 @@ fn assert_mentions(d: &Delivered) {
 
 #[test]
 fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
-    let vars = with("gitlab/push.env", &[("CI_PIPELINE_CREATED_AT", rfc3339(now() - 125))]);
+    let vars = with("gitlab/push.env", &[("CI_PIPELINE_CREATED_AT", format_rfc3339(now() - 125))]);
     let d = deliver("DINGTALK_", &vars);
     assert!(d.title.starts_with("✅ ") && d.title.contains("ci-notify") && d.title.contains("main"), "{}", d.title);
     d.assert_has(&[

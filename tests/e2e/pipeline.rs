@@ -2,6 +2,8 @@
 //! it adds up to, Drone's failed steps, the jobs section of the summary and its size, and the jobs
 //! that GitHub's and GitLab's APIs list.
 
+use dingtalk_notify::time::format_rfc3339;
+
 use crate::dotenv;
 use crate::support::*;
 
@@ -112,13 +114,6 @@ fn now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
 }
 
-/// RFC 3339 UTC, as both APIs write times.
-fn rfc3339(secs: u64) -> String {
-    let out =
-        std::process::Command::new("date").args(["-u", "-d", &format!("@{secs}"), "+%Y-%m-%dT%H:%M:%SZ"]).output();
-    String::from_utf8(out.unwrap().stdout).unwrap().trim().to_owned()
-}
-
 const JOBS_PATH: &str = "/repos/o/r/actions/runs/9876543210/jobs";
 
 /// A GitHub run's jobs on two pages (the notify job, still running, among them) and its start.
@@ -141,7 +136,7 @@ fn github_api(started: u64) -> Server {
                     {"name": "lint", "status": "completed", "conclusion": "skipped", "html_url": "https://github.com/o/r/actions/runs/9876543210/job/3"}]}"#,
             ),
             "/repos/o/r/actions/runs/9876543210" => {
-                Reply::json(200, &format!(r#"{{"id": 9876543210, "run_started_at": "{}"}}"#, rfc3339(started)))
+                Reply::json(200, &format!(r#"{{"id": 9876543210, "run_started_at": "{}"}}"#, format_rfc3339(started)))
             }
             other => panic!("unexpected API call {other}"),
         }

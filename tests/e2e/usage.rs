@@ -201,3 +201,148 @@ fn a_bad_lang_names_the_setting_and_the_languages() {
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(&out, "error: `lang` has the value `zh-TW` (from INPUT_LANG): use zh-CN or en");
 }
+
+#[test]
+fn a_flag_is_never_taken_as_the_value_of_the_flag_before_it() {
+    // `--code` with its value forgotten: the next flag must not be sent to KDocs as the code.
+    let kdocs = Server::script(vec![Reply::json(200, r#"{"code":0,"data":{"access_token":"a"}}"#)]);
+    let api = format!("--kdocs-api-url={}", kdocs.url);
+    let out = Run::new()
+        .arg("kdocs-auth")
+        .args(&["--app-id", APP_ID, "--code", &api])
+        .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
+        .env("DINGTALK_KDOCS_API_URL", &kdocs.url)
+        .run();
+    assert!(kdocs.received().is_empty(), "a flag was sent as the code");
+    assert_usage(&out, "error: option `--code` needs a value (see kdocs-auth --help)");
+    // The same for a run's settings: `--dry-run` is not the title.
+    let out = Run::new().args(&["--title", "--dry-run"]).run();
+    assert_usage(&out, "error: option `--title` needs a value (see --help)");
+}
+
+#[test]
+fn kdocs_auth_reads_its_flags_as_a_run_does() {
+    let url = |args: &[&str]| {
+        let out = Run::new()
+            .arg("kdocs-auth")
+            .args(&["--redirect-uri", "https://example.com/cb", "--scope", "a"])
+            .args(args)
+            .env("DINGTALK_KDOCS_API_URL", "http://127.0.0.1:9/")
+            .run();
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout.lines().find(|l| l.contains("/h5/auth?")).unwrap_or_default().trim().to_owned()
+    };
+    let want = "http://127.0.0.1:9/h5/auth?app_id=ID&scope=a&redirect_uri=https%3A%2F%2Fexample.com%2Fcb&state=s";
+    assert_eq!(url(&["--app-id", "ID", "--state", "s"]), want);
+    assert_eq!(url(&["--app-id=ID", "--state=s"]), want);
+    assert_eq!(url(&["--kdocs-app-id", "ID", "--state", "s"]), want);
+    let out = Run::new().arg("kdocs-auth").arg("--scop=a").run();
+    assert_usage(&out, "error: unknown option `--scop`: did you mean `--scope`? (see kdocs-auth --help)");
+    let out = Run::new().arg("kdocs-auth").arg("-V").run();
+    assert_eq!(out.stdout.trim(), format!("dingtalk-notify {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn an_argument_that_is_not_utf8_is_refused_not_a_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    for args in
+        [&[&b"--title"[..], b"caf\xe9"][..], &[b"--ti\xe9tle"], &[b"caf\xe9"], &[b"kdocs-auth", b"--code", b"\xe9"]]
+    {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_dingtalk-notify"))
+            .env_clear()
+            .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: ") && !stderr.contains("caf"), "{args:?}: {stderr}");
+    }
+}
+
+/// The language and the start time (2024-06-11 09:14:09 UTC) a dry run shows, or the first line
+/// of its error.
+fn lang_and_time(vars: &[(&str, &str)]) -> Result<String, String> {
+    let out = Run::new()
+        .env("DINGTALK_TEMPLATE", "{{ lang }} {{ run.started_at|datetime }}")
+        .env("DINGTALK_STARTED_AT", "1718097249")
+        .envs(vars.iter().copied())
+        .arg("--dry-run")
+        .run();
+    match out.code {
+        0 => Ok(markdown(&out.json()).1),
+        _ => Err(out.stderr.lines().next().unwrap_or_default().to_owned()),
+    }
+}
+
+#[test]
+fn every_spelling_of_a_language_is_taken() {
+    for (given, want) in [
+        ("zh", "zh-CN"),
+        ("zh-CN", "zh-CN"),
+        ("zh_CN", "zh-CN"),
+        ("zh-Hans", "zh-CN"),
+        ("zh-hans", "zh-CN"),
+        ("cn", "zh-CN"),
+        ("chinese", "zh-CN"),
+        ("Chinese", "zh-CN"),
+        ("ZH", "zh-CN"),
+        ("en", "en"),
+        ("en-US", "en"),
+        ("en_US", "en"),
+        ("english", "en"),
+        ("English", "en"),
+        ("EN-us", "en"),
+    ] {
+        assert_eq!(lang_and_time(&[("DINGTALK_LANG", given)]), Ok(format!("{want} 2024-06-11 17:14")), "{given}");
+    }
+    // The aliases are taken, not listed: the error names the two documented words.
+    assert_eq!(
+        lang_and_time(&[("DINGTALK_LANG", "zh-TW")]),
+        Err("error: `lang` has the value `zh-TW` (from DINGTALK_LANG): use zh-CN or en".to_owned())
+    );
+}
+
+#[test]
+fn a_time_zone_without_daylight_saving_is_taken_by_its_name() {
+    for (zone, time) in [
+        ("Asia/Shanghai", "17:14"),
+        ("Asia/Chongqing", "17:14"),
+        ("Asia/Harbin", "17:14"),
+        ("Asia/Urumqi", "15:14"),
+        ("Asia/Hong_Kong", "17:14"),
+        ("Asia/Macau", "17:14"),
+        ("Asia/Taipei", "17:14"),
+        ("Asia/Singapore", "17:14"),
+        ("Asia/Tokyo", "18:14"),
+        ("Asia/Seoul", "18:14"),
+        ("PRC", "17:14"),
+        ("UTC", "09:14"),
+        ("Etc/UTC", "09:14"),
+        ("asia/tokyo", "18:14"),
+        ("-05:30", "03:44"),
+    ] {
+        let want = format!("zh-CN 2024-06-11 {time}");
+        assert_eq!(lang_and_time(&[("DINGTALK_TIMEZONE", zone)]), Ok(want), "{zone}");
+    }
+    for zone in ["America/New_York", "Europe/Berlin"] {
+        let e = lang_and_time(&[("DINGTALK_TIMEZONE", zone)]).unwrap_err();
+        let want = format!("error: `timezone` has the value `{zone}` (from DINGTALK_TIMEZONE): give a UTC offset like");
+        assert!(e.starts_with(&want) && e.contains("daylight saving"), "{e}");
+    }
+}
+
+#[test]
+fn the_machines_tz_is_the_time_zone_when_none_is_set() {
+    let time = |vars: &[(&str, &str)]| lang_and_time(vars).map(|t| t[t.len() - 5..].to_owned());
+    assert_eq!(time(&[("TZ", "Asia/Tokyo")]), Ok("18:14".into()));
+    assert_eq!(time(&[("TZ", ":Asia/Urumqi")]), Ok("15:14".into()));
+    assert_eq!(time(&[("TZ", "UTC")]), Ok("09:14".into()));
+    assert_eq!(time(&[("TZ", "+05:30")]), Ok("14:44".into()));
+    // The setting wins over TZ.
+    assert_eq!(time(&[("TZ", "UTC"), ("INPUT_TIMEZONE", "+09:00")]), Ok("18:14".into()));
+    // A TZ this binary cannot read as one offset leaves the default, +08:00: a zone with daylight
+    // saving, a POSIX rule, and `UTC+8` (which POSIX reads as eight hours west).
+    for tz in ["Europe/Berlin", "EST5EDT", "UTC+8", ""] {
+        assert_eq!(time(&[("TZ", tz)]), Ok("17:14".into()), "{tz}");
+    }
+}
