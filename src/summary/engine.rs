@@ -11,47 +11,9 @@ use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBeha
 use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog::{self, Lang};
+use crate::summary::events;
 use crate::summary::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url};
 use crate::time;
-
-const TEMPLATES: &[(&str, &str)] = &[
-    ("macros.md", include_str!("../../templates/macros.md")),
-    ("title.txt", include_str!("../../templates/title.txt")),
-    ("title/check_run.txt", include_str!("../../templates/title/check_run.txt")),
-    ("title/check_suite.txt", include_str!("../../templates/title/check_suite.txt")),
-    ("title/comment.txt", include_str!("../../templates/title/comment.txt")),
-    ("title/deployment_status.txt", include_str!("../../templates/title/deployment_status.txt")),
-    ("title/discussion.txt", include_str!("../../templates/title/discussion.txt")),
-    ("title/generic.txt", include_str!("../../templates/title/generic.txt")),
-    ("title/issues.txt", include_str!("../../templates/title/issues.txt")),
-    ("title/merge_group.txt", include_str!("../../templates/title/merge_group.txt")),
-    ("title/pr.txt", include_str!("../../templates/title/pr.txt")),
-    ("title/push.txt", include_str!("../../templates/title/push.txt")),
-    ("title/ref.txt", include_str!("../../templates/title/ref.txt")),
-    ("title/release.txt", include_str!("../../templates/title/release.txt")),
-    ("title/repository_dispatch.txt", include_str!("../../templates/title/repository_dispatch.txt")),
-    ("title/review.txt", include_str!("../../templates/title/review.txt")),
-    ("title/schedule.txt", include_str!("../../templates/title/schedule.txt")),
-    ("title/workflow_dispatch.txt", include_str!("../../templates/title/workflow_dispatch.txt")),
-    ("title/workflow_run.txt", include_str!("../../templates/title/workflow_run.txt")),
-    ("push.md", include_str!("../../templates/push.md")),
-    ("pull_request.md", include_str!("../../templates/pull_request.md")),
-    ("pull_request_review.md", include_str!("../../templates/pull_request_review.md")),
-    ("release.md", include_str!("../../templates/release.md")),
-    ("ref.md", include_str!("../../templates/ref.md")),
-    ("workflow_run.md", include_str!("../../templates/workflow_run.md")),
-    ("workflow_dispatch.md", include_str!("../../templates/workflow_dispatch.md")),
-    ("schedule.md", include_str!("../../templates/schedule.md")),
-    ("repository_dispatch.md", include_str!("../../templates/repository_dispatch.md")),
-    ("issues.md", include_str!("../../templates/issues.md")),
-    ("issue_comment.md", include_str!("../../templates/issue_comment.md")),
-    ("deployment_status.md", include_str!("../../templates/deployment_status.md")),
-    ("check_run.md", include_str!("../../templates/check_run.md")),
-    ("check_suite.md", include_str!("../../templates/check_suite.md")),
-    ("merge_group.md", include_str!("../../templates/merge_group.md")),
-    ("discussion.md", include_str!("../../templates/discussion.md")),
-    ("generic.md", include_str!("../../templates/generic.md")),
-];
 
 /// The names under which a user's templates are compiled: the text is markdown, the title plain.
 const CUSTOM: &str = "custom.md";
@@ -119,7 +81,7 @@ pub fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) ->
     env.add_filter("e", escape_filter);
     // Compiled when first used: a run needs three of them, and compiling all of them at start
     // was a third of a run's time (docs/performance.md).
-    env.set_loader(|name| Ok(TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, source)| (*source).to_owned())));
+    env.set_loader(|name| Ok(events::source(name).map(str::to_owned)));
     env
 }
 
@@ -358,8 +320,8 @@ mod tests {
     #[test]
     fn every_built_in_template_parses() {
         let env = environment(UndefinedBehavior::Chainable, Lang::ZhCn, 480);
-        for (name, _) in TEMPLATES {
-            env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+        for t in events::templates() {
+            env.get_template(t.name).unwrap_or_else(|e| panic!("{}: {e:#}", t.name));
         }
     }
 

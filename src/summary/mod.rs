@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod engine;
+pub mod events;
 pub mod markdown;
 pub mod message;
 pub mod render;

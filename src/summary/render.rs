@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog;
 use crate::summary::engine::{Kind, emoji, environment, shorten};
+use crate::summary::events;
 use crate::summary::markdown::{escape_md, safe_url, tidy};
 
 /// The rendered summary: `title` is plain text (the chat list), `text` is DingTalk markdown.
@@ -26,74 +27,6 @@ pub struct Summary {
 
 /// The chat list shows little more; a longer title is cut with `…`.
 const MAX_TITLE_CHARS: usize = 100;
-
-/// The built-in template for an event. The event names are GitHub's, GitLab's
-/// (`merge_request_event`, `external_pull_request_event`, `schedule`), Drone's (`tag`, `cron`) and
-/// Woodpecker's (`pull_request_closed`, `release`, `cron`); the GitHub-only templates read the
-/// payload, the others work from the context's fields alone.
-#[allow(clippy::match_same_arms, reason = "a known event first, then any event that carries a pull request")]
-fn builtin_for(cx: &Context) -> &'static str {
-    match cx.event.as_str() {
-        "push" | "tag" => "push.md",
-        "pull_request"
-        | "pull_request_target"
-        | "merge_request_event"
-        | "external_pull_request_event"
-        | "pull_request_closed"
-        | "pull_request_metadata"
-            if cx.pr.is_some() =>
-        {
-            "pull_request.md"
-        }
-        "pull_request_review" if cx.pr.is_some() => "pull_request_review.md",
-        "release" if cx.release.is_some() => "release.md",
-        "create" | "delete" => "ref.md",
-        "workflow_run" => "workflow_run.md",
-        "workflow_dispatch" => "workflow_dispatch.md",
-        "schedule" | "cron" => "schedule.md",
-        "repository_dispatch" => "repository_dispatch.md",
-        "issues" => "issues.md",
-        "issue_comment" => "issue_comment.md",
-        "deployment_status" => "deployment_status.md",
-        "check_run" => "check_run.md",
-        "check_suite" => "check_suite.md",
-        "merge_group" => "merge_group.md",
-        "discussion" | "discussion_comment" => "discussion.md",
-        _ if cx.pr.is_some() => "pull_request.md",
-        _ => GENERIC,
-    }
-}
-
-/// The part of the built-in title (`templates/title/<part>.txt`) that says what happened: the
-/// same choice as `builtin_for`, from the facts the title needs.
-fn title_part(cx: &Context) -> &'static str {
-    let p = cx.payload.json();
-    let has = |k: &str| p.get(k).is_some_and(crate::context::payload::Json::is_object);
-    let tag = cx.git_ref.as_ref().is_some_and(|r| r.kind == crate::context::RefKind::Tag);
-    match cx.event.as_str() {
-        "push" => "push",
-        "tag" if tag => "push",
-        "pull_request_review" if cx.pr.is_some() => "review",
-        "issue_comment" if has("issue") => "comment",
-        _ if cx.pr.is_some() => "pr",
-        _ if cx.release.is_some() => "release",
-        "create" | "delete" => "ref",
-        "workflow_run" => "workflow_run",
-        "workflow_dispatch" => "workflow_dispatch",
-        "schedule" | "cron" => "schedule",
-        "repository_dispatch" => "repository_dispatch",
-        "issues" if has("issue") => "issues",
-        "deployment_status" => "deployment_status",
-        "check_run" => "check_run",
-        "check_suite" => "check_suite",
-        "merge_group" => "merge_group",
-        "discussion" | "discussion_comment" if has("discussion") => "discussion",
-        _ => "generic",
-    }
-}
-
-/// The summary for any event, and the one to fall back on.
-const GENERIC: &str = "generic.md";
 
 /// The last resort when even the generic template fails: status, repository, event and run.
 fn fallback(cx: &Context) -> String {
@@ -137,9 +70,9 @@ pub fn summary(
         if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &parts)? }.into_iter();
     let text = match custom {
         Some(_) => customs.next().unwrap_or_default(),
-        None => render(builtin_for(cx)).unwrap_or_else(|e| {
+        None => render(events::text(cx)).unwrap_or_else(|e| {
             warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
-            render(GENERIC).unwrap_or_else(|_| fallback(cx))
+            render(events::generic_text()).unwrap_or_else(|_| fallback(cx))
         }),
     };
     let title = match (literal_title, template_title) {
@@ -148,8 +81,8 @@ pub fn summary(
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
         (None, None) => env
-            .get_template("title.txt")
-            .and_then(|t| t.render(minijinja::context! { title_part => title_part(cx), ..ctx.clone() }))
+            .get_template(events::title_frame())
+            .and_then(|t| t.render(minijinja::context! { title_part => events::title(cx), ..ctx.clone() }))
             .unwrap_or_else(|_| {
                 format!(
                     "{} {} {}",
