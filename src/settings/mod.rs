@@ -480,7 +480,7 @@ impl Kind for UtcOffset {
 }
 
 impl Choices for Lang {
-    const ALL: &'static [(&'static str, Lang)] = &[("zh-CN", Lang::ZhCn), ("en", Lang::En)];
+    const ALL: &'static [(&'static str, Lang)] = Lang::ALL;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
