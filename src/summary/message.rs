@@ -368,11 +368,6 @@ pub struct Body<'a> {
     pub data: &'a [Message],
 }
 
-/// The seeded generator the property test below shares with the fuzz test.
-#[cfg(test)]
-#[path = "../../tests/e2e/rng.rs"]
-mod rng;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,68 +406,6 @@ mod tests {
         // One long line: cut inside it, on a character boundary.
         let out = fit(&"汉".repeat(1000), 100, "…", None);
         assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
-    }
-
-    use super::rng::Rng;
-
-    impl Rng {
-        /// Text of up to `max` characters, often of the kinds that grow in JSON.
-        fn text(&mut self, max: usize) -> String {
-            const CHARS: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '汉', '😀', '@', '…', '/', '%', '&'];
-            let len = match self.below(4) {
-                0 => 0,
-                1 => self.below(50),
-                _ => self.below(max + 1),
-            };
-            (0..len).map(|_| CHARS[self.below(CHARS.len())]).collect()
-        }
-    }
-
-    /// Whatever is long (the title, the keyword, the text, the message, hundreds of mentions, the
-    /// run's and the buttons' URLs), every message stays under 20,000 bytes.
-    #[test]
-    fn every_message_fits_whatever_is_long() {
-        use crate::context::{PullRequest, Release, Run};
-        use crate::env::Env;
-        use crate::settings::Sources;
-        let mut rng = Rng(0x5eed_1234_abcd_9876);
-        for case in 0..300 {
-            let mobiles: Vec<String> =
-                (0..rng.below(1_000)).map(|i| format!("138{:08}", i * 7919 % 100_000_000)).collect();
-            let users: Vec<String> = (0..rng.below(300)).map(|_| rng.text(40).replace([' ', ',', '\n'], "u")).collect();
-            let at = At::new(mobiles, users, rng.below(2) == 0);
-            let mut vars = vec![
-                ("DINGTALK_DRY_RUN".to_owned(), "true".to_owned()),
-                ("DINGTALK_MSGTYPE".to_owned(), ["markdown", "actionCard"][rng.below(2)].to_owned()),
-                ("DINGTALK_KEYWORD".to_owned(), rng.text(30_000)),
-            ];
-            if rng.below(2) == 0 {
-                vars.push(("DINGTALK_MESSAGE".to_owned(), rng.text(30_000)));
-            }
-            let settings = Settings::new(&Sources::from_env(&Env::new(vars, 0))).unwrap();
-            let url = |rng: &mut Rng| Some(format!("https://example.com/{}", rng.text(30_000)));
-            let cx = Context {
-                event: ["push", "pull_request", "release"][rng.below(3)].into(),
-                run: Run { url: url(&mut rng), ..Run::default() },
-                compare_url: url(&mut rng),
-                pr: (rng.below(2) == 0).then(|| PullRequest {
-                    number: 1,
-                    url: url(&mut rng),
-                    ..PullRequest::default()
-                }),
-                release: (rng.below(2) == 0).then(|| Release {
-                    tag: "v1".into(),
-                    url: url(&mut rng),
-                    ..Release::default()
-                }),
-                ..Context::default()
-            };
-            let summary = Summary { title: rng.text(30_000), text: rng.text(30_000) };
-            for m in build(&summary, &settings, &cx, at, &mut Vec::new()) {
-                let size = json_len(&m);
-                assert!(size < MAX_MESSAGE_BYTES, "case {case}: {size} bytes");
-            }
-        }
     }
 
     #[test]
