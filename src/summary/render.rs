@@ -28,6 +28,12 @@ pub struct Summary {
 /// The chat list shows little more; a longer title is cut with `…`.
 const MAX_TITLE_CHARS: usize = 100;
 
+/// A title as the chat list takes it: one line (whitespace runs become one space) of at most
+/// [`MAX_TITLE_CHARS`] characters, the cut marked with `…`. Applying it twice changes nothing.
+pub fn title_line(title: &str) -> String {
+    shorten(title, Some(MAX_TITLE_CHARS))
+}
+
 /// The last resort when even the generic template fails: status, repository, event and run.
 fn fallback(cx: &Context) -> String {
     let word = |key: &str| catalog::phrase(cx.lang, key).unwrap_or_default();
@@ -92,7 +98,7 @@ pub fn summary(
                 )
             }),
     };
-    Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
+    Ok(Summary { title: title_line(&title), text: tidy(&text) })
 }
 
 #[cfg(test)]
@@ -100,6 +106,17 @@ mod tests {
     use super::*;
     use crate::context::status::Status;
     use crate::summary::catalog::Lang;
+
+    #[test]
+    fn a_title_is_one_line_of_100_characters_and_stays_so() {
+        let long = format!("{}\n\n{}", "汉".repeat(60), "a b  c ".repeat(20));
+        let line = title_line(&long);
+        assert!(line.chars().count() <= 100 && line.starts_with(&"汉".repeat(60)), "{line}");
+        assert!(line.ends_with('…') && !line.contains('\n') && !line.contains("  "), "{line}");
+        for title in [long.as_str(), " x\ty ", "short", ""] {
+            assert_eq!(title_line(&title_line(title)), title_line(title), "{title:?}");
+        }
+    }
 
     fn template(source: &str) -> CustomTemplate {
         CustomTemplate { source: source.into(), origin: "t".into() }
