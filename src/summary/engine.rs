@@ -2,7 +2,7 @@
 //! markdown auto-escaping (a value is escaped unless marked safe; the escaping itself is
 //! `markdown`'s), the filters and functions templates may call (`link`/`url` let only http(s)
 //! through, `t` is the phrase `catalog`), fuel against runaway loops, an output cap, and the
-//! loader of the built-in templates. `render` uses it for the built-in summary, `sandbox` for a
+//! loader of the built-in templates (listed in `events`). `render` uses it for the built-in summary, `sandbox` for a
 //! user's template.
 
 use minijinja::value::{Kwargs, Value};

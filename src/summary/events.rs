@@ -6,6 +6,7 @@
 //! test checks that each is listed. The GitHub-only templates read the payload; the others work
 //! from the context's fields alone.
 
+use crate::context::payload::Json;
 use crate::context::{Context, RefKind};
 
 /// A built-in template: its name for the loader (its path under `templates/`) and its source.
@@ -40,7 +41,7 @@ impl Needs {
             Needs::PullRequest => cx.pr.is_some(),
             Needs::Release => cx.release.is_some(),
             Needs::Tag => cx.git_ref.as_ref().is_some_and(|r| r.kind == RefKind::Tag),
-            Needs::Payload(key) => cx.payload.json().get(key).is_some_and(crate::context::payload::Json::is_object),
+            Needs::Payload(key) => cx.payload.json().get(key).is_some_and(Json::is_object),
         }
     }
 }
@@ -210,5 +211,9 @@ mod tests {
         assert_eq!(chosen("pull_request", false), ("generic.md", "title/generic.txt"));
         assert_eq!(chosen("tag", false), ("push.md", "title/generic.txt"), "a tag event without a tag ref");
         assert_eq!(chosen("issues", false), ("issues.md", "title/generic.txt"), "no issue in the payload");
+        let release = Context { release: Some(crate::context::Release::default()), ..cx("check_run", false) };
+        assert_eq!((text(&release), title(&release)), ("check_run.md", "title/release.txt"));
+        let both = Context { pr: Some(PullRequest::default()), ..release };
+        assert_eq!(title(&both), "title/pr.txt", "the pull request before the release");
     }
 }
