@@ -500,7 +500,7 @@ fn tz_offset(env: &Env) -> Option<Found> {
 }
 
 impl Choices for Lang {
-    const ALL: &'static [(&'static str, Lang)] = &[("zh-CN", Lang::ZhCn), ("en", Lang::En)];
+    const ALL: &'static [(&'static str, Lang)] = Lang::ALL;
     // Matched without regard to case, `_` or `-`: zh_CN, zh-hans and en_US are among these.
     const ALIASES: &'static [(&'static str, Lang)] = &[
         ("zh", Lang::ZhCn),

@@ -6,24 +6,45 @@
 //! Chinese needs none). The catalog is a static table: a run looks up the few phrases it prints
 //! and builds nothing at start (docs/performance.md).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The language of built-in titles, summaries, buttons and markers (the `lang` setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The language of built-in titles, summaries, buttons and markers (the `lang` setting). A
+/// language is a variant here, its name in [`Lang::ALL`], and a column of the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
-    #[serde(rename = "zh-CN")]
     ZhCn,
-    #[serde(rename = "en")]
     En,
+}
+
+impl Lang {
+    /// Each language by its name (the `lang` setting's word, `{{ lang }}` in a template), in the
+    /// order of the variants, which is the order of the catalog's columns.
+    pub const ALL: &'static [(&'static str, Lang)] = &[("zh-CN", Lang::ZhCn), ("en", Lang::En)];
+    pub const COUNT: usize = Lang::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        Lang::ALL[self as usize].0
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let lang = Lang::ALL.iter().find(|(n, _)| *n == name).map(|(_, lang)| *lang);
+        lang.ok_or_else(|| serde::de::Error::custom(format!("unknown language `{name}`")))
+    }
 }
 
 /// The phrase for `key` in `lang`, with its placeholders still in it.
 pub fn phrase(lang: Lang, key: &str) -> Option<&'static str> {
-    PHRASES.iter().find(|(k, _, _)| *k == key).map(|(_, en, zh)| match lang {
-        Lang::En => *en,
-        Lang::ZhCn => *zh,
-    })
+    PHRASES.iter().find(|(k, _)| *k == key).map(|(_, column)| column[lang as usize])
 }
 
 /// Fills a phrase's placeholders: `{name}` with `arg(name)` (left as it is when there is no such
@@ -51,302 +72,302 @@ pub fn fill(phrase: &str, mut arg: impl FnMut(&str, bool) -> Option<String>) -> 
     out
 }
 
-/// `(key, English, Chinese)`. Chinese follows the habits of engineering writing: a space between
+/// `(key, [the phrase in each language])`, in the order of [`Lang::ALL`]. Chinese follows the habits of engineering writing: a space between
 /// Chinese and Latin words or numbers (`推送了 3 个提交`), Chinese punctuation in Chinese
 /// sentences (`，`, `：`, `（）`), names, branches, SHAs and URLs as they are. GitHub's pull
 /// request is 拉取请求 (PR), GitLab's merge request 合并请求, as each product's Chinese UI says.
 #[rustfmt::skip]
-const PHRASES: &[(&str, &str, &str)] = &[
+const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     // Statuses, in the headline.
-    ("status.success", "success", "成功"),
-    ("status.failure", "failure", "失败"),
-    ("status.cancelled", "cancelled", "已取消"),
-    ("status.skipped", "skipped", "已跳过"),
-    ("status.started", "started", "开始"),
-    ("status.unstable", "unstable", "不稳定"),
-    ("change.fixed", "fixed", "已修复"),
-    ("change.broken", "broken", "又失败了"),
-    ("status.unknown", "unknown", "未知"),
+    ("status.success", ["成功", "success"]),
+    ("status.failure", ["失败", "failure"]),
+    ("status.cancelled", ["已取消", "cancelled"]),
+    ("status.skipped", ["已跳过", "skipped"]),
+    ("status.started", ["开始", "started"]),
+    ("status.unstable", ["不稳定", "unstable"]),
+    ("change.fixed", ["已修复", "fixed"]),
+    ("change.broken", ["又失败了", "broken"]),
+    ("status.unknown", ["未知", "unknown"]),
     // Nouns.
-    ("build", "build", "构建"),
-    ("pr", "pull request", "拉取请求"),
-    ("mr", "merge request", "合并请求"),
-    ("pr.short", "PR", "PR"),
-    ("mr.short", "MR", "合并请求"),
-    ("issue", "issue", "议题"),
-    ("discussion", "discussion", "讨论"),
-    ("release", "release", "版本"),
-    ("prerelease", "pre-release", "预发布版本"),
-    ("ref.branch", "branch {name}", "分支 {name}"),
-    ("ref.tag", "tag {name}", "标签 {name}"),
-    ("ref.branch.short", "branch", "分支"),
-    ("ref.tag.short", "tag", "标签"),
-    ("a_ref", "a ref", "引用"),
-    ("a_branch", "a branch", "分支"),
-    ("a_workflow", "a workflow", "工作流"),
-    ("someone", "Someone", "有人"),
-    ("draft", "Draft", "草稿"),
-    ("draft_mark", " (draft)", "（草稿）"),
-    ("empty", "(empty)", "（空）"),
+    ("build", ["构建", "build"]),
+    ("pr", ["拉取请求", "pull request"]),
+    ("mr", ["合并请求", "merge request"]),
+    ("pr.short", ["PR", "PR"]),
+    ("mr.short", ["合并请求", "MR"]),
+    ("issue", ["议题", "issue"]),
+    ("discussion", ["讨论", "discussion"]),
+    ("release", ["版本", "release"]),
+    ("prerelease", ["预发布版本", "pre-release"]),
+    ("ref.branch", ["分支 {name}", "branch {name}"]),
+    ("ref.tag", ["标签 {name}", "tag {name}"]),
+    ("ref.branch.short", ["分支", "branch"]),
+    ("ref.tag.short", ["标签", "tag"]),
+    ("a_ref", ["引用", "a ref"]),
+    ("a_branch", ["分支", "a branch"]),
+    ("a_workflow", ["工作流", "a workflow"]),
+    ("someone", ["有人", "Someone"]),
+    ("draft", ["草稿", "Draft"]),
+    ("draft_mark", ["（草稿）", " (draft)"]),
+    ("empty", ["（空）", "(empty)"]),
     // Glue.
-    ("colon", ": ", "："),
-    ("paren", " ({text})", "（{text}）"),
-    ("on", "On {ref}", "{ref}"),
-    ("on_ref", " on {ref}", "，{ref}"),
-    ("by_bold", " by {who}", "，由 {who} 发起"),
-    ("run_by", "by {who}", "发起人 {who}"),
-    ("opened_by", "opened by {who}", "作者 {who}"),
-    ("labels", "Labels: {labels}", "标签：{labels}"),
-    ("in_category", " in {name}", "，分类：{name}"),
+    ("colon", ["：", ": "]),
+    ("paren", ["（{text}）", " ({text})"]),
+    ("on", ["{ref}", "On {ref}"]),
+    ("on_ref", ["，{ref}", " on {ref}"]),
+    ("by_bold", ["，由 {who} 发起", " by {who}"]),
+    ("run_by", ["发起人 {who}", "by {who}"]),
+    ("opened_by", ["作者 {who}", "opened by {who}"]),
+    ("labels", ["标签：{labels}", "Labels: {labels}"]),
+    ("in_category", ["，分类：{name}", " in {name}"]),
     // Commits and the footer.
-    ("commit", "Commit {commit}", "提交 {commit}"),
-    ("head", "Head {commit}", "最新提交 {commit}"),
-    ("now_at", "Now at {commit}", "现在指向 {commit}"),
-    ("more_commits", "and {n} more", "还有 {n} 个提交"),
-    ("more_items", "and {n} more", "还有 {n} 项"),
-    ("view_run", "View run", "查看运行"),
-    ("took", "took {duration}", "耗时 {duration}"),
+    ("commit", ["提交 {commit}", "Commit {commit}"]),
+    ("head", ["最新提交 {commit}", "Head {commit}"]),
+    ("now_at", ["现在指向 {commit}", "Now at {commit}"]),
+    ("more_commits", ["还有 {n} 个提交", "and {n} more"]),
+    ("more_items", ["还有 {n} 项", "and {n} more"]),
+    ("view_run", ["查看运行", "View run"]),
+    ("took", ["耗时 {duration}", "took {duration}"]),
     // Durations (src/time.rs): the two largest units; a minute alone is 分钟 in Chinese.
-    ("time.day", "{n}d", "{n} 天"),
-    ("time.hour", "{n}h", "{n} 小时"),
-    ("time.minute", "{n}m", "{n} 分"),
-    ("time.minute.alone", "{n}m", "{n} 分钟"),
-    ("time.second", "{n}s", "{n} 秒"),
-    ("started_at", "started {time}", "开始于 {time}"),
-    ("changes", "Changes", "查看变更"),
-    ("details", "Details", "详情"),
-    ("environment", "Environment", "环境"),
-    ("logs", "Logs", "日志"),
-    ("comment", "Comment", "查看评论"),
-    ("review", "Review", "查看评审"),
-    ("release_page", "Release", "发布页"),
+    ("time.day", ["{n} 天", "{n}d"]),
+    ("time.hour", ["{n} 小时", "{n}h"]),
+    ("time.minute", ["{n} 分", "{n}m"]),
+    ("time.minute.alone", ["{n} 分钟", "{n}m"]),
+    ("time.second", ["{n} 秒", "{n}s"]),
+    ("started_at", ["开始于 {time}", "started {time}"]),
+    ("changes", ["查看变更", "Changes"]),
+    ("details", ["详情", "Details"]),
+    ("environment", ["环境", "Environment"]),
+    ("logs", ["日志", "Logs"]),
+    ("comment", ["查看评论", "Comment"]),
+    ("review", ["查看评审", "Review"]),
+    ("release_page", ["发布页", "Release"]),
     // The pipeline's jobs.
-    ("jobs.failed", "Failed: {jobs}", "失败的作业：{jobs}"),
-    ("jobs.more", " and {n} more", "，还有 {n} 个"),
-    ("jobs.all", "Jobs: {counts}", "作业：{counts}"),
-    ("jobs.count.unstable", "{n} unstable", "不稳定 {n} 个"),
-    ("jobs.count.cancelled", "{n} cancelled", "取消 {n} 个"),
-    ("jobs.count.success", "{n} succeeded", "成功 {n} 个"),
-    ("jobs.count.skipped", "{n} skipped", "跳过 {n} 个"),
-    ("jobs.count.started", "{n} running", "运行中 {n} 个"),
-    ("jobs.count.unknown", "{n} unknown", "未知 {n} 个"),
-    ("list_sep", ", ", "、"),
-    ("count_sep", ", ", "，"),
+    ("jobs.failed", ["失败的作业：{jobs}", "Failed: {jobs}"]),
+    ("jobs.more", ["，还有 {n} 个", " and {n} more"]),
+    ("jobs.all", ["作业：{counts}", "Jobs: {counts}"]),
+    ("jobs.count.unstable", ["不稳定 {n} 个", "{n} unstable"]),
+    ("jobs.count.cancelled", ["取消 {n} 个", "{n} cancelled"]),
+    ("jobs.count.success", ["成功 {n} 个", "{n} succeeded"]),
+    ("jobs.count.skipped", ["跳过 {n} 个", "{n} skipped"]),
+    ("jobs.count.started", ["运行中 {n} 个", "{n} running"]),
+    ("jobs.count.unknown", ["未知 {n} 个", "{n} unknown"]),
+    ("list_sep", ["、", ", "]),
+    ("count_sep", ["，", ", "]),
     // Buttons of an actionCard, and the marker of a text cut to DingTalk's size limit.
-    ("button.run", "View run", "查看运行"),
-    ("button.repo", "Open repository", "打开仓库"),
-    ("button.pr", "View PR {num}", "查看 PR {num}"),
-    ("button.mr", "View MR {num}", "查看合并请求 {num}"),
-    ("button.release", "View release", "查看版本"),
-    ("button.changes", "View changes", "查看变更"),
-    ("cut", "…", "…（内容过长，已截断）"),
+    ("button.run", ["查看运行", "View run"]),
+    ("button.repo", ["打开仓库", "Open repository"]),
+    ("button.pr", ["查看 PR {num}", "View PR {num}"]),
+    ("button.mr", ["查看合并请求 {num}", "View MR {num}"]),
+    ("button.release", ["查看版本", "View release"]),
+    ("button.changes", ["查看变更", "View changes"]),
+    ("cut", ["…（内容过长，已截断）", "…"]),
     // Pushes.
-    ("push.deleted", "deleted {ref}", "删除了{ref}"),
-    ("push.new_tag", "pushed new tag {tag}", "推送了新标签 {tag}"),
-    ("push.created", "created {ref}", "创建了{ref}"),
-    ("push.created_with", "created {ref} with {n} commit{s}", "创建了{ref}，包含 {n} 个提交"),
-    ("push.forced", "force-pushed {ref}", "强制推送了{ref}"),
-    ("push.forced_with", "force-pushed {ref} ({n} new commit{s})", "强制推送了{ref}（{n} 个新提交）"),
-    ("push.pushed", "pushed {n} commit{s} to {ref}", "推送了 {n} 个提交到{ref}"),
-    ("push.tag", "pushed tag {tag}", "推送了标签 {tag}"),
-    ("push.to", "pushed to {ref}", "推送到{ref}"),
-    ("push.bare", "pushed", "推送了代码"),
-    ("ref_event.created", "created {ref}", "创建了{ref}"),
-    ("ref_event.deleted", "deleted {ref}", "删除了{ref}"),
-    ("default_branch", " (default branch: {name})", "（默认分支：{name}）"),
+    ("push.deleted", ["删除了{ref}", "deleted {ref}"]),
+    ("push.new_tag", ["推送了新标签 {tag}", "pushed new tag {tag}"]),
+    ("push.created", ["创建了{ref}", "created {ref}"]),
+    ("push.created_with", ["创建了{ref}，包含 {n} 个提交", "created {ref} with {n} commit{s}"]),
+    ("push.forced", ["强制推送了{ref}", "force-pushed {ref}"]),
+    ("push.forced_with", ["强制推送了{ref}（{n} 个新提交）", "force-pushed {ref} ({n} new commit{s})"]),
+    ("push.pushed", ["推送了 {n} 个提交到{ref}", "pushed {n} commit{s} to {ref}"]),
+    ("push.tag", ["推送了标签 {tag}", "pushed tag {tag}"]),
+    ("push.to", ["推送到{ref}", "pushed to {ref}"]),
+    ("push.bare", ["推送了代码", "pushed"]),
+    ("ref_event.created", ["创建了{ref}", "created {ref}"]),
+    ("ref_event.deleted", ["删除了{ref}", "deleted {ref}"]),
+    ("default_branch", ["（默认分支：{name}）", " (default branch: {name})"]),
     // Pull requests and issues: `what` is the noun, `num` the linked number.
-    ("pr.merged", "merged {what} {num}", "合并了{what} {num}"),
-    ("pr.closed_unmerged", "closed {what} {num} without merging", "关闭了{what} {num}（未合并）"),
-    ("pr.synchronize", "pushed to {what} {num}", "向{what} {num} 推送了新提交"),
-    ("pr.labeled", "labeled {what} {num}", "修改了{what} {num} 的标签"),
-    ("pr.labeled_who", "labeled {what} {num} with {who}", "给{what} {num} 添加了标签 {who}"),
-    ("pr.unlabeled", "unlabeled {what} {num}", "修改了{what} {num} 的标签"),
-    ("pr.unlabeled_who", "unlabeled {what} {num} from {who}", "移除了{what} {num} 的标签 {who}"),
-    ("pr.assigned", "assigned {what} {num}", "指派了{what} {num}"),
-    ("pr.assigned_who", "assigned {what} {num} to {who}", "将{what} {num} 指派给 {who}"),
-    ("pr.unassigned", "unassigned {what} {num}", "取消了{what} {num} 的指派"),
-    ("pr.unassigned_who", "unassigned {what} {num} from {who}", "取消了 {who} 在{what} {num} 上的指派"),
-    ("pr.review_requested", "requested a review of {what} {num}", "为{what} {num} 请求了评审"),
-    ("pr.review_requested_who", "requested a review of {what} {num} from {who}", "请 {who} 评审{what} {num}"),
-    ("pr.review_request_removed", "withdrew the review request for {what} {num}", "撤回了{what} {num} 的评审请求"),
-    ("pr.review_request_removed_who", "withdrew the review request for {what} {num} to {who}", "撤回了请 {who} 评审{what} {num} 的请求"),
-    ("pr.by", "{what} {num} by {who}", "{who} 的{what} {num}"),
-    ("pr.alone", "{what} {num}", "{what} {num}"),
-    ("issue.closed", "closed {what} {num}", "关闭了{what} {num}"),
-    ("issue.closed_completed", "closed {what} {num} as completed", "关闭了{what} {num}（已完成）"),
-    ("issue.closed_not_planned", "closed {what} {num} as not planned", "关闭了{what} {num}（不做计划）"),
+    ("pr.merged", ["合并了{what} {num}", "merged {what} {num}"]),
+    ("pr.closed_unmerged", ["关闭了{what} {num}（未合并）", "closed {what} {num} without merging"]),
+    ("pr.synchronize", ["向{what} {num} 推送了新提交", "pushed to {what} {num}"]),
+    ("pr.labeled", ["修改了{what} {num} 的标签", "labeled {what} {num}"]),
+    ("pr.labeled_who", ["给{what} {num} 添加了标签 {who}", "labeled {what} {num} with {who}"]),
+    ("pr.unlabeled", ["修改了{what} {num} 的标签", "unlabeled {what} {num}"]),
+    ("pr.unlabeled_who", ["移除了{what} {num} 的标签 {who}", "unlabeled {what} {num} from {who}"]),
+    ("pr.assigned", ["指派了{what} {num}", "assigned {what} {num}"]),
+    ("pr.assigned_who", ["将{what} {num} 指派给 {who}", "assigned {what} {num} to {who}"]),
+    ("pr.unassigned", ["取消了{what} {num} 的指派", "unassigned {what} {num}"]),
+    ("pr.unassigned_who", ["取消了 {who} 在{what} {num} 上的指派", "unassigned {what} {num} from {who}"]),
+    ("pr.review_requested", ["为{what} {num} 请求了评审", "requested a review of {what} {num}"]),
+    ("pr.review_requested_who", ["请 {who} 评审{what} {num}", "requested a review of {what} {num} from {who}"]),
+    ("pr.review_request_removed", ["撤回了{what} {num} 的评审请求", "withdrew the review request for {what} {num}"]),
+    ("pr.review_request_removed_who", ["撤回了请 {who} 评审{what} {num} 的请求", "withdrew the review request for {what} {num} to {who}"]),
+    ("pr.by", ["{who} 的{what} {num}", "{what} {num} by {who}"]),
+    ("pr.alone", ["{what} {num}", "{what} {num}"]),
+    ("issue.closed", ["关闭了{what} {num}", "closed {what} {num}"]),
+    ("issue.closed_completed", ["关闭了{what} {num}（已完成）", "closed {what} {num} as completed"]),
+    ("issue.closed_not_planned", ["关闭了{what} {num}（不做计划）", "closed {what} {num} as not planned"]),
     // Any other action on a pull request, issue, release or discussion; `did` when the
     // catalog has no sentence for the action.
-    ("did", "{action} {what} {num}", "更新了{what} {num}（{action}）"),
-    ("did.synchronized", "synchronized {what} {num}", "向{what} {num} 推送了新提交"),
-    ("did.opened", "opened {what} {num}", "创建了{what} {num}"),
-    ("did.created", "created {what} {num}", "创建了{what} {num}"),
-    ("did.reopened", "reopened {what} {num}", "重新打开了{what} {num}"),
-    ("did.closed", "closed {what} {num}", "关闭了{what} {num}"),
-    ("did.edited", "edited {what} {num}", "编辑了{what} {num}"),
-    ("did.deleted", "deleted {what} {num}", "删除了{what} {num}"),
-    ("did.updated", "updated {what} {num}", "更新了{what} {num}"),
-    ("did.ready_for_review", "marked {what} {num} ready for review", "将{what} {num} 标记为可评审"),
-    ("did.converted_to_draft", "converted {what} {num} to a draft", "将{what} {num} 转为草稿"),
-    ("did.locked", "locked {what} {num}", "锁定了{what} {num}"),
-    ("did.unlocked", "unlocked {what} {num}", "解锁了{what} {num}"),
-    ("did.pinned", "pinned {what} {num}", "置顶了{what} {num}"),
-    ("did.unpinned", "unpinned {what} {num}", "取消置顶了{what} {num}"),
-    ("did.transferred", "transferred {what} {num}", "转移了{what} {num}"),
-    ("did.milestoned", "added {what} {num} to a milestone", "将{what} {num} 加入了里程碑"),
-    ("did.demilestoned", "removed {what} {num} from its milestone", "将{what} {num} 移出了里程碑"),
-    ("did.answered", "marked an answer in {what} {num}", "为{what} {num} 选出了答案"),
-    ("did.unanswered", "unmarked the answer in {what} {num}", "取消了{what} {num} 的答案"),
-    ("did.enqueued", "added {what} {num} to the merge queue", "将{what} {num} 加入了合并队列"),
-    ("did.dequeued", "removed {what} {num} from the merge queue", "将{what} {num} 移出了合并队列"),
-    ("did.auto_merge_enabled", "enabled auto-merge for {what} {num}", "为{what} {num} 开启了自动合并"),
-    ("did.auto_merge_disabled", "disabled auto-merge for {what} {num}", "为{what} {num} 关闭了自动合并"),
-    ("did.published", "published {what} {num}", "发布了{what} {num}"),
-    ("did.released", "released {what} {num}", "发布了{what} {num}"),
-    ("did.unpublished", "unpublished {what} {num}", "撤回了{what} {num}"),
+    ("did", ["更新了{what} {num}（{action}）", "{action} {what} {num}"]),
+    ("did.synchronized", ["向{what} {num} 推送了新提交", "synchronized {what} {num}"]),
+    ("did.opened", ["创建了{what} {num}", "opened {what} {num}"]),
+    ("did.created", ["创建了{what} {num}", "created {what} {num}"]),
+    ("did.reopened", ["重新打开了{what} {num}", "reopened {what} {num}"]),
+    ("did.closed", ["关闭了{what} {num}", "closed {what} {num}"]),
+    ("did.edited", ["编辑了{what} {num}", "edited {what} {num}"]),
+    ("did.deleted", ["删除了{what} {num}", "deleted {what} {num}"]),
+    ("did.updated", ["更新了{what} {num}", "updated {what} {num}"]),
+    ("did.ready_for_review", ["将{what} {num} 标记为可评审", "marked {what} {num} ready for review"]),
+    ("did.converted_to_draft", ["将{what} {num} 转为草稿", "converted {what} {num} to a draft"]),
+    ("did.locked", ["锁定了{what} {num}", "locked {what} {num}"]),
+    ("did.unlocked", ["解锁了{what} {num}", "unlocked {what} {num}"]),
+    ("did.pinned", ["置顶了{what} {num}", "pinned {what} {num}"]),
+    ("did.unpinned", ["取消置顶了{what} {num}", "unpinned {what} {num}"]),
+    ("did.transferred", ["转移了{what} {num}", "transferred {what} {num}"]),
+    ("did.milestoned", ["将{what} {num} 加入了里程碑", "added {what} {num} to a milestone"]),
+    ("did.demilestoned", ["将{what} {num} 移出了里程碑", "removed {what} {num} from its milestone"]),
+    ("did.answered", ["为{what} {num} 选出了答案", "marked an answer in {what} {num}"]),
+    ("did.unanswered", ["取消了{what} {num} 的答案", "unmarked the answer in {what} {num}"]),
+    ("did.enqueued", ["将{what} {num} 加入了合并队列", "added {what} {num} to the merge queue"]),
+    ("did.dequeued", ["将{what} {num} 移出了合并队列", "removed {what} {num} from the merge queue"]),
+    ("did.auto_merge_enabled", ["为{what} {num} 开启了自动合并", "enabled auto-merge for {what} {num}"]),
+    ("did.auto_merge_disabled", ["为{what} {num} 关闭了自动合并", "disabled auto-merge for {what} {num}"]),
+    ("did.published", ["发布了{what} {num}", "published {what} {num}"]),
+    ("did.released", ["发布了{what} {num}", "released {what} {num}"]),
+    ("did.unpublished", ["撤回了{what} {num}", "unpublished {what} {num}"]),
     // Reviews and comments.
-    ("review.approved", "{who} approved {what} {num}", "{who} 批准了{what} {num}"),
-    ("review.changes_requested", "{who} requested changes on {what} {num}", "{who} 要求修改{what} {num}"),
-    ("review.commented", "{who} commented on {what} {num}", "{who} 评论了{what} {num}"),
-    ("review.dismissed", "{who} dismissed a review of {what} {num}", "{who} 驳回了{what} {num} 的一条评审"),
-    ("review.reviewed", "{who} reviewed {what} {num}", "{who} 评审了{what} {num}"),
-    ("comment.created", "commented on {what} {num}", "评论了{what} {num}"),
-    ("comment.edited", "edited a comment on {what} {num}", "编辑了{what} {num} 的一条评论"),
-    ("comment.deleted", "deleted a comment on {what} {num}", "删除了{what} {num} 的一条评论"),
+    ("review.approved", ["{who} 批准了{what} {num}", "{who} approved {what} {num}"]),
+    ("review.changes_requested", ["{who} 要求修改{what} {num}", "{who} requested changes on {what} {num}"]),
+    ("review.commented", ["{who} 评论了{what} {num}", "{who} commented on {what} {num}"]),
+    ("review.dismissed", ["{who} 驳回了{what} {num} 的一条评审", "{who} dismissed a review of {what} {num}"]),
+    ("review.reviewed", ["{who} 评审了{what} {num}", "{who} reviewed {what} {num}"]),
+    ("comment.created", ["评论了{what} {num}", "commented on {what} {num}"]),
+    ("comment.edited", ["编辑了{what} {num} 的一条评论", "edited a comment on {what} {num}"]),
+    ("comment.deleted", ["删除了{what} {num} 的一条评论", "deleted a comment on {what} {num}"]),
     // Releases.
-    ("release.published", "published {what} {name}", "发布了{what} {name}"),
-    ("release.drafted", "drafted {what} {name}", "起草了{what} {name}"),
-    ("release.line", "{what} {name}", "{what} {name}"),
-    ("tag_mark", " (tag {tag})", "（标签 {tag}）"),
-    ("target", "Target: {ref}", "目标：{ref}"),
+    ("release.published", ["发布了{what} {name}", "published {what} {name}"]),
+    ("release.drafted", ["起草了{what} {name}", "drafted {what} {name}"]),
+    ("release.line", ["{what} {name}", "{what} {name}"]),
+    ("tag_mark", ["（标签 {tag}）", " (tag {tag})"]),
+    ("target", ["目标：{ref}", "Target: {ref}"]),
     // Runs started otherwise: by hand, by the clock, through the API.
-    ("dispatch.ran", "ran {workflow} by hand", "手动运行了 {workflow}"),
-    ("dispatch.ran_on", "ran {workflow} by hand on {ref}", "在{ref} 上手动运行了 {workflow}"),
-    ("dispatch.sent", "sent the repository dispatch {type}", "通过 API 触发了 {type}"),
-    ("dispatch.sent_on", "sent the repository dispatch {type} on {ref}", "通过 API 在{ref} 上触发了 {type}"),
-    ("dispatch.event", "event", "事件"),
-    ("inputs", "Inputs:", "输入参数："),
-    ("client_payload", "Client payload:", "附带参数："),
-    ("schedule", "Scheduled run", "定时运行"),
-    ("schedule.of", "Scheduled run of {workflow}", "定时运行 {workflow}"),
-    ("cron", " (cron {cron})", "（cron：{cron}）"),
+    ("dispatch.ran", ["手动运行了 {workflow}", "ran {workflow} by hand"]),
+    ("dispatch.ran_on", ["在{ref} 上手动运行了 {workflow}", "ran {workflow} by hand on {ref}"]),
+    ("dispatch.sent", ["通过 API 触发了 {type}", "sent the repository dispatch {type}"]),
+    ("dispatch.sent_on", ["通过 API 在{ref} 上触发了 {type}", "sent the repository dispatch {type} on {ref}"]),
+    ("dispatch.event", ["事件", "event"]),
+    ("inputs", ["输入参数：", "Inputs:"]),
+    ("client_payload", ["附带参数：", "Client payload:"]),
+    ("schedule", ["定时运行", "Scheduled run"]),
+    ("schedule.of", ["定时运行 {workflow}", "Scheduled run of {workflow}"]),
+    ("cron", ["（cron：{cron}）", " (cron {cron})"]),
     // Reporting events: other runs, checks, deployments, the merge queue.
-    ("workflow", "Workflow {name}", "工作流 {name}"),
-    ("attempt", " (attempt {n})", "（第 {n} 次尝试）"),
-    ("triggered_by", "Triggered by {event}", "触发方式：{event}"),
-    ("ran", "Ran", "运行"),
-    ("run.on", " on {ref}", " · {ref}"),
-    ("run.by", " by {who}", " · 发起人 {who}"),
-    ("outcome", " {word}", "：{word}"),
-    ("check_run", "Check {name}", "检查 {name}"),
-    ("check_run.unnamed", "run", "运行"),
-    ("check_suite", "Check suite", "检查套件"),
-    ("check_suite.of", "Check suite of {app}", "检查套件 {app}"),
-    ("deploy", "Deployment", "部署"),
-    ("deploy.of", "Deployment of {ref}", "部署 {ref}"),
-    ("deploy.to", "Deployment to {env}", "部署到 {env}"),
-    ("deploy.of_to", "Deployment of {ref} to {env}", "将 {ref} 部署到 {env}"),
-    ("merge_queue", "Merge queue", "合并队列"),
-    ("merge_queue.for", "Merge queue for {ref}", "{ref} 的合并队列"),
+    ("workflow", ["工作流 {name}", "Workflow {name}"]),
+    ("attempt", ["（第 {n} 次尝试）", " (attempt {n})"]),
+    ("triggered_by", ["触发方式：{event}", "Triggered by {event}"]),
+    ("ran", ["运行", "Ran"]),
+    ("run.on", [" · {ref}", " on {ref}"]),
+    ("run.by", [" · 发起人 {who}", " by {who}"]),
+    ("outcome", ["：{word}", " {word}"]),
+    ("check_run", ["检查 {name}", "Check {name}"]),
+    ("check_run.unnamed", ["运行", "run"]),
+    ("check_suite", ["检查套件", "Check suite"]),
+    ("check_suite.of", ["检查套件 {app}", "Check suite of {app}"]),
+    ("deploy", ["部署", "Deployment"]),
+    ("deploy.of", ["部署 {ref}", "Deployment of {ref}"]),
+    ("deploy.to", ["部署到 {env}", "Deployment to {env}"]),
+    ("deploy.of_to", ["将 {ref} 部署到 {env}", "Deployment of {ref} to {env}"]),
+    ("merge_queue", ["合并队列", "Merge queue"]),
+    ("merge_queue.for", ["{ref} 的合并队列", "Merge queue for {ref}"]),
     // Words of events and states, where the payload gives a word.
-    ("word.success", "success", "成功"),
-    ("word.unstable", "unstable", "不稳定"),
-    ("word.failure", "failure", "失败"),
-    ("word.cancelled", "cancelled", "已取消"),
-    ("word.skipped", "skipped", "已跳过"),
-    ("word.neutral", "neutral", "中立"),
-    ("word.timed_out", "timed out", "超时"),
-    ("word.action_required", "action required", "需要处理"),
-    ("word.stale", "stale", "已过期"),
-    ("word.startup_failure", "startup failure", "启动失败"),
-    ("word.completed", "completed", "已完成"),
-    ("word.in_progress", "in progress", "进行中"),
-    ("word.queued", "queued", "排队中"),
-    ("word.requested", "requested", "已请求"),
-    ("word.waiting", "waiting", "等待中"),
-    ("word.pending", "pending", "等待中"),
-    ("word.error", "error", "出错"),
-    ("word.inactive", "inactive", "已失效"),
-    ("word.rerequested", "re-requested", "已重新请求"),
-    ("word.checks_requested", "checks requested", "已请求检查"),
-    ("word.destroy_requested", "destroy requested", "已请求销毁"),
-    ("word.push", "push", "推送"),
-    ("word.pull_request", "pull request", "拉取请求"),
-    ("word.pull_request_target", "pull request target", "拉取请求"),
-    ("word.schedule", "schedule", "定时任务"),
-    ("word.workflow_dispatch", "workflow dispatch", "手动运行"),
-    ("word.repository_dispatch", "repository dispatch", "API 调用"),
-    ("word.workflow_run", "workflow run", "工作流运行"),
-    ("word.merge_group", "merge group", "合并队列"),
-    ("word.release", "release", "发布"),
-    ("word.status", "status", "提交状态"),
-    ("word.manual", "manual", "手动运行"),
-    ("word.web", "web", "网页触发"),
-    ("word.api", "api", "API 调用"),
-    ("word.trigger", "trigger", "触发器"),
-    ("word.pipeline", "pipeline", "上游流水线"),
-    ("word.cron", "cron", "定时任务"),
-    ("word.tag", "tag", "标签"),
-    ("word.deployment", "deployment", "部署"),
-    ("word.workflow_job", "workflow job", "工作流作业"),
-    ("word.synchronize", "synchronize", "同步"),
-    ("word.synchronized", "synchronized", "已同步"),
-    ("word.opened", "opened", "已创建"),
-    ("word.closed", "closed", "已关闭"),
-    ("word.created", "created", "已创建"),
-    ("word.edited", "edited", "已编辑"),
-    ("word.deleted", "deleted", "已删除"),
+    ("word.success", ["成功", "success"]),
+    ("word.unstable", ["不稳定", "unstable"]),
+    ("word.failure", ["失败", "failure"]),
+    ("word.cancelled", ["已取消", "cancelled"]),
+    ("word.skipped", ["已跳过", "skipped"]),
+    ("word.neutral", ["中立", "neutral"]),
+    ("word.timed_out", ["超时", "timed out"]),
+    ("word.action_required", ["需要处理", "action required"]),
+    ("word.stale", ["已过期", "stale"]),
+    ("word.startup_failure", ["启动失败", "startup failure"]),
+    ("word.completed", ["已完成", "completed"]),
+    ("word.in_progress", ["进行中", "in progress"]),
+    ("word.queued", ["排队中", "queued"]),
+    ("word.requested", ["已请求", "requested"]),
+    ("word.waiting", ["等待中", "waiting"]),
+    ("word.pending", ["等待中", "pending"]),
+    ("word.error", ["出错", "error"]),
+    ("word.inactive", ["已失效", "inactive"]),
+    ("word.rerequested", ["已重新请求", "re-requested"]),
+    ("word.checks_requested", ["已请求检查", "checks requested"]),
+    ("word.destroy_requested", ["已请求销毁", "destroy requested"]),
+    ("word.push", ["推送", "push"]),
+    ("word.pull_request", ["拉取请求", "pull request"]),
+    ("word.pull_request_target", ["拉取请求", "pull request target"]),
+    ("word.schedule", ["定时任务", "schedule"]),
+    ("word.workflow_dispatch", ["手动运行", "workflow dispatch"]),
+    ("word.repository_dispatch", ["API 调用", "repository dispatch"]),
+    ("word.workflow_run", ["工作流运行", "workflow run"]),
+    ("word.merge_group", ["合并队列", "merge group"]),
+    ("word.release", ["发布", "release"]),
+    ("word.status", ["提交状态", "status"]),
+    ("word.manual", ["手动运行", "manual"]),
+    ("word.web", ["网页触发", "web"]),
+    ("word.api", ["API 调用", "api"]),
+    ("word.trigger", ["触发器", "trigger"]),
+    ("word.pipeline", ["上游流水线", "pipeline"]),
+    ("word.cron", ["定时任务", "cron"]),
+    ("word.tag", ["标签", "tag"]),
+    ("word.deployment", ["部署", "deployment"]),
+    ("word.workflow_job", ["工作流作业", "workflow job"]),
+    ("word.synchronize", ["同步", "synchronize"]),
+    ("word.synchronized", ["已同步", "synchronized"]),
+    ("word.opened", ["已创建", "opened"]),
+    ("word.closed", ["已关闭", "closed"]),
+    ("word.created", ["已创建", "created"]),
+    ("word.edited", ["已编辑", "edited"]),
+    ("word.deleted", ["已删除", "deleted"]),
     // The title: plain text, short.
-    ("title.deleted", "deleted {kind} {name}", "删除{kind} {name}"),
-    ("title.new", "new {kind} {name}", "新{kind} {name}"),
-    ("title.force", "force-push", "强制推送"),
-    ("title.force_to", "force-push to {ref}", "强制推送到 {ref}"),
-    ("title.tag", "tag {name}", "标签 {name}"),
-    ("title.push", "push", "推送"),
-    ("title.push_to", "push to {ref}", "推送到 {ref}"),
-    ("title.review.approved", "PR {num} approved", "PR {num} 已批准"),
-    ("title.review.changes_requested", "PR {num} changes requested", "PR {num} 被要求修改"),
-    ("title.review.reviewed", "PR {num} reviewed", "PR {num} 有新评审"),
-    ("title.comment", "comment on {what} {num}", "{what} {num} 有新评论"),
-    ("title.pr", "{what} {num}", "{what} {num}"),
-    ("title.pr.merged", "{what} {num} merged", "{what} {num} 已合并"),
-    ("title.pr.closed", "{what} {num} closed", "{what} {num} 已关闭"),
-    ("title.pr.opened", "{what} {num} opened", "{what} {num} 已创建"),
-    ("title.pr.reopened", "{what} {num} reopened", "{what} {num} 重新打开"),
-    ("title.pr.ready_for_review", "{what} {num} ready for review", "{what} {num} 可以评审了"),
-    ("title.release", "{what} {name}", "发布{what} {name}"),
-    ("title.workflow", "workflow {name}", "工作流 {name}"),
-    ("title.by_hand", "{workflow} run by hand", "手动运行 {workflow}"),
-    ("title.by_hand_on", "{workflow} run by hand on {ref}", "手动运行 {workflow}（{ref}）"),
-    ("title.scheduled", "scheduled run of {workflow}", "定时运行 {workflow}"),
-    ("title.scheduled_on", "scheduled run of {workflow} on {ref}", "定时运行 {workflow}（{ref}）"),
-    ("schedule.run", "the workflow", "工作流"),
-    ("title.dispatch", "dispatch {type}", "API 触发 {type}"),
-    ("title.issue", "issue {num} {action}", "议题 {num} {action}"),
-    ("title.deploy", "deployment", "部署"),
-    ("title.deploy_to", "deployment to {env}", "部署到 {env}"),
-    ("title.check_run", "check {name}", "检查 {name}"),
-    ("title.check_suite", "check suite {app}", "检查套件 {app}"),
-    ("title.merge_queue_for", "merge queue for {ref}", "合并队列（{ref}）"),
-    ("title.discussion", "discussion {num} {action}", "讨论 {num} {action}"),
-    ("title.on", " on {ref}", "（{ref}）"),
-    ("title.change", "{change}: ", "【{change}】"),
+    ("title.deleted", ["删除{kind} {name}", "deleted {kind} {name}"]),
+    ("title.new", ["新{kind} {name}", "new {kind} {name}"]),
+    ("title.force", ["强制推送", "force-push"]),
+    ("title.force_to", ["强制推送到 {ref}", "force-push to {ref}"]),
+    ("title.tag", ["标签 {name}", "tag {name}"]),
+    ("title.push", ["推送", "push"]),
+    ("title.push_to", ["推送到 {ref}", "push to {ref}"]),
+    ("title.review.approved", ["PR {num} 已批准", "PR {num} approved"]),
+    ("title.review.changes_requested", ["PR {num} 被要求修改", "PR {num} changes requested"]),
+    ("title.review.reviewed", ["PR {num} 有新评审", "PR {num} reviewed"]),
+    ("title.comment", ["{what} {num} 有新评论", "comment on {what} {num}"]),
+    ("title.pr", ["{what} {num}", "{what} {num}"]),
+    ("title.pr.merged", ["{what} {num} 已合并", "{what} {num} merged"]),
+    ("title.pr.closed", ["{what} {num} 已关闭", "{what} {num} closed"]),
+    ("title.pr.opened", ["{what} {num} 已创建", "{what} {num} opened"]),
+    ("title.pr.reopened", ["{what} {num} 重新打开", "{what} {num} reopened"]),
+    ("title.pr.ready_for_review", ["{what} {num} 可以评审了", "{what} {num} ready for review"]),
+    ("title.release", ["发布{what} {name}", "{what} {name}"]),
+    ("title.workflow", ["工作流 {name}", "workflow {name}"]),
+    ("title.by_hand", ["手动运行 {workflow}", "{workflow} run by hand"]),
+    ("title.by_hand_on", ["手动运行 {workflow}（{ref}）", "{workflow} run by hand on {ref}"]),
+    ("title.scheduled", ["定时运行 {workflow}", "scheduled run of {workflow}"]),
+    ("title.scheduled_on", ["定时运行 {workflow}（{ref}）", "scheduled run of {workflow} on {ref}"]),
+    ("schedule.run", ["工作流", "the workflow"]),
+    ("title.dispatch", ["API 触发 {type}", "dispatch {type}"]),
+    ("title.issue", ["议题 {num} {action}", "issue {num} {action}"]),
+    ("title.deploy", ["部署", "deployment"]),
+    ("title.deploy_to", ["部署到 {env}", "deployment to {env}"]),
+    ("title.check_run", ["检查 {name}", "check {name}"]),
+    ("title.check_suite", ["检查套件 {app}", "check suite {app}"]),
+    ("title.merge_queue_for", ["合并队列（{ref}）", "merge queue for {ref}"]),
+    ("title.discussion", ["讨论 {num} {action}", "discussion {num} {action}"]),
+    ("title.on", ["（{ref}）", " on {ref}"]),
+    ("title.change", ["【{change}】", "{change}: "]),
     // What happened to an issue or a discussion, in a title.
-    ("done.opened", "opened", "已创建"),
-    ("done.created", "created", "已创建"),
-    ("done.closed", "closed", "已关闭"),
-    ("done.reopened", "reopened", "已重新打开"),
-    ("done.edited", "edited", "已编辑"),
-    ("done.deleted", "deleted", "已删除"),
-    ("done.labeled", "labeled", "标签有变"),
-    ("done.unlabeled", "unlabeled", "标签有变"),
-    ("done.assigned", "assigned", "已指派"),
-    ("done.unassigned", "unassigned", "已取消指派"),
-    ("done.answered", "answered", "已解答"),
-    ("done.locked", "locked", "已锁定"),
-    ("done.unlocked", "unlocked", "已解锁"),
-    ("done.pinned", "pinned", "已置顶"),
-    ("done.transferred", "transferred", "已转移"),
+    ("done.opened", ["已创建", "opened"]),
+    ("done.created", ["已创建", "created"]),
+    ("done.closed", ["已关闭", "closed"]),
+    ("done.reopened", ["已重新打开", "reopened"]),
+    ("done.edited", ["已编辑", "edited"]),
+    ("done.deleted", ["已删除", "deleted"]),
+    ("done.labeled", ["标签有变", "labeled"]),
+    ("done.unlabeled", ["标签有变", "unlabeled"]),
+    ("done.assigned", ["已指派", "assigned"]),
+    ("done.unassigned", ["已取消指派", "unassigned"]),
+    ("done.answered", ["已解答", "answered"]),
+    ("done.locked", ["已锁定", "locked"]),
+    ("done.unlocked", ["已解锁", "unlocked"]),
+    ("done.pinned", ["已置顶", "pinned"]),
+    ("done.transferred", ["已转移", "transferred"]),
 ];
 
 #[cfg(test)]
@@ -354,29 +375,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_is_once_in_the_catalog_with_both_languages() {
-        let mut keys: Vec<&str> = PHRASES.iter().map(|(k, _, _)| *k).collect();
+    fn every_key_is_once_in_the_catalog_with_every_language() {
+        let mut keys: Vec<&str> = PHRASES.iter().map(|(k, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "a key is listed twice");
-        for (key, en, zh) in PHRASES {
-            assert!(!en.is_empty() && !zh.is_empty(), "{key}");
-            // The same placeholders in both (Chinese has no `{s}`).
-            let names = |p: &str| {
-                let mut v: Vec<String> = p
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_owned()))
-                    .filter(|n| n != "s")
-                    .collect();
-                v.sort();
-                v
-            };
-            assert_eq!(names(en), names(zh), "{key}");
+        // The same placeholders in each language (`{s}` is English's plural).
+        let names = |p: &str| {
+            let mut v: Vec<String> = p
+                .split('{')
+                .skip(1)
+                .filter_map(|s| s.split_once('}').map(|(n, _)| n.to_owned()))
+                .filter(|n| n != "s")
+                .collect();
+            v.sort();
+            v
+        };
+        for (key, column) in PHRASES {
+            for (phrase, (lang, _)) in column.iter().zip(Lang::ALL) {
+                assert!(!phrase.is_empty(), "{key} in {lang}");
+                assert_eq!(names(phrase), names(column[0]), "{key} in {lang}");
+            }
             // Chinese sentences use Chinese punctuation.
+            let zh = column[Lang::ZhCn as usize];
             assert!(!zh.contains(": ") && !zh.contains(" (") && !zh.contains(", "), "{key}: {zh}");
         }
+    }
+
+    #[test]
+    fn languages_are_listed_in_the_order_of_the_columns_and_keep_their_names() {
+        for (i, (name, lang)) in Lang::ALL.iter().enumerate() {
+            assert_eq!(*lang as usize, i, "{name}");
+            let json = serde_json::to_string(lang).unwrap();
+            assert_eq!(json, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<Lang>(&json).unwrap(), *lang);
+        }
+        assert_eq!(serde_json::to_string(&Lang::ZhCn).unwrap(), r#""zh-CN""#, "the names settings and templates know");
+        assert_eq!(serde_json::to_string(&Lang::En).unwrap(), r#""en""#);
+        assert!(serde_json::from_str::<Lang>(r#""fr""#).is_err());
     }
 
     #[test]

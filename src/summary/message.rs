@@ -7,7 +7,7 @@ use crate::context::Context;
 use crate::settings::{MsgType, Settings};
 use crate::summary::catalog::{self, Lang};
 use crate::summary::markdown::safe_url;
-use crate::summary::render::Summary;
+use crate::summary::render::{Summary, title_line};
 
 /// DingTalk rejects a message that serializes to 20,000 bytes or more (errcode 460101).
 pub const MAX_MESSAGE_BYTES: usize = 20_000;
@@ -151,19 +151,6 @@ fn mentions(text: &str, tag: &str) -> bool {
         .any(|(i, _)| !text[i + tag.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-'))
 }
 
-/// The most characters a title keeps (the chat list shows fewer).
-const MAX_TITLE_CHARS: usize = 100;
-
-/// At most `max` characters of `s`, the cut marked with `…`.
-fn cut_chars(s: &str, max: usize) -> String {
-    if s.chars().nth(max).is_none() {
-        return s.to_owned();
-    }
-    let mut cut: String = s.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
-}
-
 /// A URL that is safe to link and short enough to keep.
 fn kept_url(url: Option<&str>) -> Option<String> {
     url.and_then(safe_url).filter(|u| u.len() <= MAX_URL_BYTES)
@@ -179,104 +166,147 @@ pub fn build(
     at: Option<At>,
     warnings: &mut Vec<String>,
 ) -> Vec<Message> {
-    let keyword = settings.keyword.as_deref().filter(|k| !k.is_empty()).map(|k| {
-        if k.chars().count() > MAX_KEYWORD_CHARS {
-            warnings.push(format!(
-                "`keyword` is cut to its first {MAX_KEYWORD_CHARS} characters: a robot's keyword is short"
-            ));
-            k.chars().take(MAX_KEYWORD_CHARS).collect::<String>()
-        } else {
-            k.to_owned()
-        }
-    });
-    let keyword = keyword.as_deref();
-    // `render` cuts titles to 100 characters; a title from elsewhere is cut here, on the same terms.
-    let summary_title = cut_chars(&summary.title, MAX_TITLE_CHARS);
-    let text = &summary.text;
-    // A keyword-secured robot refuses every message that lacks the keyword: it goes into the
-    // title and the text where they lack it, after the title's emoji and status (what a phone's
-    // preview shows first) and after the text's last line, once the text is cut to size.
-    let title = match keyword {
-        Some(k) if !summary_title.contains(k) => format!("{summary_title} {k}"),
-        _ => summary_title.clone(),
+    let keyword = Keyword::new(settings.keyword.as_deref(), warnings);
+    // `render` gives a title in this shape already; one from elsewhere takes it here.
+    let title = keyword.in_title(title_line(&summary.title));
+    let at = at.and_then(|at| at.fitting(warnings));
+    let word = |key| catalog::phrase(cx.lang, key).unwrap_or(key);
+    let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word("view_run")));
+    let cut = Cut { marker: word("cut"), keep: run_link.as_deref() };
+    // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
+    let card_buttons =
+        matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx, cx.lang)).filter(|b| !b.is_empty());
+    let (summary_message, text_at) = match card_buttons {
+        None => (markdown(title, &summary.text, &keyword, at, &cut), None),
+        // An action card has no `at`: the mentions ride on the text message.
+        Some(buttons) => (action_card(title, &summary.text, &keyword, buttons, &cut), at),
     };
-    // As the JSON body counts it: `\n\n` and any escaped character take more than their bytes.
-    let keyword_room = keyword.map_or(0, |k| serde_json::to_string(&format!("\n\n{k}")).map_or(0, |j| j.len()));
-    let with_keyword = |mut text: String| {
-        if let Some(k) = keyword.filter(|k| !text.contains(*k)) {
+    let mut messages = vec![summary_message];
+    if settings.message.is_some() || text_at.is_some() {
+        let content = settings.message.as_deref().unwrap_or_default();
+        messages.push(text_message(content, &keyword, text_at, &Cut { keep: None, ..cut }));
+    }
+    messages
+}
+
+/// A keyword-secured robot refuses every message that lacks the keyword: it goes into the title
+/// and the text where they lack it, after the title's emoji and status (what a phone's preview
+/// shows first) and after the text's last line, once the text is cut to size; in the text
+/// message it leads, so that a cut at the end cannot drop it.
+struct Keyword(Option<String>);
+
+impl Keyword {
+    /// The `keyword` setting, cut to [`MAX_KEYWORD_CHARS`] with a warning.
+    fn new(setting: Option<&str>, warnings: &mut Vec<String>) -> Keyword {
+        Keyword(setting.filter(|k| !k.is_empty()).map(|k| {
+            if k.chars().count() > MAX_KEYWORD_CHARS {
+                warnings.push(format!(
+                    "`keyword` is cut to its first {MAX_KEYWORD_CHARS} characters: a robot's keyword is short"
+                ));
+                k.chars().take(MAX_KEYWORD_CHARS).collect::<String>()
+            } else {
+                k.to_owned()
+            }
+        }))
+    }
+
+    /// The keyword where `text` lacks it.
+    fn missing_in(&self, text: &str) -> Option<&str> {
+        self.0.as_deref().filter(|k| !text.contains(k))
+    }
+
+    fn in_title(&self, title: String) -> String {
+        match self.missing_in(&title) {
+            Some(k) => format!("{title} {k}"),
+            None => title,
+        }
+    }
+
+    fn after(&self, mut text: String) -> String {
+        if let Some(k) = self.missing_in(&text) {
             text.push_str("\n\n");
             text.push_str(k);
         }
         text
+    }
+
+    fn before(&self, content: &str) -> String {
+        match self.missing_in(content) {
+            Some(k) => format!("{k} {content}"),
+            None => content.to_owned(),
+        }
+    }
+
+    /// The room [`Keyword::after`] may take, as the JSON body counts it: `\n\n` and any escaped
+    /// character take more than their bytes.
+    fn room(&self) -> usize {
+        self.0.as_deref().map_or(0, |k| serde_json::to_string(&format!("\n\n{k}")).map_or(0, |j| j.len()))
+    }
+}
+
+/// How a text too long for its message is cut ([`fit`]): the marker, in the reader's language,
+/// and what to keep at the end (the run link).
+struct Cut<'a> {
+    marker: &'a str,
+    keep: Option<&'a str>,
+}
+
+impl Cut<'_> {
+    /// `text` cut to the room that `empty` (the message with no text) leaves under
+    /// [`MAX_MESSAGE_BYTES`], keeping `reserved` bytes free for what is appended after the cut
+    /// (the keyword, the mentions).
+    fn fit(&self, text: &str, empty: &Message, reserved: usize) -> String {
+        fit(text, MAX_MESSAGE_BYTES.saturating_sub(1 + reserved + json_len(empty)), self.marker, self.keep)
+    }
+}
+
+/// The summary as markdown, the mentions in its `at` and in its text.
+fn markdown(title: String, text: &str, keyword: &Keyword, at: Option<At>, cut: &Cut) -> Message {
+    let empty = Message::Markdown { markdown: Markdown { title: title.clone(), text: String::new() }, at: at.clone() };
+    let reserved = at.as_ref().map_or(0, At::room) + keyword.room();
+    let mut text = keyword.after(cut.fit(text, &empty, reserved));
+    if let Some(at) = &at {
+        at.mention_in(&mut text);
+    }
+    Message::Markdown { markdown: Markdown { title, text }, at }
+}
+
+/// The summary as an action card with these buttons.
+fn action_card(title: String, text: &str, keyword: &Keyword, mut buttons: Vec<Button>, cut: &Cut) -> Message {
+    let card = if buttons.len() == 1 {
+        let b = buttons.remove(0);
+        ActionCard {
+            title,
+            text: String::new(),
+            single_title: Some(b.title),
+            single_url: Some(b.action_url),
+            btns: Vec::new(),
+            btn_orientation: None,
+        }
+    } else {
+        // Side by side: two short labels fit on a phone.
+        ActionCard {
+            title,
+            text: String::new(),
+            single_title: None,
+            single_url: None,
+            btns: buttons,
+            btn_orientation: Some("1"),
+        }
     };
-    let at = at.and_then(|at| at.fitting(warnings));
-    let room = at.as_ref().map_or(0, At::room);
-    let word = |key| catalog::phrase(cx.lang, key).unwrap_or(key);
-    let marker = word("cut");
-    let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word("view_run")));
-    let mut messages = Vec::with_capacity(2);
-    let mut text_at = None;
-    // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
-    let card_buttons =
-        matches!(settings.msgtype, MsgType::ActionCard).then(|| buttons(cx, cx.lang)).filter(|b| !b.is_empty());
-    match card_buttons {
-        None => {
-            let budget =
-                MAX_MESSAGE_BYTES.saturating_sub(1 + room + keyword_room + overhead_markdown(&title, at.as_ref()));
-            let mut text = with_keyword(fit(text, budget, marker, run_link.as_deref()));
-            if let Some(at) = &at {
-                at.mention_in(&mut text);
-            }
-            messages.push(Message::Markdown { markdown: Markdown { title, text }, at });
-        }
-        Some(mut buttons) => {
-            let card = if buttons.len() == 1 {
-                let b = buttons.remove(0);
-                ActionCard {
-                    title,
-                    text: String::new(),
-                    single_title: Some(b.title),
-                    single_url: Some(b.action_url),
-                    btns: Vec::new(),
-                    btn_orientation: None,
-                }
-            } else {
-                // Side by side: two short labels fit on a phone.
-                ActionCard {
-                    title,
-                    text: String::new(),
-                    single_title: None,
-                    single_url: None,
-                    btns: buttons,
-                    btn_orientation: Some("1"),
-                }
-            };
-            let budget = MAX_MESSAGE_BYTES
-                .saturating_sub(1 + keyword_room + json_len(&Message::ActionCard { action_card: card.clone() }));
-            let text = with_keyword(fit(text, budget, marker, run_link.as_deref()));
-            let card = ActionCard { text, ..card };
-            messages.push(Message::ActionCard { action_card: card });
-            // An action card has no `at`: the mentions ride on the text message.
-            text_at = at;
-        }
+    let text = keyword.after(cut.fit(text, &Message::ActionCard { action_card: card.clone() }, keyword.room()));
+    Message::ActionCard { action_card: ActionCard { text, ..card } }
+}
+
+/// The `message` setting (or nothing, to carry an action card's mentions) as a text message.
+fn text_message(content: &str, keyword: &Keyword, at: Option<At>, cut: &Cut) -> Message {
+    let content = keyword.before(content);
+    let empty = Message::Text { text: Text { content: String::new() }, at: at.clone() };
+    let mut content = cut.fit(&content, &empty, at.as_ref().map_or(0, At::room));
+    if let Some(at) = &at {
+        at.mention_in(&mut content);
     }
-    if settings.message.is_some() || text_at.is_some() {
-        let mut content = settings.message.clone().unwrap_or_default();
-        // The keyword leads, so that a cut at the end cannot drop it.
-        if let Some(keyword) = keyword
-            && !content.contains(keyword)
-        {
-            content = format!("{keyword} {content}");
-        }
-        let overhead = json_len(&Message::Text { text: Text { content: String::new() }, at: text_at.clone() });
-        let room = text_at.as_ref().map_or(0, At::room);
-        let mut content = fit(&content, MAX_MESSAGE_BYTES.saturating_sub(1 + room + overhead), marker, None);
-        if let Some(at) = &text_at {
-            at.mention_in(&mut content);
-        }
-        messages.push(Message::Text { text: Text { content }, at: text_at });
-    }
-    messages
+    Message::Text { text: Text { content }, at }
 }
 
 /// The card's buttons: the run (or, without one, the repository), then for a pull request, a
@@ -303,15 +333,6 @@ fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
         _ => None,
     };
     first.into_iter().chain(second).collect()
-}
-
-/// The JSON bytes of a markdown message with this title and these mentions and an empty text:
-/// what the text's budget must leave free.
-fn overhead_markdown(title: &str, at: Option<&At>) -> usize {
-    json_len(&Message::Markdown {
-        markdown: Markdown { title: title.to_owned(), text: String::new() },
-        at: at.cloned(),
-    })
 }
 
 fn json_len<T: Serialize>(value: &T) -> usize {
@@ -370,11 +391,6 @@ pub struct Body<'a> {
     pub data: &'a [Message],
 }
 
-/// The seeded generator the property test below shares with the fuzz test.
-#[cfg(test)]
-#[path = "../../tests/e2e/rng.rs"]
-mod rng;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,68 +429,6 @@ mod tests {
         // One long line: cut inside it, on a character boundary.
         let out = fit(&"汉".repeat(1000), 100, "…", None);
         assert!(out.ends_with("汉\n\n…") && out.len() <= 100, "{out}");
-    }
-
-    use super::rng::Rng;
-
-    impl Rng {
-        /// Text of up to `max` characters, often of the kinds that grow in JSON.
-        fn text(&mut self, max: usize) -> String {
-            const CHARS: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '汉', '😀', '@', '…', '/', '%', '&'];
-            let len = match self.below(4) {
-                0 => 0,
-                1 => self.below(50),
-                _ => self.below(max + 1),
-            };
-            (0..len).map(|_| CHARS[self.below(CHARS.len())]).collect()
-        }
-    }
-
-    /// Whatever is long (the title, the keyword, the text, the message, hundreds of mentions, the
-    /// run's and the buttons' URLs), every message stays under 20,000 bytes.
-    #[test]
-    fn every_message_fits_whatever_is_long() {
-        use crate::context::{PullRequest, Release, Run};
-        use crate::env::Env;
-        use crate::settings::Sources;
-        let mut rng = Rng(0x5eed_1234_abcd_9876);
-        for case in 0..300 {
-            let mobiles: Vec<String> =
-                (0..rng.below(1_000)).map(|i| format!("138{:08}", i * 7919 % 100_000_000)).collect();
-            let users: Vec<String> = (0..rng.below(300)).map(|_| rng.text(40).replace([' ', ',', '\n'], "u")).collect();
-            let at = At::new(mobiles, users, rng.below(2) == 0);
-            let mut vars = vec![
-                ("DINGTALK_DRY_RUN".to_owned(), "true".to_owned()),
-                ("DINGTALK_MSGTYPE".to_owned(), ["markdown", "actionCard"][rng.below(2)].to_owned()),
-                ("DINGTALK_KEYWORD".to_owned(), rng.text(30_000)),
-            ];
-            if rng.below(2) == 0 {
-                vars.push(("DINGTALK_MESSAGE".to_owned(), rng.text(30_000)));
-            }
-            let settings = Settings::new(&Sources::from_env(&Env::new(vars, 0))).unwrap();
-            let url = |rng: &mut Rng| Some(format!("https://example.com/{}", rng.text(30_000)));
-            let cx = Context {
-                event: ["push", "pull_request", "release"][rng.below(3)].into(),
-                run: Run { url: url(&mut rng), ..Run::default() },
-                compare_url: url(&mut rng),
-                pr: (rng.below(2) == 0).then(|| PullRequest {
-                    number: 1,
-                    url: url(&mut rng),
-                    ..PullRequest::default()
-                }),
-                release: (rng.below(2) == 0).then(|| Release {
-                    tag: "v1".into(),
-                    url: url(&mut rng),
-                    ..Release::default()
-                }),
-                ..Context::default()
-            };
-            let summary = Summary { title: rng.text(30_000), text: rng.text(30_000) };
-            for m in build(&summary, &settings, &cx, at, &mut Vec::new()) {
-                let size = json_len(&m);
-                assert!(size < MAX_MESSAGE_BYTES, "case {case}: {size} bytes");
-            }
-        }
     }
 
     #[test]

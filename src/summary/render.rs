@@ -1,21 +1,22 @@
-//! Renders the summary's title and text from the context with minijinja.
+//! The summary's title and text from the context: the built-in template the event gets (or the
+//! generic one, or a one-line fallback when a payload trips it up), or the user's templates,
+//! which `sandbox` renders apart from this process.
 //!
-//! Built-in templates live in `templates/` and are embedded at compile time. Every value a
-//! template prints is escaped for DingTalk markdown unless it is marked safe, so that commit
-//! messages, titles and branch names cannot add links, images, headings, emphasis, lists or
-//! quotes (the escaping itself is `markdown`'s); URLs go through `link`/`url`, which only let
-//! http(s) through. User templates get the same protection; `|safe` inserts trusted markdown.
-//! Undefined values are errors in user templates, and a fuel limit stops runaway loops.
+//! Built-in templates live in `templates/` and are embedded at compile time; every template is
+//! rendered in `engine`'s environment, so that commit messages, titles and branch names cannot
+//! add markdown. Built-in templates are lenient (payloads differ per event and CI), user
+//! templates strict, so that a typo is an error at its line.
 
-use minijinja::value::{Kwargs, Value};
-use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior};
+use minijinja::UndefinedBehavior;
+use minijinja::value::Value;
 
 use crate::context::Context;
 use crate::error::Error;
 use crate::settings::CustomTemplate;
-use crate::summary::catalog::{self, Lang};
-use crate::summary::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url, tidy};
-use crate::time;
+use crate::summary::catalog;
+use crate::summary::engine::{Kind, emoji, environment, shorten};
+use crate::summary::events;
+use crate::summary::markdown::{escape_md, safe_url, tidy};
 
 /// The rendered summary: `title` is plain text (the chat list), `text` is DingTalk markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,122 +25,14 @@ pub struct Summary {
     pub text: String,
 }
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("macros.md", include_str!("../../templates/macros.md")),
-    ("title.txt", include_str!("../../templates/title.txt")),
-    ("title/check_run.txt", include_str!("../../templates/title/check_run.txt")),
-    ("title/check_suite.txt", include_str!("../../templates/title/check_suite.txt")),
-    ("title/comment.txt", include_str!("../../templates/title/comment.txt")),
-    ("title/deployment_status.txt", include_str!("../../templates/title/deployment_status.txt")),
-    ("title/discussion.txt", include_str!("../../templates/title/discussion.txt")),
-    ("title/generic.txt", include_str!("../../templates/title/generic.txt")),
-    ("title/issues.txt", include_str!("../../templates/title/issues.txt")),
-    ("title/merge_group.txt", include_str!("../../templates/title/merge_group.txt")),
-    ("title/pr.txt", include_str!("../../templates/title/pr.txt")),
-    ("title/push.txt", include_str!("../../templates/title/push.txt")),
-    ("title/ref.txt", include_str!("../../templates/title/ref.txt")),
-    ("title/release.txt", include_str!("../../templates/title/release.txt")),
-    ("title/repository_dispatch.txt", include_str!("../../templates/title/repository_dispatch.txt")),
-    ("title/review.txt", include_str!("../../templates/title/review.txt")),
-    ("title/schedule.txt", include_str!("../../templates/title/schedule.txt")),
-    ("title/workflow_dispatch.txt", include_str!("../../templates/title/workflow_dispatch.txt")),
-    ("title/workflow_run.txt", include_str!("../../templates/title/workflow_run.txt")),
-    ("push.md", include_str!("../../templates/push.md")),
-    ("pull_request.md", include_str!("../../templates/pull_request.md")),
-    ("pull_request_review.md", include_str!("../../templates/pull_request_review.md")),
-    ("release.md", include_str!("../../templates/release.md")),
-    ("ref.md", include_str!("../../templates/ref.md")),
-    ("workflow_run.md", include_str!("../../templates/workflow_run.md")),
-    ("workflow_dispatch.md", include_str!("../../templates/workflow_dispatch.md")),
-    ("schedule.md", include_str!("../../templates/schedule.md")),
-    ("repository_dispatch.md", include_str!("../../templates/repository_dispatch.md")),
-    ("issues.md", include_str!("../../templates/issues.md")),
-    ("issue_comment.md", include_str!("../../templates/issue_comment.md")),
-    ("deployment_status.md", include_str!("../../templates/deployment_status.md")),
-    ("check_run.md", include_str!("../../templates/check_run.md")),
-    ("check_suite.md", include_str!("../../templates/check_suite.md")),
-    ("merge_group.md", include_str!("../../templates/merge_group.md")),
-    ("discussion.md", include_str!("../../templates/discussion.md")),
-    ("generic.md", include_str!("../../templates/generic.md")),
-];
-
 /// The chat list shows little more; a longer title is cut with `…`.
 const MAX_TITLE_CHARS: usize = 100;
 
-/// The names under which a user's templates are compiled: the text is markdown, the title plain.
-const CUSTOM: &str = "custom.md";
-const CUSTOM_TITLE: &str = "title.custom.txt";
-
-/// Enough for any sane summary, and a stop for a template that loops over a 20 MB payload.
-const FUEL: u64 = 200_000;
-
-/// The built-in template for an event. The event names are GitHub's, GitLab's
-/// (`merge_request_event`, `external_pull_request_event`, `schedule`), Drone's (`tag`, `cron`) and
-/// Woodpecker's (`pull_request_closed`, `release`, `cron`); the GitHub-only templates read the
-/// payload, the others work from the context's fields alone.
-#[allow(clippy::match_same_arms, reason = "a known event first, then any event that carries a pull request")]
-fn builtin_for(cx: &Context) -> &'static str {
-    match cx.event.as_str() {
-        "push" | "tag" => "push.md",
-        "pull_request"
-        | "pull_request_target"
-        | "merge_request_event"
-        | "external_pull_request_event"
-        | "pull_request_closed"
-        | "pull_request_metadata"
-            if cx.pr.is_some() =>
-        {
-            "pull_request.md"
-        }
-        "pull_request_review" if cx.pr.is_some() => "pull_request_review.md",
-        "release" if cx.release.is_some() => "release.md",
-        "create" | "delete" => "ref.md",
-        "workflow_run" => "workflow_run.md",
-        "workflow_dispatch" => "workflow_dispatch.md",
-        "schedule" | "cron" => "schedule.md",
-        "repository_dispatch" => "repository_dispatch.md",
-        "issues" => "issues.md",
-        "issue_comment" => "issue_comment.md",
-        "deployment_status" => "deployment_status.md",
-        "check_run" => "check_run.md",
-        "check_suite" => "check_suite.md",
-        "merge_group" => "merge_group.md",
-        "discussion" | "discussion_comment" => "discussion.md",
-        _ if cx.pr.is_some() => "pull_request.md",
-        _ => GENERIC,
-    }
+/// A title as the chat list takes it: one line (whitespace runs become one space) of at most
+/// [`MAX_TITLE_CHARS`] characters, the cut marked with `…`. Applying it twice changes nothing.
+pub fn title_line(title: &str) -> String {
+    shorten(title, Some(MAX_TITLE_CHARS))
 }
-
-/// The part of the built-in title (`templates/title/<part>.txt`) that says what happened: the
-/// same choice as `builtin_for`, from the facts the title needs.
-fn title_part(cx: &Context) -> &'static str {
-    let p = cx.payload.json();
-    let has = |k: &str| p.get(k).is_some_and(crate::context::payload::Json::is_object);
-    let tag = cx.git_ref.as_ref().is_some_and(|r| r.kind == crate::context::RefKind::Tag);
-    match cx.event.as_str() {
-        "push" => "push",
-        "tag" if tag => "push",
-        "pull_request_review" if cx.pr.is_some() => "review",
-        "issue_comment" if has("issue") => "comment",
-        _ if cx.pr.is_some() => "pr",
-        _ if cx.release.is_some() => "release",
-        "create" | "delete" => "ref",
-        "workflow_run" => "workflow_run",
-        "workflow_dispatch" => "workflow_dispatch",
-        "schedule" | "cron" => "schedule",
-        "repository_dispatch" => "repository_dispatch",
-        "issues" if has("issue") => "issues",
-        "deployment_status" => "deployment_status",
-        "check_run" => "check_run",
-        "check_suite" => "check_suite",
-        "merge_group" => "merge_group",
-        "discussion" | "discussion_comment" if has("discussion") => "discussion",
-        _ => "generic",
-    }
-}
-
-/// The summary for any event, and the one to fall back on.
-const GENERIC: &str = "generic.md";
 
 /// The last resort when even the generic template fails: status, repository, event and run.
 fn fallback(cx: &Context) -> String {
@@ -158,172 +51,6 @@ fn fallback(cx: &Context) -> String {
         word(&format!("status.{}", cx.status)),
         escape_md(&cx.event)
     )
-}
-
-/// Built-in templates look into payloads that differ per event and CI, so for them a missing
-/// field is just empty; a user's template is strict, so that a typo is an error at its line.
-fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(undefined);
-    env.set_fuel(Some(FUEL));
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
-    env.set_keep_trailing_newline(false);
-    env.set_auto_escape_callback(|name| {
-        if std::path::Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("md")) {
-            AutoEscape::Custom("markdown")
-        } else {
-            AutoEscape::None
-        }
-    });
-    env.set_formatter(|out: &mut Output, state: &State, value: &Value| {
-        // A missing fact prints as nothing, never as `none`, in the title too.
-        if value.is_none() || value.is_undefined() {
-            Ok(())
-        } else if value.as_str().is_some_and(|s| s.len() > MAX_OUTPUT_BYTES) {
-            // Before escaping a copy of it: the output cap would stop it a moment later.
-            Err(too_much())
-        } else if state.auto_escape() != AutoEscape::Custom("markdown") {
-            minijinja::escape_formatter(out, state, value)
-        } else if value.is_safe() {
-            write!(out, "{value}").map_err(minijinja::Error::from)
-        } else {
-            write!(out, "{}", escape_md(&value.to_string())).map_err(minijinja::Error::from)
-        }
-    });
-    env.add_filter("link", link);
-    env.add_filter("url", url_filter);
-    env.add_filter("duration", move |v: Value| duration(lang, &v));
-    env.add_filter("datetime", move |v: Value| datetime(&v, utc_offset));
-    env.add_filter("emoji", emoji);
-    // The phrase catalog (src/summary/catalog.rs): `t("view_run")`, `"view_run"|t`, `t("push.pushed", n=3, ref=…)`.
-    env.add_function("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
-    env.add_filter("t", move |state: &State, key: String, args: Kwargs| t(state, lang, &key, &args));
-    env.add_filter("upper_first", upper_first);
-    env.add_filter("plain", |v: Value| plain(&text_of(&v)));
-    // Text filters take any value: a payload may carry a number where text is expected.
-    env.add_filter("first_line", |v: Value| text_of(&v).lines().next().unwrap_or("").trim().to_owned());
-    env.add_filter("shorten", |v: Value, max: Option<usize>| shorten(&text_of(&v), max));
-    // minijinja's own versions of these panic or allocate without bound on some arguments, and
-    // a panic aborts the process (see `sandbox`): the same, with the arguments checked first.
-    env.add_test("divisibleby", divisible_by);
-    env.add_filter("format", format_checked);
-    env.add_filter("batch", |state: &State, v: Value, count: usize, fill: Option<Value>| {
-        minijinja::filters::batch(state, v, at_most(count, "batch")?, fill)
-    });
-    env.add_filter("slice", |state: &State, v: Value, count: usize, fill: Option<Value>| {
-        minijinja::filters::slice(state, v, at_most(count, "slice")?, fill)
-    });
-    // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
-    env.add_filter("escape", escape_filter);
-    env.add_filter("e", escape_filter);
-    // Compiled when first used: a run needs three of them, and compiling all of them at start
-    // was a third of a run's time (docs/performance.md).
-    env.set_loader(|name| Ok(TEMPLATES.iter().find(|(n, _)| *n == name).map(|(_, source)| (*source).to_owned())));
-    env
-}
-
-/// The most any count, width or precision given to a filter may be: far more than a summary
-/// of 20,000 bytes can use.
-const MAX_FILTER_ARG: usize = 10_000;
-
-fn at_most(n: usize, filter: &str) -> Result<usize, minijinja::Error> {
-    if n > MAX_FILTER_ARG {
-        Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("`{filter}` takes at most {MAX_FILTER_ARG}, not {n}"),
-        ))
-    } else {
-        Ok(n)
-    }
-}
-
-/// `is divisibleby(n)`: minijinja's panics on 0 (an integer `%` by zero).
-#[allow(clippy::needless_pass_by_value, reason = "minijinja passes test arguments by value")]
-fn divisible_by(v: Value, n: Value) -> Result<bool, minijinja::Error> {
-    let zero = n.as_i64() == Some(0) || f64::try_from(n.clone()).is_ok_and(|f| f == 0.0);
-    if zero {
-        return Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            "divisibleby(0): cannot divide by zero",
-        ));
-    }
-    Ok(minijinja::tests::is_divisibleby(&v, &n))
-}
-
-/// `format`, with each `%…` conversion's width and precision checked: minijinja pads and
-/// formats to whatever they say (`%.2000000000f` aborted the process).
-fn format_checked(state: &State, fmt: &Value, args: minijinja::value::Rest<Value>) -> Result<Value, minijinja::Error> {
-    if let Some(text) = fmt.as_str() {
-        let mut rest = text;
-        while let Some(i) = rest.find('%') {
-            rest = rest[i + 1..].trim_start_matches(['-', '+', ' ', '#', '0']);
-            for _ in 0..2 {
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                let n = rest[..digits].parse::<usize>().unwrap_or(if digits > 0 { usize::MAX } else { 0 });
-                at_most(n, "format")?;
-                rest = rest[digits..].strip_prefix('.').unwrap_or(&rest[digits..]);
-            }
-        }
-    }
-    minijinja::filters::format(state, fmt, args)
-}
-
-/// The most a user's template may write: the message is cut to 20,000 bytes anyway, and a
-/// template writing more is looping over something it should not.
-pub const MAX_OUTPUT_BYTES: usize = 1024 * 1024;
-
-fn too_much() -> minijinja::Error {
-    minijinja::Error::new(
-        minijinja::ErrorKind::InvalidOperation,
-        format!("the template writes more than {} KiB", MAX_OUTPUT_BYTES / 1024),
-    )
-}
-
-/// Counts what the template writes, and stops it past [`MAX_OUTPUT_BYTES`].
-struct Bounded(Vec<u8>, bool);
-
-impl std::io::Write for Bounded {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.0.len() + buf.len() > MAX_OUTPUT_BYTES {
-            self.1 = true;
-            return Err(std::io::Error::other("output limit"));
-        }
-        self.0.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// What a user's template makes: the summary's text (markdown, escaped) or its title (plain).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Kind {
-    Text,
-    Title,
-}
-
-/// The text of a user's template (strict: a missing field is an error), at most
-/// [`MAX_OUTPUT_BYTES`], in the language and time zone given. `sandbox` runs it in a child
-/// process.
-pub fn custom_text(ctx: &Value, t: &CustomTemplate, kind: Kind, lang: Lang, utc_offset: i32) -> Result<String, Error> {
-    let mut env = environment(UndefinedBehavior::Strict, lang, utc_offset);
-    let name = match kind {
-        Kind::Text => CUSTOM,
-        Kind::Title => CUSTOM_TITLE,
-    };
-    env.add_template_owned(name, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
-    let mut out = Bounded(Vec::new(), false);
-    env.get_template(name)
-        .and_then(|template| template.render_captured_to(ctx, &mut out).map(drop))
-        .map_err(|e| template_error(&t.origin, &if out.1 { too_much() } else { e }))?;
-    String::from_utf8(out.0).map_err(|_| Error::usage(format!("the template from {} wrote invalid UTF-8", t.origin)))
-}
-
-/// A value as text; none and undefined are empty.
-fn text_of(v: &Value) -> String {
-    if v.is_none() || v.is_undefined() { String::new() } else { v.to_string() }
 }
 
 /// Renders the summary. A custom template that does not parse or render is a usage error that
@@ -349,9 +76,9 @@ pub fn summary(
         if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &parts)? }.into_iter();
     let text = match custom {
         Some(_) => customs.next().unwrap_or_default(),
-        None => render(builtin_for(cx)).unwrap_or_else(|e| {
+        None => render(events::text(cx)).unwrap_or_else(|e| {
             warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
-            render(GENERIC).unwrap_or_else(|_| fallback(cx))
+            render(events::generic_text()).unwrap_or_else(|_| fallback(cx))
         }),
     };
     let title = match (literal_title, template_title) {
@@ -360,8 +87,8 @@ pub fn summary(
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
         (None, None) => env
-            .get_template("title.txt")
-            .and_then(|t| t.render(minijinja::context! { title_part => title_part(cx), ..ctx.clone() }))
+            .get_template(events::title_frame())
+            .and_then(|t| t.render(minijinja::context! { title_part => events::title(cx), ..ctx.clone() }))
             .unwrap_or_else(|_| {
                 format!(
                     "{} {} {}",
@@ -371,168 +98,24 @@ pub fn summary(
                 )
             }),
     };
-    Ok(Summary { title: shorten(&title, Some(MAX_TITLE_CHARS)), text: tidy(&text) })
-}
-
-fn template_error(origin: &str, e: &minijinja::Error) -> Error {
-    let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
-    let mut detail = e.to_string();
-    // minijinja adds "(in custom.md:3)"; the line is already named.
-    for name in [CUSTOM, CUSTOM_TITLE] {
-        if let Some(i) = detail.find(&format!(" (in {name}")) {
-            detail.truncate(i);
-        }
-    }
-    Error::usage(format!("the template from {origin} does not work,{line} {detail}; fix the template"))
-}
-
-/// `{{ text|shorten(n) }}`: one line (whitespace runs become one space), at most `n` characters
-/// (default 200), the cut marked with `…`. Applied to raw text; escaping comes after.
-fn shorten(s: &str, max: Option<usize>) -> String {
-    let max = max.unwrap_or(200).max(1);
-    let mut out = String::with_capacity(s.len().min(max * 4));
-    for (n, word) in s.split_whitespace().enumerate() {
-        if n > 0 {
-            out.push(' ');
-        }
-        out.push_str(word);
-        if out.len() > max * 4 {
-            break; // enough to cut from, however long the input
-        }
-    }
-    if out.chars().count() <= max {
-        return out;
-    }
-    let mut cut: String = out.chars().take(max - 1).collect();
-    cut.truncate(cut.trim_end().len());
-    cut.push('…');
-    cut
-}
-
-/// `{{ text|escape }}` / `|e`: escaped for DingTalk markdown, and marked safe.
-fn escape_filter(value: Value) -> Value {
-    if value.is_safe() { value } else { Value::from_safe_string(escape_md(&value.to_string())) }
-}
-
-/// `{{ text|link(url) }}`: a markdown link with escaped text, or the escaped text alone when the
-/// URL is missing or not http(s).
-#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
-fn link(text: Value, url: Option<Value>) -> Value {
-    let text = if text.is_safe() { text.to_string() } else { escape_link_text(&text.to_string()) };
-    let url = url.filter(|u| !u.is_none() && !u.is_undefined()).and_then(|u| safe_url(&u.to_string()));
-    Value::from_safe_string(match url {
-        Some(url) => format!("[{text}]({url})"),
-        None => text,
-    })
-}
-
-/// `{{ url|url }}`: an http(s) URL, safe to put in a markdown link target; empty otherwise.
-#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
-fn url_filter(url: Value) -> Value {
-    Value::from_safe_string(safe_url(&url.to_string()).unwrap_or_default())
-}
-
-/// `{{ status|emoji }}`: the status at a glance.
-fn emoji(status: &str) -> &'static str {
-    match status {
-        "success" => "✅",
-        "failure" => "❌",
-        "cancelled" => "🚫",
-        "skipped" => "⏭️",
-        "started" => "🚀",
-        "unstable" => "⚠️",
-        _ => "🔔",
-    }
-}
-
-/// `{{ run.duration|duration }}`: `4 分 36 秒` / `4m 36s`, `1 天 3 小时` / `1d 3h`; empty for
-/// none, so that a template need not test for it first.
-fn duration(lang: Lang, v: &Value) -> String {
-    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| text_of(v).trim().parse().ok());
-    secs.map(|s| time::in_words(lang, s)).unwrap_or_default()
-}
-
-/// `{{ run.started_at|datetime }}`: `2024-06-11 17:18` in the `timezone` setting's offset, from
-/// RFC 3339 text or seconds since the epoch; empty for none or what is not a time.
-fn datetime(v: &Value, utc_offset: i32) -> String {
-    let secs = v.as_i64().and_then(|n| u64::try_from(n).ok()).or_else(|| time::parse_rfc3339(&text_of(v)));
-    secs.and_then(|s| time::local(s, utc_offset)).unwrap_or_default()
-}
-
-/// `{{ key|t }}`, `{{ t(key, name=value, …) }}`: the phrase `key` of the catalog (src/summary/catalog.rs)
-/// in the `lang` setting's language, its `{name}` placeholders filled. In markdown the phrase is
-/// trusted and the values are escaped like any printed value (unless safe); in the title nothing
-/// is escaped. A key the catalog lacks is an error, unless `default=` gives what to print instead.
-fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minijinja::Error> {
-    let markdown = state.auto_escape() == AutoEscape::Custom("markdown");
-    let Some(phrase) = catalog::phrase(lang, key) else {
-        return match args.get::<Option<Value>>("default")? {
-            Some(default) => Ok(default),
-            None => Err(minijinja::Error::new(
-                ErrorKind::InvalidOperation,
-                format!("no phrase `{key}` in the catalog (docs/templates.md lists them)"),
-            )),
-        };
-    };
-    let text = catalog::fill(phrase, |name, at_start| {
-        let value = args.peek::<Value>(name).ok()?;
-        Some(if value.is_none() || value.is_undefined() {
-            String::new()
-        } else if !markdown || value.is_safe() {
-            value.to_string()
-        } else if at_start {
-            escape_md(&value.to_string())
-        } else {
-            escape_inline(&value.to_string())
-        })
-    });
-    Ok(if markdown { Value::from_safe_string(text) } else { Value::from(text) })
-}
-
-/// `{{ text|upper_first }}`: the first letter a capital (a sentence that starts without its
-/// subject); safe text stays safe.
-#[allow(clippy::needless_pass_by_value, reason = "minijinja passes filter arguments by value")]
-fn upper_first(v: Value) -> Value {
-    let text = text_of(&v);
-    let mut chars = text.chars();
-    let upper: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-    if v.is_safe() { Value::from_safe_string(upper) } else { Value::from(upper) }
+    Ok(Summary { title: title_line(&title), text: tidy(&text) })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::context::status::Status;
+    use crate::summary::catalog::Lang;
 
     #[test]
-    fn every_built_in_template_parses() {
-        let env = environment(UndefinedBehavior::Chainable, Lang::ZhCn, 480);
-        for (name, _) in TEMPLATES {
-            env.get_template(name).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+    fn a_title_is_one_line_of_100_characters_and_stays_so() {
+        let long = format!("{}\n\n{}", "汉".repeat(60), "a b  c ".repeat(20));
+        let line = title_line(&long);
+        assert!(line.chars().count() <= 100 && line.starts_with(&"汉".repeat(60)), "{line}");
+        assert!(line.ends_with('…') && !line.contains('\n') && !line.contains("  "), "{line}");
+        for title in [long.as_str(), " x\ty ", "short", ""] {
+            assert_eq!(title_line(&title_line(title)), title_line(title), "{title:?}");
         }
-    }
-
-    #[test]
-    fn links_only_for_http_urls_and_the_target_cannot_be_broken_out_of() {
-        assert_eq!(
-            link(Value::from("a_b [c]"), Some(Value::from("https://x/y?q=1"))).to_string(),
-            "[a_b ［c］](https://x/y?q=1)"
-        );
-        assert_eq!(link(Value::from("t"), Some(Value::from("javascript:alert(1)"))).to_string(), "t");
-        assert_eq!(link(Value::from("t"), None).to_string(), "t");
-    }
-
-    #[test]
-    fn durations_and_times_read_naturally_and_none_prints_nothing() {
-        assert_eq!(duration(Lang::En, &Value::from(276)), "4m 36s");
-        assert_eq!(duration(Lang::ZhCn, &Value::from(78_033_300)), "903 天 3 小时");
-        assert_eq!(duration(Lang::ZhCn, &Value::from(())), "");
-        assert_eq!(duration(Lang::En, &Value::UNDEFINED), "");
-        assert_eq!(datetime(&Value::from("2024-06-11T09:18:42Z"), 480), "2024-06-11 17:18");
-        assert_eq!(datetime(&Value::from("2024-06-11T23:30:00Z"), 480), "2024-06-12 07:30");
-        assert_eq!(datetime(&Value::from("2024-06-11T09:18:42+08:00"), -300), "2024-06-10 20:18");
-        assert_eq!(datetime(&Value::from(()), 480), "");
-        assert_eq!(datetime(&Value::from("soon"), 480), "");
     }
 
     fn template(source: &str) -> CustomTemplate {
@@ -604,6 +187,7 @@ mod without_payload {
     use super::*;
     use crate::context::status::Status;
     use crate::context::{Commit, PullRequest, Ref, RefKind, Release, Repo, Run};
+    use crate::summary::catalog::Lang;
 
     fn base(ci: &'static str, event: &str) -> Context {
         Context {
@@ -692,13 +276,10 @@ mod without_payload {
 
     #[test]
     fn summaries_read_well_from_the_context_alone() {
-        let both = cases().into_iter().flat_map(|(name, cx)| {
-            [
-                (format!("{name}.zh-CN"), Context { lang: Lang::ZhCn, ..cx.clone() }),
-                (format!("{name}.en"), Context { lang: Lang::En, ..cx }),
-            ]
+        let each_language = cases().into_iter().flat_map(|(name, cx)| {
+            Lang::ALL.iter().map(move |(code, lang)| (format!("{name}.{code}"), Context { lang: *lang, ..cx.clone() }))
         });
-        for (name, cx) in both {
+        for (name, cx) in each_language {
             let mut warnings = vec![];
             let s = summary(&cx, None, None, &mut warnings).unwrap();
             assert!(warnings.is_empty(), "{name}: {warnings:?}");

@@ -5,9 +5,9 @@
 //! allocation fails: neither can be caught. minijinja panics or allocates without bound on some
 //! arguments (`5 is divisibleby(0)`, `"%.2000000000f"|format(1.0)`,
 //! `range(10)|batch(9223372036854775807)`), and string concatenation (`~`) can double a string
-//! in every loop step, which fuel (it counts steps, not bytes) does not stop. `render` replaces
+//! in every loop step, which fuel (it counts steps, not bytes) does not stop. `engine` replaces
 //! the filters and tests known to misbehave and caps the output at
-//! [`crate::summary::render::MAX_OUTPUT_BYTES`]; the child catches what remains. The parent watches it:
+//! [`crate::summary::engine::MAX_OUTPUT_BYTES`]; the child catches what remains. The parent watches it:
 //! more than [`MAX_MEMORY_BYTES`] resident (on Linux, from `/proc/<pid>/status`) or more than
 //! [`MAX_TIME`] and it is killed; a child that aborts or is killed is a usage error naming the
 //! template, which honours `fail_on_error` like any other.
@@ -26,7 +26,7 @@ use crate::context::Context;
 use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog::Lang;
-use crate::summary::render::Kind;
+use crate::summary::engine::{self, Kind};
 
 /// The argument that makes the binary a template renderer (not documented in `--help`).
 pub const CHILD_ARG: &str = "--internal-render-template";
@@ -108,7 +108,7 @@ pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Str
     let mut stdout = child.stdout.take();
     let reader = std::thread::spawn(move || {
         let mut answer = Vec::new();
-        let limit = (crate::summary::render::MAX_OUTPUT_BYTES * 8) as u64;
+        let limit = (engine::MAX_OUTPUT_BYTES * 8) as u64;
         let _ = stdout.as_mut().map(|s| s.take(limit).read_to_end(&mut answer));
         answer
     });
@@ -155,10 +155,7 @@ pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Str
 
 fn in_process(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
     let context = minijinja::Value::from_serialize(cx);
-    parts
-        .iter()
-        .map(|(t, kind)| crate::summary::render::custom_text(&context, t, *kind, cx.lang, cx.utc_offset))
-        .collect()
+    parts.iter().map(|(t, kind)| engine::custom_text(&context, t, *kind, cx.lang, cx.utc_offset)).collect()
 }
 
 /// The child's side: reads the job on stdin, answers on stdout.
@@ -178,7 +175,7 @@ pub fn child() -> std::process::ExitCode {
                 .into_iter()
                 .map(|p| {
                     let template = CustomTemplate { source: p.source, origin: p.origin };
-                    crate::summary::render::custom_text(&context, &template, p.kind, job.lang, job.utc_offset)
+                    engine::custom_text(&context, &template, p.kind, job.lang, job.utc_offset)
                 })
                 .collect();
             match texts {

@@ -1,7 +1,8 @@
 //! A fuzz-style pass through the real binary: a seeded generator mutates the fixture payloads,
 //! the settings and the templates, a few hundred cases per run, and every case must end with
 //! exit 0, 1 or 2, show no secret (nor a start of one) anywhere, and send or print only
-//! messages under DingTalk's 20,000 bytes.
+//! messages under DingTalk's 20,000 bytes. The same generator drives the message builder
+//! through the library, a few hundred summaries, settings and mentions of any length.
 //!
 //! Seeded rather than `proptest`: the cases are runs of the binary, not values to shrink, and a
 //! failing case prints its seed and its inputs, which is all a reproduction needs. The seed is
@@ -240,6 +241,65 @@ fn mutated_fixtures_settings_and_templates_never_crash_leak_or_overflow() {
     for request in relay.received() {
         if let Ok(body) = serde_json::from_str::<Value>(&request.body) {
             assert_messages_fit(&body, "a request the relay received");
+        }
+    }
+}
+
+impl Rng {
+    /// Text of up to `max` characters, often of the kinds that grow in JSON.
+    fn json_text(&mut self, max: usize) -> String {
+        const CHARS: &[char] = &['a', 'Z', '0', ' ', '"', '\\', '\n', '\u{1}', '汉', '😀', '@', '…', '/', '%', '&'];
+        let len = match self.below(4) {
+            0 => 0,
+            1 => self.below(50),
+            _ => self.below(max + 1),
+        };
+        (0..len).map(|_| CHARS[self.below(CHARS.len())]).collect()
+    }
+}
+
+/// The message builder, through the library: whatever is long (the title, the keyword, the
+/// text, the message, hundreds of mentions, the run's and the buttons' URLs), every message stays
+/// under 20,000 bytes.
+#[test]
+fn every_message_fits_whatever_is_long() {
+    use dingtalk_notify::context::{Context, PullRequest, Release, Run};
+    use dingtalk_notify::env::Env;
+    use dingtalk_notify::settings::{Settings, Sources};
+    use dingtalk_notify::summary::message::{At, MAX_MESSAGE_BYTES, build};
+    use dingtalk_notify::summary::render::Summary;
+    let mut rng = Rng(0x5eed_1234_abcd_9876);
+    for case in 0..300 {
+        let mobiles: Vec<String> = (0..rng.below(1_000)).map(|i| format!("138{:08}", i * 7919 % 100_000_000)).collect();
+        let users: Vec<String> =
+            (0..rng.below(300)).map(|_| rng.json_text(40).replace([' ', ',', '\n'], "u")).collect();
+        let at = At::new(mobiles, users, rng.below(2) == 0);
+        let mut vars = vec![
+            ("DINGTALK_DRY_RUN".to_owned(), "true".to_owned()),
+            ("DINGTALK_MSGTYPE".to_owned(), ["markdown", "actionCard"][rng.below(2)].to_owned()),
+            ("DINGTALK_KEYWORD".to_owned(), rng.json_text(30_000)),
+        ];
+        if rng.below(2) == 0 {
+            vars.push(("DINGTALK_MESSAGE".to_owned(), rng.json_text(30_000)));
+        }
+        let settings = Settings::new(&Sources::from_env(&Env::new(vars, 0))).unwrap();
+        let url = |rng: &mut Rng| Some(format!("https://example.com/{}", rng.json_text(30_000)));
+        let cx = Context {
+            event: ["push", "pull_request", "release"][rng.below(3)].into(),
+            run: Run { url: url(&mut rng), ..Run::default() },
+            compare_url: url(&mut rng),
+            pr: (rng.below(2) == 0).then(|| PullRequest { number: 1, url: url(&mut rng), ..PullRequest::default() }),
+            release: (rng.below(2) == 0).then(|| Release {
+                tag: "v1".into(),
+                url: url(&mut rng),
+                ..Release::default()
+            }),
+            ..Context::default()
+        };
+        let summary = Summary { title: rng.json_text(30_000), text: rng.json_text(30_000) };
+        for m in build(&summary, &settings, &cx, at, &mut Vec::new()) {
+            let size = serde_json::to_vec(&m).unwrap().len();
+            assert!(size < MAX_MESSAGE_BYTES, "case {case}: {size} bytes");
         }
     }
 }

@@ -1,6 +1,5 @@
-//! A seeded xorshift generator: the same cases every run, and no dependency. Shared by the fuzz
-//! test and the message-size property test in `src/message.rs` (which includes this file with
-//! `#[path]`); each adds the methods it needs in an `impl Rng` of its own.
+//! A seeded xorshift generator: the same cases every run, and no dependency. The tests that use
+//! it add the methods they need in an `impl Rng` of their own.
 
 pub struct Rng(pub u64);
 

@@ -2,6 +2,8 @@
 //! `tests/snapshots/`, each reviewed by eye), and DingTalk's guardrails end to end: escaping,
 //! size, mentions, actionCard buttons, the keyword, and the hints for DingTalk's error codes.
 
+use dingtalk_notify::summary::catalog::Lang;
+
 use crate::support::*;
 
 /// Events whose payload reports another run's outcome: the status comes from there.
@@ -22,7 +24,7 @@ fn every_fixture_payload_has_a_reviewed_summary_in_each_language() {
         // As with `status: ${{ job.status }}`, except where the event carries its own outcome.
         let status: &[(&str, &str)] =
             if REPORTS_AN_OUTCOME.contains(&event) { &[] } else { &[("INPUT_STATUS", "success")] };
-        for lang in ["zh-CN", "en"] {
+        for (lang, _) in Lang::ALL {
             let (title, text) =
                 markdown(&dry_run(event, &format!("github/{name}"), &[status, &[("INPUT_LANG", lang)]].concat()));
             insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => format!("GITHUB_EVENT_NAME={event}, INPUT_LANG={lang}, payload tests/fixtures/github/{name}") }, {
@@ -49,7 +51,7 @@ fn every_ci_env_fixture_has_a_reviewed_summary_in_each_language() {
     assert!(files.len() >= 9, "{files:?}");
     for rel in files {
         let vars = crate::dotenv::parse(&std::fs::read_to_string(fixture(&rel)).unwrap(), &rel);
-        for lang in ["zh-CN", "en"] {
+        for (lang, _) in Lang::ALL {
             // The run's facts only: of the fixtures' own settings, those that say how the run
             // went; delivery, notify_on and mentions are not what these snapshots are about.
             let setting = |k: &str| k.starts_with("PLUGIN_") || k.starts_with("DINGTALK_");
@@ -124,7 +126,7 @@ fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
         v["commits"] = serde_json::json!([push_commit(1, evil)]);
         v["head_commit"] = push_commit(1, evil);
     });
-    for lang in ["zh-CN", "en"] {
+    for (lang, _) in Lang::ALL {
         let (title, text) = markdown(&dry_run("push", &path, &[("INPUT_LANG", lang)]));
         for bad in [
             "](http://evil",

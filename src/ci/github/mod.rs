@@ -171,9 +171,10 @@ fn reported_run(event: &str, payload: Json, repo_url: Option<&str>, now: u64) ->
     Some(run)
 }
 
-/// The built-in sample push event, for a dry run outside any CI.
+/// The built-in sample push event (the fixture `github/push.branch.json`), for a dry run outside
+/// any CI.
 pub fn sample(env: &Env) -> Context {
-    let payload = Payload::parse(include_str!("../../../templates/sample/push.json").into())
+    let payload = Payload::parse(include_str!("../../../tests/fixtures/github/push.branch.json").into())
         .expect("the embedded sample event is valid JSON");
     let mut cx = from_payload(env, "push".into(), payload);
     cx.ci = "local";
