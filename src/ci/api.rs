@@ -17,7 +17,7 @@
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
-use crate::delivery::http::{self, Answer, Http, Retry};
+use crate::delivery::http::{self, Answer, Http, Transient};
 use crate::env::Env;
 
 /// Whose API it is: it decides the authentication header and, for `hints`, what to grant.
@@ -38,6 +38,19 @@ pub enum Failure {
     /// No answer: a time-out, no connection, TLS, a broken-off answer (`http`'s own failure).
     Call(Box<http::Failure>),
 }
+
+impl Transient for Failure {
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Status { status, .. } => http::transient_status(*status),
+            Failure::NotJson { .. } => false,
+            Failure::Call(call) => call.is_transient(),
+        }
+    }
+}
+
+/// A transient failure about to be retried.
+pub type Retry<'a> = http::Retry<'a, Failure>;
 
 /// An API call given up: the last attempt's failure, and how many attempts were made.
 #[derive(Debug)]
@@ -152,25 +165,18 @@ impl<'a> Api<'a> {
 
     fn fetch(&self, url: &reqwest::Url) -> Result<(Value, HeaderMap), Failed> {
         let http = self.http;
-        // What the API said last, kept beside the retry loop, which knows only `http`'s failures.
-        let said = std::cell::Cell::new(None);
         let outcome = http.block_on(http.with_retries(
             || async {
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
-                classify(http.exchange(request, url, MAX_API_BYTES).await?).map_err(|(refusal, retry_after)| {
-                    said.set(Some(refusal));
-                    (refusal.as_http(), retry_after)
-                })
+                let answer = http
+                    .exchange(request, url, MAX_API_BYTES)
+                    .await
+                    .map_err(|call| (Failure::Call(Box::new(call)), None))?;
+                classify(answer).map_err(|(refusal, retry_after)| (refusal.into(), retry_after))
             },
             self.notice,
         ));
-        outcome.map_err(|failed| {
-            let failure = match (failed.failure, said.get()) {
-                (http::Failure::Http { .. } | http::Failure::NotJson { .. }, Some(refusal)) => refusal.into(),
-                (other, _) => Failure::Call(Box::new(other)),
-            };
-            Failed { failure, attempts: failed.attempts }
-        })
+        outcome.map_err(|failed| Failed { failure: failed.failure, attempts: failed.attempts })
     }
 }
 
@@ -179,16 +185,6 @@ impl<'a> Api<'a> {
 enum Refusal {
     Status { status: u16, rate_limited: bool },
     NotJson { status: u16, length: usize },
-}
-
-impl Refusal {
-    /// As `http` sees it, so that it retries what is worth retrying (429, 5xx).
-    fn as_http(self) -> http::Failure {
-        match self {
-            Refusal::Status { status, .. } => http::Failure::Http { status, reply: None, location: None },
-            Refusal::NotJson { status, length } => http::Failure::NotJson { status, length },
-        }
-    }
 }
 
 impl From<Refusal> for Failure {

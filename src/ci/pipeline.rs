@@ -10,10 +10,10 @@
 use serde_json::Value;
 
 use crate::ci::Ci;
-use crate::ci::api::{self, Api, Forge};
+use crate::ci::api::{self, Api, Forge, Retry};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
-use crate::delivery::http::{Http, Retry};
+use crate::delivery::http::Http;
 use crate::env::Env;
 use crate::settings::Settings;
 use crate::time::parse_rfc3339;

@@ -359,15 +359,6 @@ pub fn fit(text: &str, budget: usize, marker: &str, keep: Option<&str>) -> Strin
     format!("{}{tail}", text[..cut].trim_end())
 }
 
-/// The request body: `{"link", "sk"?, "data"}`; `sk` is left out, never `""`, without a secret.
-#[derive(Debug, Serialize)]
-pub struct Body<'a> {
-    pub link: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sk: Option<&'a str>,
-    pub data: &'a [Message],
-}
-
 /// The seeded generator the property test below shares with the fuzz test.
 #[cfg(test)]
 #[path = "../../tests/e2e/rng.rs"]
