@@ -47,6 +47,10 @@ impl Transient for Failure {
             Failure::Call(call) => call.is_transient(),
         }
     }
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
 }
 
 /// A transient failure about to be retried.
@@ -166,6 +170,7 @@ impl<'a> Api<'a> {
     fn fetch(&self, url: &reqwest::Url) -> Result<(Value, HeaderMap), Failed> {
         let http = self.http;
         let outcome = http.block_on(http.with_retries(
+            http::Repeat::Safe,
             || async {
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
                 let answer = http

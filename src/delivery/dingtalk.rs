@@ -88,6 +88,10 @@ impl Transient for Failure {
             Failure::Refused { .. } | Failure::NotJson { .. } => false,
         }
     }
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
 }
 
 impl Failure {
@@ -142,6 +146,7 @@ impl Transport for Robot<'_> {
         for (i, message) in messages.iter().enumerate() {
             let body = serde_json::to_vec(message).expect("messages serialize");
             let outcome = http.block_on(http.with_retries(
+                http::Repeat::Once,
                 || async {
                     // Signed anew for each attempt: DingTalk refuses a timestamp more than an hour old.
                     let url = signed(self.webhook, self.secret, now_ms())

@@ -1,6 +1,8 @@
 //! What to tell the user about a failed delivery. Each transport (`kdocs`, `dingtalk`) says
-//! what happened, as its own typed failure wrapping `http`'s; this module words them all: the error line, and hint lines for known causes (the KDocs
-//! token, `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes).
+//! what happened, as its own typed failure wrapping `http`'s; this module words them all (through
+//! one view, [`Seen`]): the error line, and hint lines for known causes (the KDocs token,
+//! `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes, a message
+//! that may have arrived and is not sent again).
 //! Every text the user sees about a delivery failure is made here.
 //!
 //! DingTalk's own error codes are looked for wherever the KDocs relay puts them (`msg`, `hint`
@@ -198,7 +200,27 @@ fn error_with(peer: Peer, failed: &Failed<impl Worded>, origin: &str, timeout: D
     if failed.failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(peer, Error::delivery(message), &failure, origin, token)
+    let error = with_hints(peer, Error::delivery(message), &failure, origin, token);
+    if failed.failure.sent_unanswered() { error.hint(not_sent_again(peer)) } else { error }
+}
+
+/// Why a request that went out unanswered was not made again: every call here acts, and may
+/// have been acted on.
+fn not_sent_again(peer: Peer) -> &'static str {
+    match peer {
+        Peer::Relay | Peer::DingTalk => {
+            "the message may or may not have reached the group: it was sent, but no readable answer came; it is \
+             not sent again, which could post it twice"
+        }
+        Peer::Renewal => {
+            "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it \
+             is not sent again, as KDocs may have replaced the refresh token"
+        }
+        Peer::Exchange => {
+            "KDocs may or may not have taken the authorization code: the request was sent, but no readable answer \
+             came; it is not sent again, as a code works once"
+        }
+    }
 }
 
 /// The error for a direct delivery of `total` messages that stopped at one: which went out.
@@ -329,7 +351,9 @@ fn message(peer: Peer, failure: &Seen, origin: &str, timeout: Duration) -> Strin
             limit / 1024,
             if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
         ),
-        Seen::Call(http::Failure::TimedOut) => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
+        Seen::Call(http::Failure::TimedOut { .. }) => {
+            format!("no answer from {origin} within {}s", timeout.as_secs_f64())
+        }
         Seen::Call(http::Failure::Connect { cause, .. }) => format!("cannot connect to {origin} ({})", shown(cause)),
         Seen::Call(http::Failure::Tls { problem, connecting: true }) => {
             format!("cannot connect to {origin}: {}", tls_words(*problem))
@@ -396,7 +420,7 @@ pub fn api_warning(forge: Forge, what: &str, failed: &api::Failed, origin: &str,
             "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
             api_base_variable(forge)
         ),
-        api::Failure::Call(call) if matches!(**call, http::Failure::TimedOut) => {
+        api::Failure::Call(call) if matches!(**call, http::Failure::TimedOut { .. }) => {
             format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
         }
         api::Failure::Call(call) => match &**call {
@@ -457,6 +481,7 @@ fn api_base_variable(forge: Forge) -> &'static str {
 
 /// What to do about it: a hint line each for the causes we know.
 fn with_hints(peer: Peer, error: Error, failure: &Seen, origin: &str, token: Token) -> Error {
+    use http::Failure as Call;
     let (setting, between) = match peer {
         Peer::DingTalk => ("webhook", "DingTalk"),
         _ => ("kdocs_api_url", "the relay"),
@@ -500,7 +525,7 @@ fn with_hints(peer: Peer, error: Error, failure: &Seen, origin: &str, token: Tok
             error.hints.extend(for_reply(peer, reply, token));
             error
         }
-        Seen::Call(http::Failure::TimedOut) => {
+        Seen::Call(http::Failure::TimedOut { .. }) => {
             error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
         }
         Seen::Call(http::Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true }) => error.hint(
@@ -521,9 +546,7 @@ fn with_hints(peer: Peer, error: Error, failure: &Seen, origin: &str, token: Tok
             error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
         Seen::NotJson { .. }
-        | Seen::Call(
-            http::Failure::TooLarge { .. } | http::Failure::Transport { .. } | http::Failure::Tls { connecting: false, .. },
-        ) => error,
+        | Seen::Call(Call::TooLarge { .. } | Call::Transport { .. } | Call::Tls { connecting: false, .. }) => error,
     }
 }
 
@@ -884,6 +907,8 @@ mod tests {
                               each run renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` \
                               (README, \"KDocs token\")";
     const PROXY_HINT: &str = "check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy";
+    const NOT_SENT_AGAIN: &str = "the message may or may not have reached the group: it was sent, but no readable \
+                                  answer came; it is not sent again, which could post it twice";
     const CA_HINT: &str = "a proxy that re-signs TLS needs its root certificate in `ca_file`";
 
     /// The error line and the hint lines for a failure after `attempts` attempts.
@@ -1084,8 +1109,12 @@ mod tests {
 
     #[test]
     fn a_time_out_names_the_setting() {
-        let (message, hints) = error(Failure::Call(http::Failure::TimedOut), 2);
+        let (message, hints) = error(Failure::Call(http::Failure::TimedOut { connecting: false }), 2);
         assert_eq!(message, "no answer from https://relay.example within 2.5s (after 2 attempts)");
+        assert_eq!(hints, ["raise `timeout`, or check the network between the runner and the relay", NOT_SENT_AGAIN]);
+        // No connection in time: nothing went out, so nothing may have arrived.
+        let (message, hints) = error(Failure::Call(http::Failure::TimedOut { connecting: true }), 3);
+        assert_eq!(message, "no answer from https://relay.example within 2.5s (after 3 attempts)");
         assert_eq!(hints, ["raise `timeout`, or check the network between the runner and the relay"]);
     }
 
@@ -1135,7 +1164,7 @@ mod tests {
         let (message, hints) =
             error(Failure::Call(http::Failure::Transport { cause: "connection reset".into(), dropped: true }), 2);
         assert_eq!(message, "the request to https://relay.example failed (connection reset) (after 2 attempts)");
-        assert!(hints.is_empty(), "{hints:?}");
+        assert_eq!(hints, [NOT_SENT_AGAIN]);
         let (message, hints) =
             error(Failure::Call(http::Failure::Tls { problem: TlsProblem::Other, connecting: false }), 2);
         assert_eq!(
@@ -1143,7 +1172,7 @@ mod tests {
             "the request to https://relay.example failed: the TLS handshake failed (no TLS version or cipher in \
              common, or the server refused it)"
         );
-        assert!(hints.is_empty(), "{hints:?}");
+        assert_eq!(hints, [NOT_SENT_AGAIN]);
     }
 
     #[test]
@@ -1175,7 +1204,7 @@ mod tests {
         let retry = Retry {
             attempt: 2,
             attempts: 3,
-            failure: &Failure::Call(http::Failure::TimedOut),
+            failure: &Failure::Call(http::Failure::TimedOut { connecting: false }),
             wait: Duration::from_secs(3),
         };
         assert_eq!(
@@ -1210,7 +1239,10 @@ mod tests {
              goes on without it"
         );
         assert!(gl(&status(401, false)).contains("`gitlab_token` (HTTP 401)"));
-        let timed_out = api::Failed { failure: api::Failure::Call(Box::new(http::Failure::TimedOut)), attempts: 3 };
+        let timed_out = api::Failed {
+            failure: api::Failure::Call(Box::new(http::Failure::TimedOut { connecting: false })),
+            attempts: 3,
+        };
         assert_eq!(
             gh(&timed_out),
             "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \

@@ -8,7 +8,10 @@
 //! Time-outs, connections refused or reset, and HTTP 429/500/502/503/504 ([`transient_status`])
 //! are retried (README, `retries`), honouring `Retry-After` up to 30 s; nothing else is (a
 //! malformed answer, a TLS refusal, a connection closed mid-answer would fail the same way
-//! again). Each caller says how much of an answer it reads.
+//! again). A request that acts ([`Repeat::Once`]: a notification, a renewal, a one-time code) is
+//! made again only when it certainly was not acted on: no connection, or a status that says so;
+//! never after it went out and no answer came ([`retried`] is the one rule). Each caller says
+//! how much of an answer it reads.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -31,8 +34,9 @@ const MAX_CA_FILE_BYTES: usize = 4 * 1024 * 1024;
 pub enum Failure {
     /// The answer was longer than its caller reads; it was not read further.
     TooLarge { status: u16, limit: usize },
-    /// No answer within the time-out.
-    TimedOut,
+    /// No answer within the time-out; `connecting` when no connection was made in time (then
+    /// nothing was sent).
+    TimedOut { connecting: bool },
     /// No connection (refused, reset, no such host); `cause` is the innermost error, and
     /// `dropped` whether the server (or something before it) refused or reset the connection.
     Connect { cause: String, dropped: bool },
@@ -65,9 +69,27 @@ pub enum TlsProblem {
     Other,
 }
 
-/// Whether a failure may well pass on the next attempt: the one rule the retry loop follows.
+/// What the retry rule asks of a failure, whichever caller's type it is.
 pub trait Transient {
+    /// Whether the same request again may well succeed.
     fn is_transient(&self) -> bool;
+    /// Whether the request went out and no answer came: the server may have acted on it.
+    fn sent_unanswered(&self) -> bool;
+}
+
+/// Whether a request may be made again once the server may have acted on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// A read (the CI APIs' GETs): the same again does no harm.
+    Safe,
+    /// It acts (a notification, a renewal, a one-time code): at most once.
+    Once,
+}
+
+/// Whether a failed attempt is made again (attempts allowing): a transient failure, unless the
+/// request acts and may have been acted on already. The one place that decides it.
+pub fn retried(failure: &impl Transient, repeat: Repeat) -> bool {
+    failure.is_transient() && !(repeat == Repeat::Once && failure.sent_unanswered())
 }
 
 /// A status that says the server is busy or broken for now (429, 500, 502, 503, 504): worth
@@ -79,10 +101,19 @@ pub fn transient_status(status: u16) -> bool {
 impl Transient for Failure {
     fn is_transient(&self) -> bool {
         match self {
-            Failure::TimedOut => true,
+            Failure::TimedOut { .. } => true,
             Failure::Connect { dropped, .. } | Failure::Transport { dropped, .. } => *dropped,
             // The same again would be too large, or refused, again.
             Failure::TooLarge { .. } | Failure::Tls { .. } => false,
+        }
+    }
+
+    fn sent_unanswered(&self) -> bool {
+        match self {
+            Failure::TimedOut { connecting } | Failure::Tls { connecting, .. } => !connecting,
+            Failure::Transport { .. } => true,
+            // No connection: nothing went out. Too large: an answer came.
+            Failure::Connect { .. } | Failure::TooLarge { .. } => false,
         }
     }
 }
@@ -154,11 +185,12 @@ impl Http {
         }
     }
 
-    /// Makes `attempt` until it succeeds, fails for good, or the attempts run out; each retry
-    /// is announced through `notice` (the caller words it, and redacts it: a server may echo
-    /// the request in its answer).
+    /// Makes `attempt` until it succeeds, fails for good, or the attempts run out; which
+    /// failures are tried again is [`retried`]'s call. Each retry is announced through `notice`
+    /// (the caller words it, and redacts it: a server may echo the request in its answer).
     pub async fn with_retries<T, F: Transient, Fut>(
         &self,
+        repeat: Repeat,
         mut attempt: impl FnMut() -> Fut,
         notice: &dyn Fn(&Retry<F>),
     ) -> Result<T, Failed<F>>
@@ -173,7 +205,7 @@ impl Http {
                 Ok(done) => return Ok(done),
                 Err(failed) => failed,
             };
-            if !failure.is_transient() || n == attempts {
+            if !retried(&failure, repeat) || n == attempts {
                 return Err(Failed { failure, attempts: n });
             }
             let wait = retry_after.unwrap_or_else(|| backoff(n));
@@ -257,7 +289,7 @@ fn transport_failure(e: reqwest::Error) -> Failure {
         io.iter().any(|k| matches!(k, std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset));
     if timed_out {
         // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
-        Failure::TimedOut
+        Failure::TimedOut { connecting }
     } else if let Some(problem) = tls_problem(&e) {
         Failure::Tls { problem, connecting }
     } else if connecting && io.contains(&std::io::ErrorKind::UnexpectedEof) {
@@ -381,7 +413,7 @@ mod tests {
         for status in [200, 301, 400, 401, 403, 404, 501, 505] {
             assert!(!transient_status(status), "{status}");
         }
-        assert!(Failure::TimedOut.is_transient());
+        assert!(Failure::TimedOut { connecting: false }.is_transient());
         assert!(Failure::Connect { cause: "refused".into(), dropped: true }.is_transient());
         assert!(Failure::Transport { cause: "reset".into(), dropped: true }.is_transient());
         // No such host, a connection closed mid-answer, an answer that is not HTTP.
@@ -389,5 +421,22 @@ mod tests {
         assert!(!Failure::Transport { cause: "invalid HTTP version".into(), dropped: false }.is_transient());
         assert!(!Failure::Tls { problem: TlsProblem::Closed, connecting: true }.is_transient());
         assert!(!Failure::TooLarge { status: 200, limit: 64 * 1024 }.is_transient());
+    }
+
+    #[test]
+    fn what_acts_is_tried_again_only_when_it_certainly_did_not_arrive() {
+        let refused = Failure::Connect { cause: "refused".into(), dropped: true };
+        let slow_to_connect = Failure::TimedOut { connecting: true };
+        let unanswered = Failure::TimedOut { connecting: false };
+        let reset = Failure::Transport { cause: "reset".into(), dropped: true };
+        for failure in [&refused, &slow_to_connect] {
+            assert!(retried(failure, Repeat::Once) && retried(failure, Repeat::Safe), "{failure:?}");
+        }
+        for failure in [&unanswered, &reset] {
+            assert!(!retried(failure, Repeat::Once), "{failure:?}");
+            assert!(retried(failure, Repeat::Safe), "{failure:?}");
+        }
+        let dns = Failure::Connect { cause: "dns error".into(), dropped: false };
+        assert!(!retried(&dns, Repeat::Safe));
     }
 }

@@ -64,6 +64,10 @@ impl Transient for Failure {
             }
         }
     }
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
 }
 
 impl Failure {
@@ -261,6 +265,7 @@ fn call<T>(
         attempts: 0,
     })?;
     http.block_on(http.with_retries(
+        http::Repeat::Once,
         || async {
             let request = match body {
                 Some(body) => http
@@ -467,7 +472,7 @@ mod tests {
         for status in [301, 400, 401, 403, 404, 501, 505] {
             assert!(!http(status).is_transient(), "{status}");
         }
-        assert!(Failure::Call(http::Failure::TimedOut).is_transient());
+        assert!(Failure::Call(http::Failure::TimedOut { connecting: false }).is_transient());
         assert!(!Failure::Call(http::Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }).is_transient());
         assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
         assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
