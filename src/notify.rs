@@ -9,17 +9,18 @@ use crate::ci::{self, Ci, Inputs};
 use crate::context::jobs;
 use crate::context::status::Status;
 use crate::context::{Change, Context};
-use crate::delivery::dingtalk;
+use crate::delivery::Transport;
+use crate::delivery::dingtalk::{self, Robot};
 use crate::delivery::hints::{self, Peer};
-use crate::delivery::http::{Http, Retry};
-use crate::delivery::kdocs::{self, Reply};
+use crate::delivery::http::Http;
+use crate::delivery::kdocs::{self, Relay};
 use crate::env::Env;
 use crate::error::Error;
 use crate::report::Reporter;
 use crate::settings::mention::Who;
 use crate::settings::when;
-use crate::settings::{KdocsAuth, Mode, Renewal, Route, Secret, Settings};
-use crate::summary::message::{self, At, Body, Message};
+use crate::settings::{KdocsAuth, Mode, ROBOT_URL, Renewal, Route, Secret, Settings};
+use crate::summary::message::{self, At, Message};
 use crate::summary::render::{self, Summary};
 use crate::time;
 
@@ -120,40 +121,16 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     };
     match route {
         Route::DingTalk => direct(settings, reporter, &http, webhook, &data, &summary),
-        Route::Kdocs(auth) => {
-            let body = Body { link: webhook.expose(), sk: settings.secret.as_ref().map(Secret::expose), data: &data };
-            let body = serde_json::to_vec(&body).expect("messages serialize");
-            through_relay(settings, reporter, &http, auth, &body, &summary)
-        }
+        Route::Kdocs(auth) => through_relay(settings, reporter, &http, auth, webhook, &data, &summary),
     }
 }
 
 /// Prints what would be sent, secrets as `***`: the relay's one body, or each direct request.
 fn dry_run(settings: &Settings, reporter: &Reporter, webhook: Option<&Secret>, direct: bool, data: &[Message]) {
-    let link =
-        webhook.map_or_else(|| format!("{}?access_token=***", dingtalk::ROBOT_URL), |w| reporter.redact(w.expose()));
-    let json = if direct {
-        let sign = if settings.secret.is_some() { "&timestamp=…&sign=***" } else { "" };
-        let url = format!("{link}{sign}");
-        let requests: Vec<DirectRequest> = data.iter().map(|body| DirectRequest { url: &url, body }).collect();
-        serde_json::to_string_pretty(&DirectDryRun { transport: "dingtalk", requests })
-    } else {
-        serde_json::to_string_pretty(&Body { link: &link, sk: settings.secret.as_ref().map(|_| "***"), data })
-    };
-    crate::report::out(&format!("{}\n", reporter.redact_json(&json.expect("messages serialize"))));
-}
-
-/// What a dry run prints for the direct transport: each request in order.
-#[derive(serde::Serialize)]
-struct DirectDryRun<'a> {
-    transport: &'static str,
-    requests: Vec<DirectRequest<'a>>,
-}
-
-#[derive(serde::Serialize)]
-struct DirectRequest<'a> {
-    url: &'a str,
-    body: &'a Message,
+    let link = webhook.map_or_else(|| format!("{ROBOT_URL}?access_token=***"), |w| reporter.redact(w.expose()));
+    let secret = settings.secret.is_some();
+    let json = if direct { Robot::dry_run(&link, secret, data) } else { Relay::dry_run(&link, secret, data) };
+    crate::report::out(&format!("{}\n", reporter.redact_json(&json)));
 }
 
 /// Each message straight to the robot's webhook.
@@ -173,22 +150,22 @@ fn direct(
     if url.as_ref().is_ok_and(|u| u.scheme() != "https") {
         reporter.warning(&hints::webhook_not_https(&origin));
     }
-    let bodies: Vec<Vec<u8>> = data.iter().map(|m| serde_json::to_vec(m).expect("messages serialize")).collect();
     reporter.step_summary(&summary.title, &summary.text);
-    let outcome =
-        dingtalk::send(http, webhook.expose(), settings.secret.as_ref().map(Secret::expose), &bodies, &|_, retry| {
-            reporter.notice(&hints::retry_notice(Peer::DingTalk, retry, &origin, settings.timeout));
-        });
+    let robot = Robot { webhook: webhook.expose(), secret: settings.secret.as_ref().map(Secret::expose) };
+    let outcome = robot.send(http, data, &|_, retry| {
+        reporter.notice(&hints::retry_notice(Peer::DingTalk, retry, &origin, settings.timeout));
+    });
     match outcome {
         Ok(replies) => {
             crate::report::err(&hints::delivered(true, &origin, replies.len()));
-            outputs(reporter, true, replies.last(), None);
+            outputs(reporter, true, replies.last().map(dingtalk::Reply::said), None);
             Ok(())
         }
         Err(partial) => {
-            let error = hints::direct_error(&partial, bodies.len(), &origin, settings.timeout);
+            let error = hints::direct_error(&partial, data.len(), &origin, settings.timeout);
             // `sent` says whether the summary reached the group.
-            outputs(reporter, partial.sent > 0, partial.failed.failure.reply(), Some(&error));
+            let said = partial.failed.failure.reply().map(dingtalk::Reply::said);
+            outputs(reporter, partial.sent > 0, said, Some(&error));
             Err(error)
         }
     }
@@ -201,7 +178,8 @@ fn through_relay(
     reporter: &mut Reporter,
     http: &Http,
     auth: &KdocsAuth,
-    body: &[u8],
+    webhook: &Secret,
+    data: &[Message],
     summary: &Summary,
 ) -> Result<(), Error> {
     let base = settings.kdocs_api_url.as_str();
@@ -214,9 +192,17 @@ fn through_relay(
     };
     reporter.step_summary(&summary.title, &summary.text);
     let send = |reporter: &Reporter, token: &Secret| {
-        kdocs::send(http, base, token.expose(), body, &|retry| {
-            reporter.notice(&hints::retry_notice(Peer::Relay, retry, &origin, settings.timeout));
-        })
+        let relay = Relay {
+            base,
+            token: token.expose(),
+            webhook: webhook.expose(),
+            secret: settings.secret.as_ref().map(Secret::expose),
+        };
+        relay
+            .send(http, data, &|_, retry| {
+                reporter.notice(&hints::retry_notice(Peer::Relay, retry, &origin, settings.timeout));
+            })
+            .map_err(|partial| partial.failed)
     };
     let mut outcome = send(reporter, &first);
     if let (Err(failed), KdocsAuth::TokenThenRenew { renewal, .. }) = (&outcome, auth)
@@ -228,23 +214,23 @@ fn through_relay(
         outcome = send(reporter, &token);
     }
     match outcome {
-        Ok(reply) => {
+        Ok(replies) => {
             reporter.info(&hints::delivered(false, &origin, 1));
-            outputs(reporter, true, Some(&reply), None);
+            outputs(reporter, true, replies.last().map(kdocs::Reply::said), None);
             Ok(())
         }
         Err(failed) => {
             let error = hints::delivery_error(&failed, &origin, settings.timeout, kind);
-            outputs(reporter, false, failed.failure.reply(), Some(&error));
+            outputs(reporter, false, failed.failure.reply().map(kdocs::Reply::said), Some(&error));
             Err(error)
         }
     }
 }
 
 /// The outputs `sent`, `code` and `msg`, the same way for every call that answered (or failed
-/// with `error`): `hints::answered` picks DingTalk's or the relay's words and cleans them.
-fn outputs(reporter: &Reporter, sent: bool, reply: Option<&Reply>, error: Option<&Error>) {
-    let (code, msg) = hints::answered(reply, error);
+/// with `error`): `said` is the code and message its reply gave, which `hints::answered` cleans.
+fn outputs(reporter: &Reporter, sent: bool, said: Option<(Option<String>, Option<String>)>, error: Option<&Error>) {
+    let (code, msg) = hints::answered(said.unwrap_or_default(), error);
     reporter.outputs(sent, code.as_deref(), msg.as_deref());
 }
 
@@ -265,7 +251,8 @@ fn previous_from_api(
     };
     let (rest, origin) = (endpoint.rest, endpoint.origin());
     let what = format!("the previous {}", rest.run_word());
-    let notice = |retry: &Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
+    let notice =
+        |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
     let Some(api) = endpoint.client(http, &notice) else {
         reporter.warning(&format!("{what} is not read: the API's address `{}` is not an http(s) URL", endpoint.base));
         return Ok(None);
@@ -340,7 +327,8 @@ fn api_facts(
     let Some(ask) = endpoint.rest.ask(env, cx, want) else { return Ok((None, false)) };
     let http = new_http(settings)?;
     let (rest, origin) = (endpoint.rest, endpoint.origin());
-    let notice = |retry: &Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
+    let notice =
+        |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
     let facts = endpoint.facts(&http, &ask, &notice);
     for (what, failed) in &facts.failed {
         reporter.warning(&api::hints::warning(rest, what, failed, &origin, settings.timeout));
@@ -368,7 +356,7 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
         Ok(tokens) => tokens,
         Err(failed) => {
             let error = hints::error(Peer::Renewal, &failed, &origin, settings.timeout);
-            outputs(reporter, false, failed.failure.reply(), Some(&error));
+            outputs(reporter, false, failed.failure.reply().map(kdocs::Reply::said), Some(&error));
             return Err(error);
         }
     };

@@ -12,59 +12,171 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
 use reqwest::header::CONTENT_TYPE;
+use serde::Deserialize;
+use serde_json::Value;
 
-use crate::delivery::http::{Answer, AttemptError, Failed, Failure, Http, Retry};
-use crate::delivery::kdocs::{Reply, http_failure, parse};
+use crate::delivery::http::{self, Answer, AttemptError, Http, Transient};
+use crate::delivery::{Partial, Transport};
+use crate::summary::message::Message;
 
-/// Where a bare robot token is sent.
-pub const ROBOT_URL: &str = "https://oapi.dingtalk.com/robot/send";
+/// The most of an answer that is read. DingTalk answers a few dozen bytes
+/// (`{"errcode":0,"errmsg":"ok"}`); reading past 64 KiB would let a broken or hostile server
+/// fill the memory.
+pub const MAX_REPLY_BYTES: usize = 64 * 1024;
 
-/// Messages were sent up to `sent` (that many accepted), then one failed for good.
-#[derive(Debug)]
-pub struct Partial {
-    pub sent: usize,
-    pub failed: Failed,
+/// What DingTalk answered: `errcode` 0 is success.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Reply {
+    #[serde(skip)]
+    pub http_status: u16,
+    pub errcode: Option<Value>,
+    #[serde(default, deserialize_with = "text")]
+    pub errmsg: Option<String>,
 }
 
-/// Sends each message in order; `notice` announces a retry of message `i` (0-based).
-pub fn send(
-    http: &Http,
-    webhook: &str,
-    secret: Option<&str>,
-    messages: &[Vec<u8>],
-    notice: &dyn Fn(usize, &Retry),
-) -> Result<Vec<Reply>, Partial> {
-    let mut replies = Vec::with_capacity(messages.len());
-    for (i, body) in messages.iter().enumerate() {
-        let outcome = http.block_on(http.with_retries(
-            || async {
-                // Signed anew for each attempt: DingTalk refuses a timestamp more than an hour old.
-                let url = signed(webhook, secret, now_ms())
-                    .map_err(|cause| (Failure::Connect { cause, dropped: false }, None::<std::time::Duration>))?;
-                let request = http
-                    .client
-                    .post(url.clone())
-                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
-                    .body(body.clone());
-                classify(http.exchange(request, &url, crate::delivery::http::MAX_REPLY_BYTES).await?)
-            },
-            &|retry| notice(i, retry),
-        ));
-        match outcome {
-            Ok(reply) => replies.push(reply),
-            Err(failed) => return Err(Partial { sent: i, failed }),
+impl Reply {
+    /// `errcode` as text, whatever JSON type it came as.
+    pub fn errcode_text(&self) -> Option<String> {
+        self.errcode.as_ref().map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// `errcode` and `errmsg` as they came, for the outputs.
+    pub fn said(&self) -> (Option<String>, Option<String>) {
+        (self.errcode_text(), self.errmsg.clone())
+    }
+}
+
+/// `errmsg` as text whatever its JSON type: a delivered message must not fail on `"errmsg": 1`.
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => None,
+        Value::String(s) => Some(s),
+        other => Some(other.to_string()),
+    })
+}
+
+/// What went wrong with a message to the robot, as facts.
+#[derive(Debug)]
+pub enum Failure {
+    /// An answer with a status other than 2xx; `location` is where a 3xx points (without query
+    /// or fragment).
+    Http { status: u16, reply: Option<Reply>, location: Option<String> },
+    /// 2xx with JSON whose `errcode` is not 0.
+    Refused { reply: Reply },
+    /// 2xx, but with `length` bytes that are not JSON.
+    NotJson { status: u16, length: usize },
+    /// No answer to read.
+    Call(http::Failure),
+}
+
+impl From<http::Failure> for Failure {
+    fn from(f: http::Failure) -> Failure {
+        Failure::Call(f)
+    }
+}
+
+impl Transient for Failure {
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Http { status, .. } => http::transient_status(*status),
+            Failure::Call(call) => call.is_transient(),
+            Failure::Refused { .. } | Failure::NotJson { .. } => false,
         }
     }
-    Ok(replies)
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
 }
 
-fn classify(answer: Answer) -> Result<Reply, AttemptError> {
-    let retry_after = answer.retry_after;
-    if !(200..300).contains(&answer.status) {
-        return Err((http_failure(answer), retry_after));
+impl Failure {
+    /// What DingTalk said, when it answered with JSON.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Failure::Http { reply, .. } => reply.as_ref(),
+            Failure::Refused { reply } => Some(reply),
+            Failure::NotJson { .. } | Failure::Call(_) => None,
+        }
     }
-    let failure = match parse(&answer) {
+}
+
+/// The robot's webhook, with the secret that signs each request when the robot asks for one.
+pub struct Robot<'a> {
+    pub webhook: &'a str,
+    pub secret: Option<&'a str>,
+}
+
+/// What a dry run prints for the robot: each request in order.
+#[derive(serde::Serialize)]
+struct DryRun<'a> {
+    transport: &'static str,
+    requests: Vec<Request<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct Request<'a> {
+    url: &'a str,
+    body: &'a Message,
+}
+
+impl Transport for Robot<'_> {
+    type Reply = Reply;
+    type Failure = Failure;
+
+    fn dry_run(link: &str, secret: bool, messages: &[Message]) -> String {
+        let url = format!("{link}{}", if secret { "&timestamp=…&sign=***" } else { "" });
+        let requests = messages.iter().map(|body| Request { url: &url, body }).collect();
+        serde_json::to_string_pretty(&DryRun { transport: "dingtalk", requests }).expect("messages serialize")
+    }
+
+    /// Each message in order, each with its own retries; the first that fails for good ends
+    /// the sending.
+    fn send(
+        &self,
+        http: &Http,
+        messages: &[Message],
+        notice: &dyn Fn(usize, &http::Retry<Failure>),
+    ) -> Result<Vec<Reply>, Partial<Failure>> {
+        let mut replies = Vec::with_capacity(messages.len());
+        for (i, message) in messages.iter().enumerate() {
+            let body = serde_json::to_vec(message).expect("messages serialize");
+            let outcome = http.block_on(http.with_retries(
+                http::Repeat::Once,
+                || async {
+                    // Signed anew for each attempt: DingTalk refuses a timestamp more than an hour old.
+                    let url = signed(self.webhook, self.secret, now_ms())
+                        .map_err(|cause| (Failure::Call(http::Failure::Connect { cause, dropped: false }), None))?;
+                    let request = http
+                        .client
+                        .post(url.clone())
+                        .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                        .body(body.clone());
+                    classify(http.exchange(request, &url, MAX_REPLY_BYTES).await.map_err(|f| (f.into(), None))?)
+                },
+                &|retry| notice(i, retry),
+            ));
+            match outcome {
+                Ok(reply) => replies.push(reply),
+                Err(failed) => return Err(Partial { sent: i, failed }),
+            }
+        }
+        Ok(replies)
+    }
+}
+
+fn classify(answer: Answer) -> Result<Reply, AttemptError<Failure>> {
+    let retry_after = answer.retry_after;
+    let parsed =
+        serde_json::from_slice::<Reply>(&answer.bytes).ok().map(|reply| Reply { http_status: answer.status, ..reply });
+    if !(200..300).contains(&answer.status) {
+        return Err((Failure::Http { status: answer.status, reply: parsed, location: answer.location }, retry_after));
+    }
+    let failure = match parsed {
         Some(reply) if reply.errcode.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0")) => {
             return Ok(reply);
         }
@@ -92,25 +204,7 @@ pub fn signed(webhook: &str, secret: Option<&str>, ms: u128) -> Result<reqwest::
 pub fn sign(secret: &str, ms: u128) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     let tag = ring::hmac::sign(&key, format!("{ms}\n{secret}").as_bytes());
-    base64(tag.as_ref())
-}
-
-/// Standard base64 with padding (RFC 4648 §4): 32 bytes, once a message, need no crate.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    base64::engine::general_purpose::STANDARD.encode(tag.as_ref())
 }
 
 #[cfg(test)]
@@ -118,15 +212,6 @@ mod tests {
     use std::fmt::Write as _;
 
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, want) in
-            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("foobar", "Zm9vYmFy")]
-        {
-            assert_eq!(base64(input.as_bytes()), want, "{input}");
-        }
-    }
 
     #[test]
     fn hmac_sha256_matches_rfc_4231() {
@@ -140,23 +225,26 @@ mod tests {
         assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
+    /// A signature computed apart from this code, with Python's standard library:
+    /// `python3 -c 'import hmac,hashlib,base64,urllib.parse; t="1700000000000"; k="SEC0123456789abcdef";
+    /// s=base64.b64encode(hmac.new(k.encode(),(t+"\\n"+k).encode(),hashlib.sha256).digest()).decode();
+    /// print(s, urllib.parse.quote_plus(s))'`
+    const TIMESTAMP: u128 = 1_700_000_000_000;
+    const SECRET: &str = "SEC0123456789abcdef";
+    const SIGN: &str = "TSZbRFUuvaSQaRKUpF970OPCb2/LcQAP3wOvwZIzBZk=";
+    const SIGN_IN_QUERY: &str = "TSZbRFUuvaSQaRKUpF970OPCb2%2FLcQAP3wOvwZIzBZk%3D";
+
+    #[test]
+    fn the_signature_matches_one_computed_apart() {
+        assert_eq!(sign(SECRET, TIMESTAMP), SIGN);
+    }
+
     #[test]
     fn the_signature_is_added_url_encoded_and_only_with_a_secret() {
         let hook = "https://oapi.dingtalk.com/robot/send?access_token=abc";
         assert_eq!(signed(hook, None, 1).unwrap().as_str(), hook);
-        let url = signed(hook, Some("SECxyz"), 1_700_000_000_000).unwrap();
-        let sign = sign("SECxyz", 1_700_000_000_000);
-        let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        assert_eq!(
-            pairs,
-            [
-                ("access_token".into(), "abc".into()),
-                ("timestamp".into(), "1700000000000".into()),
-                ("sign".into(), sign)
-            ]
-        );
-        // `+`, `/` and `=` of base64 are percent-encoded in the query.
-        assert!(!url.query().unwrap().contains(['+', '/']), "{url}");
+        let url = signed(hook, Some(SECRET), TIMESTAMP).unwrap();
+        assert_eq!(url.query(), Some(format!("access_token=abc&timestamp={TIMESTAMP}&sign={SIGN_IN_QUERY}").as_str()));
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! What to tell the user about a failed delivery. `relay` says what happened, as a typed
-//! [`Failure`]; this module words it: the error line, and hint lines for known causes (the KDocs
-//! token, `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes).
+//! What to tell the user about a failed delivery. Each transport (`kdocs`, `dingtalk`) says
+//! what happened, as its own typed failure wrapping `http`'s; this module words them all (through
+//! one view, [`Seen`]): the error line, and hint lines for known causes (the KDocs token,
+//! `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes, a message
+//! that may have arrived and is not sent again).
 //! Every text the user sees about a delivery failure is made here.
 //!
 //! DingTalk's own error codes are looked for wherever the KDocs relay puts them (`msg`, `hint`
@@ -23,10 +25,114 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::delivery::dingtalk::Partial;
-use crate::delivery::http::TlsProblem;
-use crate::delivery::kdocs::{Failed, Failure, PATH, REFRESH_PATH, Reply, Retry, Tokens};
+use crate::delivery::Partial;
+use crate::delivery::dingtalk;
+use crate::delivery::http::{self, Failed, Retry, TlsProblem, Transient};
+use crate::delivery::kdocs::{self, PATH, REFRESH_PATH, Reply, Tokens};
 use crate::error::Error;
+
+/// A transport's failure, as the words below read it: every transport's failure is one of these
+/// shapes, whatever its reply type.
+pub enum Seen<'a> {
+    Http {
+        status: u16,
+        said: Option<Said<'a>>,
+        location: Option<&'a str>,
+    },
+    Refused(Said<'a>),
+    /// The relay said yes, DingTalk inside said no.
+    Inner(Said<'a>),
+    NoToken(Said<'a>),
+    NotJson {
+        status: u16,
+        length: usize,
+    },
+    Call(&'a http::Failure),
+}
+
+/// What a peer said, whichever transport: the texts and JSON that the words quote and search
+/// for DingTalk's codes.
+#[derive(Clone)]
+pub struct Said<'a> {
+    http_status: u16,
+    /// The relay's `code`, as text.
+    code: Option<String>,
+    msg: Option<&'a str>,
+    hint: Option<&'a str>,
+    data: Option<&'a Value>,
+    errcode: Option<&'a Value>,
+    errmsg: Option<&'a str>,
+    /// DingTalk's `errcode` and `errmsg` as text: its own answer, else a refusal in `data`.
+    dingtalk: Option<(String, Option<String>)>,
+}
+
+impl<'a> From<&'a Reply> for Said<'a> {
+    fn from(r: &'a Reply) -> Said<'a> {
+        Said {
+            http_status: r.http_status,
+            code: r.code_text(),
+            msg: r.msg.as_deref(),
+            hint: r.hint.as_deref(),
+            data: r.data.as_ref(),
+            errcode: r.errcode.as_ref(),
+            errmsg: r.errmsg.as_deref(),
+            dingtalk: match r.errcode_text() {
+                Some(code) => Some((code, r.errmsg.clone())),
+                None => r.refusal_inside(),
+            },
+        }
+    }
+}
+
+impl<'a> From<&'a dingtalk::Reply> for Said<'a> {
+    fn from(r: &'a dingtalk::Reply) -> Said<'a> {
+        Said {
+            http_status: r.http_status,
+            code: None,
+            msg: None,
+            hint: None,
+            data: None,
+            errcode: r.errcode.as_ref(),
+            errmsg: r.errmsg.as_deref(),
+            dingtalk: r.errcode_text().map(|code| (code, r.errmsg.clone())),
+        }
+    }
+}
+
+/// A failure this module can word.
+pub trait Worded: Transient {
+    fn seen(&self) -> Seen<'_>;
+}
+
+impl Worded for kdocs::Failure {
+    fn seen(&self) -> Seen<'_> {
+        use kdocs::Failure as F;
+        match self {
+            F::Http { status, reply, location } => {
+                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
+            }
+            F::Refused { reply } => Seen::Refused(reply.into()),
+            F::Inner { reply } => Seen::Inner(reply.into()),
+            F::NoToken { reply } => Seen::NoToken(reply.into()),
+            F::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
+            F::Call(call) => Seen::Call(call),
+        }
+    }
+}
+
+impl Worded for dingtalk::Failure {
+    fn seen(&self) -> Seen<'_> {
+        use dingtalk::Failure as F;
+        match self {
+            F::Http { status, reply, location } => {
+                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
+            }
+            F::Refused { reply } => Seen::Refused(reply.into()),
+            F::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
+            F::Call(call) => Seen::Call(call),
+        }
+    }
+}
 
 /// Who was called: each failure is worded for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,27 +183,47 @@ pub fn kdocs_credentials_unused() -> &'static str {
 /// The error to report for a delivery through the relay given up, with `token`. `origin` is the
 /// relay's `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user
 /// set them.
-pub fn delivery_error(failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
+pub fn delivery_error(failed: &kdocs::Failed, origin: &str, timeout: Duration, token: Token) -> Error {
     error_with(Peer::Relay, failed, origin, timeout, token)
 }
 
 /// The error to report for a call to `peer` given up.
-pub fn error(peer: Peer, failed: &Failed, origin: &str, timeout: Duration) -> Error {
+pub fn error(peer: Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration) -> Error {
     error_with(peer, failed, origin, timeout, Token::Given)
 }
 
-fn error_with(peer: Peer, failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
-    let failure = &failed.failure;
-    let mut message = message(peer, failure, origin, timeout);
+fn error_with(peer: Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration, token: Token) -> Error {
+    let failure = failed.failure.seen();
+    let mut message = message(peer, &failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
-    if failure.is_transient() && failed.attempts > 1 {
+    if failed.failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    with_hints(peer, Error::delivery(message), failure, origin, token)
+    let error = with_hints(peer, Error::delivery(message), &failure, origin, token);
+    if failed.failure.sent_unanswered() { error.hint(not_sent_again(peer)) } else { error }
+}
+
+/// Why a request that went out unanswered was not made again: every call here acts, and may
+/// have been acted on.
+fn not_sent_again(peer: Peer) -> &'static str {
+    match peer {
+        Peer::Relay | Peer::DingTalk => {
+            "the message may or may not have reached the group: it was sent, but no readable answer came; it is \
+             not sent again, which could post it twice"
+        }
+        Peer::Renewal => {
+            "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it \
+             is not sent again, as KDocs may have replaced the refresh token"
+        }
+        Peer::Exchange => {
+            "KDocs may or may not have taken the authorization code: the request was sent, but no readable answer \
+             came; it is not sent again, as a code works once"
+        }
+    }
 }
 
 /// The error for a direct delivery of `total` messages that stopped at one: which went out.
-pub fn direct_error(partial: &Partial, total: usize, origin: &str, timeout: Duration) -> Error {
+pub fn direct_error(partial: &Partial<dingtalk::Failure>, total: usize, origin: &str, timeout: Duration) -> Error {
     let mut e = error(Peer::DingTalk, &partial.failed, origin, timeout);
     let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
     if partial.sent > 0 {
@@ -109,21 +235,21 @@ pub fn direct_error(partial: &Partial, total: usize, origin: &str, timeout: Dura
 }
 
 /// The line announcing a retry.
-pub fn retry_notice(peer: Peer, retry: &Retry, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(peer: Peer, retry: &Retry<impl Worded>, origin: &str, timeout: Duration) -> String {
     format!(
         "attempt {} of {} failed ({}); retrying in {:.1}s",
         retry.attempt,
         retry.attempts,
-        message(peer, retry.failure, origin, timeout),
+        message(peer, &retry.failure.seen(), origin, timeout),
         retry.wait.as_secs_f64()
     )
 }
 
 /// The line saying the given token was refused and is being renewed.
-pub fn renewing_after_refusal(failed: &Failed, origin: &str, timeout: Duration) -> String {
+pub fn renewing_after_refusal(failed: &kdocs::Failed, origin: &str, timeout: Duration) -> String {
     format!(
         "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
-        message(Peer::Relay, &failed.failure, origin, timeout)
+        message(Peer::Relay, &failed.failure.seen(), origin, timeout)
     )
 }
 
@@ -186,11 +312,11 @@ pub fn webhook_not_https(origin: &str) -> String {
 }
 
 /// What failed, in one line.
-pub fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -> String {
+pub fn message(peer: Peer, failure: &Seen, origin: &str, timeout: Duration) -> String {
     let who = peer.who();
     match failure {
-        Failure::Http { status, reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
-        Failure::Refused { reply } => {
+        Seen::Http { status, said: reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
+        Seen::Refused(reply) => {
             let what = match peer {
                 Peer::Relay => "the relay refused the message",
                 Peer::DingTalk => "DingTalk refused the message",
@@ -200,16 +326,18 @@ pub fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -
             format!("{what}{}", said(Some(reply)))
         }
         // The relay's "code 0, msg success" is not the news: DingTalk's answer inside it is.
-        Failure::Inner { reply } => format!(
+        Seen::Inner(reply) => format!(
             "DingTalk refused the message{} (passed on by the relay, which answered code 0)",
-            said_dingtalk(reply)
-                .map(|(code, msg)| format!(": {}", dingtalk_parts(&code, msg.as_deref())))
+            reply
+                .dingtalk
+                .as_ref()
+                .map(|(code, msg)| format!(": {}", dingtalk_parts(code, msg.as_deref())))
                 .unwrap_or_default()
         ),
-        Failure::NoToken { reply } => {
+        Seen::NoToken(reply) => {
             format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
         }
-        Failure::NotJson { status, length } => match peer {
+        Seen::NotJson { status, length } => match peer {
             Peer::DingTalk => format!(
                 "DingTalk answered HTTP {status} but not with JSON ({length} bytes): check that `webhook` ({origin}) is the robot's URL"
             ),
@@ -217,18 +345,24 @@ pub fn message(peer: Peer, failure: &Failure, origin: &str, timeout: Duration) -
                 "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
             ),
         },
-        Failure::TooLarge { status, limit } => format!(
+        Seen::Call(http::Failure::TooLarge { status, limit }) => format!(
             "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
             limit / 1024,
             if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
         ),
-        Failure::TimedOut => format!("no answer from {origin} within {}s", timeout.as_secs_f64()),
-        Failure::Connect { cause, .. } => format!("cannot connect to {origin} ({})", shown(cause)),
-        Failure::Tls { problem, connecting: true } => format!("cannot connect to {origin}: {}", tls_words(*problem)),
-        Failure::Tls { problem, connecting: false } => {
+        Seen::Call(http::Failure::TimedOut { .. }) => {
+            format!("no answer from {origin} within {}s", timeout.as_secs_f64())
+        }
+        Seen::Call(http::Failure::Connect { cause, .. }) => format!("cannot connect to {origin} ({})", shown(cause)),
+        Seen::Call(http::Failure::Tls { problem, connecting: true }) => {
+            format!("cannot connect to {origin}: {}", tls_words(*problem))
+        }
+        Seen::Call(http::Failure::Tls { problem, connecting: false }) => {
             format!("the request to {origin} failed: {}", tls_words(*problem))
         }
-        Failure::Transport { cause, .. } => format!("the request to {origin} failed ({})", shown(cause)),
+        Seen::Call(http::Failure::Transport { cause, .. }) => {
+            format!("the request to {origin} failed ({})", shown(cause))
+        }
     }
 }
 
@@ -249,15 +383,16 @@ pub fn tls_words(problem: TlsProblem) -> &'static str {
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str, token: Token) -> Error {
+fn with_hints(peer: Peer, error: Error, failure: &Seen, origin: &str, token: Token) -> Error {
+    use http::Failure as Call;
     let (setting, between) = match peer {
         Peer::DingTalk => ("webhook", "DingTalk"),
         _ => ("kdocs_api_url", "the relay"),
     };
     match failure {
         // A status worth retrying is a passing trouble of the server's: what it said is all there is.
-        Failure::Http { .. } if failure.is_transient() => error,
-        Failure::Http { status, reply, location } => {
+        Seen::Http { status, .. } if http::transient_status(*status) => error,
+        Seen::Http { status, said: reply, location } => {
             let mut error = match (peer, *status) {
                 (Peer::Relay, 401 | 403) => error.hint(token_refused(token, "is")),
                 (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
@@ -283,40 +418,38 @@ fn with_hints(peer: Peer, error: Error, failure: &Failure, origin: &str, token: 
             error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r, token)));
             error
         }
-        Failure::Refused { reply } | Failure::NoToken { reply } if matches!(peer, Peer::Renewal | Peer::Exchange) => {
+        Seen::Refused(reply) | Seen::NoToken(reply) if matches!(peer, Peer::Renewal | Peer::Exchange) => {
             let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
             error.hints.extend(for_reply(peer, reply, token));
             error
         }
-        Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => {
+        Seen::Refused(reply) | Seen::Inner(reply) | Seen::NoToken(reply) => {
             let mut error = error;
             error.hints.extend(for_reply(peer, reply, token));
             error
         }
-        Failure::TimedOut => {
+        Seen::Call(http::Failure::TimedOut { .. }) => {
             error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
         }
-        Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true } => error.hint(
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true }) => error.hint(
             "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
              if the runner needs a proxy",
         ),
-        Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true } => error.hint(
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true }) => error.hint(
             "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
              certificate",
         ),
-        Failure::Tls { problem: TlsProblem::WrongName, connecting: true } => {
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::WrongName, connecting: true }) => {
             error.hint(format!("check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"))
         }
-        Failure::Tls { problem: TlsProblem::NotTls, connecting: true } => {
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::NotTls, connecting: true }) => {
             error.hint(format!("check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"))
         }
-        Failure::Connect { .. } | Failure::Tls { connecting: true, .. } => {
+        Seen::Call(http::Failure::Connect { .. } | http::Failure::Tls { connecting: true, .. }) => {
             error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
         }
-        Failure::NotJson { .. }
-        | Failure::TooLarge { .. }
-        | Failure::Transport { .. }
-        | Failure::Tls { connecting: false, .. } => error,
+        Seen::NotJson { .. }
+        | Seen::Call(Call::TooLarge { .. } | Call::Transport { .. } | Call::Tls { connecting: false, .. }) => error,
     }
 }
 
@@ -391,31 +524,22 @@ fn code_refused() -> String {
 /// `: code 40001, msg "…", hint "…"` from what the relay said, then DingTalk's `errcode` and
 /// `errmsg` (its own answer, or the refusal found in the relay's `data`); each text cleaned and
 /// capped by [`shown`].
-fn said(reply: Option<&Reply>) -> String {
+fn said(reply: Option<&Said>) -> String {
     let Some(r) = reply else { return String::new() };
     let mut parts = Vec::new();
-    if let Some(code) = r.code_text() {
-        parts.push(format!("code {}", shown(&code)));
+    if let Some(code) = &r.code {
+        parts.push(format!("code {}", shown(code)));
     }
-    if let Some(msg) = r.msg.as_deref().map(shown).filter(|m| !m.is_empty()) {
+    if let Some(msg) = r.msg.map(shown).filter(|m| !m.is_empty()) {
         parts.push(format!("msg \"{msg}\""));
     }
-    if let Some(hint) = r.hint.as_deref().map(shown).filter(|h| !h.is_empty()) {
+    if let Some(hint) = r.hint.map(shown).filter(|h| !h.is_empty()) {
         parts.push(format!("hint \"{hint}\""));
     }
-    if let Some((code, msg)) = said_dingtalk(r) {
-        parts.push(dingtalk_parts(&code, msg.as_deref()));
+    if let Some((code, msg)) = &r.dingtalk {
+        parts.push(dingtalk_parts(code, msg.as_deref()));
     }
     if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
-}
-
-/// DingTalk's `errcode` and `errmsg` in a reply: its own answer (the webhook called directly),
-/// else the refusal the relay passed on in `data`.
-fn said_dingtalk(r: &Reply) -> Option<(String, Option<String>)> {
-    match r.errcode_text() {
-        Some(code) => Some((code, r.errmsg.clone())),
-        None => r.refusal_inside(),
-    }
 }
 
 /// `errcode 310000, errmsg "…"`, cleaned and capped.
@@ -426,24 +550,14 @@ fn dingtalk_parts(code: &str, msg: Option<&str>) -> String {
     }
 }
 
-/// The outputs `code` and `msg` for what a call answered, the same way for every call (the send
-/// through the relay, straight to DingTalk, the renewal): DingTalk's `errcode`/`errmsg` when
-/// DingTalk answered (directly, or refusing inside the relay's `code` 0), else the relay's
-/// `code`/`msg`; cleaned and capped as the error line shows them. A failure without a `msg` gives
-/// its error line.
-pub fn answered(reply: Option<&Reply>, error: Option<&Error>) -> (Option<String>, Option<String>) {
-    let dingtalk = match reply {
-        // DingTalk's own answer: the webhook called directly.
-        Some(r) if r.code.is_none() => r.errcode_text().map(|code| (code, r.errmsg.clone())),
-        // The relay's code 0, and DingTalk's refusal inside it.
-        Some(r) if r.is_ok() => r.refusal_inside(),
-        _ => None,
-    };
-    let (code, msg) = match (dingtalk, reply) {
-        (Some((code, msg)), _) => (Some(code), msg),
-        (None, Some(r)) => (r.code_text(), r.msg.clone()),
-        (None, None) => (None, None),
-    };
+/// The outputs `code` and `msg`, the same way for every call (the send through the relay,
+/// straight to DingTalk, the renewal): the code and message the reply gave as its own (each
+/// transport's `Reply::said`), cleaned and capped as the error line shows them. A failure
+/// without a message gives its error line.
+pub fn answered(
+    (code, msg): (Option<String>, Option<String>),
+    error: Option<&Error>,
+) -> (Option<String>, Option<String>) {
     let code = code.map(|c| shown(&c)).filter(|c| !c.is_empty());
     let msg = msg.map(|m| shown(&m)).filter(|m| !m.is_empty()).or_else(|| error.map(|e| e.message.clone()));
     (code, msg)
@@ -468,16 +582,16 @@ fn scanned(text: &str) -> String {
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
 /// `peer` says who called DingTalk: the relay, or this binary straight (which has no KDocs token
 /// to complain about, and whose clock and address are the runner's).
-fn for_reply(peer: Peer, reply: &Reply, token: Token) -> Vec<String> {
+fn for_reply(peer: Peer, reply: &Said, token: Token) -> Vec<String> {
     let direct = peer == Peer::DingTalk;
     let mut texts: Vec<String> = Vec::new();
-    texts.extend(reply.msg.as_deref().map(scanned));
-    texts.extend(reply.hint.as_deref().map(scanned));
+    texts.extend(reply.msg.map(scanned));
+    texts.extend(reply.hint.map(scanned));
     let mut found: Vec<(i64, Option<String>)> = Vec::new();
     // DingTalk's own answer, when the webhook was called directly.
     let own = serde_json::json!({ "errcode": reply.errcode, "errmsg": reply.errmsg });
     collect_json(&own, &mut found, &mut texts, 0);
-    if let Some(data) = &reply.data {
+    if let Some(data) = reply.data {
         collect_json(data, &mut found, &mut texts, 0);
     }
     for t in texts.clone() {
@@ -681,13 +795,14 @@ fn mentions_relay_token(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delivery::kdocs::{Failed, Failure, MAX_REPLY_BYTES};
 
     fn reply(json: &str) -> Reply {
         serde_json::from_str(json).unwrap()
     }
 
     fn hints(json: &str) -> String {
-        for_reply(Peer::Relay, &reply(json), Token::Given).join("\n")
+        for_reply(Peer::Relay, &Said::from(&reply(json)), Token::Given).join("\n")
     }
 
     const ORIGIN: &str = "https://relay.example";
@@ -695,6 +810,8 @@ mod tests {
                               each run renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` \
                               (README, \"KDocs token\")";
     const PROXY_HINT: &str = "check `kdocs_api_url`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy";
+    const NOT_SENT_AGAIN: &str = "the message may or may not have reached the group: it was sent, but no readable \
+                                  answer came; it is not sent again, which could post it twice";
     const CA_HINT: &str = "a proxy that re-signs TLS needs its root certificate in `ca_file`";
 
     /// The error line and the hint lines for a failure after `attempts` attempts.
@@ -711,9 +828,12 @@ mod tests {
 
     #[test]
     fn said_quotes_what_the_relay_answered() {
-        assert_eq!(said(Some(&reply(r#"{"code":40001,"msg":"m","hint":"h"}"#))), r#": code 40001, msg "m", hint "h""#);
-        assert_eq!(said(Some(&reply(r#"{"code":"E1","msg":123}"#))), r#": code E1, msg "123""#);
-        assert_eq!(said(Some(&reply(r#"{"msg":"","hint":""}"#))), "");
+        assert_eq!(
+            said(Some(&Said::from(&reply(r#"{"code":40001,"msg":"m","hint":"h"}"#)))),
+            r#": code 40001, msg "m", hint "h""#
+        );
+        assert_eq!(said(Some(&Said::from(&reply(r#"{"code":"E1","msg":123}"#)))), r#": code E1, msg "123""#);
+        assert_eq!(said(Some(&Said::from(&reply(r#"{"msg":"","hint":""}"#)))), "");
         assert_eq!(said(None), "");
     }
 
@@ -824,7 +944,7 @@ mod tests {
 
     #[test]
     fn the_outputs_are_dingtalks_answer_when_it_gave_one_and_always_cleaned() {
-        let answered = |j: &str| answered(Some(&reply(j)), None);
+        let answered = |j: &str| answered(reply(j).said(), None);
         let some = |c: &str, m: &str| (Some(c.to_owned()), Some(m.to_owned()));
         assert_eq!(answered(r#"{"code":0,"msg":"ok"}"#), some("0", "ok"));
         assert_eq!(
@@ -844,7 +964,7 @@ mod tests {
     }
 
     fn answered_none(e: &Error) -> (Option<String>, Option<String>) {
-        answered(None, Some(e))
+        answered((None, None), Some(e))
     }
 
     #[test]
@@ -892,14 +1012,19 @@ mod tests {
 
     #[test]
     fn a_time_out_names_the_setting() {
-        let (message, hints) = error(Failure::TimedOut, 2);
+        let (message, hints) = error(Failure::Call(http::Failure::TimedOut { connecting: false }), 2);
         assert_eq!(message, "no answer from https://relay.example within 2.5s (after 2 attempts)");
+        assert_eq!(hints, ["raise `timeout`, or check the network between the runner and the relay", NOT_SENT_AGAIN]);
+        // No connection in time: nothing went out, so nothing may have arrived.
+        let (message, hints) = error(Failure::Call(http::Failure::TimedOut { connecting: true }), 3);
+        assert_eq!(message, "no answer from https://relay.example within 2.5s (after 3 attempts)");
         assert_eq!(hints, ["raise `timeout`, or check the network between the runner and the relay"]);
     }
 
     #[test]
     fn no_connection_points_at_the_proxy_or_at_ca_file() {
-        let refused = Failure::Connect { cause: "Connection refused (os error 111)".into(), dropped: true };
+        let refused =
+            Failure::Call(http::Failure::Connect { cause: "Connection refused (os error 111)".into(), dropped: true });
         let (message, hints) = error(refused, 1);
         assert_eq!(message, "cannot connect to https://relay.example (Connection refused (os error 111))");
         assert_eq!(hints, [PROXY_HINT]);
@@ -907,7 +1032,7 @@ mod tests {
 
     #[test]
     fn tls_failures_are_told_in_plain_words_with_the_fix() {
-        let tls = |problem| error(Failure::Tls { problem, connecting: true }, 1);
+        let tls = |problem| error(Failure::Call(http::Failure::Tls { problem, connecting: true }), 1);
         let (message, hints) = tls(TlsProblem::UnknownIssuer);
         assert_eq!(
             message,
@@ -939,16 +1064,18 @@ mod tests {
 
     #[test]
     fn a_request_that_broke_off_says_why() {
-        let (message, hints) = error(Failure::Transport { cause: "connection reset".into(), dropped: true }, 2);
+        let (message, hints) =
+            error(Failure::Call(http::Failure::Transport { cause: "connection reset".into(), dropped: true }), 2);
         assert_eq!(message, "the request to https://relay.example failed (connection reset) (after 2 attempts)");
-        assert!(hints.is_empty(), "{hints:?}");
-        let (message, hints) = error(Failure::Tls { problem: TlsProblem::Other, connecting: false }, 2);
+        assert_eq!(hints, [NOT_SENT_AGAIN]);
+        let (message, hints) =
+            error(Failure::Call(http::Failure::Tls { problem: TlsProblem::Other, connecting: false }), 2);
         assert_eq!(
             message,
             "the request to https://relay.example failed: the TLS handshake failed (no TLS version or cipher in \
              common, or the server refused it)"
         );
-        assert!(hints.is_empty(), "{hints:?}");
+        assert_eq!(hints, [NOT_SENT_AGAIN]);
     }
 
     #[test]
@@ -965,7 +1092,7 @@ mod tests {
         assert!(hints.len() <= MAX_CODES, "{hints:?}");
         assert_eq!(shown(&"é".repeat(400)), format!("{}…", "é".repeat(MAX_SHOWN_CHARS)));
         assert_eq!(shown("  a \n\t b  "), "a b");
-        let (message, _) = error(Failure::TooLarge { status: 200, limit: crate::delivery::http::MAX_REPLY_BYTES }, 1);
+        let (message, _) = error(Failure::Call(http::Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }), 1);
         assert!(message.contains("more than 64 KiB"), "{message}");
     }
 
@@ -977,7 +1104,12 @@ mod tests {
             retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
-        let retry = Retry { attempt: 2, attempts: 3, failure: &Failure::TimedOut, wait: Duration::from_secs(3) };
+        let retry = Retry {
+            attempt: 2,
+            attempts: 3,
+            failure: &Failure::Call(http::Failure::TimedOut { connecting: false }),
+            wait: Duration::from_secs(3),
+        };
         assert_eq!(
             retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
@@ -1012,7 +1144,10 @@ mod tests {
 
     #[test]
     fn straight_to_dingtalk_the_hints_speak_of_this_machine_not_the_relay() {
-        let direct = |json: &str| for_reply(Peer::DingTalk, &reply(json), Token::Given).join("\n");
+        let direct = |json: &str| {
+            let reply: dingtalk::Reply = serde_json::from_str(json).unwrap();
+            for_reply(Peer::DingTalk, &Said::from(&reply), Token::Given).join("\n")
+        };
         let clock = direct(r#"{"errcode":310000,"errmsg":"invalid timestamp"}"#);
         assert_eq!(
             clock,

@@ -1,13 +1,17 @@
 //! What every call this binary makes has in common: one HTTP client (rustls with ring, the
 //! bundled roots plus `ca_file`, no redirects), one small runtime, the retry loop with backoff,
-//! and how a request that got no answer failed. The KDocs relay, the token renewal and the
-//! direct DingTalk webhook each classify their answers themselves (`relay`, `dingtalk`); what
-//! to tell the user is decided in `hints`.
+//! and how a request that got no usable answer failed ([`Failure`]). It knows no server: each
+//! caller reads the answers itself into its own failure type, which wraps this one and says
+//! through [`Transient`] whether it is worth another attempt; what to tell the user is decided
+//! in `hints`.
 //!
-//! Time-outs, connections refused or reset, and HTTP 429/500/502/503/504 are retried (README,
-//! `retries`), honouring `Retry-After` up to 30 s; nothing else is (a malformed answer, a TLS
-//! refusal, a connection closed mid-answer would fail the same way again). Each caller says how
-//! much of an answer it reads ([`MAX_REPLY_BYTES`] for KDocs and DingTalk).
+//! Time-outs, connections refused or reset, and HTTP 429/500/502/503/504 ([`transient_status`])
+//! are retried (README, `retries`), honouring `Retry-After` up to 30 s; nothing else is (a
+//! malformed answer, a TLS refusal, a connection closed mid-answer would fail the same way
+//! again). A request that acts ([`Repeat::Once`]: a notification, a renewal, a one-time code) is
+//! made again only when it certainly was not acted on: no connection, or a status that says so;
+//! never after it went out and no answer came ([`retried`] is the one rule). Each caller says
+//! how much of an answer it reads.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -17,40 +21,22 @@ use reqwest::header::{LOCATION, RETRY_AFTER};
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
-use crate::delivery::kdocs::Reply;
 use crate::error::Error;
 
 /// `Retry-After` is honoured up to this many seconds.
 const MAX_RETRY_AFTER: u64 = 30;
 
-/// The most of a KDocs or DingTalk answer that is read. They answer a few hundred bytes
-/// (`{"code":0,…}`); anything past 64 KiB is not one of their answers, and reading on would let
-/// a broken or hostile server fill the memory (a 200 MB answer took 1.1 GB before this limit).
-pub const MAX_REPLY_BYTES: usize = 64 * 1024;
-
 /// A PEM bundle of every public root (Mozilla's) is about 220 KB.
 const MAX_CA_FILE_BYTES: usize = 4 * 1024 * 1024;
 
-/// What went wrong with a call, as facts: what the server answered or how the request failed.
+/// How a request got no answer to read, as facts.
 #[derive(Debug)]
 pub enum Failure {
-    /// An answer with a status other than 2xx; `location` is where a 3xx points (without query
-    /// or fragment: they could carry a token back).
-    Http { status: u16, reply: Option<Reply>, location: Option<String> },
-    /// 2xx with JSON that says no: the relay's `code` is not 0, DingTalk's `errcode` is not 0,
-    /// or the renewal's `code` is not 0.
-    Refused { reply: Reply },
-    /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
-    /// than 0: the relay passed the message on and DingTalk refused it.
-    Inner { reply: Reply },
-    /// A token call answered `code: 0` without a token in `data.access_token`.
-    NoToken { reply: Reply },
-    /// 2xx, but with `length` bytes that are not JSON.
-    NotJson { status: u16, length: usize },
     /// The answer was longer than its caller reads; it was not read further.
     TooLarge { status: u16, limit: usize },
-    /// No answer within the time-out.
-    TimedOut,
+    /// No answer within the time-out; `connecting` when no connection was made in time (then
+    /// nothing was sent).
+    TimedOut { connecting: bool },
     /// No connection (refused, reset, no such host); `cause` is the innermost error, and
     /// `dropped` whether the server (or something before it) refused or reset the connection.
     Connect { cause: String, dropped: bool },
@@ -83,45 +69,68 @@ pub enum TlsProblem {
     Other,
 }
 
-impl Failure {
-    /// Whether the same request again may well succeed: then it is retried while attempts last.
-    pub fn is_transient(&self) -> bool {
+/// What the retry rule asks of a failure, whichever caller's type it is.
+pub trait Transient {
+    /// Whether the same request again may well succeed.
+    fn is_transient(&self) -> bool;
+    /// Whether the request went out and no answer came: the server may have acted on it.
+    fn sent_unanswered(&self) -> bool;
+}
+
+/// Whether a request may be made again once the server may have acted on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// A read (the CI APIs' GETs): the same again does no harm.
+    Safe,
+    /// It acts (a notification, a renewal, a one-time code): at most once.
+    Once,
+}
+
+/// Whether a failed attempt is made again (attempts allowing): a transient failure, unless the
+/// request acts and may have been acted on already. The one place that decides it.
+pub fn retried(failure: &impl Transient, repeat: Repeat) -> bool {
+    failure.is_transient() && !(repeat == Repeat::Once && failure.sent_unanswered())
+}
+
+/// A status that says the server is busy or broken for now (429, 500, 502, 503, 504): worth
+/// another attempt. Any other would be answered the same way again.
+pub fn transient_status(status: u16) -> bool {
+    matches!(status, 429 | 500 | 502 | 503 | 504)
+}
+
+impl Transient for Failure {
+    fn is_transient(&self) -> bool {
         match self {
-            Failure::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Failure::TimedOut => true,
+            Failure::TimedOut { .. } => true,
             Failure::Connect { dropped, .. } | Failure::Transport { dropped, .. } => *dropped,
-            // The same again would be refused, or be malformed, again.
-            Failure::Refused { .. }
-            | Failure::Inner { .. }
-            | Failure::NoToken { .. }
-            | Failure::NotJson { .. }
-            | Failure::TooLarge { .. }
-            | Failure::Tls { .. } => false,
+            // The same again would be too large, or refused, again.
+            Failure::TooLarge { .. } | Failure::Tls { .. } => false,
         }
     }
 
-    /// What the server said, when it answered with JSON.
-    pub fn reply(&self) -> Option<&Reply> {
+    fn sent_unanswered(&self) -> bool {
         match self {
-            Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
-            _ => None,
+            Failure::TimedOut { connecting } | Failure::Tls { connecting, .. } => !connecting,
+            Failure::Transport { .. } => true,
+            // No connection: nothing went out. Too large: an answer came.
+            Failure::Connect { .. } | Failure::TooLarge { .. } => false,
         }
     }
 }
 
-/// A call given up: the last attempt's failure, and how many attempts were made in all.
+/// A call given up: the last attempt's failure (the caller's type), and how many attempts
+/// were made in all.
 #[derive(Debug)]
-pub struct Failed {
-    pub failure: Failure,
+pub struct Failed<F> {
+    pub failure: F,
     pub attempts: u32,
 }
 
 /// A transient failure about to be retried, for the caller to announce.
-pub struct Retry<'a> {
+pub struct Retry<'a, F> {
     pub attempt: u32,
     pub attempts: u32,
-    pub failure: &'a Failure,
+    pub failure: &'a F,
     pub wait: Duration,
 }
 
@@ -137,7 +146,7 @@ pub struct Answer {
 }
 
 /// A failed attempt: what went wrong, and how long the server asked to wait.
-pub type AttemptError = (Failure, Option<Duration>);
+pub type AttemptError<F> = (F, Option<Duration>);
 
 /// The client and runtime that every call of a run shares.
 pub struct Http {
@@ -176,16 +185,17 @@ impl Http {
         }
     }
 
-    /// Makes `attempt` until it succeeds, fails for good, or the attempts run out; each retry
-    /// is announced through `notice` (the caller words it, and redacts it: a server may echo
-    /// the request in its answer).
-    pub async fn with_retries<T, Fut>(
+    /// Makes `attempt` until it succeeds, fails for good, or the attempts run out; which
+    /// failures are tried again is [`retried`]'s call. Each retry is announced through `notice`
+    /// (the caller words it, and redacts it: a server may echo the request in its answer).
+    pub async fn with_retries<T, F: Transient, Fut>(
         &self,
+        repeat: Repeat,
         mut attempt: impl FnMut() -> Fut,
-        notice: &dyn Fn(&Retry),
-    ) -> Result<T, Failed>
+        notice: &dyn Fn(&Retry<F>),
+    ) -> Result<T, Failed<F>>
     where
-        Fut: Future<Output = Result<T, AttemptError>>,
+        Fut: Future<Output = Result<T, AttemptError<F>>>,
     {
         let attempts = self.retries + 1;
         let mut n = 0;
@@ -195,7 +205,7 @@ impl Http {
                 Ok(done) => return Ok(done),
                 Err(failed) => failed,
             };
-            if !failure.is_transient() || n == attempts {
+            if !retried(&failure, repeat) || n == attempts {
                 return Err(Failed { failure, attempts: n });
             }
             let wait = retry_after.unwrap_or_else(|| backoff(n));
@@ -212,8 +222,8 @@ impl Http {
         request: reqwest::RequestBuilder,
         base: &reqwest::Url,
         limit: usize,
-    ) -> Result<Answer, AttemptError> {
-        let response = request.timeout(self.timeout).send().await.map_err(|e| (transport_failure(e), None))?;
+    ) -> Result<Answer, Failure> {
+        let response = request.timeout(self.timeout).send().await.map_err(transport_failure)?;
         let status = response.status();
         let retry_after = response
             .headers()
@@ -228,8 +238,8 @@ impl Http {
             Some(to.to_string())
         });
         let headers = response.headers().clone();
-        let Some(bytes) = read_limited(response, limit).await.map_err(|e| (transport_failure(e), None))? else {
-            return Err((Failure::TooLarge { status: status.as_u16(), limit }, retry_after));
+        let Some(bytes) = read_limited(response, limit).await.map_err(transport_failure)? else {
+            return Err(Failure::TooLarge { status: status.as_u16(), limit });
         };
         Ok(Answer { status: status.as_u16(), bytes, location, retry_after, headers })
     }
@@ -279,7 +289,7 @@ fn transport_failure(e: reqwest::Error) -> Failure {
         io.iter().any(|k| matches!(k, std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::ConnectionReset));
     if timed_out {
         // (A time-out never carries a rustls error: reqwest's own `TimedOut` is its cause.)
-        Failure::TimedOut
+        Failure::TimedOut { connecting }
     } else if let Some(problem) = tls_problem(&e) {
         Failure::Tls { problem, connecting }
     } else if connecting && io.contains(&std::io::ErrorKind::UnexpectedEof) {
@@ -397,23 +407,36 @@ mod tests {
 
     #[test]
     fn only_what_may_pass_next_time_is_retried() {
-        let http = |status| Failure::Http { status, reply: None, location: None };
         for status in [429, 500, 502, 503, 504] {
-            assert!(http(status).is_transient(), "{status}");
+            assert!(transient_status(status), "{status}");
         }
-        for status in [301, 400, 401, 403, 404, 501, 505] {
-            assert!(!http(status).is_transient(), "{status}");
+        for status in [200, 301, 400, 401, 403, 404, 501, 505] {
+            assert!(!transient_status(status), "{status}");
         }
-        assert!(Failure::TimedOut.is_transient());
+        assert!(Failure::TimedOut { connecting: false }.is_transient());
         assert!(Failure::Connect { cause: "refused".into(), dropped: true }.is_transient());
         assert!(Failure::Transport { cause: "reset".into(), dropped: true }.is_transient());
         // No such host, a connection closed mid-answer, an answer that is not HTTP.
         assert!(!Failure::Connect { cause: "dns error".into(), dropped: false }.is_transient());
         assert!(!Failure::Transport { cause: "invalid HTTP version".into(), dropped: false }.is_transient());
         assert!(!Failure::Tls { problem: TlsProblem::Closed, connecting: true }.is_transient());
-        assert!(!Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }.is_transient());
-        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
-        assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
-        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
+        assert!(!Failure::TooLarge { status: 200, limit: 64 * 1024 }.is_transient());
+    }
+
+    #[test]
+    fn what_acts_is_tried_again_only_when_it_certainly_did_not_arrive() {
+        let refused = Failure::Connect { cause: "refused".into(), dropped: true };
+        let slow_to_connect = Failure::TimedOut { connecting: true };
+        let unanswered = Failure::TimedOut { connecting: false };
+        let reset = Failure::Transport { cause: "reset".into(), dropped: true };
+        for failure in [&refused, &slow_to_connect] {
+            assert!(retried(failure, Repeat::Once) && retried(failure, Repeat::Safe), "{failure:?}");
+        }
+        for failure in [&unanswered, &reset] {
+            assert!(!retried(failure, Repeat::Once), "{failure:?}");
+            assert!(retried(failure, Repeat::Safe), "{failure:?}");
+        }
+        let dns = Failure::Connect { cause: "dns error".into(), dropped: false };
+        assert!(!retried(&dns, Repeat::Safe));
     }
 }

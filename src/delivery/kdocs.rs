@@ -1,7 +1,8 @@
 //! The calls to KDocs: the notification through its relay, the renewal of the access token,
-//! and the exchange of an authorization code for the first tokens. Each answer is classified
-//! here into success or a typed [`Failure`]; what to tell the user is decided in `hints`, never
-//! here. The HTTP client, the retries and the time-outs are `http`'s, shared with `dingtalk`.
+//! and the exchange of an authorization code for the first tokens. Each answer is read here
+//! into its [`Reply`] and classified into success or a typed [`Failure`] (which wraps `http`'s
+//! own); what to tell the user is decided in `hints`, never here. The HTTP client, the retries
+//! and the time-outs are `http`'s, shared with the other transports.
 //!
 //! The notification succeeds on HTTP 2xx with a JSON body whose `code` is 0 and whose `data`
 //! holds no DingTalk refusal (an `errcode` other than 0). A token call succeeds on HTTP 2xx,
@@ -13,16 +14,79 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::delivery::http::{Answer, AttemptError, Http};
-pub use crate::delivery::http::{Failed, Failure, Retry};
+use crate::delivery::http::{self, Answer, AttemptError, Http, Transient};
+use crate::delivery::{Partial, Transport};
 use crate::settings::Secret;
+use crate::summary::message::Message;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
 pub const REFRESH_PATH: &str = "/api/v1/oauth2/refresh_token";
 pub const TOKEN_PATH: &str = "/api/v1/oauth2/access_token";
 
-/// What a server answered, as far as it said: the relay's `code`/`msg`/`hint`/`data`, or
-/// DingTalk's own `errcode`/`errmsg` when the webhook is called directly.
+/// The most of an answer that is read. KDocs answers a few hundred bytes (`{"code":0,…}`);
+/// anything past 64 KiB is not one of its answers, and reading on would let a broken or
+/// hostile server fill the memory (a 200 MB answer took 1.1 GB before this limit).
+pub const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// What went wrong with a KDocs call, as facts: what KDocs answered, or `http`'s failure.
+#[derive(Debug)]
+pub enum Failure {
+    /// An answer with a status other than 2xx; `location` is where a 3xx points (without query
+    /// or fragment: they could carry a token back).
+    Http { status: u16, reply: Option<Reply>, location: Option<String> },
+    /// 2xx with JSON that says no: `code` is not 0.
+    Refused { reply: Reply },
+    /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
+    /// than 0: the relay passed the message on and DingTalk refused it.
+    Inner { reply: Reply },
+    /// A token call answered `code: 0` without a token in `data.access_token`.
+    NoToken { reply: Reply },
+    /// 2xx, but with `length` bytes that are not JSON.
+    NotJson { status: u16, length: usize },
+    /// No answer to read.
+    Call(http::Failure),
+}
+
+impl From<http::Failure> for Failure {
+    fn from(f: http::Failure) -> Failure {
+        Failure::Call(f)
+    }
+}
+
+impl Transient for Failure {
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Http { status, .. } => http::transient_status(*status),
+            Failure::Call(call) => call.is_transient(),
+            // The same again would be refused, or be malformed, again.
+            Failure::Refused { .. } | Failure::Inner { .. } | Failure::NoToken { .. } | Failure::NotJson { .. } => {
+                false
+            }
+        }
+    }
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
+}
+
+impl Failure {
+    /// What KDocs said, when it answered with JSON.
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            Failure::Http { reply, .. } => reply.as_ref(),
+            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
+            Failure::NotJson { .. } | Failure::Call(_) => None,
+        }
+    }
+}
+
+/// A KDocs call given up, and a retry of one.
+pub type Failed = http::Failed<Failure>;
+pub type Retry<'a> = http::Retry<'a, Failure>;
+
+/// What KDocs answered, as far as it said: its `code`/`msg`/`hint`/`data`, and an `errcode`/
+/// `errmsg` of DingTalk's should the relay pass DingTalk's answer on as its own.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Reply {
     #[serde(skip)]
@@ -35,7 +99,7 @@ pub struct Reply {
     /// Whatever the relay put there; on a refusal it may carry DingTalk's errcode/errmsg.
     #[serde(default)]
     pub data: Option<Value>,
-    /// DingTalk's answer, when it is called directly.
+    /// DingTalk's answer, passed on at the top.
     pub errcode: Option<Value>,
     #[serde(default, deserialize_with = "text")]
     pub errmsg: Option<String>,
@@ -50,6 +114,22 @@ impl Reply {
     /// DingTalk's `errcode`, as text.
     pub fn errcode_text(&self) -> Option<String> {
         self.errcode.as_ref().map(value_text)
+    }
+
+    /// A code and a message as they came, for the outputs: DingTalk's when it answered (passed
+    /// on as the relay's own, or refusing inside a `code` 0), else the relay's `code` and `msg`.
+    pub fn said(&self) -> (Option<String>, Option<String>) {
+        let dingtalk = if self.code.is_none() {
+            self.errcode_text().map(|code| (code, self.errmsg.clone()))
+        } else if self.is_ok() {
+            self.refusal_inside()
+        } else {
+            None
+        };
+        match dingtalk {
+            Some((code, msg)) => (Some(code), msg),
+            None => (self.code_text(), self.msg.clone()),
+        }
     }
 
     /// Whether the relay said `code` 0 (whatever DingTalk said inside).
@@ -129,14 +209,14 @@ fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Err
 }
 
 /// The JSON reply in an answer, with its status.
-pub fn parse(answer: &Answer) -> Option<Reply> {
+fn parse(answer: &Answer) -> Option<Reply> {
     let mut reply: Reply = serde_json::from_slice(&answer.bytes).ok()?;
     reply.http_status = answer.status;
     Some(reply)
 }
 
 /// Not 2xx: the status and what came with it.
-pub fn http_failure(answer: Answer) -> Failure {
+fn http_failure(answer: Answer) -> Failure {
     let reply = parse(&answer);
     Failure::Http { status: answer.status, reply, location: answer.location }
 }
@@ -173,15 +253,19 @@ fn call<T>(
     http: &Http,
     (base, path, query): (&str, &str, &[(&str, &str)]),
     body: Option<&[u8]>,
-    classify: fn(Answer) -> Result<T, AttemptError>,
+    classify: fn(Answer) -> Result<T, AttemptError<Failure>>,
     notice: &dyn Fn(&Retry),
 ) -> Result<T, Failed> {
     let url = reqwest::Url::parse_with_params(&format!("{base}{path}"), query).map_err(|_| Failed {
         // `kdocs_api_url` was checked when the settings were read; this cannot fail, but must not panic.
-        failure: Failure::Connect { cause: "`kdocs_api_url` does not make a valid URL".into(), dropped: false },
+        failure: Failure::Call(http::Failure::Connect {
+            cause: "`kdocs_api_url` does not make a valid URL".into(),
+            dropped: false,
+        }),
         attempts: 0,
     })?;
     http.block_on(http.with_retries(
+        http::Repeat::Once,
         || async {
             let request = match body {
                 Some(body) => http
@@ -191,18 +275,56 @@ fn call<T>(
                     .body(body.to_vec()),
                 None => http.client.get(url.clone()).header(CONTENT_TYPE, "application/json"),
             };
-            classify(http.exchange(request, &url, crate::delivery::http::MAX_REPLY_BYTES).await?)
+            classify(http.exchange(request, &url, MAX_REPLY_BYTES).await.map_err(|f| (f.into(), None))?)
         },
         notice,
     ))
 }
 
-/// Posts the notification `body` to the relay with `token`, retrying transient failures.
-pub fn send(http: &Http, base: &str, token: &str, body: &[u8], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
-    call(http, (base, PATH, &[("access_token", token)]), Some(body), classify_notification, notice)
+/// The relay's one body for all of a run's messages: `{"link", "sk"?, "data"}`; `sk` is left
+/// out, never `""`, without a secret.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    link: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sk: Option<&'a str>,
+    data: &'a [Message],
 }
 
-fn classify_notification(answer: Answer) -> Result<Reply, AttemptError> {
+/// The relay at `base` with an access token, and the robot it passes the messages on to.
+pub struct Relay<'a> {
+    pub base: &'a str,
+    pub token: &'a str,
+    pub webhook: &'a str,
+    pub secret: Option<&'a str>,
+}
+
+impl Transport for Relay<'_> {
+    type Reply = Reply;
+    type Failure = Failure;
+
+    fn dry_run(link: &str, secret: bool, messages: &[Message]) -> String {
+        let body = Body { link, sk: secret.then_some("***"), data: messages };
+        serde_json::to_string_pretty(&body).expect("messages serialize")
+    }
+
+    /// All the messages in one POST.
+    fn send(
+        &self,
+        http: &Http,
+        messages: &[Message],
+        notice: &dyn Fn(usize, &Retry),
+    ) -> Result<Vec<Reply>, Partial<Failure>> {
+        let body = Body { link: self.webhook, sk: self.secret, data: messages };
+        let body = serde_json::to_vec(&body).expect("messages serialize");
+        let query = [("access_token", self.token)];
+        call(http, (self.base, PATH, &query), Some(&body), classify_notification, &|retry| notice(0, retry))
+            .map(|reply| vec![reply])
+            .map_err(|failed| Partial { sent: 0, failed })
+    }
+}
+
+fn classify_notification(answer: Answer) -> Result<Reply, AttemptError<Failure>> {
     let retry_after = answer.retry_after;
     if !(200..300).contains(&answer.status) {
         return Err((http_failure(answer), retry_after));
@@ -231,7 +353,7 @@ pub struct Tokens {
 /// The names under which a token answer may give the refresh token's lifetime, in seconds.
 const REFRESH_LIFETIME_KEYS: &[&str] = &["refresh_expires_in", "refresh_token_expires_in"];
 
-fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError> {
+fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError<Failure>> {
     let retry_after = answer.retry_after;
     if !(200..300).contains(&answer.status) {
         return Err((http_failure(answer), retry_after));
@@ -339,6 +461,23 @@ mod tests {
         ));
         assert!(matches!(classify_tokens(answer(200, r#"{"code":20003}"#)), Err((Failure::Refused { .. }, _))));
         assert!(matches!(classify_tokens(answer(503, "busy")), Err((Failure::Http { status: 503, .. }, _))));
+    }
+
+    #[test]
+    fn only_what_may_pass_next_time_is_retried() {
+        let http = |status| Failure::Http { status, reply: None, location: None };
+        for status in [429, 500, 502, 503, 504] {
+            assert!(http(status).is_transient(), "{status}");
+        }
+        for status in [301, 400, 401, 403, 404, 501, 505] {
+            assert!(!http(status).is_transient(), "{status}");
+        }
+        assert!(Failure::Call(http::Failure::TimedOut { connecting: false }).is_transient());
+        assert!(!Failure::Call(http::Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }).is_transient());
+        assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
+        assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
+        assert!(!Failure::NoToken { reply: Reply::default() }.is_transient());
+        assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 
     #[test]

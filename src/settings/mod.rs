@@ -268,15 +268,18 @@ impl Kind for SecretText {
     }
 }
 
+/// DingTalk's webhook for custom robots, which a bare access token is completed to.
+pub const ROBOT_URL: &str = "https://oapi.dingtalk.com/robot/send";
+
 /// The robot's URL: an http(s) URL, and a secret (its query holds the robot's token). A bare
-/// access token, as the robot settings page shows it, is completed to DingTalk's URL.
+/// access token, as the robot settings page shows it, is completed to [`ROBOT_URL`].
 pub struct Webhook;
 impl Kind for Webhook {
     type Value = Secret;
     fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
         let value = found.value.trim();
         if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Ok(Secret(format!("{}?access_token={value}", crate::delivery::dingtalk::ROBOT_URL)));
+            return Ok(Secret(format!("{ROBOT_URL}?access_token={value}")));
         }
         let url = check_url(value, name, &found.from)?;
         if url.query_pairs().any(|(key, token)| key == "access_token" && token.is_empty()) {

@@ -382,15 +382,6 @@ pub fn fit(text: &str, budget: usize, marker: &str, keep: Option<&str>) -> Strin
     format!("{}{tail}", text[..cut].trim_end())
 }
 
-/// The request body: `{"link", "sk"?, "data"}`; `sk` is left out, never `""`, without a secret.
-#[derive(Debug, Serialize)]
-pub struct Body<'a> {
-    pub link: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sk: Option<&'a str>,
-    pub data: &'a [Message],
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

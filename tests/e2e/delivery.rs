@@ -170,6 +170,36 @@ fn a_relay_that_does_not_answer_times_out() {
 }
 
 #[test]
+fn a_notification_that_may_have_arrived_is_never_sent_again() {
+    // The relay read the whole body, then answered only after the time-out: it may have passed
+    // the message on, so a retry could post it twice.
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#).delay(Duration::from_secs(3))]);
+    let out = push_run(&relay.url).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "2").run();
+    assert_eq!(relay.relay_calls().len(), 1, "{}", out.stderr);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("error: no answer from http://127.0.0.1:"), "{}", out.stderr);
+    assert!(!out.stderr.contains("retrying"), "{}", out.stderr);
+    assert!(
+        out.stderr.lines().any(|l| l
+            == "hint: the message may or may not have reached the group: it was sent, but no readable answer came; \
+                it is not sent again, which could post it twice"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.output("sent").as_deref(), Some("false"));
+    // fail_on_error: false makes it a warning, as any failure.
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#).delay(Duration::from_secs(3))]);
+    let out = push_run(&relay.url)
+        .env("INPUT_TIMEOUT", "0.5")
+        .env("INPUT_RETRIES", "2")
+        .env("INPUT_FAIL_ON_ERROR", "false")
+        .run();
+    assert_eq!(relay.relay_calls().len(), 1, "{}", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("warning: no answer from"), "{}", out.stderr);
+}
+
+#[test]
 fn a_2xx_answer_that_is_not_json_fails_without_retry() {
     let relay = Server::script(vec![Reply::text(200, "<html>gateway</html>")]);
     let out = push_run(&relay.url).run();

@@ -1,7 +1,7 @@
 //! Straight to DingTalk, without a KDocs app: one POST per message to the webhook, signed when
 //! a secret is set, never a message sent twice once DingTalk accepted it.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -78,6 +78,22 @@ fn with_a_secret_each_request_is_signed_as_dingtalk_documents() {
     let raw = got[0].target.split("sign=").nth(1).unwrap();
     assert!(!raw.contains(['+', '/']), "{raw}");
     assert!(!got[0].body.contains(SK), "the secret itself is never sent");
+}
+
+#[test]
+fn a_message_that_may_have_arrived_is_never_sent_again() {
+    let robot = Server::script(vec![Reply::json(200, OK).delay(Duration::from_secs(3))]);
+    let out = direct(&robot).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "2").run();
+    assert_eq!(robot.received().len(), 1, "{}", out.stderr);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("no answer from http://127.0.0.1:"), "{}", out.stderr);
+    assert!(
+        out.stderr.lines().any(|l| l
+            == "hint: the message may or may not have reached the group: it was sent, but no readable answer came; \
+                it is not sent again, which could post it twice"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use super::{Failed, Failure, RunApi};
-use crate::delivery::hints::{Peer, message, shown, tls_words};
-use crate::delivery::http::{self, Retry};
+use super::{Failed, Failure, Retry, RunApi};
+use crate::delivery::hints::{Peer, Seen, message, shown, tls_words};
+use crate::delivery::http::{self, Transient};
 
 /// The one warning line for an API call that failed: what could not be read, what went wrong,
 /// and what to grant or check; the notification goes on without it. `what` names the facts
@@ -25,7 +25,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
             "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
             rest.base_variable()
         ),
-        Failure::Call(call) if matches!(**call, http::Failure::TimedOut) => {
+        Failure::Call(call) if matches!(**call, http::Failure::TimedOut { .. }) => {
             format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
         }
         Failure::Call(call) => match &**call {
@@ -39,14 +39,10 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
                 tls_words(*problem),
                 rest.base_variable()
             ),
-            other => message(Peer::Relay, other, origin, timeout),
+            other => message(Peer::Relay, &Seen::Call(other), origin, timeout),
         },
     };
-    let transient = match &failed.failure {
-        Failure::Status { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-        Failure::NotJson { .. } => false,
-        Failure::Call(f) => f.is_transient(),
-    };
+    let transient = failed.failure.is_transient();
     let attempts =
         if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
     format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
@@ -55,8 +51,11 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
 /// The line announcing a retry of an API call.
 pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration) -> String {
     let what = match retry.failure {
-        http::Failure::Http { status, .. } => format!("{} answered HTTP {status}", rest.name()),
-        other => message(Peer::Relay, other, origin, timeout),
+        Failure::Status { status, .. } => format!("{} answered HTTP {status}", rest.name()),
+        Failure::NotJson { status, length } => {
+            message(Peer::Relay, &Seen::NotJson { status: *status, length: *length }, origin, timeout)
+        }
+        Failure::Call(call) => message(Peer::Relay, &Seen::Call(call), origin, timeout),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",

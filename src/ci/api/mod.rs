@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::context::Context;
 use crate::context::jobs::Job;
 use crate::context::status::Status;
-use crate::delivery::http::{self, Answer, Http, Retry};
+use crate::delivery::http::{self, Answer, Http, Transient};
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
 
@@ -211,6 +211,23 @@ pub enum Failure {
     Call(Box<http::Failure>),
 }
 
+impl Transient for Failure {
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Status { status, .. } => http::transient_status(*status),
+            Failure::NotJson { .. } => false,
+            Failure::Call(call) => call.is_transient(),
+        }
+    }
+
+    fn sent_unanswered(&self) -> bool {
+        matches!(self, Failure::Call(call) if call.sent_unanswered())
+    }
+}
+
+/// A transient failure about to be retried.
+pub type Retry<'a> = http::Retry<'a, Failure>;
+
 /// An API call given up: the last attempt's failure, and how many attempts were made.
 #[derive(Debug)]
 pub struct Failed {
@@ -304,25 +321,19 @@ impl<'a> Api<'a> {
 
     fn fetch(&self, url: &reqwest::Url) -> Result<(Value, HeaderMap), Failed> {
         let http = self.http;
-        // What the API said last, kept beside the retry loop, which knows only `http`'s failures.
-        let said = std::cell::Cell::new(None);
         let outcome = http.block_on(http.with_retries(
+            http::Repeat::Safe,
             || async {
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
-                classify(http.exchange(request, url, MAX_API_BYTES).await?).map_err(|(refusal, retry_after)| {
-                    said.set(Some(refusal));
-                    (refusal.as_http(), retry_after)
-                })
+                let answer = http
+                    .exchange(request, url, MAX_API_BYTES)
+                    .await
+                    .map_err(|call| (Failure::Call(Box::new(call)), None))?;
+                classify(answer).map_err(|(refusal, retry_after)| (refusal.into(), retry_after))
             },
             self.notice,
         ));
-        outcome.map_err(|failed| {
-            let failure = match (failed.failure, said.get()) {
-                (http::Failure::Http { .. } | http::Failure::NotJson { .. }, Some(refusal)) => refusal.into(),
-                (other, _) => Failure::Call(Box::new(other)),
-            };
-            Failed { failure, attempts: failed.attempts }
-        })
+        outcome.map_err(|failed| Failed { failure: failed.failure, attempts: failed.attempts })
     }
 }
 
@@ -331,16 +342,6 @@ impl<'a> Api<'a> {
 enum Refusal {
     Status { status: u16, rate_limited: bool },
     NotJson { status: u16, length: usize },
-}
-
-impl Refusal {
-    /// As `http` sees it, so that it retries what is worth retrying (429, 5xx).
-    fn as_http(self) -> http::Failure {
-        match self {
-            Refusal::Status { status, .. } => http::Failure::Http { status, reply: None, location: None },
-            Refusal::NotJson { status, length } => http::Failure::NotJson { status, length },
-        }
-    }
 }
 
 impl From<Refusal> for Failure {

@@ -203,8 +203,8 @@ mod tests {
 
     use super::*;
     use crate::ci::api::hints::{retry_notice, warning};
-    use crate::ci::api::{self, Failure};
-    use crate::delivery::http::{self, Retry};
+    use crate::ci::api::{self, Failure, Retry};
+    use crate::delivery::http;
 
     fn env(vars: &[(&str, &str)]) -> Env {
         Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0)
@@ -260,13 +260,16 @@ mod tests {
              a valid token, e.g. `github_token: ${{ github.token }}`; the notification goes on without it"
         );
         assert!(gh(&status(403, true)).contains("rate limit is spent (HTTP 403)"));
-        let timed_out = api::Failed { failure: Failure::Call(Box::new(http::Failure::TimedOut)), attempts: 3 };
+        let timed_out = api::Failed {
+            failure: Failure::Call(Box::new(http::Failure::TimedOut { connecting: false })),
+            attempts: 3,
+        };
         assert_eq!(
             gh(&timed_out),
             "cannot read the previous run from the GitHub API: no answer from https://api.github.com within 10s: \
              raise `timeout`, or check the network (after 3 attempts); the notification goes on without it"
         );
-        let busy = http::Failure::Http { status: 503, reply: None, location: None };
+        let busy = Failure::Status { status: 503, rate_limited: false };
         let retry = Retry { attempt: 1, attempts: 2, failure: &busy, wait: Duration::from_secs(1) };
         assert_eq!(
             retry_notice(&GitHub, &retry, "https://api.github.com", t),
