@@ -67,6 +67,8 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("change.fixed", "fixed", "已修复"),
     ("change.broken", "broken", "又失败了"),
     ("status.unknown", "unknown", "未知"),
+    // Said in the headline and the title when nothing told the status, so that no one reads a bare emoji as an outcome.
+    ("status.unknown.said", "status unknown", "状态未知"),
     // Nouns.
     ("build", "build", "构建"),
     ("pr", "pull request", "拉取请求"),
@@ -287,6 +289,8 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("word.pipeline", "pipeline", "上游流水线"),
     ("word.cron", "cron", "定时任务"),
     ("word.tag", "tag", "标签"),
+    // A run whose trigger the CI does not say (a Jenkins build).
+    ("word.build", "build", "构建"),
     ("word.deployment", "deployment", "部署"),
     ("word.workflow_job", "workflow job", "工作流作业"),
     ("word.synchronize", "synchronize", "同步"),
