@@ -20,6 +20,7 @@ use crate::report::Reporter;
 use crate::settings::mention::Who;
 use crate::settings::when;
 use crate::settings::{KdocsAuth, Mode, ROBOT_URL, Renewal, Route, Secret, Settings};
+use crate::summary::catalog::Lang;
 use crate::summary::message::{self, At, Message};
 use crate::summary::render::{self, Summary};
 use crate::time;
@@ -69,8 +70,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     // The `status` setting, else what the jobs add up to, else the CI's own word (README,
     // "The whole pipeline in one message").
     ci.count_this_job(&mut cx);
-    let derived = jobs::outcome(&cx.jobs);
-    cx.status = settings.status.or(derived).unwrap_or(cx.status);
+    decide_status(ci, settings, reporter, &mut cx, api_failed);
 
     cx.previous_status = settings.previous_status.or(cx.previous_status);
     // Only a success or a failure can be a change; the API is asked only then, and not again
@@ -79,6 +79,9 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         cx.previous_status = previous_from_api(ci, &cx, settings, env, reporter, &mut http)?;
     }
     cx.change = Change::between(cx.previous_status, cx.status);
+    if previous_needed(ci, &cx, settings, env) && !api_failed {
+        reporter.warning(&unknown(settings.lang, true, ci.unknown_previous(settings.lang)));
+    }
 
     if !when::matches(&settings.notify_on, cx.status, cx.change) {
         let previous = cx.previous_status.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
@@ -372,4 +375,56 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
         reporter.warning(&warning);
     }
     Ok(tokens.access_token)
+}
+
+/// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word
+/// (README, "The whole pipeline in one message"). A setting that contradicts the event's own
+/// result, and a status nothing told, are warnings.
+fn decide_status(ci: &dyn Ci, settings: &Settings, reporter: &Reporter, cx: &mut Context, api_failed: bool) {
+    let derived = jobs::outcome(&cx.jobs);
+    if let (Some(set), Some(reported)) = (settings.status, ci.event_result(cx))
+        && set != reported
+    {
+        reporter.warning(&contradiction(settings.lang, set, reported, &cx.event));
+    }
+    cx.status = settings.status.or(derived).unwrap_or(cx.status);
+    // A failed API call said what to grant already.
+    if cx.status == Status::Unknown && !api_failed {
+        reporter.warning(&unknown(settings.lang, false, ci.unknown_status(settings.lang)));
+    }
+}
+
+/// Whether `notify_on` needs the previous outcome that nothing told, and the CI's API was not
+/// asked (a failed or empty answer said its own).
+fn previous_needed(ci: &dyn Ci, cx: &Context, settings: &Settings, env: &Env) -> bool {
+    cx.previous_status.is_none()
+        && matches!(cx.status, Status::Success | Status::Failure)
+        && settings.notify_on.iter().any(|c| matches!(c, when::Condition::Became(_) | when::Condition::Changed))
+        && ci.api().and_then(|rest| Endpoint::new(rest, env, settings)).is_none()
+}
+
+/// The warning for a status, or a previous outcome, that nothing told, with the CI's fix.
+fn unknown(lang: Lang, previous: bool, fix: &str) -> String {
+    match (lang, previous) {
+        (Lang::ZhCn, false) => format!("本次运行的状态未知（消息中写明“状态未知”）。{fix}"),
+        (Lang::En, false) => format!("the run's status is unknown, and the message says so. To know it, {fix}"),
+        (Lang::ZhCn, true) => {
+            format!("上一次运行的结果未知，`notify_on` 的 fixed、broken、changed 无从判断。{fix}")
+        }
+        (Lang::En, true) => {
+            format!(
+                "the previous run's outcome is unknown, so `notify_on`'s fixed, broken and changed cannot match. To know it, {fix}"
+            )
+        }
+    }
+}
+
+/// The warning for a `status` setting that says otherwise than the event's own result.
+fn contradiction(lang: Lang, set: Status, reported: Status, event: &str) -> String {
+    match lang {
+        Lang::ZhCn => format!("`status` 设置为 {set}，而 {event} 事件本身的结果是 {reported}：消息以设置的 {set} 为准"),
+        Lang::En => format!(
+            "`status` is {set}, which contradicts the {event} event's own result, {reported}: the message says {set}"
+        ),
+    }
 }

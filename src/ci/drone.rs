@@ -9,6 +9,7 @@ use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::summary::catalog::Lang;
 use crate::time::{format_rfc3339, interval};
 
 pub struct Drone;
@@ -24,6 +25,24 @@ impl Ci for Drone {
 
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
+    }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "这个 Drone runner 没有设置 `DRONE_BUILD_STATUS`：请设置 `drone_token`，或设置 `status`",
+            Lang::En => "this Drone runner sets no `DRONE_BUILD_STATUS`: set `drone_token`, or `status`",
+        }
+    }
+
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "Drone 1.x 和 2.x 不设置 `DRONE_PREV_BUILD_STATUS`（只有 0.8 设置）：请设置 `drone_token` 以读取上一次构建"
+            }
+            Lang::En => {
+                "Drone 1.x and 2.x set no `DRONE_PREV_BUILD_STATUS` (only 0.8 did): set `drone_token` so that the previous build is read"
+            }
+        }
     }
 }
 
@@ -41,8 +60,8 @@ pub fn context(env: &Env) -> Context {
         // The build status is `failure` as soon as a step of this stage has failed; the stage
         // status stands in on runners that do not set it.
         status: Status::parse(env.get("DRONE_BUILD_STATUS").or_else(|| env.get("DRONE_STAGE_STATUS"))),
-        // Set by Drone servers that know the previous build of the branch (docs.drone.io,
-        // "Reference: DRONE_PREV_BUILD_STATUS"); some runners leave it out.
+        // Drone 0.8 only (cncd/pipeline's frontend/metadata.go, vendored in harness/drone
+        // v0.8.6); 1.x and 2.x runners set no previous build, which only the API knows.
         previous_status: env.get("DRONE_PREV_BUILD_STATUS").map(|s| Status::parse(Some(s))),
         person: Person {
             login: env.string("DRONE_COMMIT_AUTHOR"),

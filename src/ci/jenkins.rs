@@ -13,6 +13,7 @@
 use super::{Ci, Env, Inputs, Warnings, local};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::summary::catalog::Lang;
 
 pub struct Jenkins;
 
@@ -28,6 +29,32 @@ impl Ci for Jenkins {
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
     }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "Jenkins 没有表示构建结果的变量：Pipeline 中请在 `post { always { … } }` 里设置 \
+                 `status: ${currentBuild.currentResult}`；自由风格任务请设置 `jenkins_token`（user:apitoken），\
+                 并在构建后步骤（如 Post build task）中运行，由 API 给出结果"
+            }
+            Lang::En => {
+                "Jenkins has no variable for the build's result: in a Pipeline set \
+                 `status: ${currentBuild.currentResult}` in `post { always { … } }`; in a freestyle job set \
+                 `jenkins_token` (user:apitoken) and run from a post-build step (such as Post build task), so that the API tells it"
+            }
+        }
+    }
+
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "请设置 `jenkins_token`，或在 Pipeline 中设置 `previous_status: ${currentBuild.previousCompletedBuild?.result}`"
+            }
+            Lang::En => {
+                "set `jenkins_token`, or in a Pipeline `previous_status: ${currentBuild.previousCompletedBuild?.result}`"
+            }
+        }
+    }
 }
 
 pub fn context(env: &Env) -> Context {
@@ -38,9 +65,9 @@ pub fn context(env: &Env) -> Context {
         "pull_request"
     } else if git_ref.as_ref().is_some_and(|r| r.kind == RefKind::Tag) {
         "tag"
-    } else if git_ref.is_some() {
-        "push"
     } else {
+        // Nothing says what started a build (SCM polling, a timer, a person, a webhook): a
+        // branch build is a build, not a push.
         "build"
     };
     let commit = commit(env, repo.url.as_deref());
@@ -173,7 +200,7 @@ mod tests {
     #[test]
     fn push_build() {
         let ctx = context(&fixture_env(PUSH, 0));
-        assert_eq!((ctx.ci, ctx.event.as_str(), ctx.status), ("jenkins", "push", Status::Unknown));
+        assert_eq!((ctx.ci, ctx.event.as_str(), ctx.status), ("jenkins", "build", Status::Unknown));
         assert_eq!(ctx.repo.full_name.as_deref(), Some("acme/ci-notify"));
         assert_eq!(ctx.repo.name.as_deref(), Some("ci-notify"));
         assert_eq!(ctx.repo.url.as_deref(), Some("https://github.com/acme/ci-notify"));
@@ -241,7 +268,7 @@ mod tests {
         );
         let ctx = context(&env);
         assert_eq!(ctx.repo.full_name.as_deref(), Some("acme/ci-notify"));
-        assert_eq!((ctx.event.as_str(), ctx.git_ref.unwrap().name.as_str()), ("push", "feature/x"));
+        assert_eq!((ctx.event.as_str(), ctx.git_ref.unwrap().name.as_str()), ("build", "feature/x"));
         let bare = context(&fixture_env(
             "JENKINS_URL=https://ci/\nJOB_NAME=nightly\nBUILD_URL=https://ci/job/nightly/9/\n",
             0,

@@ -6,6 +6,7 @@ use std::process::Command;
 use super::{Ci, Env, Inputs, Warnings, github};
 use crate::context::status::Status;
 use crate::context::{Commit, Context, Person, Ref, Repo};
+use crate::summary::catalog::Lang;
 
 pub struct Local;
 
@@ -31,6 +32,13 @@ impl Ci for Local {
     /// A dry run outside any CI, with no event file given.
     fn renders_the_sample(&self, inputs: &Inputs) -> bool {
         inputs.sample && inputs.event_path.is_none()
+    }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "没有识别出 CI：请设置 `status`（success、failure、cancelled……）",
+            Lang::En => "no CI found: set `status` (success, failure, cancelled, …)",
+        }
     }
 }
 

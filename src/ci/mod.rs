@@ -23,6 +23,7 @@ use crate::context::Context;
 use crate::env::Env;
 use crate::error::Error;
 use crate::settings::Name;
+use crate::summary::catalog::Lang;
 
 /// One CI: how to recognise it, what it tells about the run, and where it differs from the
 /// others. Each CI's module implements it; the defaults are what most CIs do, so a CI overrides
@@ -59,6 +60,30 @@ pub trait Ci: Sync {
 
     /// The CI's REST API, for what its variables do not say.
     fn api(&self) -> Option<&dyn api::RunApi> {
+        None
+    }
+
+    /// Why the run's status is unknown here and exactly what to set so that it is known, said
+    /// once on stderr when nothing told it.
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "请设置 `status`（success、failure、cancelled……），取 CI 给出的本次运行结果",
+            Lang::En => "set `status` (success, failure, cancelled, …) from the CI's word for the run's outcome",
+        }
+    }
+
+    /// What to set so that the previous run's outcome is known, which `notify_on: fixed`,
+    /// `broken` and `changed` need.
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "请设置 `previous_status`：本分支上一次运行的结果",
+            Lang::En => "set `previous_status` to the outcome of the previous run on this branch",
+        }
+    }
+
+    /// The result the event itself reports about another run (a workflow run, a check, a
+    /// deployment, a commit status), which a `status` setting should not contradict.
+    fn event_result(&self, _cx: &Context) -> Option<crate::context::status::Status> {
         None
     }
 }

@@ -8,6 +8,7 @@
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
+use crate::summary::catalog::Lang;
 use crate::time::{format_rfc3339, interval};
 
 pub struct Woodpecker;
@@ -23,6 +24,30 @@ impl Ci for Woodpecker {
 
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
+    }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "Woodpecker 3.0 至 3.14 不设置 `CI_PIPELINE_STATUS`，其 API 也没有给出结果：请设置 `woodpecker_token`，\
+                 或升级到 Woodpecker 3.15 及以上"
+            }
+            Lang::En => {
+                "Woodpecker 3.0 to 3.14 sets no `CI_PIPELINE_STATUS` and its API did not tell: set `woodpecker_token`, \
+                 or upgrade to Woodpecker 3.15 or later"
+            }
+        }
+    }
+
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "没有 `CI_PREV_PIPELINE_STATUS`（没有上一条流水线）：请设置 `woodpecker_token` 或 `previous_status`"
+            }
+            Lang::En => {
+                "no `CI_PREV_PIPELINE_STATUS` (no previous pipeline): set `woodpecker_token` or `previous_status`"
+            }
+        }
     }
 }
 

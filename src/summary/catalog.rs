@@ -88,6 +88,8 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("change.fixed", ["已修复", "fixed"]),
     ("change.broken", ["又失败了", "broken"]),
     ("status.unknown", ["未知", "unknown"]),
+    // Said in the headline and the title when nothing told the status, so that no one reads a bare emoji as an outcome.
+    ("status.unknown.said", ["状态未知", "status unknown"]),
     // Nouns.
     ("build", ["构建", "build"]),
     ("pr", ["拉取请求", "pull request"]),
@@ -308,6 +310,8 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("word.pipeline", ["上游流水线", "pipeline"]),
     ("word.cron", ["定时任务", "cron"]),
     ("word.tag", ["标签", "tag"]),
+    // A run whose trigger the CI does not say (a Jenkins build).
+    ("word.build", ["构建", "build"]),
     ("word.deployment", ["部署", "deployment"]),
     ("word.workflow_job", ["工作流作业", "workflow job"]),
     ("word.synchronize", ["同步", "synchronize"]),

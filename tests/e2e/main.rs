@@ -16,4 +16,5 @@ mod hardening;
 mod pipeline;
 mod signal;
 mod summaries;
+mod unknown;
 mod usage;

@@ -319,7 +319,7 @@ fn mentions_and_the_keyword_survive_a_cut_to_size() {
     let (title, text) = markdown(&body);
     assert!(text.contains("…"), "the text was cut");
     assert!(text.ends_with("\n\nWATCH\n\n@u1"), "the keyword or the mention was cut off: {}", &text[text.len() - 80..]);
-    assert!(title.ends_with(" WATCH") && title.starts_with('🔔'), "the title carries it, after the status: {title}");
+    assert!(title.ends_with(" WATCH") && title.starts_with('✅'), "the title carries it, after the status: {title}");
 }
 
 #[test]
@@ -423,7 +423,7 @@ fn the_keyword_is_added_to_the_title_and_the_text_when_the_summary_lacks_it() {
     let body = dry_run("push", "github/push.branch.json", &[("INPUT_KEYWORD", "CI通知"), ("INPUT_MESSAGE", "hello")]);
     let (title, text) = markdown(&body);
     // After the status emoji, which a phone's preview shows first.
-    assert!(title.starts_with('🔔') && title.ends_with(" CI通知"), "{title}");
+    assert!(title.starts_with('✅') && title.ends_with(" CI通知"), "{title}");
     assert!(text.ends_with("\n\nCI通知"), "{text}");
     // Every message must carry it, or the robot refuses that one.
     assert_eq!(body["data"][1]["text"]["content"], "CI通知 hello");

@@ -118,6 +118,8 @@ impl Run {
             .env("GITHUB_RUN_NUMBER", "77")
             .env("GITHUB_WORKFLOW", "CI")
             .env("GITHUB_JOB", "build")
+            // As the action passes `job.status`.
+            .env("ACTION_JOB_STATUS", "success")
             .github_files()
             .env("INPUT_KDOCS_TOKEN", TOKEN)
             .env("INPUT_WEBHOOK", &webhook())

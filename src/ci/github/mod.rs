@@ -18,6 +18,7 @@ use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::error::Error;
 use crate::settings::Name;
+use crate::summary::catalog::Lang;
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub struct GitHub;
@@ -58,6 +59,30 @@ impl Ci for GitHub {
 
     fn api(&self) -> Option<&dyn super::api::RunApi> {
         Some(self)
+    }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "只有本 action 会传入作业状态：在 `run:` 步骤中直接运行时，请设置 `status: ${{ job.status }}`"
+            }
+            Lang::En => {
+                "only the action passes the job's status: when running it from a `run:` step, set `status: ${{ job.status }}`"
+            }
+        }
+    }
+
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "请设置 `github_token`（需 `actions: read` 权限），以读取本工作流在该分支上一次运行的结果",
+            Lang::En => {
+                "set `github_token` (with `actions: read`) so that the workflow's previous run on the branch is read"
+            }
+        }
+    }
+
+    fn event_result(&self, cx: &Context) -> Option<Status> {
+        Some(event_status(&cx.event, cx.payload.json())).filter(|s| *s != Status::Unknown)
     }
 }
 

@@ -13,6 +13,7 @@ mod api;
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
+use crate::summary::catalog::Lang;
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub struct GitLab;
@@ -32,6 +33,27 @@ impl Ci for GitLab {
 
     fn api(&self) -> Option<&dyn super::api::RunApi> {
         Some(self)
+    }
+
+    fn unknown_status(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => {
+                "在 `script:` 中 GitLab 只给出 `CI_JOB_STATUS=running`：请设置 `gitlab_token`（需 read_api 权限）以从流水线的作业得出结果，\
+                 或在 `after_script:` 中运行，或用 README 中的两个作业（`when: on_success` / `when: on_failure`）设置 `status`"
+            }
+            Lang::En => {
+                "inside `script:` GitLab gives only `CI_JOB_STATUS=running`: set `gitlab_token` (read_api) so that the \
+                 pipeline's jobs tell the outcome, or run from `after_script:`, or use the README's two jobs \
+                 (`when: on_success` / `when: on_failure`) that set `status`"
+            }
+        }
+    }
+
+    fn unknown_previous(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhCn => "GitLab 没有上一条流水线结果的变量：请设置 `gitlab_token`（需 read_api 权限）",
+            Lang::En => "GitLab has no variable for the previous pipeline's outcome: set `gitlab_token` (read_api)",
+        }
     }
 }
 
