@@ -190,8 +190,8 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/drone/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/drone/pull_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/drone/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/drone/pull_request.env");
 
     #[test]
     fn push_build() {

@@ -166,9 +166,9 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/jenkins/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/jenkins/pull_request.env");
-    const TAG: &str = include_str!("../../tests/fixtures/jenkins/tag.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/jenkins/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/jenkins/pull_request.env");
+    const TAG: &str = include_str!("../../../tests/fixtures/jenkins/tag.env");
 
     #[test]
     fn push_build() {

@@ -223,8 +223,8 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/woodpecker/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/woodpecker/pull_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/woodpecker/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/woodpecker/pull_request.env");
 
     #[test]
     fn push_pipeline() {
