@@ -5,6 +5,8 @@
 //! requests, `DRONE_COMMIT_MESSAGE` is the pull request's body, not a commit message, and
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
@@ -24,6 +26,10 @@ impl Ci for Drone {
 
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 

@@ -10,6 +10,8 @@
 //! `currentBuild.currentResult` as the `status` setting and `currentBuild.startTimeInMillis` as
 //! `started_at` (README, "Jenkins").
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings, local};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
@@ -27,6 +29,10 @@ impl Ci for Jenkins {
 
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 

@@ -5,6 +5,8 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
@@ -23,6 +25,10 @@ impl Ci for Woodpecker {
 
     fn context(&self, env: &Env, _: &Inputs, _: &mut Warnings) -> Context {
         context(env)
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 
