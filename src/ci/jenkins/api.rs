@@ -171,6 +171,25 @@ fn base64(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0)
+    }
+
+    #[test]
+    fn only_urls_under_jenkins_url_are_called() {
+        let path =
+            |root: &str, build: &str| under_base(&env(&[("JENKINS_URL", root), ("BUILD_URL", build)]), "BUILD_URL");
+        assert_eq!(path("https://ci.example/", "https://ci.example/job/a/57/").as_deref(), Some("/job/a/57/"));
+        assert_eq!(
+            path("https://ci.example/jenkins/", "https://ci.example/jenkins/job/a/57").as_deref(),
+            Some("/job/a/57/")
+        );
+        assert_eq!(path("https://ci.example/jenkins/", "https://ci.example/other/job/a/57/"), None);
+        assert_eq!(path("https://ci.example/", "https://ci.example.evil/job/a/57/"), None);
+        assert_eq!(path("https://ci.example/", "http://ci.example/job/a/57/"), None);
+        assert_eq!(path("https://ci.example/", "https://ci.example:8443/job/a/57/"), None);
+    }
+
     #[test]
     fn base64_as_rfc_4648_gives_it() {
         let cases =

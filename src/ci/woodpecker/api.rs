@@ -78,7 +78,7 @@ impl RunApi for Woodpecker {
     /// The pipeline itself: its steps, and from them its outcome. The repository's id comes from
     /// `CI_PIPELINE_URL`, else from a lookup by name: Woodpecker has no `CI_REPO_ID`.
     fn ask(&self, env: &Env, _: &Context, want: Want) -> Option<Ask> {
-        if !(want.jobs || want.outcome) {
+        if !(want.jobs || want.outcome) || env.get("CI_SYSTEM_URL").is_none() {
             return None;
         }
         let number = segment(&env.string("CI_PIPELINE_NUMBER")?);
@@ -167,11 +167,11 @@ fn repo_id(env: &Env) -> Option<String> {
     (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then(|| id.to_owned())
 }
 
-/// `/repos/lookup/{owner}/{name}` from `CI_REPO`.
+/// `/repos/lookup/{full_name}` from `CI_REPO`; the full name keeps its slashes (a GitLab or
+/// Forgejo group nests: `group/sub/name`), as the route takes the rest of the path.
 fn lookup(env: &Env) -> Option<String> {
     let repo = env.string("CI_REPO")?;
-    let (owner, name) = repo.split_once('/')?;
-    Some(format!("/repos/lookup/{}/{}", segment(owner), segment(name)))
+    repo.contains('/').then(|| format!("/repos/lookup/{}", repo.split('/').map(segment).collect::<Vec<_>>().join("/")))
 }
 
 /// The pipeline's finished steps, but the notifying one. A step with
@@ -200,4 +200,26 @@ fn steps(pipeline: &Value, ask: &Ask) -> Vec<Job> {
         }
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        Env::new(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())), 0)
+    }
+
+    #[test]
+    fn the_repository_id_is_in_the_pipeline_url_else_looked_up_by_name() {
+        let id = |url| repo_id(&env(&[("CI_PIPELINE_URL", url)]));
+        assert_eq!(id("https://ci.example.com/repos/12/pipeline/57").as_deref(), Some("12"));
+        assert_eq!(id("https://ci.example.com/sub/repos/7/pipeline/3/2").as_deref(), Some("7"));
+        assert_eq!(id("https://ci.example.com/repos/acme/ci/pipeline/3"), None);
+        assert_eq!(
+            lookup(&env(&[("CI_REPO", "group/sub/my app")])).as_deref(),
+            Some("/repos/lookup/group/sub/my%20app")
+        );
+        assert_eq!(lookup(&env(&[("CI_REPO", "alone")])), None);
+    }
 }
