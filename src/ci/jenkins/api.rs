@@ -7,10 +7,11 @@
 //! `GET {BUILD_URL}wfapi/describe` (the Pipeline Stage View plugin's REST API) lists `stages[]`
 //! with `name` and `status` (`SUCCESS`, `FAILED`, `UNSTABLE`, `ABORTED`, `NOT_EXECUTED`,
 //! `IN_PROGRESS`). `GET {JOB_URL}api/json?tree=builds[number,result,building]{0,20}` lists the
-//! job's builds newest first. Jenkins' own `/api` pages (`…/api/`, on any Jenkins) and
-//! jenkinsci/pipeline-stage-view-plugin's README; the words are as in SPEC, not checked against
-//! the plugin's source. The base is `JENKINS_URL`: the build's and job's URLs are called only
-//! when they are under it, so the token never goes elsewhere.
+//! job's builds newest first. Sources: Jenkins' own `/api` pages (`…/api/`, on any Jenkins);
+//! jenkinsci/pipeline-stage-view-plugin 2.41, rest-api/README.md and
+//! rest-api/…/external/StatusExt.java and RunExt.java (`PAUSED_PENDING_INPUT` too). The base is
+//! `JENKINS_URL`: the build's and job's URLs are called only when they are under it, so the
+//! token never goes elsewhere.
 
 use reqwest::header::{AUTHORIZATION, HeaderName};
 use serde_json::Value;
