@@ -455,7 +455,11 @@ fn refusals_are_one_warning_and_the_message_goes_out() {
             403,
             "the Jenkins API answered HTTP 403: set `jenkins_token` to `user:apitoken` (Jenkins answers a wrong one this way too)",
         ),
-        ("jenkins", 404, "the Jenkins API answered HTTP 404"),
+        (
+            "jenkins",
+            404,
+            "the Jenkins API answered HTTP 404: the user of `jenkins_token` cannot see this job; give it Job/Read",
+        ),
     ];
     for (ci, status, says) in cases {
         let api = Server::script(vec![Reply::json(status, r#"{"message":"no"}"#)]);

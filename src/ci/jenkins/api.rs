@@ -71,7 +71,16 @@ impl RunApi for Jenkins {
         )
     }
 
+    // Jenkins answers 403 for a wrong token as for a missing permission, and 404 for a job
+    // the user may not see.
     fn not_allowed(&self, status: u16) -> String {
+        if status == 404 {
+            return format!(
+                "{} answered HTTP 404: the user of `jenkins_token` cannot see this job; give it Job/Read, and check \
+                 that BUILD_URL and JOB_URL are under JENKINS_URL",
+                self.name()
+            );
+        }
         format!(
             "{} answered HTTP {status}: set `jenkins_token` to `user:apitoken` (Jenkins answers a wrong one this way \
              too), for a user with Overall/Read and Job/Read on this job",
