@@ -272,9 +272,9 @@ fn woodpecker_looks_the_repository_up_when_no_variable_gives_its_id() {
 
 #[test]
 fn woodpecker_previous_pipeline_when_the_variable_says_it_was_running() {
-    // CI_PREV_PIPELINE_STATUS was `running` when this pipeline was created; pipeline 56 has since
-    // been killed? No: it is still running, so the listing is read. Woodpecker 2.x ignores
-    // `branch=`, so the listing holds other branches too: they are passed over by hand.
+    // CI_PREV_PIPELINE_STATUS was `running` when this pipeline was created, and pipeline 56 still
+    // runs: the listing is read. Woodpecker 2.x ignores `branch=`, so the listing holds other
+    // branches too: they are passed over by hand.
     let api = Server::start(|r: &Received| match r.target.as_str() {
         "/api/repos/12/pipelines/57" => Reply::json(200, &woodpecker_pipeline(false, "success")),
         "/api/repos/12/pipelines/56" => Reply::json(200, r#"{"number": 56, "status": "running", "branch": "main"}"#),
@@ -309,6 +309,30 @@ fn woodpecker_previous_pipeline_when_the_variable_says_it_was_running() {
 }
 
 #[test]
+fn woodpecker_2x_pages_past_other_branches_for_the_previous_pipeline() {
+    // 2.x lists every branch whatever `branch=` says: a first page full of another branch's
+    // pipelines, then this branch's previous one on the second.
+    let other: Vec<_> =
+        (0..25).map(|i| json!({"number": 56 - i, "status": "success", "branch": "renovate/x"})).collect();
+    let page1 = json!(other).to_string();
+    let api = Server::start(move |r: &Received| match r.target.as_str() {
+        "/api/repos/12/pipelines/57" => Reply::json(200, &woodpecker_pipeline(false, "success")),
+        "/api/repos/12/pipelines?branch=main&page=1&perPage=25" => Reply::json(200, &page1),
+        "/api/repos/12/pipelines?branch=main&page=2&perPage=25" => Reply::json(
+            200,
+            r#"[{"number": 31, "status": "error", "branch": "main"}, {"number": 30, "status": "success", "branch": "main"}]"#,
+        ),
+        other => panic!("unexpected API call {other}"),
+    });
+    let relay = new_relay();
+    let changes = [("CI_PREV_PIPELINE_NUMBER", ""), ("CI_PREV_PIPELINE_STATUS", ""), ("DINGTALK_NOTIFY_ON", "fixed")];
+    let out = woodpecker_run(&api, &relay, &changes).run();
+    let (title, _) = delivered(&relay, &out);
+    assert!(title.starts_with("✅ "), "{title}");
+    assert_eq!(api.received().len(), 3, "the pipeline and two pages");
+}
+
+#[test]
 fn woodpecker_without_a_status_asks_a_public_repository_without_a_token() {
     let api = Server::start(|r: &Received| {
         assert_eq!(r.header("authorization"), None, "{r:?}");
@@ -322,6 +346,14 @@ fn woodpecker_without_a_status_asks_a_public_repository_without_a_token() {
     let (title, _) = delivered(&relay, &out);
     assert!(title.starts_with("❌ "), "{title}");
     assert_eq!(api.received().len(), 1);
+
+    // A dry run makes no call that no setting asked for.
+    let out = woodpecker_run(&api, &relay, &[("CI_PIPELINE_STATUS", "")])
+        .unset("DINGTALK_WOODPECKER_TOKEN")
+        .env("DINGTALK_DRY_RUN", "true")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(api.received().len(), 1, "no call in the dry run");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -179,3 +179,26 @@ fn steps(build: &Value, ask: &Ask) -> Vec<Job> {
     }
     jobs
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn steps_of_one_stage_by_name_and_a_stage_that_failed_before_its_steps() {
+        let ask = Ask { this_step: Some("default/notify".into()), ..Ask::default() };
+        let one = json!({"stages": [{"name": "default", "steps": [
+            {"name": "test", "status": "error"}, {"name": "notify", "status": "success"}]}]});
+        assert_eq!(steps(&one, &ask), [Job::new("test", Status::Failure, None)]);
+        let two = json!({"stages": [
+            {"name": "default", "status": "running", "steps": [{"name": "build", "status": "killed"}]},
+            {"name": "arm64", "status": "error"},
+            {"name": "docs", "status": "skipped"}]});
+        assert_eq!(
+            steps(&two, &ask),
+            [Job::new("default/build", Status::Failure, None), Job::new("arm64", Status::Failure, None)]
+        );
+    }
+}
