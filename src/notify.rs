@@ -66,17 +66,26 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     // What only the CI's API knows (a token given, and the facts still missing).
-    let (mut http, api_failed) = api_facts(ci, env, settings, reporter, &mut cx)?;
-    // The `status` setting, else what the jobs add up to, else the CI's own word (README,
-    // "The whole pipeline in one message").
+    let ApiFacts { mut http, failed: api_failed, outcome: api_outcome } =
+        api_facts(ci, env, settings, reporter, &mut cx)?;
+    // The `status` setting, else what the jobs add up to, else the API's word for the run (a
+    // Jenkins build's result), else the CI's own variable (README, "The whole pipeline in one
+    // message"). The jobs come first: on Drone and Woodpecker they are the API's parts, whose
+    // outcome is the run's, and the variable is a snapshot taken before this step.
     ci.count_this_job(&mut cx);
-    decide_status(ci, settings, reporter, &mut cx, api_failed);
+    decide_status(ci, settings, reporter, &mut cx, api_failed, api_outcome);
 
     cx.previous_status = settings.previous_status.or(cx.previous_status);
-    // Only a success or a failure can be a change; the API is asked only then, and not again
-    // after it failed: one warning per run says what to grant.
-    if cx.previous_status.is_none() && !api_failed && matches!(cx.status, Status::Success | Status::Failure) {
-        cx.previous_status = previous_from_api(ci, &cx, settings, env, reporter, &mut http)?;
+    // Only a success or a failure can be a change; the API is asked only then, when no finished
+    // outcome is known yet (Woodpecker's variable may read `running`), and not again after it
+    // failed: one warning per run says what to grant.
+    let finished = matches!(cx.previous_status, Some(p) if !matches!(p, Status::Started | Status::Unknown));
+    if !finished
+        && !api_failed
+        && matches!(cx.status, Status::Success | Status::Failure)
+        && let Some(previous) = previous_from_api(ci, &cx, settings, env, reporter, &mut http)?
+    {
+        cx.previous_status = Some(previous);
     }
     cx.change = Change::between(cx.previous_status, cx.status);
     if previous_needed(ci, &cx, settings, env) && !api_failed {
@@ -313,28 +322,53 @@ fn new_http(settings: &Settings) -> Result<Http, Error> {
     )
 }
 
+/// What [`api_facts`] leaves for the rest of the run.
+#[derive(Default)]
+struct ApiFacts {
+    /// The HTTP client, when one was made: the send's too.
+    http: Option<Http>,
+    /// A call failed (and was warned about).
+    failed: bool,
+    /// The run's outcome as the API tells it.
+    outcome: Option<Status>,
+}
+
 /// The jobs and start that only the CI's API knows, into the context, when a token is given and
-/// they are still missing; a call that fails is a warning. The HTTP client, when one was made,
-/// is the send's too; `true` with it when a call failed.
+/// they are still missing, and the run's outcome; a call that fails is a warning. Without a
+/// token, the APIs that answer so are asked for the status when nothing else tells it (not in
+/// a dry run, which makes no call that no setting asked for).
 fn api_facts(
     ci: &dyn Ci,
     env: &Env,
     settings: &Settings,
     reporter: &Reporter,
     cx: &mut Context,
-) -> Result<(Option<Http>, bool), Error> {
-    let Some(endpoint) = ci.api().and_then(|rest| Endpoint::new(rest, env, settings)) else {
-        return Ok((None, false));
+) -> Result<ApiFacts, Error> {
+    let status_unknown = settings.status.is_none() && cx.status == Status::Unknown;
+    let endpoint = ci.api().and_then(|rest| {
+        Endpoint::new(rest, env, settings)
+            .or_else(|| (status_unknown && !settings.dry_run()).then(|| Endpoint::anonymous(rest, env)).flatten())
+    });
+    let Some(endpoint) = endpoint else { return Ok(ApiFacts::default()) };
+    let given = settings.jobs.as_deref().and_then(jobs::outcome);
+    let want = Want {
+        jobs: settings.jobs.is_none(),
+        start: cx.run.started_at.is_none(),
+        outcome: settings.status.is_none() && given.is_none(),
     };
-    let want = Want { jobs: settings.jobs.is_none(), start: cx.run.started_at.is_none() };
-    let Some(ask) = endpoint.rest.ask(env, cx, want) else { return Ok((None, false)) };
+    let Some(ask) = endpoint.rest.ask(env, cx, want) else { return Ok(ApiFacts::default()) };
     let http = new_http(settings)?;
     let (rest, origin) = (endpoint.rest, endpoint.origin());
     let notice =
         |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
     let facts = endpoint.facts(&http, &ask, &notice);
     for (what, failed) in &facts.failed {
-        reporter.warning(&api::hints::warning(rest, what, failed, &origin, settings.timeout));
+        let warning = if endpoint.is_anonymous() {
+            api::hints::anonymous_warning(rest, what, failed, &origin, settings.timeout)
+        } else {
+            api::hints::warning(rest, what, failed, &origin, settings.timeout)
+        };
+        reporter.warning(&warning);
     }
     if let Some(jobs) = facts.jobs {
         cx.jobs = jobs;
@@ -343,7 +377,7 @@ fn api_facts(
         cx.run.started_at = Some(time::format_rfc3339(start));
         cx.run.duration = time::interval(Some(start), None, env.now);
     }
-    Ok((Some(http), !facts.failed.is_empty()))
+    Ok(ApiFacts { http: Some(http), failed: !facts.failed.is_empty(), outcome: facts.outcome })
 }
 
 /// A new access token from the refresh token, registered as a secret before anything else
@@ -380,14 +414,21 @@ fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Re
 /// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word
 /// (README, "The whole pipeline in one message"). A setting that contradicts the event's own
 /// result, and a status nothing told, are warnings.
-fn decide_status(ci: &dyn Ci, settings: &Settings, reporter: &Reporter, cx: &mut Context, api_failed: bool) {
+fn decide_status(
+    ci: &dyn Ci,
+    settings: &Settings,
+    reporter: &Reporter,
+    cx: &mut Context,
+    api_failed: bool,
+    api_outcome: Option<Status>,
+) {
     let derived = jobs::outcome(&cx.jobs);
     if let (Some(set), Some(reported)) = (settings.status, ci.event_result(cx))
         && set != reported
     {
         reporter.warning(&contradiction(settings.lang, set, reported, &cx.event));
     }
-    cx.status = settings.status.or(derived).unwrap_or(cx.status);
+    cx.status = settings.status.or(derived).or(api_outcome).unwrap_or(cx.status);
     // A failed API call said what to grant already.
     if cx.status == Status::Unknown && !api_failed {
         reporter.warning(&unknown(settings.lang, false, ci.unknown_status(settings.lang)));

@@ -106,6 +106,9 @@ settings! {
     at_author: Bool = "false", "mention the person the run is about, found in `users`";
     github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
     gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
+    drone_token: SecretText, "Drone API token: the build's steps, outcome and the previous build's outcome";
+    woodpecker_token: SecretText, "Woodpecker API token: the pipeline's steps, outcome and the previous pipeline's outcome";
+    jenkins_token: SecretText, "Jenkins `user:apitoken`: the build's result, start, stages and the previous build's result";
     keyword: Line, "the robot's security keyword, added to the title and the text when missing";
     kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
     ca_file: Path, "PEM file of extra root certificates";
@@ -707,12 +710,21 @@ impl Settings {
         // Whether a missing credential is an error depends on the run (a fork's pull request
         // gets no secrets): `notify` decides, with the error made here.
         let missing = |name: Name| Mode::Missing { name, error: name.required(false) };
-        let mut secrets: Vec<Secret> =
-            [&v.kdocs_token, &v.kdocs_app_key, &v.kdocs_refresh_token, &v.secret, &v.github_token, &v.gitlab_token]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
+        let mut secrets: Vec<Secret> = [
+            &v.kdocs_token,
+            &v.kdocs_app_key,
+            &v.kdocs_refresh_token,
+            &v.secret,
+            &v.github_token,
+            &v.gitlab_token,
+            &v.drone_token,
+            &v.woodpecker_token,
+            &v.jenkins_token,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
         secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret));
         secrets.retain(|s| !s.expose().is_empty());
 

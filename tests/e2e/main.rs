@@ -5,6 +5,7 @@ mod dotenv;
 mod rng;
 mod support;
 
+mod ci_api;
 mod ci_platforms;
 mod corpus;
 mod credentials;

@@ -64,3 +64,16 @@ pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Dur
         retry.wait.as_secs_f64()
     )
 }
+
+/// The warning for a call made without a token: a refusal says the repository is private (or
+/// the API wants a login) and which setting gives the token; other failures as [`warning`].
+pub fn anonymous_warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, timeout: Duration) -> String {
+    match (&failed.failure, rest.anonymous()) {
+        (Failure::Status { status: status @ (401 | 403 | 404), rate_limited: false }, Some(setting)) => format!(
+            "cannot read {what} from {}: it answered HTTP {status} to a call without a token (a private repository, \
+             or a server that wants a login): set `{setting}`; the notification goes on without it",
+            rest.name()
+        ),
+        _ => warning(rest, what, failed, origin, timeout),
+    }
+}

@@ -1,5 +1,5 @@
 //! A CI's REST API: the [`RunApi`] trait each CI with an API implements in its own folder
-//! (`github/api.rs`, `gitlab/api.rs`), and the one small client they share: authenticated GETs
+//! (`github/api.rs`, `gitlab/api.rs`, `drone/api.rs`, `woodpecker/api.rs`, `jenkins/api.rs`), and the one small client they share: authenticated GETs
 //! of JSON, with the run's per-attempt `timeout` and the same transient retries as every call
 //! (`http`), and pages fetched only while the caller wants more. What went wrong is a typed
 //! [`Failure`]; `hints` words it with the CI's own advice. An API call that fails never fails
@@ -46,6 +46,22 @@ pub trait RunApi: Sync {
     /// The header that carries `token`, and its value.
     fn authorization(&self, token: &str) -> (HeaderName, String);
 
+    /// The token's setting, when the API also answers without a token (a public repository's
+    /// runs), so that the run's status may be asked without one.
+    fn anonymous(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The CI's word for the parts of a run, in messages: `jobs`, `steps`, `stages`.
+    fn parts_word(&self) -> &'static str {
+        "jobs"
+    }
+
+    /// The query every call for the run itself carries (Jenkins' `tree`).
+    fn run_query(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// Other headers every request carries.
     fn headers(&self) -> &'static [(&'static str, &'static str)] {
         &[]
@@ -72,6 +88,22 @@ pub trait RunApi: Sync {
         None
     }
 
+    /// The run's outcome as its own JSON tells it; `None` while it does not.
+    fn outcome(&self, _run: &Value, _ask: &Ask) -> Option<Status> {
+        None
+    }
+
+    /// The run's finished parts, when its own JSON holds them (Drone's steps, Woodpecker's).
+    fn parts(&self, _run: &Value, _ask: &Ask) -> Option<Vec<Job>> {
+        None
+    }
+
+    /// Where the run's parts are listed, when its own JSON says they are elsewhere (a Jenkins
+    /// Pipeline's stages): read with `jobs_page`, in one call; its 404 means there are none.
+    fn parts_elsewhere(&self, _run: &Value, _ask: &Ask) -> Option<String> {
+        None
+    }
+
     /// The outcome of the previous finished run of this pipeline on this branch; `None` when
     /// there is none, or the CI's variables do not say which pipeline or branch.
     #[allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
@@ -79,10 +111,12 @@ pub trait RunApi: Sync {
 }
 
 /// What the run's context still lacks, and so is worth asking.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Want {
     pub jobs: bool,
     pub start: bool,
+    /// The run's outcome: no `status` setting, nor jobs that tell it.
+    pub outcome: bool,
 }
 
 /// The calls that tell the run's facts, worked out before any call.
@@ -90,10 +124,17 @@ pub struct Want {
 pub struct Ask {
     /// The listing of the run's jobs.
     pub jobs: Option<String>,
-    /// The run itself, for its start.
+    /// The run itself: its start, and where the API tells them, its outcome and parts.
     pub run: Option<String>,
+    /// A call made first whose answer's `id` stands for `{id}` in `run` (Woodpecker's repository
+    /// id, when no variable gives it).
+    pub lookup: Option<String>,
     /// The notifying job, left out of the listing where the API lists it while it runs.
     pub this_job: Option<u64>,
+    /// The notifying step, as `stage/step` (Drone's stage, Woodpecker's workflow).
+    pub this_step: Option<String>,
+    /// What was wanted when this was worked out.
+    pub want: Want,
 }
 
 /// What a page of a listing held: how many entries, and how many there are in all where the
@@ -109,6 +150,8 @@ pub struct Page {
 pub struct Facts {
     pub jobs: Option<Vec<Job>>,
     pub started_at: Option<u64>,
+    /// The run's outcome as the API tells it (its result, or what its parts add up to).
+    pub outcome: Option<Status>,
     /// What could not be read (`the run's jobs`) and why.
     pub failed: Vec<(String, Failed)>,
 }
@@ -123,13 +166,25 @@ pub const PREVIOUS_PAGES: usize = 3;
 pub struct Endpoint<'a> {
     pub rest: &'a dyn RunApi,
     pub base: String,
-    token: &'a str,
+    /// `None`: asked without a token ([`Endpoint::anonymous`]).
+    token: Option<&'a str>,
 }
 
 impl<'a> Endpoint<'a> {
     /// The endpoint of `rest` when the settings give its token.
     pub fn new(rest: &'a dyn RunApi, env: &Env, settings: &'a Settings) -> Option<Endpoint<'a>> {
-        Some(Endpoint { rest, token: rest.token(settings)?.expose(), base: rest.base(env) })
+        Some(Endpoint { rest, token: Some(rest.token(settings)?.expose()), base: rest.base(env) })
+    }
+
+    /// The endpoint of `rest` without a token, when its API answers so.
+    pub fn anonymous(rest: &'a dyn RunApi, env: &Env) -> Option<Endpoint<'a>> {
+        rest.anonymous()?;
+        Some(Endpoint { rest, token: None, base: rest.base(env) })
+    }
+
+    /// Whether calls go without a token.
+    pub fn is_anonymous(&self) -> bool {
+        self.token.is_none()
     }
 
     /// `scheme://host[:port]` of the API, for messages.
@@ -146,7 +201,7 @@ impl<'a> Endpoint<'a> {
     /// Makes the calls of `ask`, one per fact (pages only while jobs are missing); what fails
     /// is in [`Facts::failed`].
     pub fn facts(&self, http: &Http, ask: &Ask, notice: &dyn Fn(&Retry)) -> Facts {
-        let run = self.rest.run_word();
+        let (run, parts) = (self.rest.run_word(), self.rest.parts_word());
         let mut facts = Facts::default();
         let Some(api) = self.client(http, notice) else {
             // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
@@ -164,12 +219,49 @@ impl<'a> Endpoint<'a> {
         // After a failure, no more calls: the same token would fail the same way, and one
         // warning says what to grant.
         if let Some(path) = ask.run.as_ref().filter(|_| facts.failed.is_empty()) {
-            match api.get(path, &[]) {
-                Ok(json) => facts.started_at = self.rest.started_at(&json),
-                Err(failed) => facts.failed.push((format!("the {run}'s start time"), failed)),
+            let what = if ask.jobs.is_none() && (ask.want.jobs || ask.want.outcome) {
+                format!("the {run}'s status and {parts}")
+            } else {
+                format!("the {run}'s start time")
+            };
+            if let Err(failed) = self.run(&api, ask, path, &mut facts) {
+                facts.failed.push((what, failed));
             }
         }
         facts
+    }
+
+    /// The run itself (after its lookup, where one is asked), then its parts where it says they
+    /// are listed elsewhere.
+    #[allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
+    fn run(&self, api: &Api, ask: &Ask, path: &str, facts: &mut Facts) -> Result<(), Failed> {
+        let path = match &ask.lookup {
+            Some(lookup) => {
+                let found = api.get(lookup, &[])?;
+                let Some(id) = found.get("id").and_then(Value::as_u64) else { return Ok(()) };
+                path.replace("{id}", &id.to_string())
+            }
+            None => path.to_owned(),
+        };
+        let json = api.get(&path, self.rest.run_query())?;
+        facts.started_at = self.rest.started_at(&json);
+        facts.outcome = self.rest.outcome(&json, ask);
+        if ask.want.jobs && facts.jobs.is_none() {
+            facts.jobs = self.rest.parts(&json, ask);
+            if let Some(elsewhere) = self.rest.parts_elsewhere(&json, ask) {
+                match api.get(&elsewhere, &[]) {
+                    Ok(listing) => {
+                        let mut jobs = Vec::new();
+                        self.rest.jobs_page(&listing, ask, &mut jobs);
+                        facts.jobs = Some(jobs);
+                    }
+                    // Not listed there: a run without parts of that kind (a freestyle Jenkins job).
+                    Err(Failed { failure: Failure::Status { status: 404, .. }, .. }) => {}
+                    Err(failed) => return Err(failed),
+                }
+            }
+        }
+        Ok(())
     }
 
     #[allow(clippy::result_large_err, reason = "one call per run: the size of its outcome does not matter")]
@@ -183,6 +275,25 @@ impl<'a> Endpoint<'a> {
         })?;
         Ok(jobs)
     }
+}
+
+/// A finished step's outcome in Drone's and Woodpecker's words (the same ones: both list
+/// `success`, `failure`, `error`, `killed`, `skipped`); `None` for a step not finished or not
+/// run (`pending`, `running`, `waiting_on_dependencies`, `blocked`, `declined`, `created`).
+/// Sources: harness/drone core/status.go (v2.25.0), woodpecker server/model/const.go (v3.8.0).
+pub fn step_status(word: &str) -> Option<Status> {
+    match word {
+        "success" => Some(Status::Success),
+        "failure" | "error" | "killed" => Some(Status::Failure),
+        "skipped" => Some(Status::Skipped),
+        _ => None,
+    }
+}
+
+/// A step's name in the summary: the step alone when the run has one stage (workflow), else
+/// `stage/step`, as both CIs' pages group them.
+pub fn step_name(stage: &str, step: &str, stages: usize) -> String {
+    if stages > 1 { format!("{stage}/{step}") } else { step.to_owned() }
 }
 
 /// What a path segment keeps as it is: RFC 3986's unreserved characters. A file name or a
@@ -245,15 +356,23 @@ pub struct Api<'a> {
 
 impl<'a> Api<'a> {
     /// A client for `rest` at `base` with `token` (a secret: sent as a sensitive header, never
-    /// printed). `None` when `base` is not an http(s) URL.
-    fn new(http: &'a Http, rest: &dyn RunApi, base: &str, token: &str, notice: &'a dyn Fn(&Retry)) -> Option<Api<'a>> {
+    /// printed), or without one. `None` when `base` is not an http(s) URL.
+    fn new(
+        http: &'a Http,
+        rest: &dyn RunApi,
+        base: &str,
+        token: Option<&str>,
+        notice: &'a dyn Fn(&Retry),
+    ) -> Option<Api<'a>> {
         let base =
             reqwest::Url::parse(base.trim_end_matches('/')).ok().filter(|u| matches!(u.scheme(), "http" | "https"))?;
         let mut headers = HeaderMap::new();
-        let (name, value) = rest.authorization(token);
-        let mut value = HeaderValue::from_str(&value).ok()?;
-        value.set_sensitive(true);
-        headers.insert(name, value);
+        if let Some(token) = token {
+            let (name, value) = rest.authorization(token);
+            let mut value = HeaderValue::from_str(&value).ok()?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
         for &(name, value) in rest.headers() {
             headers.insert(name, HeaderValue::from_static(value));
         }

@@ -74,7 +74,7 @@ impl RunApi for GitHub {
     fn ask(&self, env: &Env, cx: &Context, want: Want) -> Option<Ask> {
         let run = format!("/repos/{}/actions/runs/{}", env.string("GITHUB_REPOSITORY")?, run_id(env, cx)?);
         let ask =
-            Ask { jobs: want.jobs.then(|| format!("{run}/jobs")), run: want.start.then_some(run), this_job: None };
+            Ask { jobs: want.jobs.then(|| format!("{run}/jobs")), run: want.start.then_some(run), ..Ask::default() };
         (ask.jobs.is_some() || ask.run.is_some()).then_some(ask)
     }
 

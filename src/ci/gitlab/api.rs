@@ -76,6 +76,7 @@ impl RunApi for GitLab {
             jobs: Some(format!("/projects/{project}/pipelines/{pipeline}/jobs")),
             run: None,
             this_job: env.string("CI_JOB_ID").and_then(|id| id.parse().ok()),
+            ..Ask::default()
         })
     }
 

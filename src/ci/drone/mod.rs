@@ -5,6 +5,8 @@
 //! requests, `DRONE_COMMIT_MESSAGE` is the pull request's body, not a commit message, and
 //! `DRONE_COMMIT_LINK` is the pull request (for a push: the compare view).
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings};
 use crate::context::jobs::Job;
 use crate::context::status::Status;
@@ -43,6 +45,10 @@ impl Ci for Drone {
                 "Drone 1.x and 2.x set no `DRONE_PREV_BUILD_STATUS` (only 0.8 did): set `drone_token` so that the previous build is read"
             }
         }
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 
@@ -209,8 +215,8 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/drone/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/drone/pull_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/drone/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/drone/pull_request.env");
 
     #[test]
     fn push_build() {

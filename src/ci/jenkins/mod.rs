@@ -10,6 +10,8 @@
 //! `currentBuild.currentResult` as the `status` setting and `currentBuild.startTimeInMillis` as
 //! `started_at` (README, "Jenkins").
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings, local};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Repo, Run};
@@ -54,6 +56,10 @@ impl Ci for Jenkins {
                 "set `jenkins_token`, or in a Pipeline `previous_status: ${currentBuild.previousCompletedBuild?.result}`"
             }
         }
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 
@@ -193,9 +199,9 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/jenkins/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/jenkins/pull_request.env");
-    const TAG: &str = include_str!("../../tests/fixtures/jenkins/tag.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/jenkins/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/jenkins/pull_request.env");
+    const TAG: &str = include_str!("../../../tests/fixtures/jenkins/tag.env");
 
     #[test]
     fn push_build() {

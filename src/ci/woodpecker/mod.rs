@@ -5,6 +5,8 @@
 //! workflow's state right before this step. Woodpecker sets a variable only when it is not empty,
 //! and its forges leave some timestamps at `0`, which means unknown.
 
+mod api;
+
 use super::{Ci, Env, Inputs, Warnings, is_null_sha};
 use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
@@ -48,6 +50,10 @@ impl Ci for Woodpecker {
                 "no `CI_PREV_PIPELINE_STATUS` (no previous pipeline): set `woodpecker_token` or `previous_status`"
             }
         }
+    }
+
+    fn api(&self) -> Option<&dyn super::api::RunApi> {
+        Some(self)
     }
 }
 
@@ -248,8 +254,8 @@ mod tests {
     use super::super::gitlab::fixture_env;
     use super::*;
 
-    const PUSH: &str = include_str!("../../tests/fixtures/woodpecker/push.env");
-    const PULL_REQUEST: &str = include_str!("../../tests/fixtures/woodpecker/pull_request.env");
+    const PUSH: &str = include_str!("../../../tests/fixtures/woodpecker/push.env");
+    const PULL_REQUEST: &str = include_str!("../../../tests/fixtures/woodpecker/pull_request.env");
 
     #[test]
     fn push_pipeline() {
