@@ -1,7 +1,7 @@
 //! End-to-end tests: the built binary, run as a CI would run it, against a mock relay on
 //! 127.0.0.1. One integration-test crate; each file covers one area.
 
-mod dotenv;
+use dingtalk_notify::env::dotenv;
 mod rng;
 mod support;
 

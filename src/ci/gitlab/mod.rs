@@ -215,15 +215,10 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
     })
 }
 
-/// The fixtures' env files, read by the one dotenv reader the end-to-end tests use too.
-#[cfg(test)]
-#[path = "../../../tests/e2e/dotenv.rs"]
-mod dotenv;
-
 /// An environment from a fixture env file's text, for the CI modules' tests.
 #[cfg(test)]
 pub(super) fn fixture_env(text: &str, now: u64) -> Env {
-    Env::new(dotenv::parse(text, "fixture"), now)
+    Env::new(crate::env::dotenv::parse(text, "fixture"), now)
 }
 
 #[cfg(test)]

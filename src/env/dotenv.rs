@@ -4,8 +4,8 @@
 //! `\"` and `\\` themselves); single-quoted values (JSON) taken literally. Same rules as
 //! `python-dotenv` and `dotenvy` for everything the fixtures use.
 //!
-//! Self-contained (std only) so that other test code can include it with `#[path]` instead of
-//! keeping a reader of its own.
+//! The CI modules' unit tests and the end-to-end tests read fixtures through it (`bench/dry-runs.py`
+//! keeps a small Python twin); the binary never calls it, so the release build leaves it out.
 
 /// The variables of `text`, in file order. Panics on a line that is not `KEY=value`, naming
 /// `origin`.

@@ -1,6 +1,8 @@
 //! The process environment as the CI left it, read once, with the moment it was read. Every step
 //! reads variables through it, so that tests can give a whole environment and a fixed clock.
 
+pub mod dotenv;
+
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
