@@ -35,6 +35,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
     let mut warnings = Vec::new();
     let mut cx = ci.context(env, &inputs, &mut warnings);
+    cx.words = ci.words();
     // Said now: a run that stops early (nothing to send, no secrets) must still tell them.
     for w in warnings.drain(..) {
         reporter.warning(&w);

@@ -19,7 +19,7 @@ mod jenkins;
 mod local;
 mod woodpecker;
 
-use crate::context::Context;
+use crate::context::{Context, Words};
 use crate::env::Env;
 use crate::error::Error;
 use crate::settings::Name;
@@ -57,6 +57,11 @@ pub trait Ci: Sync {
 
     /// Adds the notifying job to `cx.jobs` where the CI lists the run's other jobs only.
     fn count_this_job(&self, _cx: &mut Context) {}
+
+    /// What this CI calls its run and the run's parts (GitHub's default: a run of jobs).
+    fn words(&self) -> Words {
+        Words::default()
+    }
 
     /// The CI's REST API, for what its variables do not say.
     fn api(&self) -> Option<&dyn api::RunApi> {

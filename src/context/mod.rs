@@ -19,6 +19,8 @@ use crate::summary::catalog::Lang;
 pub struct Context {
     /// Which CI produced this context: `github`, `gitlab`, `drone`, `woodpecker`, `jenkins` or `local`.
     pub ci: &'static str,
+    /// What that CI calls the run and its parts, so that the summary speaks its terms.
+    pub words: Words,
     /// The language of the summary (the `lang` setting): `zh-CN` or `en`.
     pub lang: Lang,
     /// The `timezone` setting, in minutes east of UTC: times are shown in it.
@@ -54,6 +56,65 @@ pub struct Context {
     /// The person the run is about, for `at_author` (not shown to templates).
     #[serde(skip)]
     pub person: Person,
+}
+
+/// What a CI calls its run and the parts of the run that `jobs` lists. Each is the last word of
+/// catalog keys (`view_pipeline`, `failed.step`, `parts.stage`, `button.build`): a template says
+/// "view the pipeline" or "failed steps" in the language without naming the CI.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Words {
+    pub run: RunNoun,
+    pub part: PartNoun,
+}
+
+/// A run, as its CI calls it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunNoun {
+    /// GitHub's workflow run: 运行.
+    #[default]
+    Run,
+    /// 流水线.
+    Pipeline,
+    /// 构建.
+    Build,
+}
+
+/// A part of a run, as its CI calls it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartNoun {
+    /// 作业.
+    #[default]
+    Job,
+    /// 阶段.
+    Stage,
+    /// 步骤.
+    Step,
+}
+
+impl RunNoun {
+    pub const ALL: [RunNoun; 3] = [RunNoun::Run, RunNoun::Pipeline, RunNoun::Build];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunNoun::Run => "run",
+            RunNoun::Pipeline => "pipeline",
+            RunNoun::Build => "build",
+        }
+    }
+}
+
+impl PartNoun {
+    pub const ALL: [PartNoun; 3] = [PartNoun::Job, PartNoun::Stage, PartNoun::Step];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartNoun::Job => "job",
+            PartNoun::Stage => "stage",
+            PartNoun::Step => "step",
+        }
+    }
 }
 
 /// How the outcome differs from the previous run's.
@@ -224,6 +285,16 @@ mod tests {
         for (previous, now) in [(Some(Success), Success), (Some(Cancelled), Success), (None, Failure)] {
             assert_eq!(Change::between(previous, now), None, "{previous:?} → {now:?}");
         }
+    }
+
+    #[test]
+    fn templates_read_each_ci_word_as_the_catalog_keys_end() {
+        for run in RunNoun::ALL {
+            let part = PartNoun::ALL[run as usize];
+            let json = serde_json::to_value(Words { run, part }).unwrap();
+            assert_eq!(json, serde_json::json!({"run": run.as_str(), "part": part.as_str()}));
+        }
+        assert_eq!(serde_json::to_value(Words::default()).unwrap(), serde_json::json!({"run": "run", "part": "job"}));
     }
 
     #[test]

@@ -83,13 +83,12 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("status.failure", ["失败", "failure"]),
     ("status.cancelled", ["已取消", "cancelled"]),
     ("status.skipped", ["已跳过", "skipped"]),
-    ("status.started", ["开始", "started"]),
+    ("status.started", ["已开始", "started"]),
     ("status.unstable", ["不稳定", "unstable"]),
     ("change.fixed", ["已修复", "fixed"]),
-    ("change.broken", ["又失败了", "broken"]),
-    ("status.unknown", ["未知", "unknown"]),
-    // Said in the headline and the title when nothing told the status, so that no one reads a bare emoji as an outcome.
-    ("status.unknown.said", ["状态未知", "status unknown"]),
+    // A failure after a success: "new", never 又失败了, which reads as "failing still".
+    ("change.broken", ["新失败", "broken"]),
+    ("status.unknown", ["状态未知", "status unknown"]),
     // Nouns.
     ("build", ["构建", "build"]),
     ("pr", ["拉取请求", "pull request"]),
@@ -127,7 +126,11 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("now_at", ["现在指向 {commit}", "Now at {commit}"]),
     ("more_commits", ["还有 {n} 个提交", "and {n} more"]),
     ("more_items", ["还有 {n} 项", "and {n} more"]),
+    // The run's link, as its CI calls the run (`words.run`, src/context/mod.rs): GitHub's
+    // workflow run is 运行, GitLab's and Woodpecker's pipeline 流水线, Jenkins' and Drone's build 构建.
     ("view_run", ["查看运行", "View run"]),
+    ("view_pipeline", ["查看流水线", "View pipeline"]),
+    ("view_build", ["查看构建", "View build"]),
     ("took", ["耗时 {duration}", "took {duration}"]),
     // Durations (src/time.rs): the two largest units; a minute alone is 分钟 in Chinese.
     ("time.day", ["{n} 天", "{n}d"]),
@@ -143,10 +146,15 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("comment", ["查看评论", "Comment"]),
     ("review", ["查看评审", "Review"]),
     ("release_page", ["发布页", "Release"]),
-    // The pipeline's jobs.
-    ("jobs.failed", ["失败的作业：{jobs}", "Failed: {jobs}"]),
+    // The run's parts, as its CI calls them (`words.part`): GitHub's and GitLab's jobs 作业,
+    // Jenkins' stages 阶段, Drone's and Woodpecker's steps 步骤.
+    ("failed.job", ["失败的作业：{jobs}", "Failed jobs: {jobs}"]),
+    ("failed.stage", ["失败的阶段：{jobs}", "Failed stages: {jobs}"]),
+    ("failed.step", ["失败的步骤：{jobs}", "Failed steps: {jobs}"]),
     ("jobs.more", ["，还有 {n} 个", " and {n} more"]),
-    ("jobs.all", ["作业：{counts}", "Jobs: {counts}"]),
+    ("parts.job", ["作业：{counts}", "Jobs: {counts}"]),
+    ("parts.stage", ["阶段：{counts}", "Stages: {counts}"]),
+    ("parts.step", ["步骤：{counts}", "Steps: {counts}"]),
     ("jobs.count.unstable", ["不稳定 {n} 个", "{n} unstable"]),
     ("jobs.count.cancelled", ["取消 {n} 个", "{n} cancelled"]),
     ("jobs.count.success", ["成功 {n} 个", "{n} succeeded"]),
@@ -157,6 +165,8 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("count_sep", ["，", ", "]),
     // Buttons of an actionCard, and the marker of a text cut to DingTalk's size limit.
     ("button.run", ["查看运行", "View run"]),
+    ("button.pipeline", ["查看流水线", "View pipeline"]),
+    ("button.build", ["查看构建", "View build"]),
     ("button.repo", ["打开仓库", "Open repository"]),
     ("button.pr", ["查看 PR {num}", "View PR {num}"]),
     ("button.mr", ["查看合并请求 {num}", "View MR {num}"]),
@@ -355,7 +365,6 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("title.merge_queue_for", ["合并队列（{ref}）", "merge queue for {ref}"]),
     ("title.discussion", ["讨论 {num} {action}", "discussion {num} {action}"]),
     ("title.on", ["（{ref}）", " on {ref}"]),
-    ("title.change", ["【{change}】", "{change}: "]),
     // What happened to an issue or a discussion, in a title.
     ("done.opened", ["已创建", "opened"]),
     ("done.created", ["已创建", "created"]),
@@ -404,6 +413,20 @@ mod tests {
             // Chinese sentences use Chinese punctuation.
             let zh = column[Lang::ZhCn as usize];
             assert!(!zh.contains(": ") && !zh.contains(" (") && !zh.contains(", "), "{key}: {zh}");
+        }
+    }
+
+    #[test]
+    fn every_ci_word_has_its_phrases_in_every_language() {
+        use crate::context::{PartNoun, RunNoun};
+        let keys =
+            RunNoun::ALL.iter().flat_map(|r| [format!("view_{}", r.as_str()), format!("button.{}", r.as_str())]).chain(
+                PartNoun::ALL.iter().flat_map(|p| [format!("failed.{}", p.as_str()), format!("parts.{}", p.as_str())]),
+            );
+        for key in keys {
+            for (name, lang) in Lang::ALL {
+                assert!(phrase(*lang, &key).is_some(), "{key} in {name}");
+            }
         }
     }
 

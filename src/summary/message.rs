@@ -171,7 +171,8 @@ pub fn build(
     let title = keyword.in_title(title_line(&summary.title));
     let at = at.and_then(|at| at.fitting(warnings));
     let word = |key| catalog::phrase(cx.lang, key).unwrap_or(key);
-    let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word("view_run")));
+    let view_run = format!("view_{}", cx.words.run.as_str());
+    let run_link = kept_url(cx.run.url.as_deref()).map(|u| format!("[{}]({u})", word(&view_run)));
     let cut = Cut { marker: word("cut"), keep: run_link.as_deref() };
     // A card needs a button; without any http(s) link to put on one, the summary goes as markdown.
     let card_buttons =
@@ -319,8 +320,8 @@ fn buttons(cx: &Context, lang: Lang) -> Vec<Button> {
     // Only http(s) URLs: DingTalk opens nothing else, and other schemes are not ours to pass on.
     let button =
         |title: String, url: &Option<String>| kept_url(url.as_deref()).map(|action_url| Button { title, action_url });
-    let first =
-        button(word("button.run", None), &cx.run.url).or_else(|| button(word("button.repo", None), &cx.repo.url));
+    let first = button(word(&format!("button.{}", cx.words.run.as_str()), None), &cx.run.url)
+        .or_else(|| button(word("button.repo", None), &cx.repo.url));
     let second = match (&cx.pr, &cx.release) {
         (Some(pr), _) if pr.kind == crate::context::ChangeKind::MergeRequest => {
             button(word("button.mr", Some(format!("!{}", pr.number))), &pr.url)

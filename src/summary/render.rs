@@ -43,7 +43,7 @@ fn fallback(cx: &Context) -> String {
         .url
         .as_deref()
         .and_then(safe_url)
-        .map(|u| format!("\n\n[{}]({u})", word("view_run")))
+        .map(|u| format!("\n\n[{}]({u})", word(&format!("view_{}", cx.words.run.as_str()))))
         .unwrap_or_default();
     format!(
         "#### {} {repo} · {}\n\n{}{run}",
@@ -90,10 +90,12 @@ pub fn summary(
             .get_template(events::title_frame())
             .and_then(|t| t.render(minijinja::context! { title_part => events::title(cx), ..ctx.clone() }))
             .unwrap_or_else(|_| {
+                let word = |key: &str| catalog::phrase(cx.lang, key).unwrap_or_default();
                 format!(
-                    "{} {} {}",
+                    "{} {} · {} · {}",
                     emoji(cx.status.as_str()),
-                    cx.repo.full_name.as_deref().unwrap_or("build"),
+                    word(&format!("status.{}", cx.status)),
+                    cx.repo.full_name.as_deref().unwrap_or_else(|| word("build")),
                     cx.event
                 )
             }),
@@ -135,8 +137,11 @@ mod tests {
         assert_eq!(s.title, "a_b 构建 failure 失败 **x**", "plain text: nothing escaped");
         let e = summary(&cx, Some(&template("{{ repo.nam }}")), None, &mut vec![]).unwrap_err();
         assert!(e.message.contains("the template from t") && e.message.contains("line 1"), "{}", e.message);
-        // The default title leads with the status emoji: the phone's preview shows the outcome.
-        assert!(summary(&cx, None, None, &mut vec![]).unwrap().title.starts_with("❌ a_b · "));
+        // The default title leads with the outcome, as an emoji and in words: the phone's preview
+        // says what happened before what it happened to.
+        assert!(summary(&cx, None, None, &mut vec![]).unwrap().title.starts_with("❌ 失败 · a_b · "));
+        let broken = Context { change: Some(crate::context::Change::Broken), lang: Lang::En, ..cx.clone() };
+        assert!(summary(&broken, None, None, &mut vec![]).unwrap().title.starts_with("❌ Broken · a_b · "));
     }
 
     #[test]
@@ -186,12 +191,23 @@ mod tests {
 mod without_payload {
     use super::*;
     use crate::context::status::Status;
-    use crate::context::{Commit, PullRequest, Ref, RefKind, Release, Repo, Run};
+    use crate::context::{Commit, PartNoun, PullRequest, Ref, RefKind, Release, Repo, Run, RunNoun, Words};
     use crate::summary::catalog::Lang;
+
+    /// Each CI's words, as its `Ci::words` says them.
+    fn words(ci: &str) -> Words {
+        match ci {
+            "gitlab" => Words { run: RunNoun::Pipeline, part: PartNoun::Job },
+            "drone" => Words { run: RunNoun::Build, part: PartNoun::Step },
+            "woodpecker" => Words { run: RunNoun::Pipeline, part: PartNoun::Step },
+            _ => Words::default(),
+        }
+    }
 
     fn base(ci: &'static str, event: &str) -> Context {
         Context {
             ci,
+            words: words(ci),
             repo: Repo {
                 name: Some("app".into()),
                 full_name: Some("group/app".into()),
@@ -236,7 +252,16 @@ mod without_payload {
         let gitlab_mr = Context { pr: Some(mr), ..base("gitlab", "merge_request_event") };
         let drone_tag =
             Context { git_ref: Some(Ref { name: "v1.2.0".into(), kind: RefKind::Tag }), ..base("drone", "tag") };
-        let drone_pr = Context { pr: Some(pr()), action: Some("synchronized".into()), ..base("drone", "pull_request") };
+        // Drone names the failed steps.
+        let drone_pr = Context {
+            pr: Some(pr()),
+            action: Some("synchronized".into()),
+            jobs: vec![
+                crate::context::jobs::Job::new("build", Status::Success, None),
+                crate::context::jobs::Job::new("test", Status::Failure, None),
+            ],
+            ..base("drone", "pull_request")
+        };
         let woodpecker_closed =
             Context { pr: Some(pr()), action: Some("closed".into()), ..base("woodpecker", "pull_request_closed") };
         let woodpecker_release = Context {
@@ -253,6 +278,7 @@ mod without_payload {
         let bare_push = Context { ci: "local", event: "push".into(), status: Status::Unknown, ..Context::default() };
         let bare_pr = Context {
             ci: "drone",
+            words: words("drone"),
             event: "pull_request".into(),
             status: Status::Unknown,
             pr: Some(PullRequest { number: 3, ..PullRequest::default() }),

@@ -88,7 +88,7 @@ fn gitlab_push_pipeline_with_settings_from_dingtalk_variables() {
         "[3f9c1d2e](https://gitlab.example.com/acme/tools/ci-notify/-/commit/3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
         "Fix retry backoff when webhook returns 429",
         "(https://gitlab.example.com/acme/tools/ci-notify/-/compare/9b2e7c41d0a5f8e3b6c9d2a1f4e7b0c3d6a9f2e5...3f9c1d2e7b8a4c6d5e0f1a2b3c4d5e6f7a8b9c0d)",
-        "[查看运行 #318](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345)",
+        "[查看流水线 #318](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187345)",
         "耗时 2 分",
     ]);
     assert!(!d.text.contains("Honour the Retry-After header"), "only the commit's title:\n{}", d.text);
@@ -107,7 +107,7 @@ fn gitlab_merge_request_pipeline_reports_the_jobs_own_failure() {
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
         "[c47a0e9d](https://gitlab.example.com/acme/tools/ci-notify/-/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e)",
-        "[查看运行 #319](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412)",
+        "[查看流水线 #319](https://gitlab.example.com/acme/tools/ci-notify/-/pipelines/1187412)",
         "耗时 ",
     ]);
 }
@@ -150,7 +150,7 @@ fn drone_push_build_with_plugin_settings() {
         "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
         "Fix retry backoff when webhook returns 429",
         "[查看变更](https://github.com/acme/ci-notify/compare/a07c9e1b3d5f...5e1f0a9c3b7d)",
-        "[查看运行 #57](https://drone.example.com/acme/ci-notify/57)",
+        "[查看构建 #57](https://drone.example.com/acme/ci-notify/57)",
         "耗时 2 分",
     ]);
     assert_mentions(&d);
@@ -166,7 +166,7 @@ fn drone_pull_request_build_reports_the_failed_build() {
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
         "**sokafor**",
-        "[查看运行 #58](https://drone.example.com/acme/ci-notify/58)",
+        "[查看构建 #58](https://drone.example.com/acme/ci-notify/58)",
         "耗时 ",
     ]);
     // For pull requests DRONE_COMMIT_MESSAGE is the pull request's body, not a commit title.
@@ -185,7 +185,7 @@ fn woodpecker_push_pipeline_with_plugin_settings() {
         "分支 **main**",
         "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
         "(https://github.com/acme/ci-notify/compare/a07c9e1b3d5f7092b4d6f8a1c3e5b7d9f0a2c4e6...5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
-        "[查看运行 #57](https://ci.example.com/repos/12/pipeline/57)",
+        "[查看流水线 #57](https://ci.example.com/repos/12/pipeline/57)",
         "耗时 2 分",
     ]);
     assert_mentions(&d);
@@ -202,7 +202,7 @@ fn woodpecker_pull_request_pipeline_reports_ci_pipeline_status_not_drones() {
         "[#58](https://github.com/acme/ci-notify/pull/58)",
         "Honour Retry-After header on HTTP 429",
         "**fix/retry-after** → **main**",
-        "[查看运行 #58](https://ci.example.com/repos/12/pipeline/58)",
+        "[查看流水线 #58](https://ci.example.com/repos/12/pipeline/58)",
         "耗时 ",
     ]);
     assert!(!d.text.contains("✅"), "{}", d.text);
@@ -265,7 +265,7 @@ fn a_partial_environment_names_what_it_knows() {
         ],
     );
     assert_sensible(&d, "partial");
-    d.assert_has(&["❌", "acme/app", "0123456", "[查看运行 #7](https://drone.example.com/acme/app/7)"]);
+    d.assert_has(&["❌", "acme/app", "0123456", "[查看构建 #7](https://drone.example.com/acme/app/7)"]);
 }
 
 #[test]
@@ -280,7 +280,7 @@ fn jenkins_push_build_with_the_jenkinsfiles_settings() {
         "成功",
         "分支 **main**",
         "[5e1f0a9](https://github.com/acme/ci-notify/commit/5e1f0a9c3b7d2e4f6a8b0c1d3e5f7a9b2c4d6e8f)",
-        "[查看运行 #57](https://jenkins.example.com/job/ci-notify/57/)",
+        "[查看构建 #57](https://jenkins.example.com/job/ci-notify/57/)",
         "耗时 2 分",
     ]);
     assert!(!d.text.contains("origin/"), "{}", d.text);
@@ -299,7 +299,7 @@ fn jenkins_multibranch_pull_request_build() {
         "**sokafor**",
         "**fix/retry-after** → **main**",
         "[c47a0e9](https://github.com/acme/ci-notify/commit/c47a0e9d1b6f3a8e2d5c7b9f0a1e3d5c7b9f1a2e)",
-        "[查看运行 #3](https://jenkins.example.com/job/acme/job/ci-notify/view/change-requests/job/PR-58/3/)",
+        "[查看构建 #3](https://jenkins.example.com/job/acme/job/ci-notify/view/change-requests/job/PR-58/3/)",
     ]);
     assert!(!d.text.contains("PR-58**"), "the source branch, not Jenkins' PR-58:\n{}", d.text);
 }
@@ -310,7 +310,7 @@ fn jenkins_tag_build() {
     assert!(d.title.starts_with("✅ ") && d.title.contains("标签 v1.2.0"), "{}", d.title);
     d.assert_has(&[
         "标签 **v1.2.0**",
-        "[查看运行 #1](https://jenkins.example.com/job/acme/job/ci-notify/view/tags/job/v1.2.0/1/)",
+        "[查看构建 #1](https://jenkins.example.com/job/acme/job/ci-notify/view/tags/job/v1.2.0/1/)",
     ]);
 }
 
@@ -339,7 +339,7 @@ fn jenkins_status_words_each_show_as_documented() {
 fn jenkins_without_settings_is_unknown_but_linked() {
     let d = deliver("DINGTALK_", &with("jenkins/push.env", &[("DINGTALK_STATUS", String::new())]));
     assert!(d.title.starts_with("🔔 "), "{}", d.title);
-    d.assert_has(&["[查看运行 #57](https://jenkins.example.com/job/ci-notify/57/)"]);
+    d.assert_has(&["[查看构建 #57](https://jenkins.example.com/job/ci-notify/57/)"]);
     let d = deliver("DINGTALK_", &[("JENKINS_URL".into(), "https://jenkins.example.com/".into())]);
     assert_sensible(&d, "JENKINS_URL alone");
 }

@@ -78,7 +78,7 @@ fn drone_failed_steps_and_stages_are_named() {
     let run = run.env("DRONE_FAILED_STEPS", "lint,test").env("DRONE_FAILED_STAGES", "default,arm64");
     let (title, text) = markdown(&run.env("PLUGIN_DRY_RUN", "true").run().json());
     assert!(title.starts_with("❌ "), "{title}");
-    assert!(text.contains("\n\n失败的作业：lint、test、arm64\n\n"), "{text}");
+    assert!(text.contains("\n\n失败的步骤：lint、test、arm64\n\n"), "{text}");
 }
 
 /// 500 jobs, half of them failed with long names: ten are named, the rest counted, and the

@@ -150,8 +150,9 @@ fn fixed_and_broken_from_drone_woodpecker_and_the_setting() {
             let out = ci_run(rel, &changes, &relay.url).run();
             if sent {
                 let (title, text) = markdown(&assert_sent(&out, &relay));
-                let shown = if on == "fixed" { "已修复" } else { "又失败了" };
-                assert!(title.contains(shown) && text.contains(shown), "{rel} {on}: {title}\n{text}");
+                let (lead, shown) =
+                    if on == "fixed" { ("✅ 已修复 · ", "已修复") } else { ("❌ 新失败 · ", "新失败") };
+                assert!(title.starts_with(lead) && text.contains(shown), "{rel} {on}: {title}\n{text}");
             } else {
                 assert_eq!(out.code, 0, "{}", out.stderr);
                 assert!(relay.received().is_empty(), "{rel} {status} after {previous}");
@@ -207,7 +208,7 @@ fn github_previous_run_from_the_api() {
     let out = github_with_api(&server).env("INPUT_NOTIFY_ON", "fixed").run();
     out.assert_hidden(&[GH_TOKEN]);
     let (title, _) = markdown(&assert_sent(&out, &server));
-    assert!(title.contains("【已修复】"), "{title}");
+    assert!(title.starts_with("✅ 已修复 · "), "{title}");
     let api = server.received().into_iter().find(|r| !r.target.starts_with(PATH)).unwrap();
     assert_eq!(api.method, "GET");
     assert_eq!(api.target, "/api/v3/repos/o/r/actions/workflows/ci.yml/runs?branch=main&status=completed&per_page=10");
@@ -269,7 +270,7 @@ fn a_workflow_run_is_compared_with_the_previous_run_of_the_workflow_it_reports()
         .run();
     out.assert_hidden(&[GH_TOKEN]);
     let (title, _) = markdown(&assert_sent(&out, &server));
-    assert!(title.starts_with("❌ 【又失败了】"), "{title}");
+    assert!(title.starts_with("❌ 新失败 · "), "{title}");
     let api: Vec<Received> = server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).collect();
     assert_eq!(api.len(), 1, "{}", out.stderr);
     assert_eq!(
@@ -286,7 +287,7 @@ fn a_workflow_run_is_compared_with_the_previous_run_of_the_workflow_it_reports()
     .env("INPUT_JOBS", r#"{"test": "failure"}"#)
     .run();
     let (title, _) = markdown(&assert_sent(&out, &server));
-    assert!(title.starts_with("❌ octo-repo"), "no change after a failure: {title}");
+    assert!(title.starts_with("❌ 失败 · octo-repo"), "no change after a failure: {title}");
     let api: Vec<Received> = server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).collect();
     assert_eq!(api.len(), 1, "{}", out.stderr);
     assert!(
@@ -309,7 +310,10 @@ fn events_about_a_check_a_job_a_deployment_or_a_status_ask_for_no_previous_run()
             any_workflow_api(json!({"workflow_runs": [{"id": 1, "run_number": 1, "conclusion": "cancelled"}]}));
         let out = reporting_run(&server, event, file, |_| {}).env("INPUT_JOBS", r#"{"build": "success"}"#).run();
         let (title, _) = markdown(&assert_sent(&out, &server));
-        assert!(!title.contains('【'), "{event}: no change without a previous run: {title}");
+        assert!(
+            !title.contains("已修复") && !title.contains("新失败"),
+            "{event}: no change without a previous run: {title}"
+        );
         let api: Vec<String> =
             server.received().into_iter().filter(|r| !r.target.starts_with(PATH)).map(|r| r.target).collect();
         assert!(api.is_empty(), "{event}: {api:?}");
@@ -383,7 +387,7 @@ fn gitlab_previous_pipeline_from_the_api() {
     let out = ci_run("gitlab/push.env", &changes, &server.url).run();
     out.assert_hidden(&[GL_TOKEN]);
     let (title, _) = markdown(&assert_sent(&out, &server));
-    assert!(title.contains("【已修复】"), "{title}");
+    assert!(title.starts_with("✅ 已修复 · "), "{title}");
     let call = server.received().into_iter().find(|r| !r.target.starts_with(PATH)).unwrap();
     assert_eq!(
         call.target,

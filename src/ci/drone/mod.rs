@@ -21,6 +21,12 @@ impl Ci for Drone {
         "Drone"
     }
 
+    /// A build (构建) whose failed steps (步骤) `DRONE_FAILED_STEPS` and the API name.
+    fn words(&self) -> crate::context::Words {
+        use crate::context::{PartNoun, RunNoun, Words};
+        Words { run: RunNoun::Build, part: PartNoun::Step }
+    }
+
     fn detect(&self, env: &Env) -> bool {
         env.is("DRONE", "true")
     }
@@ -193,7 +199,13 @@ fn pull_request(env: &Env, repo_url: Option<&str>, link: Option<&str>, action: O
         .map(str::to_owned)
         .or_else(|| Some(format!("{}/pull/{number}", repo_url?)));
     Some(PullRequest {
-        kind: ChangeKind::PullRequest,
+        // Drone names no forge (`DRONE_REPO_SCM` is `git`); on a pull request event its link
+        // (`DRONE_COMMIT_LINK`, docs.drone.io/pipeline/environment/reference) is the forge's page.
+        kind: if url.as_deref().is_some_and(|u| u.contains("/merge_requests/")) {
+            ChangeKind::MergeRequest
+        } else {
+            ChangeKind::PullRequest
+        },
         number,
         title: env.string("DRONE_PULL_REQUEST_TITLE"),
         url,

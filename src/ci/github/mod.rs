@@ -28,6 +28,12 @@ impl Ci for GitHub {
         "GitHub"
     }
 
+    /// A workflow run (运行) of jobs (作业), as GitHub Actions says.
+    fn words(&self) -> crate::context::Words {
+        use crate::context::{PartNoun, RunNoun, Words};
+        Words { run: RunNoun::Run, part: PartNoun::Job }
+    }
+
     fn detect(&self, env: &Env) -> bool {
         env.is("GITHUB_ACTIONS", "true")
     }

@@ -23,6 +23,12 @@ impl Ci for GitLab {
         "GitLab"
     }
 
+    /// A pipeline (流水线) of jobs (作业), as GitLab says.
+    fn words(&self) -> crate::context::Words {
+        use crate::context::{PartNoun, RunNoun, Words};
+        Words { run: RunNoun::Pipeline, part: PartNoun::Job }
+    }
+
     fn detect(&self, env: &Env) -> bool {
         env.is("GITLAB_CI", "true")
     }

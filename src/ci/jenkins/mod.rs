@@ -24,6 +24,12 @@ impl Ci for Jenkins {
         "Jenkins"
     }
 
+    /// A build (构建) of stages (阶段), as Pipeline jobs show them.
+    fn words(&self) -> crate::context::Words {
+        use crate::context::{PartNoun, RunNoun, Words};
+        Words { run: RunNoun::Build, part: PartNoun::Stage }
+    }
+
     fn detect(&self, env: &Env) -> bool {
         env.get("JENKINS_URL").is_some()
     }

@@ -20,6 +20,12 @@ impl Ci for Woodpecker {
         "Woodpecker"
     }
 
+    /// A pipeline (流水线) of workflows whose steps (步骤) the API lists.
+    fn words(&self) -> crate::context::Words {
+        use crate::context::{PartNoun, RunNoun, Words};
+        Words { run: RunNoun::Pipeline, part: PartNoun::Step }
+    }
+
     fn detect(&self, env: &Env) -> bool {
         env.is("CI", "woodpecker")
     }
@@ -201,7 +207,9 @@ fn pull_request(env: &Env, event: &str, forge: &Forge, forge_link: Option<&str>)
         .or_else(|| forge.pull_request_url(number));
     let title = env.get("CI_COMMIT_MESSAGE").and_then(|m| Commit::new("", Some(m)).title);
     Some(PullRequest {
-        kind: ChangeKind::PullRequest,
+        // `CI_FORGE_TYPE` is the forge's kind (woodpecker-ci.org/docs/usage/environment; the
+        // names of server/model's ForgeType: github, gitlab, gitea, forgejo, bitbucket…).
+        kind: if forge.kind == "gitlab" { ChangeKind::MergeRequest } else { ChangeKind::PullRequest },
         number,
         title,
         url,
