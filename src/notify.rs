@@ -30,6 +30,9 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         reporter.commands_on_stderr();
     }
     reporter.add_secrets(&settings.secrets());
+    for w in &settings.warnings {
+        reporter.warning(w);
+    }
 
     let ci = ci::detect(env);
     let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };

@@ -63,8 +63,8 @@ impl Reporter {
             // As given; URL-encoded (the query: `+` or `%20` for a space); JSON-escaped (a relay
             // echoing the request), also with `\/` as some serializers write `/`; as the relay's
             // text is shown (`hints::shown`); and as the summary shows user text: a commit
-            // message quoting a token reaches the dry run and the step summary escaped (`_` as
-            // `＿`, …), where the plain form would not match.
+            // message quoting a token reaches the dry run and the step summary escaped (a word
+            // joiner after `<`, `&`, `@`, …), where the plain form would not match.
             let json = serde_json::to_string(s).map(|j| j[1..j.len() - 1].to_owned()).unwrap_or_default();
             let url: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
             for form in [
@@ -328,8 +328,11 @@ mod tests {
         assert_eq!(r.redact("x a+b/c= y a%2Bb%2Fc%3D z tok"), "x *** y *** z ***");
         // As the summary escapes user text: inside a line, and at a line's start.
         let mut r = reporter();
-        r.add_secrets(&["SEC*a*b_", "#tok_1"]);
-        assert_eq!(r.redact("msg SEC∗a∗b＿ and #tok_1\n＃tok_1"), "msg *** and ***\n***");
+        r.add_secrets(&["SEC<b>a&lt;b", "#tok_1"]);
+        assert_eq!(
+            r.redact("msg SEC<\u{2060}b>a&\u{2060}lt;b and #tok_1\n\u{2060}#tok_1"),
+            "msg *** and ***\n\u{2060}***"
+        );
         // Cut short by `shorten` (`…` right after) or by the size limit (`\n\n…`).
         let mut r = reporter();
         r.add_secrets(&["SECa1b2c3d4e5"]);

@@ -691,6 +691,9 @@ pub struct Settings {
     pub at_mobiles: mention::Parsed,
     pub at_user_ids: mention::Parsed,
     pub users: mention::Users,
+    /// What is allowed but likely wrong (a webhook that is not DingTalk's, through the relay),
+    /// said once the reporter masks the secrets.
+    pub warnings: Vec<String>,
     /// Every setting as its kind parsed it; read through `Deref` (`settings.timeout`), so that a
     /// new setting needs no field here unless it depends on others.
     values: Values,
@@ -759,6 +762,30 @@ impl Settings {
             }
         };
 
+        let mut warnings = Vec::new();
+        if let (Some(webhook), Some(found)) = (&v.webhook, src.get(Name::webhook)) {
+            let sent_direct = matches!(mode, Mode::Send { route: Route::DingTalk, .. })
+                || matches!(mode, Mode::DryRun { direct: true, .. });
+            match webhook_host(webhook.expose()) {
+                None | Some(WebhookHost::Other(_)) if sent_direct => {}
+                None => {}
+                Some(wrong) if sent_direct => {
+                    let (what, fix) = wrong.explain(&found.from);
+                    if v.dry_run {
+                        warnings.push(format!("{what}, so a real run would send nothing: {fix}"));
+                    } else {
+                        return Err(Error::usage(format!("{what}, so nothing was sent: {fix}")));
+                    }
+                }
+                // The relay posts wherever `link` says: a host that is not DingTalk's is allowed
+                // there too, but worth a word.
+                Some(host) => {
+                    let (what, fix) = host.explain(&found.from);
+                    warnings.push(format!("{what}; sending through the relay anyway: {fix}"));
+                }
+            }
+        }
+
         let template = match (src.get(Name::template), v.template.clone(), &v.template_file) {
             (Some(t), Some(_), Some(f)) => {
                 return Err(Error::usage(format!(
@@ -782,6 +809,7 @@ impl Settings {
             at_mobiles: v.at_mobiles.clone().unwrap_or_default(),
             at_user_ids: v.at_user_ids.clone().unwrap_or_default(),
             users: v.users.clone().unwrap_or_default(),
+            warnings,
             values: v,
         })
     }
@@ -872,6 +900,70 @@ fn check_url(url: &str, name: Name, from: &str) -> Result<reqwest::Url, Error> {
     )
 }
 
+/// DingTalk's robot host: the webhook a group's robot settings show.
+const ROBOT_HOST: &str = "oapi.dingtalk.com";
+
+/// A webhook's host that is not DingTalk's robot host. The webhook may be any http(s) URL (a
+/// proxy in front of DingTalk, a test server), so only a host known to be another chat service's
+/// robot, or a near miss of DingTalk's own, is certainly wrong.
+#[derive(Debug, PartialEq, Eq)]
+enum WebhookHost {
+    /// Another service's robot: its name and the host.
+    Service(&'static str, String),
+    /// A DingTalk host that is not the robot's, or a typo of it.
+    NearMiss(String),
+    /// Anything else: a proxy or a test server, maybe.
+    Other(String),
+}
+
+/// Robot hosts of other chat services, from their robot documentation (Feishu/Lark custom bot:
+/// `https://open.feishu.cn/open-apis/bot/v2/hook/…`, `https://open.larksuite.com/…`; WeCom group
+/// robot: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`).
+const OTHER_SERVICES: [(&str, &str); 3] =
+    [("open.feishu.cn", "Feishu/Lark"), ("open.larksuite.com", "Feishu/Lark"), ("qyapi.weixin.qq.com", "WeCom")];
+
+/// What the webhook's host is, when it is not DingTalk's robot host (the webhook's kind checked
+/// that it is an http(s) URL with a host).
+fn webhook_host(url: &str) -> Option<WebhookHost> {
+    let host = reqwest::Url::parse(url).ok()?.host_str()?.to_owned();
+    if host == ROBOT_HOST {
+        return None;
+    }
+    if let Some((_, name)) = OTHER_SERVICES.iter().find(|(h, _)| *h == host) {
+        return Some(WebhookHost::Service(name, host));
+    }
+    // DingTalk's other domains (`api.dingtalk.com` is its newer API, not the robot's), its old
+    // name, and typos.
+    let dingtalk =
+        ["dingtalk.com", "dingtalk.cn", "dingding.com"].iter().any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    Some(if dingtalk || edit_distance(&host, ROBOT_HOST) <= 2 {
+        WebhookHost::NearMiss(host)
+    } else {
+        WebhookHost::Other(host)
+    })
+}
+
+impl WebhookHost {
+    /// What is wrong with the webhook (named with where it came from), and the fix.
+    fn explain(&self, from: &str) -> (String, String) {
+        let robot_url = format!("https://{ROBOT_HOST}/robot/send?access_token=… (from the group's robot settings)");
+        match self {
+            WebhookHost::Service(name, host) => (
+                format!("`webhook` (from {from}) is a {name} robot's URL ({host}), not a DingTalk robot's"),
+                format!("set `webhook` to the DingTalk group robot's URL, {robot_url}"),
+            ),
+            WebhookHost::NearMiss(host) => (
+                format!("`webhook` (from {from}) points at {host}, not DingTalk's robot host {ROBOT_HOST}"),
+                format!("did you mean {ROBOT_HOST}? Set `webhook` to {robot_url}"),
+            ),
+            WebhookHost::Other(host) => (
+                format!("`webhook` (from {from}) points at {host}, not DingTalk's robot host {ROBOT_HOST}"),
+                format!("if it is not a proxy in front of DingTalk, set `webhook` to {robot_url}"),
+            ),
+        }
+    }
+}
+
 /// The spellings a boolean setting accepts, in any case.
 fn parse_bool(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
@@ -950,6 +1042,23 @@ mod tests {
     fn a_plugin_setting_written_with_dashes_is_read() {
         let s = sources(&[], &[("PLUGIN_KDOCS-TOKEN", "t")]).unwrap();
         assert_eq!(s.get(Name::kdocs_token).unwrap().from, "PLUGIN_KDOCS-TOKEN");
+    }
+
+    #[test]
+    fn a_webhook_host_is_dingtalks_another_service_a_near_miss_or_anything_else() {
+        let host = |h: &str| webhook_host(&format!("https://{h}/robot/send?access_token=t"));
+        assert_eq!(host("oapi.dingtalk.com"), None);
+        assert_eq!(host("OAPI.DingTalk.com"), None, "hosts are compared lower-cased");
+        assert_eq!(host("open.feishu.cn"), Some(WebhookHost::Service("Feishu/Lark", "open.feishu.cn".into())));
+        assert_eq!(host("qyapi.weixin.qq.com"), Some(WebhookHost::Service("WeCom", "qyapi.weixin.qq.com".into())));
+        for near in
+            ["oapi.dingtalk.cn", "api.dingtalk.com", "oapi.dingding.com", "oap.dingtalk.com", "oapi.dingtalk.co"]
+        {
+            assert_eq!(host(near), Some(WebhookHost::NearMiss(near.into())), "{near}");
+        }
+        for other in ["127.0.0.1:8080", "robot-proxy.example.com", "localhost", "dingtalk.example.com"] {
+            assert!(matches!(host(other), Some(WebhookHost::Other(_))), "{other}");
+        }
     }
 
     #[test]

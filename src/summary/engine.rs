@@ -328,8 +328,8 @@ mod tests {
     #[test]
     fn links_only_for_http_urls_and_the_target_cannot_be_broken_out_of() {
         assert_eq!(
-            link(Value::from("a_b [c]"), Some(Value::from("https://x/y?q=1"))).to_string(),
-            "[a_b ［c］](https://x/y?q=1)"
+            link(Value::from("a_b [c] d]"), Some(Value::from("https://x/y?q=1"))).to_string(),
+            "[a_b [c] d)](https://x/y?q=1)"
         );
         assert_eq!(link(Value::from("t"), Some(Value::from("javascript:alert(1)"))).to_string(), "t");
         assert_eq!(link(Value::from("t"), None).to_string(), "t");

@@ -3,18 +3,24 @@
 //! engine behind them, so that the template filters (`render`), the messages' links (`message`)
 //! and secret redaction (`report`) share one definition of what an escaped form looks like.
 
+/// Put between two characters that would make markup together (`]` and `(`, `<` and a tag name,
+/// `@` and a name), so that they no longer do. DingTalk's markdown documentation lists no
+/// backslash escapes and its clients disagree on them (some show the backslash); a word joiner
+/// is a plain Unicode character that every client draws as nothing and no markdown or HTML
+/// parser reads as part of a construct, so the user's text shows with every character it had,
+/// as text: the reader sees `[docs](https://…)` and where it points, `<details>` as typed.
+const JOINER: char = '\u{2060}';
+
 /// Escapes text from users so that DingTalk's markdown shows it as it is, changing only what
-/// would form markup where it stands (see docs/templates.md for the table).
-///
-/// DingTalk's clients do not agree on backslash escapes (some show them) and decode HTML, so a
-/// character that must change becomes a look-alike that no markdown or HTML parser knows
-/// (`]` → `］`, `*` → `∗`, `<` → `＜`, …), visibly and only where it would be markup: the
-/// brackets of `[text](url)` and `![alt](src)`, emphasis that could open or close (`**bold**`,
-/// `_em_` at word edges, not `user_id` or a lone `a*b`), an HTML tag, comment or entity, a
-/// backslash escape, a code span. Whitespace runs, newlines included, become one space: user
-/// text stays inline, so it cannot start a heading, list, quote or code block of its own; and in
-/// case a template puts it at the start of a line, a leading `#`, `>`, `-`, `+`, `*`, `=` or
-/// `1.` becomes a look-alike too. Bare URLs keep every character: they show their own target.
+/// would mislead where it stands (see docs/templates.md for the table): a link or image whose
+/// target the reader would not see (`[text](url)`, `![alt](src)`, `[x][ref]`, a leading
+/// `[ref]:`), an HTML tag, comment, autolink or entity, a mention (`@138…`, `@alice`, which
+/// DingTalk turns into a real one when the message mentions that person), a backslash escape,
+/// and, in case a template puts the value at a line's start, a heading (`# x`, or a line of
+/// `=` / `-` under a line of text). Each is broken with [`JOINER`], nothing else changes:
+/// emphasis (`**x**`, `*x*`, `_x_`), code spans, lists and quotes are harmless and render as
+/// DingTalk renders them. Whitespace runs, newlines included, become one space: user text stays
+/// inline. Bare URLs keep every character: they show their own target.
 pub fn escape_md(s: &str) -> String {
     escape(s, Place::LineStart)
 }
@@ -24,8 +30,8 @@ pub fn escape_inline(s: &str) -> String {
     escape(s, Place::Inline)
 }
 
-/// A link's text (`[text](url)`): as `escape_inline`, and every bracket changes, since one
-/// would end the text early.
+/// A link's text (`[text](url)`): as `escape_inline`, and a bracket without its pair becomes a
+/// parenthesis, since it would end the text early or open a link of its own; `[WIP]` stays.
 pub fn escape_link_text(s: &str) -> String {
     escape(s, Place::LinkText)
 }
@@ -49,89 +55,101 @@ fn escape(s: &str, place: Place) -> String {
             text.push(c);
         }
     }
-    let emphasis = emphasis_runs(&text);
-    let mut out = String::with_capacity(s.len() + 8);
-    // Byte offsets in `out` of the `[` not closed yet, to change one with its `]`.
-    let mut open: Vec<usize> = Vec::new();
     let at = |i: usize| text.get(i).copied();
-    let mut i = 0;
-    while i < text.len() {
-        let c = text[i];
-        let first = place == Place::LineStart && out.trim_start().is_empty();
-        match c {
-            // A line start: a heading, quote, list item, setext underline or thematic break.
-            '#' | '>' if first => out.push(if c == '#' { '＃' } else { '＞' }),
-            '-' | '+' | '*' | '=' if first && at(i + 1).is_none_or(|n| n == c || n == ' ') => out.push(match c {
-                '-' => '－',
-                '+' => '＋',
-                '*' => '∗',
-                _ => '＝',
-            }),
-            '.' | ')'
-                if place == Place::LineStart
-                    && !out.trim_start().is_empty()
-                    && out.trim_start().bytes().all(|b| b.is_ascii_digit())
-                    && at(i + 1).is_none_or(|n| n == ' ') =>
-            {
-                out.push(if c == '.' { '．' } else { '）' });
-            }
-            '[' if place == Place::LinkText => out.push('［'),
-            ']' if place == Place::LinkText => out.push('］'),
-            '[' => {
-                open.push(out.len());
-                out.push('[');
-            }
-            // `](` and `][` make a link or an image; `]:` at the start a link definition.
-            ']' => {
-                let opened = open.pop();
-                let next = at(i + 1);
-                let definition = next == Some(':') && opened.is_some_and(|o| out[..o].trim().is_empty());
-                let bot = out.ends_with("[bot") && !matches!(next, Some('(' | '['));
-                if !bot && (matches!(next, Some('(' | '[')) || definition) {
-                    if let Some(o) = opened {
-                        out.replace_range(o..=o, "［");
-                    }
-                    out.push('］');
-                } else {
-                    out.push(']');
-                }
-            }
-            '*' | '_' | '~' if emphasis.contains(&i) => {
-                out.push(match c {
-                    '*' => '∗',
-                    '_' => '＿',
-                    _ => '∼',
-                });
-            }
-            // Code spans: the clients disagree on them, and one could swallow our own markup.
-            '`' => out.push('ˋ'),
-            // An HTML tag, comment or autolink needs `<` before a letter, `/`, `!` or `?`, and
-            // a `>` to close it.
-            '<' if opens_html(&text[i + 1..]) => out.push('＜'),
-            '&' if is_entity(&text[i + 1..]) => out.push('＆'),
-            // A backslash escapes the punctuation after it, or whatever a template prints next.
-            '\\' if at(i + 1).is_none_or(|n| n.is_ascii_punctuation()) => out.push('＼'),
-            c => out.push(c),
+    let (stray, opener) = brackets(&text);
+    let lead = text.iter().take_while(|&&c| c == ' ').count();
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, &c) in text.iter().enumerate() {
+        if i == lead && place == Place::LineStart && starts_heading(&text[lead..]) {
+            out.push(JOINER);
         }
-        i += 1;
+        if place == Place::LinkText && stray.contains(&i) {
+            out.push(if c == '[' { '(' } else { ')' });
+            continue;
+        }
+        out.push(c);
+        let next = at(i + 1);
+        let split = match c {
+            // `](` and `][` make a link or an image, unless it shows its own target; `]:` at a
+            // line's start a link definition (which a `[ref]` elsewhere would use).
+            ']' => match next {
+                Some('(') => !shows_its_target(&text, opener[i], i),
+                Some('[') => true,
+                Some(':') => place == Place::LineStart && opener[i] == Some(lead),
+                _ => false,
+            },
+            // An HTML tag, comment or autolink needs `<` right before a letter, `/`, `!` or `?`.
+            '<' => opens_html(&text[i + 1..]),
+            '&' => is_entity(&text[i + 1..]),
+            // A backslash escapes the punctuation after it, or whatever a template prints next.
+            '\\' => next.is_none_or(|n| n.is_ascii_punctuation()),
+            // A mention needs `@` right before the name; `a@b.com` is an address.
+            '@' => {
+                next.is_some_and(char::is_alphanumeric)
+                    && i.checked_sub(1)
+                        .is_none_or(|p| !(text[p].is_alphanumeric() || matches!(text[p], '.' | '_' | '-' | '+')))
+            }
+            _ => false,
+        };
+        if split {
+            out.push(JOINER);
+        }
     }
     out
 }
 
-/// Whether the text after a `<` can make HTML or an autolink: a tag name (`b`, `/font`) ended
-/// by a space, `/` or `>`, a comment or declaration (`!`), an instruction (`?`), or a URL
-/// scheme and `:` — and a `>` comes later to close it. `x<y` and `a <= b` are no markup.
-fn opens_html(rest: &[char]) -> bool {
-    if !rest.contains(&'>') {
+/// Whether a line that starts with `text` is a heading: `#` to `######` then a space or the
+/// end, or (under a line of text) a line of `=` or `-` alone.
+fn starts_heading(text: &[char]) -> bool {
+    let hashes = text.iter().take_while(|&&c| c == '#').count();
+    let atx = (1..=6).contains(&hashes) && text.get(hashes).is_none_or(|&c| c == ' ');
+    let underline =
+        text.first().is_some_and(|&c| c == '=' || c == '-') && text.iter().all(|&c| c == text[0] || c == ' ');
+    atx || underline
+}
+
+/// For each `]`, the index of the `[` it closes; and the brackets that close or open nothing.
+fn brackets(text: &[char]) -> (Vec<usize>, Vec<Option<usize>>) {
+    let mut open = Vec::new();
+    let mut stray = Vec::new();
+    let mut opener = vec![None; text.len()];
+    for (i, &c) in text.iter().enumerate() {
+        match c {
+            '[' => open.push(i),
+            ']' => match open.pop() {
+                Some(o) => opener[i] = Some(o),
+                None => stray.push(i),
+            },
+            _ => {}
+        }
+    }
+    stray.extend(open);
+    (stray, opener)
+}
+
+/// Whether the link whose text runs from `open` to `close` (a `]` before `(`) is an http(s)
+/// URL that is also its own text: it hides nothing.
+fn shows_its_target(text: &[char], open: Option<usize>, close: usize) -> bool {
+    let Some(open) = open else { return false };
+    if open > 0 && text[open - 1] == '!' {
         return false;
     }
+    let shown: String = text[open + 1..close].iter().collect();
+    let rest = &text[close + 2..];
+    let Some(end) = rest.iter().position(|&c| c == ')') else { return false };
+    let target: String = rest[..end].iter().collect();
+    shown.trim() == target.trim() && safe_url(&target).is_some_and(|u| u == target.trim())
+}
+
+/// Whether the text after a `<` can start HTML or an autolink: a letter, `/` and a letter, `!`
+/// or `?`. The `>` that would close it need not be in this value: a value cut short (`<font
+/// color=re…`) would leave the tag open to swallow the template's text up to its next `>`.
+/// `a <= b` and `x < y` start nothing.
+fn opens_html(rest: &[char]) -> bool {
     let name = rest.strip_prefix(&['/']).unwrap_or(rest);
     match rest.first() {
         Some('!' | '?') => true,
-        Some(c) if c.is_ascii_alphabetic() || *c == '/' => {
-            let len = name.iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.')).count();
-            len > 0 && name[0].is_ascii_alphabetic() && matches!(name.get(len), Some(' ' | '/' | '>' | ':'))
-        }
+        Some(c) if c.is_ascii_alphabetic() || *c == '/' => name.first().is_some_and(char::is_ascii_alphabetic),
         _ => false,
     }
 }
@@ -149,63 +167,13 @@ fn is_entity(rest: &[char]) -> bool {
     ok && rest.get(name.chars().count()) == Some(&';')
 }
 
-/// The positions of the `*`, `_` and `~` that could make emphasis or strikethrough, by
-/// `CommonMark`'s flanking rules: a `_` run that can open or close (never one inside a word:
-/// `user_id`); a `*` or `~` run only when another run in the same text can pair with it (a
-/// lone `a*b` stays). The text's ends count as whitespace, as a line's do.
-fn emphasis_runs(text: &[char]) -> Vec<usize> {
-    struct Run {
-        c: char,
-        start: usize,
-        end: usize,
-        open: bool,
-        close: bool,
-    }
-    let punct =
-        |c: Option<char>| c.is_some_and(|c| c.is_ascii_punctuation() || (!c.is_alphanumeric() && !c.is_whitespace()));
-    let space = |c: Option<char>| c.is_none_or(char::is_whitespace);
-    let mut runs = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        let c = text[i];
-        if !matches!(c, '*' | '_' | '~') {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < text.len() && text[i] == c {
-            i += 1;
-        }
-        let before = start.checked_sub(1).map(|b| text[b]);
-        let after = text.get(i).copied();
-        let left = !space(after) && (!punct(after) || space(before) || punct(before));
-        let right = !space(before) && (!punct(before) || space(after) || punct(after));
-        let (open, close) = if c == '_' {
-            (left && (!right || punct(before)), right && (!left || punct(after)))
-        } else {
-            (left, right)
-        };
-        if open || close {
-            runs.push(Run { c, start, end: i, open, close });
-        }
-    }
-    let mut marked = Vec::new();
-    for (n, run) in runs.iter().enumerate() {
-        let pairs = run.c == '_'
-            || runs[n + 1..].iter().any(|r| r.c == run.c && r.close && run.open)
-            || runs[..n].iter().any(|r| r.c == run.c && r.open && run.close);
-        if pairs {
-            marked.extend(run.start..run.end);
-        }
-    }
-    marked
-}
-
 /// Markdown written by a person (a pull request's body, an issue, a comment) as one line of
-/// plain text that reads well in a short excerpt: HTML comments and tags dropped, heading, quote
-/// and list markers dropped, task boxes as ☐ / ☑, `**bold**` and `__bold__` as their words,
-/// `[text](url)` as `text (url)`, images as their alt text, code fences dropped. What remains
-/// is still escaped when printed.
+/// plain text that reads well in a short excerpt, keeping what DingTalk renders (emphasis) and
+/// turning what it cannot into words: HTML comments and tags dropped (their text kept), heading,
+/// quote and list markers dropped, task boxes as ☐ / ☑, `[text](url)` as `text (url)`, images
+/// as their alt text, code fences dropped (their lines kept), a table's rows as their cells
+/// joined by ` · `, rows ended by `;`, its `|---|` row dropped. What remains is still escaped
+/// when printed.
 pub fn plain(md: &str) -> String {
     let mut text = String::with_capacity(md.len());
     let mut rest = md;
@@ -214,8 +182,17 @@ pub fn plain(md: &str) -> String {
         rest = rest[i + 4..].find("-->").map_or("", |j| &rest[i + 4 + j + 3..]);
     }
     text.push_str(rest);
+    let lines: Vec<&str> = text.lines().collect();
+    let rows = table_rows(&lines);
     let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+    let mut after_row = false;
+    for (n, line) in lines.iter().enumerate() {
+        if rows[n] == Some(Row::Separator) {
+            continue;
+        }
+        if line.trim().is_empty() {
+            after_row = false;
+        }
         let mut line = strip_tags(line.trim());
         loop {
             let before = line.len();
@@ -245,20 +222,71 @@ pub fn plain(md: &str) -> String {
         {
             continue;
         }
-        for marker in ["**", "__"] {
-            if line.matches(marker).count() % 2 == 0 {
-                line = line.replace(marker, "");
-            }
+        let row = rows[n] == Some(Row::Cells);
+        if row {
+            line = cells(&line).join(" · ");
         }
         let line = links_as_text(&line);
         if !line.trim().is_empty() {
             if !out.is_empty() {
-                out.push(' ');
+                out.push_str(if after_row && row { "; " } else { " " });
             }
             out.push_str(line.trim());
+            after_row = row;
         }
     }
     out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Cells,
+    Separator,
+}
+
+/// Which lines make a table: a `|---|:--:|` row, the header row right above it, and the rows
+/// with a `|` that follow it up to a line without one. A line with a `|` and no such row under
+/// its header is no table (`a | b` in a sentence).
+fn table_rows(lines: &[&str]) -> Vec<Option<Row>> {
+    let mut rows = vec![None; lines.len()];
+    let separator = |l: &str| {
+        let l = l.trim();
+        l.contains('-') && l.contains('|') && l.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+    };
+    for n in 1..lines.len() {
+        if !separator(lines[n]) || !lines[n - 1].contains('|') || rows[n - 1].is_some() {
+            continue;
+        }
+        rows[n - 1] = Some(Row::Cells);
+        rows[n] = Some(Row::Separator);
+        for m in n + 1..lines.len() {
+            if !lines[m].contains('|') || lines[m].trim().is_empty() {
+                break;
+            }
+            rows[m] = Some(Row::Cells);
+        }
+    }
+    rows
+}
+
+/// A table row's cells, trimmed, without the outer pipes; `\|` is a `|` inside a cell.
+fn cells(line: &str) -> Vec<String> {
+    let line = line.trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = if line.ends_with('|') && !line.ends_with("\\|") { &line[..line.len() - 1] } else { line };
+    let mut cells = vec![String::new()];
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cells.last_mut().expect("one cell at least").push('|');
+                chars.next();
+            }
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().expect("one cell at least").push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()).collect()
 }
 
 /// `<details>`, `</summary>`, `<br/>` dropped; a `<` that starts no tag stays.
@@ -365,40 +393,98 @@ pub fn tidy(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The word joiner the escaping puts between two characters that would make markup.
+    const J: char = '\u{2060}';
+
+    fn joined(s: &str) -> String {
+        s.replace('|', &J.to_string())
+    }
+
     #[test]
-    fn user_text_cannot_make_markup() {
-        let s = escape_md("[click](http://evil) **bold** _it_ ![img](x) <font> &lt; www.x.cn\n# h\n> q");
-        for bad in ["[click]", "](", "**", "_it_", "![", "\n", "<font", "&lt;"] {
-            assert!(!s.contains(bad), "{bad} in {s}");
-        }
-        assert_eq!(s, "［click］(http://evil) ∗∗bold∗∗ ＿it＿ !［img］(x) ＜font> ＆lt; www.x.cn # h > q");
-        assert_eq!(escape_md("fix: retry 3 times (was 2)"), "fix: retry 3 times (was 2)");
-        // Each kind of markup, where it would form, and only there.
+    fn a_link_or_image_with_a_hidden_target_shows_its_markup_and_target() {
         for (given, shown) in [
-            ("[x][ref] and [ref]: https://e", "［x］[ref] and [ref]: https://e"),
-            ("[ref]: https://evil", "［ref］: https://evil"),
-            ("*em* a * b", "∗em∗ a * b"),
-            ("__init__ ~~gone~~", "＿＿init＿＿ ∼∼gone∼∼"),
-            ("<!-- c --> <https://e> <b>x</b> &#60; &#x3C;", "＜!-- c --> ＜https://e> ＜b>x＜/b> ＆#60; ＆#x3C;"),
-            ("a\\*b\\", "a＼*b＼"),
-            ("`code`", "ˋcodeˋ"),
+            ("see [docs](https://evil.example) now", "see [docs]|(https://evil.example) now"),
+            ("![x](https://img.example/a.png)", "![x]|(https://img.example/a.png)"),
+            ("[x][ref] and [y] ]( a", "[x]|[ref] and [y] ]|( a"),
+            // A link that shows its own target hides nothing.
+            ("[https://x.cn/a](https://x.cn/a)", "[https://x.cn/a](https://x.cn/a)"),
+            ("[javascript:x](javascript:x)", "[javascript:x]|(javascript:x)"),
         ] {
-            assert_eq!(escape_inline(given), shown, "{given}");
+            assert_eq!(escape_inline(given), joined(shown), "{given}");
         }
-        // At a line's start: headings, quotes, lists, thematic breaks.
+        assert_eq!(escape_md("[ref]: https://evil"), joined("[ref]|: https://evil"));
+        assert_eq!(escape_inline("[ref]: https://e"), "[ref]: https://e", "a definition needs a line's start");
+    }
+
+    #[test]
+    fn harmless_emphasis_and_code_keep_their_characters() {
+        for text in ["**崩溃** 修复", "*em* _it_ __init__ ~~gone~~", "`code` and a*b", "fix(api_server): user_id"] {
+            assert_eq!(escape_md(text), text);
+        }
+    }
+
+    #[test]
+    fn html_tags_comments_and_entities_show_as_typed() {
+        assert_eq!(
+            escape_inline("<details>x</details> <br> <!-- c --> <https://e> &lt; &#60;"),
+            joined("<|details>x<|/details> <|br> <|!-- c --> <|https://e> &|lt; &|#60;")
+        );
+        for text in ["a <= b", "x < y", "<3", "R&D", "a & b;"] {
+            assert_eq!(escape_inline(text), text);
+        }
+        // Even without its `>`: a value cut short would leave the tag open.
+        assert_eq!(escape_inline("x<y <font color=re…"), joined("x<|y <|font color=re…"));
+    }
+
+    #[test]
+    fn a_heading_cannot_start_at_a_lines_start() {
         for (given, shown) in
-            [("# h", "＃ h"), ("> q", "＞ q"), ("- i", "－ i"), ("* i", "∗ i"), ("1. i", "1． i"), ("---", "－--")]
+            [("# h", "|# h"), ("###### h", "|###### h"), ("===", "|==="), ("-", "|-"), (" ## h", " |## h")]
         {
-            assert_eq!(escape_md(given), shown, "{given}");
-            assert_eq!(escape_inline(given), given, "mid-line, {given} is no markup");
+            assert_eq!(escape_md(given), joined(shown), "{given}");
+            assert_eq!(escape_inline(given), given, "mid-line, {given} is no heading");
         }
+        // Not headings, or harmless where they are: kept.
+        for text in ["#123 fixed", "####### seven", "- item", "> quote", "1. first", "C# rocks"] {
+            assert_eq!(escape_md(text), text);
+        }
+    }
+
+    #[test]
+    fn a_mention_in_user_text_cannot_notify() {
+        assert_eq!(escape_inline("ping @13800001111 and @alice."), joined("ping @|13800001111 and @|alice."));
+        for text in ["mail a@b.com", "@ alone", "x@@"] {
+            assert_eq!(escape_inline(text), text);
+        }
+    }
+
+    #[test]
+    fn a_backslash_cannot_escape_what_follows() {
+        assert_eq!(escape_inline("a\\*b\\"), joined("a\\|*b\\|"));
+        assert_eq!(escape_inline("C:\\Users\\me"), "C:\\Users\\me");
+    }
+
+    #[test]
+    fn link_text_keeps_balanced_brackets_and_turns_stray_ones_into_parentheses() {
+        assert_eq!(escape_link_text("[WIP] add"), "[WIP] add");
+        assert_eq!(escape_link_text("a] b [c"), "a) b (c");
+        assert_eq!(escape_link_text("[x](y)"), joined("[x]|(y)"));
+    }
+
+    #[test]
+    fn no_look_alike_character_is_ever_written() {
+        let hostile = "[click](http://evil) **bold** _it_ ![img](x) <font> &lt; `c` \\* # h\n> q\n- i\n1. x\n--- @u";
+        for s in [escape_md(hostile), escape_inline(hostile), escape_link_text(hostile)] {
+            assert!(!s.chars().any(|c| "∗＜＞［］＿ˋ＃－＼＆∼＋＝．）".contains(c)), "{s}");
+        }
+        assert_eq!(escape_md("fix: retry 3 times (was 2)"), "fix: retry 3 times (was 2)");
     }
 
     #[test]
     fn identifiers_urls_and_punctuation_keep_their_bytes() {
         for text in [
             "fix(api_server): check user_id in GetUser",
-            "a*b, C#, x<y, x > y, R&D, C:\\Users\\me, a | b, 50% ~ 60%",
+            "a*b, C#, x < y, x > y, R&D, C:\\Users\\me, a | b, 50% ~ 60%",
             "dependabot[bot] bumped serde",
             "see https://jira.example.com/browse/ABC-1_2?q=a*b&x=1 and www.example.com",
             "2 * 3 = 6, snake_case_name, __ alone, [x] done, [WIP] title",
@@ -411,13 +497,25 @@ mod tests {
 
     #[test]
     fn a_pr_body_from_a_template_reads_as_plain_text() {
-        let body = "<!-- Thanks for the PR! Fill in the template. -->\n## 变更说明\n\n修复 `GetUser` 在 user_id 为空时的 panic。\n\n## 测试\n\n- [x] 单元测试\n- [ ] 集成测试\n\n> **注意**：需要 [迁移](https://wiki.example.com/m) 数据库\n\n<details><summary>日志</summary>\n\n```\nok\n```\n</details>\n\n---\n1. 第一步\n![截图](https://x/y.png)";
+        let body = "<!-- Thanks for the PR! Fill in the template. -->\n## 变更说明\n\n修复 `GetUser` 在 user_id 为空时的 **panic**。\n\n## 测试\n\n- [x] 单元测试\n- [ ] 集成测试\n\n> **注意**：需要 [迁移](https://wiki.example.com/m) 数据库\n\n<details><summary>日志</summary>\n\n```\nok\n```\n</details>\n\n---\n1. 第一步\n![截图](https://x/y.png)";
         let text = plain(body);
         assert_eq!(
             text,
-            "变更说明 修复 `GetUser` 在 user_id 为空时的 panic。 测试 ☑ 单元测试 ☐ 集成测试 注意：需要 迁移 (https://wiki.example.com/m) 数据库 日志 ok 第一步 截图"
+            "变更说明 修复 `GetUser` 在 user_id 为空时的 **panic**。 测试 ☑ 单元测试 ☐ 集成测试 **注意**：需要 迁移 (https://wiki.example.com/m) 数据库 日志 ok 第一步 截图"
         );
-        assert_eq!(escape_md(&text), text.replace('`', "ˋ"), "nothing left to neutralize but the code span");
+        assert_eq!(escape_md(&text), text, "nothing left to neutralize");
+    }
+
+    #[test]
+    fn a_table_reads_as_rows_of_cells() {
+        let body = "结果：\n\n| 用例 | 结果 |\n|:---|---:|\n| 登录 | 通过 |\n| 支付 \\| 退款 | 失败 |\n\na | b\n--|--\n1 | 2\n\n之后";
+        assert_eq!(plain(body), "结果： 用例 · 结果; 登录 · 通过; 支付 | 退款 · 失败 a · b; 1 · 2 之后");
+        assert_eq!(plain("x | y is no table"), "x | y is no table");
+    }
+
+    #[test]
+    fn code_fences_go_and_their_lines_stay() {
+        assert_eq!(plain("run:\n```sh\ncargo test\n```\n~~~\nok\n~~~"), "run: cargo test ok");
     }
 
     #[test]

@@ -147,11 +147,11 @@ mod tests {
     #[test]
     fn custom_templates_get_the_phrases_of_their_language() {
         let source = template(
-            "{{ lang }}: {{ t('push.pushed', n=3, ref='**x**') }} · {{ 'view_run'|t }} · {{ run.duration|duration }}|{{ run.started_at|datetime }}|{{ t('nope', default='x') }}",
+            "{{ lang }}: {{ t('push.pushed', n=3, ref='[x](y)') }} · {{ 'view_run'|t }} · {{ run.duration|duration }}|{{ run.started_at|datetime }}|{{ t('nope', default='x') }}",
         );
         for (lang, want) in [
-            (Lang::ZhCn, "zh-CN: 推送了 3 个提交到∗∗x∗∗ · 查看运行 · |2024-06-11 17:18|x"),
-            (Lang::En, "en: pushed 3 commits to ∗∗x∗∗ · View run · |2024-06-11 17:18|x"),
+            (Lang::ZhCn, "zh-CN: 推送了 3 个提交到[x]\u{2060}(y) · 查看运行 · |2024-06-11 17:18|x"),
+            (Lang::En, "en: pushed 3 commits to [x]\u{2060}(y) · View run · |2024-06-11 17:18|x"),
         ] {
             let cx = Context {
                 event: "push".into(),
@@ -179,9 +179,12 @@ mod tests {
 
     #[test]
     fn custom_templates_are_escaped_unless_marked_safe() {
-        let cx = Context { event: "push".into(), message: Some("**hi**".into()), ..Context::default() };
+        let cx = Context { event: "push".into(), message: Some("**hi** <b>x</b>".into()), ..Context::default() };
         let t = CustomTemplate { source: "{{ message }} {{ '**ok**'|safe }}".into(), origin: "t".into() };
-        assert_eq!(summary(&cx, Some(&template("T")), Some(&t), &mut vec![]).unwrap().text, "∗∗hi∗∗ **ok**");
+        assert_eq!(
+            summary(&cx, Some(&template("T")), Some(&t), &mut vec![]).unwrap().text,
+            "**hi** <\u{2060}b>x<\u{2060}/b> **ok**"
+        );
     }
 }
 
@@ -347,10 +350,10 @@ mod documented_filters {
         assert_eq!(render("{{ '<!-- x -->\n## 变更\n- [x] 测试'|plain }}"), "变更 ☑ 测试");
         assert_eq!(render("{{ 'Fix the build\n\nBecause'|first_line }}"), "Fix the build");
         assert_eq!(render("{{ 'a long body'|shorten(6) }}"), "a lon…");
-        assert_eq!(render("{{ '[x](y)'|e }}"), "［x］(y)");
+        assert_eq!(render("{{ '[x](y)'|e }}"), "[x]\u{2060}(y)");
         assert_eq!(render("{{ '**bold**'|safe }}"), "**bold**");
         assert_eq!(render("{{ 'sha'|link('https://x/c/1') }}"), "[sha](https://x/c/1)");
         assert_eq!(render("[Logs]({{ 'https://x/a (1)'|url }})"), "[Logs](https://x/a%20%281%29)");
-        assert_eq!(render("{{ ['a', '[b]'|link('https://b')]|join(' · ') }}"), "a · [［b］](https://b)");
+        assert_eq!(render("{{ ['a', '[b]'|link('https://b')]|join(' · ') }}"), "a · [[b]](https://b)");
     }
 }

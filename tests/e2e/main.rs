@@ -19,3 +19,4 @@ mod signal;
 mod summaries;
 mod unknown;
 mod usage;
+mod webhook_host;

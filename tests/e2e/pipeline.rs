@@ -252,7 +252,7 @@ fn gitlab_api_gives_the_pipelines_outcome_without_the_notify_job() {
     let (title, text) = delivered(&relay, &out);
     assert!(title.starts_with("❌ ") && text.contains("· 失败"), "{title}\n{text}");
     assert!(
-        text.contains("\n\n失败的作业：[test: ［ruby, 3.3］](https://gitlab.example.com/acme/tools/ci-notify/-/jobs/7712902) · 不稳定 1 个，成功 1 个\n\n"),
+        text.contains("\n\n失败的作业：[test: [ruby, 3.3]](https://gitlab.example.com/acme/tools/ci-notify/-/jobs/7712902) · 不稳定 1 个，成功 1 个\n\n"),
         "{text}"
     );
     // That whole line: neither this notify job (listed as failed) nor the manual deploy job.

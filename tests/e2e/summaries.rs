@@ -117,9 +117,9 @@ const RUN_LINK: &str = "[查看运行](https://github.com/";
 const CUT: &str = "…（内容过长，已截断）";
 
 #[test]
-fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
+fn user_text_cannot_add_hidden_links_images_headings_html_or_mentions() {
     let run = Run::github("push", "github/push.branch.json", NO_RELAY);
-    let evil = "fix: [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example [ref]: http://evil.example ~~gone~~ __b__ <!-- hidden --> *em*\n# heading\n> quote\n- item\n1. one\n`code`";
+    let evil = "fix: @13800001111 [click](http://evil.example) ![img](https://x/y.png) **bold** _it_ <font color=red>red</font> &lt;b&gt; www.evil.example [ref]: http://evil.example ~~gone~~ __b__ <!-- hidden --> *em*\n# heading\n> quote\n- item\n1. one\n`code`";
     let path = payload_from(&run, "github/push.branch.json", |v| {
         v["ref"] = "refs/heads/feat/[x](http://evil)".into();
         v["sender"]["login"] = "**mallory**".into();
@@ -127,24 +127,9 @@ fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
         v["head_commit"] = push_commit(1, evil);
     });
     for (lang, _) in Lang::ALL {
-        let (title, text) = markdown(&dry_run("push", &path, &[("INPUT_LANG", lang)]));
-        for bad in [
-            "](http://evil",
-            "![",
-            "**bold**",
-            "_it_",
-            "<font",
-            "&lt;",
-            "[ref]:",
-            "~~gone",
-            "__b__",
-            "<!--",
-            "*em*",
-            "\n#",
-            "\n>",
-            "`",
-            "***",
-        ] {
+        let extra = [("INPUT_LANG", *lang), ("INPUT_AT_MOBILES", "13800001111")];
+        let (title, text) = markdown(&dry_run("push", &path, &extra));
+        for bad in ["](http://evil", "![img](", "<font", "&lt;", "<!--", "\n#", "\n>", "@13800001111 "] {
             assert!(!text.contains(bad), "{bad:?} in\n{text}");
         }
         // Every link left is one of ours: the repository, the commit, the compare view, the run.
@@ -153,11 +138,17 @@ fn user_text_cannot_add_links_images_headings_emphasis_lists_or_quotes() {
         }
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.iter().filter(|l| l.starts_with("- ")).count(), 1, "one commit, one list item:\n{text}");
-        assert!(text.contains("［click］(http://evil.example)") && text.contains("∗∗bold∗∗"), "{text}");
-        assert!(text.contains("**∗∗mallory∗∗**") && text.contains("**feat/［x］(http://evil)**"), "{text}");
+        // What must change changes by a word joiner alone: every character the user typed shows.
+        assert!(
+            text.contains("fix: @\u{2060}13800001111 [click]\u{2060}(http://evil.example) ![img]\u{2060}(https://x/y.png) **bold** _it_ <\u{2060}font"),
+            "{text}"
+        );
+        assert!(text.contains("****mallory****") && text.contains("**feat/[x]\u{2060}(http://evil)**"), "{text}");
+        // The mention the settings ask for is DingTalk's to make: appended, the user's text none.
+        assert!(text.ends_with("\n\n@13800001111"), "{text}");
         // The title is plain text: nothing renders it, so it keeps the real characters, on one line.
         // (The outcome leads it, so a long one is cut before the link's end.)
-        assert!(title.contains("fix: [click](http") && !title.contains('\n'), "{title}");
+        assert!(title.contains("fix: @13800001111 [click]") && !title.contains('\n'), "{title}");
     }
 }
 
@@ -172,7 +163,8 @@ fn what_engineers_write_keeps_its_characters() {
         v["ref"] = "refs/heads/release/2.x_hotfix".into();
     });
     let (title, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
-    assert!(text.contains(message) && text.contains(urls), "changed:\n{text}");
+    // `x<y` gains an invisible word joiner: cut short, `<y…` could open a tag.
+    assert!(text.contains(&message.replace("x<y", "x<\u{2060}y")) && text.contains(urls), "changed:\n{text}");
     assert!(
         text.contains("**release/2.x_hotfix**") && title.contains("fix(api_server): user_id in GetUser"),
         "{title}\n{text}"
@@ -182,11 +174,11 @@ fn what_engineers_write_keeps_its_characters() {
 #[test]
 fn a_pr_body_written_from_a_template_reads_well() {
     let run = Run::github("pull_request", "github/pull_request.opened.json", NO_RELAY);
-    let body = "<!-- 请按模板填写 -->\n## 变更说明\n\n修复 `GetUser` 在 user_id 为空时的崩溃。\n\n## 测试\n\n- [x] 单元测试\n- [ ] 集成测试\n\n<!-- 关联的 Jira -->\nJira: https://jira.example.com/browse/ABC-12";
+    let body = "<!-- 请按模板填写 -->\n## 变更说明\n\n修复 `GetUser` 在 user_id 为空时的**崩溃**。\n\n| 用例 | 结果 |\n|---|---|\n| 登录 | 通过 |\n\n```\ncargo test\n```\n\n<details><summary>日志</summary>ok</details>\n\n- [x] 单元测试\n\n<!-- 关联的 Jira -->\nJira: https://jira.example.com/browse/ABC-12";
     let path = payload_from(&run, "github/pull_request.opened.json", |v| v["pull_request"]["body"] = body.into());
     let (_, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
     assert!(
-        text.contains("\n\n> 变更说明 修复 ˋGetUserˋ 在 user_id 为空时的崩溃。 测试 ☑ 单元测试 ☐ 集成测试 Jira: https://jira.example.com/browse/ABC-12\n\n"),
+        text.contains("\n\n> 变更说明 修复 `GetUser` 在 user_id 为空时的**崩溃**。 用例 · 结果; 登录 · 通过 cargo test 日志ok ☑ 单元测试 Jira: https://jira.example.com/browse/ABC-12\n\n"),
         "{text}"
     );
 }
@@ -199,7 +191,7 @@ fn custom_templates_are_escaped_by_default_and_safe_inserts_trusted_markdown() {
         markdown(&dry_run("pull_request", "github/pull_request.opened.json", &[("INPUT_TEMPLATE", template)]));
     assert_eq!(
         text,
-        "Update the README with new information. **[x](y)** **trusted** ec26c3e57ca3a959ca5aad62de7213c562f8c821\n\n［a］(b)"
+        "Update the README with new information. **[x](y)** **trusted** ec26c3e57ca3a959ca5aad62de7213c562f8c821\n\n[a]\u{2060}(b)"
     );
 }
 
