@@ -18,3 +18,4 @@ mod signal;
 mod summaries;
 mod unknown;
 mod usage;
+mod versions;
