@@ -49,6 +49,10 @@ pub struct Context {
     pub commits: Vec<Commit>,
     pub compare_url: Option<String>,
     pub release: Option<Release>,
+    /// The environment a promotion, rollback or deployment goes to (Drone's `DRONE_DEPLOY_TO`).
+    pub deploy_to: Option<String>,
+    /// An annotated tag's message, in a tag's pipeline (GitLab's `CI_COMMIT_TAG_MESSAGE`).
+    pub tag_message: Option<String>,
     /// The `message` setting.
     pub message: Option<String>,
     /// GitHub only: the whole event JSON (`null` elsewhere).

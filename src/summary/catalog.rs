@@ -320,6 +320,27 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("word.pipeline", ["上游流水线", "pipeline"]),
     ("word.cron", ["定时任务", "cron"]),
     ("word.tag", ["标签", "tag"]),
+    // GitLab's pipeline sources (`CI_PIPELINE_SOURCE`, doc/ci/jobs/job_rules.md) that have no
+    // summary of their own, as its Chinese UI and engineers say them; the last three are newer.
+    ("word.chat", ["ChatOps 命令", "ChatOps command"]),
+    ("word.external", ["外部仓库", "external repository"]),
+    ("word.external_pull_request_event", ["外部拉取请求", "external pull request"]),
+    ("word.merge_request_event", ["合并请求", "merge request"]),
+    ("word.ondemand_dast_scan", ["按需 DAST 扫描", "on-demand DAST scan"]),
+    ("word.ondemand_dast_validation", ["按需 DAST 站点验证", "on-demand DAST site validation"]),
+    ("word.parent_pipeline", ["父流水线", "parent pipeline"]),
+    ("word.security_orchestration_policy", ["安全策略", "security policy"]),
+    ("word.webide", ["Web IDE", "Web IDE"]),
+    ("word.container_registry_push", ["容器镜像推送", "container registry push"]),
+    ("word.pipeline_execution_policy_schedule", ["流水线执行策略定时任务", "pipeline execution policy schedule"]),
+    ("word.duo_workflow", ["GitLab Duo 工作流", "GitLab Duo workflow"]),
+    // Drone's builds started by hand (`drone build promote|rollback|create`).
+    ("word.promote", ["推广", "promotion"]),
+    ("word.rollback", ["回滚", "rollback"]),
+    ("word.custom", ["自定义构建", "custom build"]),
+    // A promotion or rollback and the environment it goes to (Drone's `DRONE_DEPLOY_TO`).
+    ("deploy_to.promote", ["推广到 {env}", "promoted to {env}"]),
+    ("deploy_to.rollback", ["回滚 {env}", "rolled back {env}"]),
     // A run whose trigger the CI does not say (a Jenkins build).
     ("word.build", ["构建", "build"]),
     ("word.deployment", ["部署", "deployment"]),
@@ -356,6 +377,9 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("title.scheduled", ["定时运行 {workflow}", "scheduled run of {workflow}"]),
     ("title.scheduled_on", ["定时运行 {workflow}（{ref}）", "scheduled run of {workflow} on {ref}"]),
     ("schedule.run", ["工作流", "the workflow"]),
+    // A run by the clock whose schedule has no name the CI gives (a Drone cron build).
+    ("title.scheduled_bare", ["定时运行", "scheduled run"]),
+    ("title.scheduled_bare_on", ["定时运行（{ref}）", "scheduled run on {ref}"]),
     ("title.dispatch", ["API 触发 {type}", "dispatch {type}"]),
     ("title.issue", ["议题 {num} {action}", "issue {num} {action}"]),
     ("title.deploy", ["部署", "deployment"]),

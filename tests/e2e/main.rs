@@ -19,4 +19,5 @@ mod signal;
 mod summaries;
 mod unknown;
 mod usage;
+mod versions;
 mod webhook_host;

@@ -67,6 +67,9 @@ pub fn context(env: &Env) -> Context {
     let link = env.string("DRONE_COMMIT_LINK");
     let pr = pull_request(env, repo.url.as_deref(), link.as_deref(), action.as_deref());
     let commit = commit(env, repo.url.as_deref(), link.as_deref(), pr.is_some());
+    // Set, and read, only for promotions and rollbacks (drone/docs, `DRONE_DEPLOY_TO`).
+    let deploy_to = env.string("DRONE_DEPLOY_TO").filter(|_| matches!(event.as_str(), "promote" | "rollback"));
+    let run = run(env, &event);
     Context {
         ci: "drone",
         // The build status is `failure` as soon as a step of this stage has failed; the stage
@@ -85,7 +88,8 @@ pub fn context(env: &Env) -> Context {
         git_ref: git_ref(env, pr.is_some()),
         commit,
         actor: actor(env),
-        run: run(env),
+        run,
+        deploy_to,
         jobs: failed(env),
         compare_url: link.filter(|l| l.contains("/compare/")),
         pr,
@@ -169,7 +173,7 @@ fn actor(env: &Env) -> Option<String> {
     env.string("DRONE_BUILD_TRIGGER").filter(|t| !t.starts_with('@')).or_else(|| env.string("DRONE_COMMIT_AUTHOR"))
 }
 
-fn run(env: &Env) -> Run {
+fn run(env: &Env, event: &str) -> Run {
     let number = env.string("DRONE_BUILD_NUMBER");
     let url = env.string("DRONE_BUILD_LINK").or_else(|| {
         let proto = env.string("DRONE_SYSTEM_PROTO").unwrap_or_else(|| "https".to_owned());
@@ -185,7 +189,10 @@ fn run(env: &Env) -> Run {
         number,
         attempt: None,
         url,
-        workflow: env.string("DRONE_STAGE_NAME"),
+        // A cron build would read as the cron job named after the stage: the server keeps the
+        // cron job's name in the build (`build.Cron`, drone/drone trigger/cron/cron.go) and no
+        // runner sets a variable for it (drone/runner-go environ/environ.go).
+        workflow: env.string("DRONE_STAGE_NAME").filter(|_| event != "cron"),
         job: env.string("DRONE_STEP_NAME"),
         started_at: start.map(format_rfc3339),
         duration: interval(start, finish, env.now),

@@ -80,26 +80,44 @@ pub fn context(env: &Env) -> Context {
         }
         _ => None,
     };
+    let run = run(env, &event, project_url.as_deref());
     Context {
         ci: "gitlab",
-        // `running` is the notify job's own state while its script runs, not a pipeline starting:
-        // a start-of-pipeline message says `status: started` itself.
-        status: match Status::parse(env.get("CI_JOB_STATUS")) {
-            Status::Started => Status::Unknown,
-            status => status,
-        },
+        status: job_status(env.get("CI_JOB_STATUS")),
         person: person(env),
         event,
         action: None,
         git_ref,
         commit,
         actor: env.first(&["GITLAB_USER_LOGIN", "GITLAB_USER_NAME"]),
-        run: run(env, project_url.as_deref()),
+        run,
+        tag_message: env.string("CI_COMMIT_TAG").and(env.get("CI_COMMIT_TAG_MESSAGE")).and_then(tag_message),
         pr,
         compare_url,
         repo,
         ..Context::default()
     }
+}
+
+/// The notify job's own state. `running` is what the job's `script:` sees, not a pipeline
+/// starting: a start-of-pipeline message says `status: started` itself. `timedout` is what
+/// `after_script:` sees since GitLab Runner 17.x (gitlab-runner merge request 4717) once the job
+/// ran past its timeout, which GitLab shows as failed; older runners said `failed`.
+fn job_status(raw: Option<&str>) -> Status {
+    match raw.map(str::trim) {
+        Some("timedout") => Status::Failure,
+        raw => match Status::parse(raw) {
+            Status::Started => Status::Unknown,
+            status => status,
+        },
+    }
+}
+
+/// An annotated tag's message, without the blank lines git keeps around it; a lightweight tag
+/// has none (GitLab 15.5 and later set `CI_COMMIT_TAG_MESSAGE`, empty for those).
+fn tag_message(raw: &str) -> Option<String> {
+    let message = raw.trim();
+    (!message.is_empty()).then(|| message.to_owned())
 }
 
 fn repo(env: &Env) -> Repo {
@@ -162,7 +180,7 @@ fn author_name(raw: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
-fn run(env: &Env, project_url: Option<&str>) -> Run {
+fn run(env: &Env, source: &str, project_url: Option<&str>) -> Run {
     let id = env.string("CI_PIPELINE_ID");
     let url =
         env.string("CI_PIPELINE_URL").or_else(|| Some(format!("{}/-/pipelines/{}", project_url?, id.as_deref()?)));
@@ -174,7 +192,13 @@ fn run(env: &Env, project_url: Option<&str>) -> Run {
         number: env.string("CI_PIPELINE_IID"),
         attempt: None,
         url,
-        workflow: env.string("CI_PIPELINE_NAME"),
+        // A schedule's description names what runs by the clock (GitLab 17.8 and later); the
+        // pipeline's `workflow:name` stands in before that, as everywhere else.
+        workflow: if source == "schedule" {
+            env.first(&["CI_PIPELINE_SCHEDULE_DESCRIPTION", "CI_PIPELINE_NAME"])
+        } else {
+            env.string("CI_PIPELINE_NAME")
+        },
         job: env.string("CI_JOB_NAME"),
         started_at: start.map(format_rfc3339),
         duration: interval(start, None, env.now),
@@ -209,9 +233,9 @@ fn external_pull_request(env: &Env) -> Option<PullRequest> {
     let url = env
         .string("CI_EXTERNAL_PULL_REQUEST_TARGET_REPOSITORY")
         .map(|repo| format!("https://github.com/{repo}/pull/{number}"));
-    // Named as GitLab names change requests, like its own.
+    // A GitHub pull request, named as GitHub names it (`#12`), not as GitLab's own.
     Some(PullRequest {
-        kind: ChangeKind::MergeRequest,
+        kind: ChangeKind::PullRequest,
         number,
         url,
         base: env.string("CI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME"),
@@ -338,7 +362,7 @@ mod tests {
                     CI_EXTERNAL_PULL_REQUEST_IID=12\nCI_EXTERNAL_PULL_REQUEST_TARGET_REPOSITORY=acme/ci-notify\n\
                     CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME=feat\nCI_EXTERNAL_PULL_REQUEST_TARGET_BRANCH_NAME=main\n";
         let pr = context(&fixture_env(text, 0)).pr.unwrap();
-        assert_eq!(pr.number, 12);
+        assert_eq!((pr.kind, pr.number), (ChangeKind::PullRequest, 12), "GitHub's pull request #12");
         assert_eq!(pr.url.as_deref(), Some("https://github.com/acme/ci-notify/pull/12"));
         assert_eq!((pr.head.as_deref(), pr.base.as_deref()), (Some("feat"), Some("main")));
     }
