@@ -89,11 +89,12 @@ build_from_source() {
 # download URL FILE: at most 3 attempts, all within $budget seconds (curl's --max-time is set to
 # what is left of it). Retries only what may pass next time: no answer, 429, 5xx.
 download() {
-  local url=$1 out=$2 start=$SECONDS tries=0 status left rc last=""
+  local url=$1 out=$2 start=$SECONDS tries=0 status left rc last="" began
   while ((tries < 3)); do
     left=$((budget - (SECONDS - start)))
     ((left >= 1)) || break
     tries=$((tries + 1))
+    began=$SECONDS
     rc=0
     # `--` ends curl's options: nothing in the URL can be read as one.
     status=$(curl --silent --show-error --location --connect-timeout "$((left < 10 ? left : 10))" \
@@ -104,8 +105,8 @@ download() {
       0/404) fail "no $asset at $url (HTTP 404): release $tag lacks it, or the mirror (download_url) does not hold it" ;;
       0/429 | 0/5??) last="HTTP $status" ;;
       0/*) fail "downloading $url failed: HTTP $status" ;;
-      28/*) last="no complete answer within ${left}s" ;;
-      *) last="curl exit $rc (connection failed)" ;;
+      28/*) last="timed out after $((SECONDS - began))s" ;;
+      *) last="curl exit $rc (no connection or a broken one: curl's own message is above)" ;;
     esac
     echo "attempt $tries of 3: $last" >&2
     # A short pause before the next attempt, if there is time for one.

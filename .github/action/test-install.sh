@@ -150,7 +150,7 @@ took=$((SECONDS - start))
 # The one attempt took the whole budget: the message counts one, and names no mirror to set
 # (download_url is set already).
 has ": 1 attempt in " "time-out: attempt count"
-has "no complete answer within 4s" "time-out: what the attempt met"
+has "attempt 1 of 3: timed out after " "time-out: what the attempt met"
 lacks "can set download_url" "time-out with download_url set"
 has "Check that the runner reaches the mirror in download_url" "time-out with download_url set"
 case_ "no answer from GitHub suggests a mirror" fail "can set download_url to a mirror" \
