@@ -112,9 +112,11 @@ import glob, re, sys
 version, bad = sys.argv[1], []
 for path in sorted(glob.glob("examples/*.yml")) + ["README.md", "README.zh-CN.md"]:
     for n, line in enumerate(open(path, encoding="utf-8"), 1):
-        for m in re.finditer(r"ghcr\.io/dingtalk-notify/dingtalk-notify([:@][\w.\-:]+)?", line):
+        # A shell snippet may say :$v, with v set to the version a line above it.
+        for m in re.finditer(r"ghcr\.io/dingtalk-notify/dingtalk-notify([:@][\w.\-:$]+)?", line):
             ref = m.group(1) or ""
-            if not re.fullmatch(re.escape(":" + version) + r"(-busybox)?(@sha256:[\w.<>-]+)?", ref):
+            tag = "(" + re.escape(":" + version) + r"|:\$v)"
+            if not re.fullmatch(tag + r"(-busybox)?(@sha256:[\w.<>-]+)?", ref):
                 bad.append(f"{path}:{n}: {m.group(0)} (want :{version} or :{version}-busybox)")
 sys.exit("\n".join(bad) if bad else 0)
 PY
