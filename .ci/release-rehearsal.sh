@@ -232,11 +232,15 @@ done
 
 # --- summary ----------------------------------------------------------------------------------
 echo
-say "summary ($rustc_version; release pin $RUST_TOOLCHAIN; $((SECONDS - started)) s)"
+say "summary (built here with $rustc_version, where built here; release pin $RUST_TOOLCHAIN; $((SECONDS - started)) s)"
 printf '  %-44s %-24s %10s  %s\n' asset kind bytes sha256
 for triple in "${built[@]}"; do
   asset=dingtalk-notify-$triple
   printf '  %-44s %-24s %10s  %s\n' "$asset" "${kind_of[$triple]}" "$(wc -c <"$dist/$asset")" "$(cut -d ' ' -f 1 "$dist/$asset.sha256")"
 done
 $standin && say "passed on a STAND-IN (no musl target here): packaging, checksums, mirror and install step rehearsed; musl build, ceiling and image gate skipped"
-$standin || say "passed: ${built[*]} built, gated at $MUSL_MAX_BYTES bytes, checksummed, served and installed"
+if ! $standin; then
+  for triple in "${built[@]}"; do
+    say "passed: $triple (${kind_of[$triple]}): gated at $MUSL_MAX_BYTES bytes, run, checksummed, image gate, served and installed"
+  done
+fi
