@@ -73,7 +73,7 @@ for triple in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
   if [[ -n $given && -f $given ]]; then
     say "$triple: taking $given (REHEARSAL_PREBUILT_DIR), built elsewhere: not built here"
     bin_of[$triple]=$(realpath "$given")
-    kind_of[$triple]="musl, given"
+    kind_of[$triple]="given (REHEARSAL_PREBUILT_DIR)"
     built+=("$triple")
     continue
   fi
@@ -129,6 +129,12 @@ for triple in "${built[@]}"; do
     if [[ $arch == "${host%%-*}" ]]; then
       say "$triple: .ci/static-check.sh with MAX_BYTES=$MUSL_MAX_BYTES (as release.yml)"
       MAX_BYTES=$MUSL_MAX_BYTES bash .ci/static-check.sh "$bin" | sed 's/^/  /'
+    else
+      # static-check runs it natively on an arm64 runner in release.yml; here, what file says.
+      desc=$(file -b "$bin")
+      [[ $desc == *"statically linked"* && $desc == *"${arch/x86_64/x86-64}"* ]] ||
+        fail "$triple: not a static $arch executable: $desc"
+      say "$triple: file: $desc"
     fi
   else
     say "$triple (stand-in): $size bytes; .ci/run's static-check gates this glibc build at its own budget"
@@ -233,10 +239,10 @@ done
 # --- summary ----------------------------------------------------------------------------------
 echo
 say "summary (built here with $rustc_version, where built here; release pin $RUST_TOOLCHAIN; $((SECONDS - started)) s)"
-printf '  %-44s %-24s %10s  %s\n' asset kind bytes sha256
+printf '  %-44s %-31s %10s  %s\n' asset kind bytes sha256
 for triple in "${built[@]}"; do
   asset=dingtalk-notify-$triple
-  printf '  %-44s %-24s %10s  %s\n' "$asset" "${kind_of[$triple]}" "$(wc -c <"$dist/$asset")" "$(cut -d ' ' -f 1 "$dist/$asset.sha256")"
+  printf '  %-44s %-31s %10s  %s\n' "$asset" "${kind_of[$triple]}" "$(wc -c <"$dist/$asset")" "$(cut -d ' ' -f 1 "$dist/$asset.sha256")"
 done
 $standin && say "passed on a STAND-IN (no musl target here): packaging, checksums, mirror and install step rehearsed; musl build, ceiling and image gate skipped"
 if ! $standin; then
