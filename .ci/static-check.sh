@@ -10,11 +10,12 @@
 set -euo pipefail
 
 bin=$(realpath "${1:?usage: $0 path/to/dingtalk-notify (the last line of .ci/build-static.sh)}")
-# Size: the target is 3,000,000 bytes (the Go DingTalk plugin is 6.7 MB). A musl build
-# (what releases ship, .github/workflows/release.yml) must meet it: MAX_BYTES=3000000 there. The
-# local glibc crt-static build cannot (static glibc and ring's C/assembly alone are ~1.35 MB, and
-# rustup here has no musl target; docs/performance.md), so its default gate is a regression
-# budget a little above today's size, and the gap to the target is printed every run.
+# Size: 3,000,000 bytes is the aspiration (the Go DingTalk plugin is 6.7 MB). The gate for the
+# musl builds that releases ship is a regression ceiling, MUSL_MAX_BYTES in .ci/release.env
+# (3,200,000), which release.yml, ci.yml and the release rehearsal pass as MAX_BYTES. Called
+# without MAX_BYTES (the local glibc crt-static build, which is ~0.9 MB heavier than musl: static
+# glibc; docs/performance.md), the gate is a looser budget a little above that build's size.
+# The gap to the aspiration is printed every run.
 target_bytes=3000000
 max_bytes=${MAX_BYTES:-4000000}
 relay_path=/api/v1/openapi/notification/dingtalk
@@ -43,7 +44,7 @@ echo "ldd: $ldd_out"
 [[ $ldd_out == *"not a dynamic executable"* || $ldd_out == *"statically linked"* ]] ||
   fail "ldd lists shared libraries"
 size=$(wc -c <"$bin")
-echo "size: $size bytes (budget $max_bytes; target $target_bytes, $((size - target_bytes)) bytes to go)"
+echo "size: $size bytes (gate $max_bytes; aspiration $target_bytes, $((size - target_bytes)) bytes to go)"
 ((size <= max_bytes)) || fail "binary is $size bytes, over $max_bytes"
 pass "statically linked, $size bytes"
 

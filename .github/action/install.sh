@@ -16,15 +16,23 @@
 #
 # Inputs (environment): GITHUB_ACTION_PATH, ACTION_REF, ACTION_REPOSITORY, RUNNER_OS, RUNNER_ARCH,
 # RUNNER_TEMP, GITHUB_SERVER_URL, GITHUB_OUTPUT; INPUT_DOWNLOAD_URL (a mirror of the release
-# downloads, laid out as <download_url>/vX.Y.Z/<asset>), INPUT_BUILD_FROM_SOURCE;
+# downloads, laid out as <download_url>/vX.Y.Z/<asset>), INPUT_BUILD_FROM_SOURCE,
+# INPUT_FAIL_ON_ERROR (false: a failure here is a warning; action.yml lets the job go on);
 # DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT (seconds for the whole download, retries included; default 60,
 # for tests). No secret reaches this script.
 set -euo pipefail
 
+# fail_on_error false, in any spelling the binary accepts: the step's failure does not fail the
+# job (action.yml's continue-on-error), so it is reported as a warning, not an error.
+level=error
+case ${INPUT_FAIL_ON_ERROR:-} in
+  false | False | FALSE | 0 | no | No | NO) level=warning ;;
+esac
+
 partial="" # a download in progress, removed on failure: no unverified file is left behind
 fail() {
   [[ -z $partial ]] || rm -f "$partial"
-  echo "::error title=dingtalk-notify::$*" >&2
+  echo "::$level title=dingtalk-notify::$*" >&2
   exit 1
 }
 
@@ -36,6 +44,11 @@ temp=$(unix_path "${RUNNER_TEMP:-${TMPDIR:-/tmp}}")
 ref=${ACTION_REF:-}
 repo=${ACTION_REPOSITORY:-}
 download_url=${INPUT_DOWNLOAD_URL:-}
+# Only a web address reaches curl: not an option (`-K/etc/passwd`), not file:// or another scheme.
+if [[ -n $download_url && ! $download_url =~ ^https?://[^[:space:]]+$ ]]; then
+  # (non-printing characters shown as ?: a newline would start a workflow command of its own)
+  fail "download_url must be an http:// or https:// URL (a mirror of the release downloads), not '${download_url//[^[:print:]]/?}'"
+fi
 budget=${DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT:-60}
 case ${INPUT_BUILD_FROM_SOURCE:-} in
   true | True | TRUE | 1 | yes | Yes | YES) from_source=true ;;
@@ -76,24 +89,48 @@ build_from_source() {
 # download URL FILE: at most 3 attempts, all within $budget seconds (curl's --max-time is set to
 # what is left of it). Retries only what may pass next time: no answer, 429, 5xx.
 download() {
-  local url=$1 out=$2 start=$SECONDS attempt status left rc
-  for attempt in 1 2 3; do
+  local url=$1 out=$2 start=$SECONDS tries=0 status left rc last="" began
+  while ((tries < 3)); do
     left=$((budget - (SECONDS - start)))
     ((left >= 1)) || break
+    tries=$((tries + 1))
+    began=$SECONDS
     rc=0
+    # `--` ends curl's options: nothing in the URL can be read as one.
     status=$(curl --silent --show-error --location --connect-timeout "$((left < 10 ? left : 10))" \
-      --max-time "$left" --output "$out" --write-out '%{http_code}' "$url") || rc=$?
+      --max-time "$left" --output "$out" --write-out '%{http_code}' -- "$url") || rc=$?
     case $rc/$status in
       0/200) return 0 ;;
+      0/403) fail "no access to $url (HTTP 403). $(forbidden_hint)" ;;
       0/404) fail "no $asset at $url (HTTP 404): release $tag lacks it, or the mirror (download_url) does not hold it" ;;
-      0/429 | 0/5??) echo "attempt $attempt: HTTP $status" >&2 ;;
+      0/429 | 0/5??) last="HTTP $status" ;;
       0/*) fail "downloading $url failed: HTTP $status" ;;
-      28/*) echo "attempt $attempt: timed out" >&2 ;;
-      *) echo "attempt $attempt: curl exit $rc" >&2 ;;
+      28/*) last="timed out after $((SECONDS - began))s" ;;
+      *) last="curl exit $rc (no connection or a broken one: curl's own message is above)" ;;
     esac
-    sleep 1
+    echo "attempt $tries of 3: $last" >&2
+    # A short pause before the next attempt, if there is time for one.
+    ((tries < 3 && budget - (SECONDS - start) > 1)) && sleep 1
   done
-  fail "could not download $url within ${budget}s ($attempt attempts). A runner that cannot reach ${GITHUB_SERVER_URL:-https://github.com} can set download_url to a mirror of the release downloads"
+  local plural=s
+  ((tries == 1)) && plural=""
+  fail "could not download $url: $tries attempt$plural in $((SECONDS - start))s (limit ${budget}s), the last: $last. $(unreachable_hint)"
+}
+
+unreachable_hint() {
+  if [[ -n $download_url ]]; then
+    echo "Check that the runner reaches the mirror in download_url and that it serves $tag/$asset"
+  else
+    echo "A runner that cannot reach ${GITHUB_SERVER_URL:-https://github.com} can set download_url to a mirror of the release downloads (README, \"Mainland China\")"
+  fi
+}
+
+forbidden_hint() {
+  if [[ -n $download_url ]]; then
+    echo "The mirror in download_url refuses this runner: allow anonymous reads of $tag/, or give the runner access to it"
+  else
+    echo "GitHub refuses downloads when a network or proxy blocks them or a rate limit is reached: retry later, or set download_url to a mirror of the release downloads (README, \"Mainland China\")"
+  fi
 }
 
 install_release() {
@@ -107,16 +144,20 @@ install_release() {
     echo "dingtalk-notify $tag already installed at $bin (sha256 verified)"
     return 0
   fi
+  command -v curl >/dev/null 2>&1 ||
+    fail "curl is not installed on this runner, and the action downloads its binary with it: install curl before this step (or set build_from_source: true, which needs cargo)"
   mkdir -p "$dir"
   url="${download_url:-${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download}"
   url="${url%/}/$tag/$asset"
-  echo "Downloading $url (at most ${budget}s)"
+  echo "Downloading $url (at most 3 attempts in ${budget}s)"
   rm -f "$bin" "$bin.part"
   partial="$bin.part"
   download "$url" "$bin.part"
   got=$(sha256_of "$bin.part")
   if [[ $got != "$want" ]]; then
-    fail "sha256 mismatch for $asset from $url: the pinned ref ($sums) expects $want, got $got. Refusing to run it"
+    local bytes
+    bytes=$(wc -c <"$bin.part" | tr -d ' ')
+    fail "sha256 mismatch for $asset from $url: the pinned ref ($sums) expects $want, got $got ($bytes bytes). Refusing to run it. A proxy or mirror that answers with a page of its own, a cut-off download, or another release's file under this name gives this: compare the file at that URL with the release's own asset (a $tag binary is a few MB) and fix the mirror; do not skip the check"
   fi
   echo "sha256 verified against the pinned ref: $got"
   chmod +x "$bin.part"

@@ -3,7 +3,10 @@
 # mirror, and a server that never answers), a stub cargo stands in for the source build. Covers a
 # tag pin, reuse, a SHA pin, a tampered binary (refused although the server's own .sha256 matches
 # it), a SHA and a branch without a release (refused, never built), build_from_source, `uses: ./`,
-# a mirror (download_url) with github.com unreachable, a missing asset, and the time-out bound.
+# a mirror (download_url) with github.com unreachable, a missing asset, the time-out bound, a
+# download_url that is not a web address (never reaches curl), a runner without curl, 403, retried
+# 503s with a true attempt count, the mirror hint only without download_url, and fail_on_error
+# false turning the error into a warning.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 version=$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$here/../../Cargo.toml" | head -n 1)
@@ -41,7 +44,8 @@ EOF
 chmod +x "$tmp/stub/cargo"
 
 # Serves $tmp/srv; any path under /stall/ is answered never (the handler sleeps past every
-# budget used below). Every request is logged, one path a line.
+# budget used below), under /forbidden/ with 403, under /busy/ with 503. Every request is logged,
+# one path a line.
 python3 - "$tmp/srv" "$tmp/port" "$tmp/requests" <<'EOF' &
 import functools, http.server, os, sys, time
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -51,6 +55,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if self.path.startswith("/stall/"):
             time.sleep(30)
             return
+        for prefix, code in (("/forbidden/", 403), ("/busy/", 503)):
+            if self.path.startswith(prefix):
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         super().do_GET()
     def log_message(self, *args):
         pass
@@ -79,7 +89,7 @@ case_() {
     NO_PROXY=127.0.0.1 no_proxy=127.0.0.1 INPUT_DOWNLOAD_URL= INPUT_BUILD_FROM_SOURCE= \
     RUNNER_OS=Linux RUNNER_ARCH=X64 RUNNER_TEMP="$tmp/runner" GITHUB_OUTPUT="$tmp/out" \
     GITHUB_SERVER_URL="$base" ACTION_REPOSITORY=o/r ACTION_REF="$tag" "$@" \
-    bash "$here/install.sh" >"$tmp/log" 2>&1 || rc=$?
+    "$BASH" "$here/install.sh" >"$tmp/log" 2>&1 || rc=$?
   local got=fail bin ok=false
   bin=$(sed -n 's/^bin=//p' "$tmp/out")
   [[ $rc == 0 && -n $bin ]] && got=ok
@@ -93,6 +103,9 @@ case_() {
   fi
 }
 no_build() { [[ ! -s $tmp/stub.log ]] || bad "$1: cargo ran: $(cat "$tmp/stub.log")"; }
+# has / lacks TEXT WHAT: the last case's output does (not) contain TEXT.
+has() { grep -qF -- "$1" "$tmp/log" || { bad "$2: the output lacks '$1'"; sed 's/^/      /' "$tmp/log"; }; }
+lacks() { ! grep -qF -- "$1" "$tmp/log" || { bad "$2: the output has '$1'"; sed 's/^/      /' "$tmp/log"; }; }
 
 case_ "tag pin downloads and verifies against the pinned checksums" ok released
 grep -qx "/o/r/releases/download/$tag/$asset" "$tmp/requests" || bad "tag pin: no request for $asset"
@@ -134,6 +147,45 @@ case_ "a server that never answers fails within the time budget" fail "could not
   INPUT_DOWNLOAD_URL="$base/stall" DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT=4
 took=$((SECONDS - start))
 ((took <= 7)) || bad "time-out: took ${took}s with a 4s budget"
+# The one attempt took the whole budget: the message counts one, and names no mirror to set
+# (download_url is set already).
+has ": 1 attempt in " "time-out: attempt count"
+has "attempt 1 of 3: timed out after " "time-out: what the attempt met"
+lacks "can set download_url" "time-out with download_url set"
+has "Check that the runner reaches the mirror in download_url" "time-out with download_url set"
+case_ "no answer from GitHub suggests a mirror" fail "can set download_url to a mirror" \
+  GITHUB_SERVER_URL="$base/stall" DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT=2
+case_ "503 is retried: 3 attempts, counted" fail ": 3 attempts in " INPUT_DOWNLOAD_URL="$base/busy"
+has "attempt 3 of 3: HTTP 503" "503: each attempt is reported"
+[[ $(grep -c "/busy/$tag/$asset" "$tmp/requests") == 3 ]] || bad "503: expected 3 requests, got $(grep -c . "$tmp/requests")"
+case_ "403 from GitHub says what to do" fail "(HTTP 403). GitHub refuses downloads" \
+  GITHUB_SERVER_URL="$base/forbidden"
+case_ "403 from the mirror says what to do" fail "The mirror in download_url refuses this runner" \
+  INPUT_DOWNLOAD_URL="$base/forbidden"
+[[ $(grep -c . "$tmp/requests") == 1 ]] || bad "403: retried"
+
+# download_url reaches curl only as a web address after `--`.
+for url in "-K/etc/passwd" "file:///etc/passwd" "ftp://127.0.0.1/x" "--config=/etc/passwd"; do
+  case_ "download_url '$url' is refused before curl" fail "download_url must be an http:// or https:// URL" \
+    INPUT_DOWNLOAD_URL="$url"
+  [[ ! -s $tmp/requests ]] || bad "download_url '$url': a request was made"
+done
+grep -qF -- "--write-out '%{http_code}' -- \"\$url\"" "$here/install.sh" || bad "install.sh: curl's URL does not follow --"
+
+# A runner without curl is told so, not sent looking at its network. PATH holds every tool
+# install.sh uses before its download, but no curl.
+rm -rf "$tmp/runner"
+mkdir -p "$tmp/nocurl"
+for t in sed head awk tr cut sha256sum mkdir rm; do ln -sf "$(command -v "$t")" "$tmp/nocurl/$t"; done
+case_ "no curl on the runner is said up front" fail "curl is not installed on this runner" PATH="$tmp/nocurl"
+lacks "could not download" "no curl"
+
+# fail_on_error false: action.yml lets the job go on, so the failure is a warning, not an error.
+case_ "fail_on_error false: a download failure is a warning" fail "::warning title=dingtalk-notify::no dingtalk-notify" \
+  ACTION_REPOSITORY=o/none INPUT_FAIL_ON_ERROR=false
+lacks "::error" "fail_on_error false"
+case_ "fail_on_error true: a download failure is an error" fail "::error title=dingtalk-notify::no dingtalk-notify" \
+  ACTION_REPOSITORY=o/none INPUT_FAIL_ON_ERROR=true
 # shellcheck disable=SC2016 # the text of install.sh, not an expansion
 grep -qF 'budget=${DINGTALK_NOTIFY_DOWNLOAD_TIMEOUT:-60}' "$here/install.sh" ||
   bad "time-out: install.sh's default budget is no longer 60 s"
@@ -144,6 +196,7 @@ printf '#!/bin/sh\necho tampered\n' >"$release/$asset"
 (cd "$release" && sha256sum "$asset" >"$asset.sha256")
 case_ "tampered binary is refused (pinned checksum wins over the server's .sha256)" fail "sha256 mismatch" \
   ACTION_REF=$sha
+has "($(wc -c <"$release/$asset" | tr -d ' ') bytes). Refusing to run it" "mismatch: the byte count"
 [[ ! -e $tmp/runner/dingtalk-notify-$tag/$asset ]] || bad "an unverified binary was left under its final name"
 [[ ! -e $tmp/runner/dingtalk-notify-$tag/$asset.part ]] || bad "an unverified download was left behind"
 
