@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use super::{Failed, Failure, Retry, RunApi};
-use crate::delivery::hints::{Peer, Seen, message, shown, tls_words};
+use crate::delivery::hints::{Seen, message, shown, tls_words};
 use crate::delivery::http::{self, Transient};
+use crate::delivery::kdocs::{Call, Token};
 
 /// The one warning line for an API call that failed: what could not be read, what went wrong,
 /// and what to grant or check; the notification goes on without it. `what` names the facts
@@ -39,7 +40,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
                 tls_words(*problem),
                 rest.base_variable()
             ),
-            other => message(Peer::Relay, &Seen::Call(other), origin, timeout),
+            other => message(&Call::Relay(Token::Given), &Seen::Call(other), origin, timeout),
         },
     };
     let transient = failed.failure.is_transient();
@@ -53,9 +54,9 @@ pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Dur
     let what = match retry.failure {
         Failure::Status { status, .. } => format!("{} answered HTTP {status}", rest.name()),
         Failure::NotJson { status, length } => {
-            message(Peer::Relay, &Seen::NotJson { status: *status, length: *length }, origin, timeout)
+            message(&Call::Relay(Token::Given), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
         }
-        Failure::Call(call) => message(Peer::Relay, &Seen::Call(call), origin, timeout),
+        Failure::Call(call) => message(&Call::Relay(Token::Given), &Seen::Call(call), origin, timeout),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",
