@@ -39,7 +39,12 @@ pub enum Seen<'a> {
     Refused(Said<'a>),
     /// The relay said yes, DingTalk inside said no.
     Inner(Said<'a>),
-    NoToken(Said<'a>),
+    /// A token call said yes without a token in `field`, or (`malformed`) with one that is none.
+    NoToken {
+        said: Said<'a>,
+        field: &'a str,
+        malformed: bool,
+    },
     NotJson {
         status: u16,
         length: usize,
@@ -162,9 +167,14 @@ pub fn message(peer: &dyn Peer, failure: &Seen, origin: &str, timeout: Duration)
                 .map(|(code, msg)| format!(": {}", dingtalk_parts(code, msg.as_deref())))
                 .unwrap_or_default()
         ),
-        Seen::NoToken(reply) => {
-            format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
+        Seen::NoToken { said: reply, field, malformed: false } => {
+            format!("KDocs answered code 0 but without an access token (`{field}`){}", said(Some(reply)))
         }
+        // Not the answer's texts: they may hold the token that is none, and code 0 is all they say.
+        Seen::NoToken { field, malformed: true, .. } => format!(
+            "KDocs answered code 0, but `{field}` is not a token (shorter than 16 characters, or with spaces or \
+             control characters)"
+        ),
         Seen::NotJson { status, length } => {
             format!("{who} answered HTTP {status} but not with JSON ({length} bytes): {}", peer.not_json(origin))
         }
@@ -221,7 +231,7 @@ fn with_hints(peer: &dyn Peer, error: Error, failure: &Seen, origin: &str) -> Er
             error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r)));
             error
         }
-        Seen::Refused(reply) | Seen::NoToken(reply) => {
+        Seen::Refused(reply) | Seen::NoToken { said: reply, malformed: false, .. } => {
             let mut error = match peer.refusal_hint() {
                 Some(hint) => error.hint(hint),
                 None => error,
@@ -229,7 +239,7 @@ fn with_hints(peer: &dyn Peer, error: Error, failure: &Seen, origin: &str) -> Er
             error.hints.extend(for_reply(peer, reply));
             error
         }
-        Seen::Inner(reply) => {
+        Seen::Inner(reply) | Seen::NoToken { said: reply, malformed: true, .. } => {
             let mut error = error;
             error.hints.extend(for_reply(peer, reply));
             error

@@ -42,8 +42,9 @@ pub enum Failure {
     /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
     /// than 0: the relay passed the message on and DingTalk refused it.
     Inner { reply: Reply },
-    /// A token call answered `code: 0` without a token in `data.access_token`.
-    NoToken { reply: Reply },
+    /// A token call answered `code: 0` without a token in `field` (`data.access_token`), or
+    /// (`malformed`) with one that is no token.
+    NoToken { reply: Reply, field: &'static str, malformed: bool },
     /// 2xx, but with `length` bytes that are not JSON.
     NotJson { status: u16, length: usize },
     /// No answer to read.
@@ -78,7 +79,7 @@ impl Failure {
     pub fn reply(&self) -> Option<&Reply> {
         match self {
             Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
+            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply, .. } => Some(reply),
             Failure::NotJson { .. } | Failure::Call(_) => None,
         }
     }
@@ -347,23 +348,43 @@ pub struct Tokens {
 /// The names under which a token answer may give the refresh token's lifetime, in seconds.
 const REFRESH_LIFETIME_KEYS: &[&str] = &["refresh_expires_in", "refresh_token_expires_in"];
 
+/// The fewest characters a token KDocs gives may have. Anything shorter is not a token: sent, it
+/// would be refused; masked, a one-letter "token" would hide that letter all through the job's
+/// log.
+const MIN_TOKEN_CHARS: usize = 16;
+
+/// The token in `data.{key}`: none when absent or empty; `Err` with the field's name when it is
+/// there but no token (too short, or with whitespace or control characters, which would be sent
+/// as `%20` or start a workflow command where it is printed).
+fn token_in(reply: &Reply, key: &'static str) -> Result<Option<Secret>, (&'static str, bool)> {
+    let Some(token) = reply.data_str(key) else { return Ok(None) };
+    if token.chars().count() < MIN_TOKEN_CHARS || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let field = if key == "access_token" { "data.access_token" } else { "data.refresh_token" };
+        return Err((field, true));
+    }
+    Ok(Some(Secret::new(token)))
+}
+
 fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError<Failure>> {
     let retry_after = answer.retry_after;
     if !(200..300).contains(&answer.status) {
         return Err((http_failure(answer), retry_after));
     }
     let failure = match parse(&answer) {
-        Some(reply) if reply.is_ok() => match reply.data_str("access_token") {
-            Some(token) => {
-                return Ok(Tokens {
-                    access_token: Secret::new(token),
-                    refresh_token: reply.data_str("refresh_token").map(Secret::new),
+        Some(reply) if reply.is_ok() => {
+            let tokens = token_in(&reply, "access_token").and_then(|access| {
+                Ok(Tokens {
+                    access_token: access.ok_or(("data.access_token", false))?,
+                    refresh_token: token_in(&reply, "refresh_token")?,
                     expires_in: reply.data_secs(&["expires_in"]),
                     refresh_expires_in: reply.data_secs(REFRESH_LIFETIME_KEYS),
-                });
+                })
+            });
+            match tokens {
+                Ok(tokens) => return Ok(tokens),
+                Err((field, malformed)) => Failure::NoToken { reply, field, malformed },
             }
-            None => Failure::NoToken { reply },
-        },
+        }
         Some(reply) => Failure::Refused { reply },
         None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
     };
@@ -526,7 +547,9 @@ impl Worded for Failure {
             }
             Failure::Refused { reply } => Seen::Refused(reply.into()),
             Failure::Inner { reply } => Seen::Inner(reply.into()),
-            Failure::NoToken { reply } => Seen::NoToken(reply.into()),
+            Failure::NoToken { reply, field, malformed } => {
+                Seen::NoToken { said: reply.into(), field, malformed: *malformed }
+            }
             Failure::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
             Failure::Call(call) => Seen::Call(call),
         }
@@ -736,10 +759,10 @@ mod tests {
     fn a_token_answer_needs_code_zero_and_an_access_token() {
         let ok = classify_tokens(answer(
             200,
-            r#"{"code":0,"data":{"access_token":"a","expires_in":86400,"refresh_token":"r","refresh_expires_in":"7776000"}}"#,
+            r#"{"code":0,"data":{"access_token":"accessTOKEN12345","expires_in":86400,"refresh_token":"refreshTOKEN1234","refresh_expires_in":"7776000"}}"#,
         ))
         .unwrap();
-        assert_eq!(ok.access_token.expose(), "a");
+        assert_eq!(ok.access_token.expose(), "accessTOKEN12345");
         assert_eq!((ok.expires_in, ok.refresh_expires_in), (Some(86400), Some(7_776_000)));
         assert!(matches!(classify_tokens(answer(200, r#"{"code":0,"data":{}}"#)), Err((Failure::NoToken { .. }, _))));
         assert!(matches!(
@@ -763,7 +786,9 @@ mod tests {
         assert!(!Failure::Call(http::Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }).is_transient());
         assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
         assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
-        assert!(!Failure::NoToken { reply: Reply::default() }.is_transient());
+        assert!(
+            !Failure::NoToken { reply: Reply::default(), field: "data.access_token", malformed: false }.is_transient()
+        );
         assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 
