@@ -128,9 +128,22 @@ fn dry_run(
     transport: &dyn Transport,
     data: &[Message],
 ) {
-    let link = webhook.map_or_else(|| format!("{ROBOT_URL}?access_token=***"), |w| reporter.redact(w.expose()));
+    let link =
+        webhook.map_or_else(|| format!("{ROBOT_URL}?access_token=***"), |w| reporter.redact(&no_user(w.expose())));
     let json = transport.dry_run(&link, settings.secret.is_some(), data);
     crate::report::out(&format!("{}\n", reporter.redact_json(&json)));
+}
+
+/// The webhook URL without its user and password (`***@` instead): they are credentials too.
+fn no_user(webhook: &str) -> String {
+    match reqwest::Url::parse(webhook) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_password(None);
+            let _ = url.set_username("***");
+            url.to_string()
+        }
+        _ => webhook.to_owned(),
+    }
 }
 
 /// The previous run's outcome from the CI's API, when a token for it is given; a failed call is

@@ -178,7 +178,13 @@ fn classify(answer: Answer) -> Result<Reply, AttemptError<Failure>> {
         return Err((Failure::Http { status: answer.status, reply: parsed, location: answer.location }, retry_after));
     }
     let failure = match parsed {
-        Some(reply) if reply.errcode.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0")) => {
+        // `"0 "` too, as through the relay: both transports read a code the same way.
+        Some(reply)
+            if reply
+                .errcode
+                .as_ref()
+                .is_some_and(|c| c.as_i64() == Some(0) || c.as_str().map(str::trim) == Some("0")) =>
+        {
             return Ok(reply);
         }
         Some(reply) => Failure::Refused { reply },

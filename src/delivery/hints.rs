@@ -141,9 +141,17 @@ pub fn retry_notice(peer: &dyn Peer, retry: &Retry<impl Worded>, origin: &str, t
     )
 }
 
-/// `5 days`, `23 h`, `45 min`: a lifetime, roughly.
+/// `64 KiB`, `16 MiB`: a limit on an answer's size.
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 { format!("{} MiB", bytes >> 20) } else { format!("{} KiB", bytes >> 10) }
+}
+
+/// `5 days`, `23 h`, `45 min`: a lifetime, roughly; past ten years, no count of days means
+/// anything (KDocs' tokens live hours or months).
 pub fn lifetime(secs: u64) -> String {
-    if secs >= 2 * 86_400 {
+    if secs >= 3650 * 86_400 {
+        "more than 10 years".to_owned()
+    } else if secs >= 2 * 86_400 {
         format!("{} days", secs / 86_400)
     } else if secs >= 3600 {
         format!("{} h", secs / 3600)
@@ -179,8 +187,8 @@ pub fn message(peer: &dyn Peer, failure: &Seen, origin: &str, timeout: Duration)
             format!("{who} answered HTTP {status} but not with JSON ({length} bytes): {}", peer.not_json(origin))
         }
         Seen::Call(http::Failure::TooLarge { status, limit }) => format!(
-            "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
-            limit / 1024,
+            "{who} answered HTTP {status} with more than {}, far more than its answers hold: check `{}` ({origin})",
+            size(*limit),
             peer.setting()
         ),
         Seen::Call(http::Failure::TimedOut { .. }) => {

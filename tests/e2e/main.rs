@@ -17,3 +17,4 @@ mod pipeline;
 mod signal;
 mod summaries;
 mod usage;
+mod wording;

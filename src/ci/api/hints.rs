@@ -6,9 +6,8 @@
 use std::time::Duration;
 
 use super::{Failed, Failure, Retry, RunApi};
-use crate::delivery::hints::{Seen, message, shown, tls_words};
+use crate::delivery::hints::{Peer, Seen, message, shown, tls_words};
 use crate::delivery::http::{self, Transient};
-use crate::delivery::kdocs::{Call, Token};
 
 /// The one warning line for an API call that failed: what could not be read, what went wrong,
 /// and what to grant or check; the notification goes on without it. `what` names the facts
@@ -17,7 +16,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     let name = rest.name();
     let reason = match &failed.failure {
         Failure::Status { status, rate_limited: true } => {
-            format!("the {name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
+            format!("{name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
         }
         Failure::Status { status: 401, .. } => rest.token_refused(),
         Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
@@ -40,7 +39,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
                 tls_words(*problem),
                 rest.base_variable()
             ),
-            other => message(&Call::Relay(Token::Given), &Seen::Call(other), origin, timeout),
+            other => message(&Api(rest), &Seen::Call(other), origin, timeout),
         },
     };
     let transient = failed.failure.is_transient();
@@ -49,14 +48,45 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
 }
 
+/// The CI's API as the words shared with every call name it: what failed without an answer
+/// (too large, a time-out, TLS) is told of the API and its variable.
+struct Api<'a>(&'a dyn RunApi);
+
+impl Peer for Api<'_> {
+    fn who(&self) -> &str {
+        self.0.name()
+    }
+
+    fn refused(&self) -> &str {
+        self.0.name()
+    }
+
+    fn setting(&self) -> &str {
+        self.0.base_variable()
+    }
+
+    fn not_json(&self, origin: &str) -> String {
+        format!("check {} ({origin})", self.0.base_variable())
+    }
+
+    // Its calls only read: nothing is at stake when one goes unanswered.
+    fn not_sent_again(&self) -> &'static str {
+        "the API was asked, but no readable answer came"
+    }
+
+    fn redirect_hint(&self, to: &str) -> String {
+        format!("it redirects to {to}: check {}", self.0.base_variable())
+    }
+}
+
 /// The line announcing a retry of an API call.
 pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration) -> String {
     let what = match retry.failure {
         Failure::Status { status, .. } => format!("{} answered HTTP {status}", rest.name()),
         Failure::NotJson { status, length } => {
-            message(&Call::Relay(Token::Given), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
+            message(&Api(rest), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
         }
-        Failure::Call(call) => message(&Call::Relay(Token::Given), &Seen::Call(call), origin, timeout),
+        Failure::Call(call) => message(&Api(rest), &Seen::Call(call), origin, timeout),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",
