@@ -7,10 +7,9 @@
 //! (developer.kdocs.cn/common/authorization/web.html): `{kdocs_api_url}/h5/auth?app_id=&scope=
 //! &redirect_uri=&state=`, then `GET /api/v1/oauth2/access_token?app_id=&app_key=&code=`.
 
-use crate::delivery::hints::{self, Peer};
+use crate::delivery::hints;
 use crate::delivery::http::Http;
-use crate::delivery::kdocs;
-use crate::delivery::kdocs::Tokens;
+use crate::delivery::kdocs::{self, Call, Tokens};
 use crate::error::Error;
 use crate::report::{self, Reporter};
 use crate::settings::args::{Cli, Parsed};
@@ -86,9 +85,9 @@ pub fn run(sources: &Sources, flags: &Parsed, reporter: &mut Reporter) -> Result
     let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries)?;
     let origin = kdocs::origin(&v.kdocs_api_url);
     let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), code, &|retry| {
-        reporter.notice(&hints::retry_notice(Peer::Exchange, retry, &origin, v.timeout));
+        reporter.notice(&hints::retry_notice(&Call::Exchange, retry, &origin, v.timeout));
     })
-    .map_err(|failed| hints::error(Peer::Exchange, &failed, &origin, v.timeout))?;
+    .map_err(|failed| hints::error(&Call::Exchange, &failed, &origin, v.timeout))?;
 
     // On GitHub, masked first: a token printed in a CI log is a leaked token.
     if reporter.on_github() {

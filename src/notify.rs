@@ -1,6 +1,6 @@
 //! One run, step by step: the context from the CI, the summary, the messages, then a dry run's
-//! print or the send (through the KDocs relay, renewing its token when told how, or straight to
-//! the robot), each reported as it happens.
+//! print or the send by the transport the settings chose (`delivery`), each reported as it
+//! happens.
 
 #![allow(clippy::result_large_err, reason = "a few calls per run: the size of their outcome does not matter")]
 
@@ -9,20 +9,17 @@ use crate::ci::{self, Ci, Inputs};
 use crate::context::jobs;
 use crate::context::status::Status;
 use crate::context::{Change, Context};
-use crate::delivery::Transport;
-use crate::delivery::dingtalk::{self, Robot};
-use crate::delivery::hints::{self, Peer};
 use crate::delivery::http::Http;
-use crate::delivery::kdocs::{self, Relay};
+use crate::delivery::{self, Run, Transport};
 use crate::env::Env;
 use crate::error::Error;
 use crate::report::Reporter;
 use crate::settings::mention::Who;
 use crate::settings::when;
-use crate::settings::{KdocsAuth, Mode, ROBOT_URL, Renewal, Route, Secret, Settings};
+use crate::settings::{Mode, ROBOT_URL, Secret, Settings};
 use crate::summary::catalog::Lang;
 use crate::summary::message::{self, At, Message};
-use crate::summary::render::{self, Summary};
+use crate::summary::render;
 use crate::time;
 
 pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<(), Error> {
@@ -121,8 +118,8 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     let (route, webhook) = match &settings.mode {
-        Mode::DryRun { webhook, direct } => {
-            dry_run(settings, reporter, webhook.as_ref(), *direct, &data);
+        Mode::DryRun { webhook, transport } => {
+            dry_run(settings, reporter, webhook.as_ref(), delivery::named(transport)?, &data);
             reporter.step_summary(&summary.title, &summary.text);
             reporter.outputs(false, None, Some("dry run: nothing was sent"));
             return Ok(());
@@ -131,123 +128,38 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         Mode::Missing { name, error } => return Err(ci.missing(*name, error)),
     };
 
+    let transport = delivery::named(route.transport)?;
     let http = match http {
         Some(http) => http,
         None => new_http(settings)?,
     };
-    match route {
-        Route::DingTalk => direct(settings, reporter, &http, webhook, &data, &summary),
-        Route::Kdocs(auth) => through_relay(settings, reporter, &http, auth, webhook, &data, &summary),
-    }
+    transport.deliver(Run { settings, reporter, http: &http, route, webhook, messages: &data, summary: &summary })
 }
 
-/// Prints what would be sent, secrets as `***`: the relay's one body, or each direct request.
-fn dry_run(settings: &Settings, reporter: &Reporter, webhook: Option<&Secret>, direct: bool, data: &[Message]) {
-    let link = webhook.map_or_else(|| format!("{ROBOT_URL}?access_token=***"), |w| reporter.redact(w.expose()));
-    let secret = settings.secret.is_some();
-    let json = if direct { Robot::dry_run(&link, secret, data) } else { Relay::dry_run(&link, secret, data) };
+/// Prints what would be sent, secrets as `***`: the request(s) `transport` would make.
+fn dry_run(
+    settings: &Settings,
+    reporter: &Reporter,
+    webhook: Option<&Secret>,
+    transport: &dyn Transport,
+    data: &[Message],
+) {
+    let link =
+        webhook.map_or_else(|| format!("{ROBOT_URL}?access_token=***"), |w| reporter.redact(&no_user(w.expose())));
+    let json = transport.dry_run(&link, settings.secret.is_some(), data);
     crate::report::out(&format!("{}\n", reporter.redact_json(&json)));
 }
 
-/// Each message straight to the robot's webhook.
-fn direct(
-    settings: &Settings,
-    reporter: &mut Reporter,
-    http: &Http,
-    webhook: &Secret,
-    data: &[Message],
-    summary: &Summary,
-) -> Result<(), Error> {
-    if settings.kdocs_token.is_some() || settings.kdocs_refresh_token.is_some() {
-        reporter.notice(hints::kdocs_credentials_unused());
-    }
-    let url = reqwest::Url::parse(webhook.expose());
-    let origin = url.as_ref().map_or_else(|_| "the webhook".to_owned(), |u| u.origin().ascii_serialization());
-    if url.as_ref().is_ok_and(|u| u.scheme() != "https") {
-        reporter.warning(&hints::webhook_not_https(&origin));
-    }
-    reporter.step_summary(&summary.title, &summary.text);
-    let robot = Robot { webhook: webhook.expose(), secret: settings.secret.as_ref().map(Secret::expose) };
-    let outcome = robot.send(http, data, &|_, retry| {
-        reporter.notice(&hints::retry_notice(Peer::DingTalk, retry, &origin, settings.timeout));
-    });
-    match outcome {
-        Ok(replies) => {
-            crate::report::err(&hints::delivered(true, &origin, replies.len()));
-            outputs(reporter, true, replies.last().map(dingtalk::Reply::said), None);
-            Ok(())
+/// The webhook URL without its user and password (`***@` instead): they are credentials too.
+fn no_user(webhook: &str) -> String {
+    match reqwest::Url::parse(webhook) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            let _ = url.set_password(None);
+            let _ = url.set_username("***");
+            url.to_string()
         }
-        Err(partial) => {
-            let error = hints::direct_error(&partial, data.len(), &origin, settings.timeout);
-            // `sent` says whether the summary reached the group.
-            let said = partial.failed.failure.reply().map(dingtalk::Reply::said);
-            outputs(reporter, partial.sent > 0, said, Some(&error));
-            Err(error)
-        }
+        _ => webhook.to_owned(),
     }
-}
-
-/// The one body through the KDocs relay, with the token given, renewed first, or renewed
-/// once after the relay refused the given one.
-fn through_relay(
-    settings: &Settings,
-    reporter: &mut Reporter,
-    http: &Http,
-    auth: &KdocsAuth,
-    webhook: &Secret,
-    data: &[Message],
-    summary: &Summary,
-) -> Result<(), Error> {
-    let base = settings.kdocs_api_url.as_str();
-    let origin = kdocs::origin(base);
-    // Which token was sent, for the hint should the relay refuse it.
-    let (first, mut kind) = match auth {
-        KdocsAuth::Renew(renewal) => (renew(settings, reporter, http, renewal)?, hints::Token::Renewed),
-        KdocsAuth::Token(token) => (token.clone(), hints::Token::Given),
-        KdocsAuth::TokenThenRenew { token, .. } => (token.clone(), hints::Token::GivenRenewable),
-    };
-    reporter.step_summary(&summary.title, &summary.text);
-    let send = |reporter: &Reporter, token: &Secret| {
-        let relay = Relay {
-            base,
-            token: token.expose(),
-            webhook: webhook.expose(),
-            secret: settings.secret.as_ref().map(Secret::expose),
-        };
-        relay
-            .send(http, data, &|_, retry| {
-                reporter.notice(&hints::retry_notice(Peer::Relay, retry, &origin, settings.timeout));
-            })
-            .map_err(|partial| partial.failed)
-    };
-    let mut outcome = send(reporter, &first);
-    if let (Err(failed), KdocsAuth::TokenThenRenew { renewal, .. }) = (&outcome, auth)
-        && failed.failure.token_rejected()
-    {
-        reporter.notice(&hints::renewing_after_refusal(failed, &origin, settings.timeout));
-        let token = renew(settings, reporter, http, renewal)?;
-        kind = hints::Token::Renewed;
-        outcome = send(reporter, &token);
-    }
-    match outcome {
-        Ok(replies) => {
-            reporter.info(&hints::delivered(false, &origin, 1));
-            outputs(reporter, true, replies.last().map(kdocs::Reply::said), None);
-            Ok(())
-        }
-        Err(failed) => {
-            let error = hints::delivery_error(&failed, &origin, settings.timeout, kind);
-            outputs(reporter, false, failed.failure.reply().map(kdocs::Reply::said), Some(&error));
-            Err(error)
-        }
-    }
-}
-
-/// The outputs `sent`, `code` and `msg`, the same way for every call that answered (or failed
-/// with `error`): `said` is the code and message its reply gave, which `hints::answered` cleans.
-fn outputs(reporter: &Reporter, sent: bool, said: Option<(Option<String>, Option<String>)>, error: Option<&Error>) {
-    let (code, msg) = hints::answered(said.unwrap_or_default(), error);
-    reporter.outputs(sent, code.as_deref(), msg.as_deref());
 }
 
 /// The previous run's outcome from the CI's API, when a token for it is given; a failed call is
@@ -382,37 +294,6 @@ fn api_facts(
         cx.run.duration = time::interval(Some(start), None, env.now);
     }
     Ok(ApiFacts { http: Some(http), failed: !facts.failed.is_empty(), outcome: facts.outcome })
-}
-
-/// A new access token from the refresh token, registered as a secret before anything else
-/// can print it; a refusal is a delivery failure.
-fn renew(settings: &Settings, reporter: &mut Reporter, http: &Http, renewal: &Renewal) -> Result<Secret, Error> {
-    let base = settings.kdocs_api_url.as_str();
-    let origin = kdocs::origin(base);
-    let outcome =
-        kdocs::renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
-            reporter.notice(&hints::retry_notice(Peer::Renewal, retry, &origin, settings.timeout));
-        });
-    let tokens = match outcome {
-        Ok(tokens) => tokens,
-        Err(failed) => {
-            let error = hints::error(Peer::Renewal, &failed, &origin, settings.timeout);
-            outputs(reporter, false, failed.failure.reply().map(kdocs::Reply::said), Some(&error));
-            return Err(error);
-        }
-    };
-    let fresh: Vec<&str> =
-        [Some(&tokens.access_token), tokens.refresh_token.as_ref()].into_iter().flatten().map(Secret::expose).collect();
-    reporter.add_secrets(&fresh);
-    crate::report::err(&hints::renewed(&tokens));
-    if tokens.refresh_token.as_ref().is_some_and(|r| r != &renewal.refresh_token) {
-        reporter.notice(&hints::new_refresh_token());
-    }
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    if let Some(warning) = hints::refresh_expiry(&tokens, now) {
-        reporter.warning(&warning);
-    }
-    Ok(tokens.access_token)
 }
 
 /// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word

@@ -17,8 +17,11 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::delivery::hints::{self, Peer, Said, Seen, Worded};
 use crate::delivery::http::{self, Answer, AttemptError, Http, Transient};
-use crate::delivery::{Partial, Transport};
+use crate::delivery::{Partial, Run, Transport, outputs};
+use crate::error::Error;
+use crate::settings::{DINGTALK, Secret};
 use crate::summary::message::Message;
 
 /// The most of an answer that is read. DingTalk answers a few dozen bytes
@@ -124,14 +127,12 @@ struct Request<'a> {
     body: &'a Message,
 }
 
-impl Transport for Robot<'_> {
-    type Reply = Reply;
-    type Failure = Failure;
-
+impl Robot<'_> {
+    /// What a dry run prints: each request in order.
     fn dry_run(link: &str, secret: bool, messages: &[Message]) -> String {
         let url = format!("{link}{}", if secret { "&timestamp=…&sign=***" } else { "" });
         let requests = messages.iter().map(|body| Request { url: &url, body }).collect();
-        serde_json::to_string_pretty(&DryRun { transport: "dingtalk", requests }).expect("messages serialize")
+        serde_json::to_string_pretty(&DryRun { transport: DINGTALK, requests }).expect("messages serialize")
     }
 
     /// Each message in order, each with its own retries; the first that fails for good ends
@@ -177,7 +178,13 @@ fn classify(answer: Answer) -> Result<Reply, AttemptError<Failure>> {
         return Err((Failure::Http { status: answer.status, reply: parsed, location: answer.location }, retry_after));
     }
     let failure = match parsed {
-        Some(reply) if reply.errcode.as_ref().is_some_and(|c| c.as_i64() == Some(0) || c.as_str() == Some("0")) => {
+        // `"0 "` too, as through the relay: both transports read a code the same way.
+        Some(reply)
+            if reply
+                .errcode
+                .as_ref()
+                .is_some_and(|c| c.as_i64() == Some(0) || c.as_str().map(str::trim) == Some("0")) =>
+        {
             return Ok(reply);
         }
         Some(reply) => Failure::Refused { reply },
@@ -205,6 +212,133 @@ pub fn sign(secret: &str, ms: u128) -> String {
     let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, secret.as_bytes());
     let tag = ring::hmac::sign(&key, format!("{ms}\n{secret}").as_bytes());
     base64::engine::general_purpose::STANDARD.encode(tag.as_ref())
+}
+
+/// The transport straight to the robot's webhook; also the peer its failures are worded for.
+pub struct DingTalk;
+
+impl Transport for DingTalk {
+    fn name(&self) -> &'static str {
+        DINGTALK
+    }
+
+    fn dry_run(&self, link: &str, secret: bool, messages: &[Message]) -> String {
+        Robot::dry_run(link, secret, messages)
+    }
+
+    /// Each message straight to the robot's webhook.
+    fn deliver(&self, run: Run<'_>) -> Result<(), Error> {
+        let Run { settings, reporter, http, webhook, messages, summary, .. } = run;
+        if settings.kdocs_token.is_some() || settings.kdocs_refresh_token.is_some() {
+            reporter.notice(
+                "`transport` is `dingtalk`: the KDocs credentials given are not used (leave `transport` at `auto` to \
+                 send through KDocs)",
+            );
+        }
+        let url = reqwest::Url::parse(webhook.expose());
+        let origin = url.as_ref().map_or_else(|_| "the webhook".to_owned(), |u| u.origin().ascii_serialization());
+        if url.as_ref().is_ok_and(|u| u.scheme() != "https") {
+            reporter.warning(&format!(
+                "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages \
+                 travel unencrypted"
+            ));
+        }
+        reporter.step_summary(&summary.title, &summary.text);
+        let robot = Robot { webhook: webhook.expose(), secret: settings.secret.as_ref().map(Secret::expose) };
+        let outcome = robot.send(http, messages, &|_, retry| {
+            reporter.notice(&hints::retry_notice(&DingTalk, retry, &origin, settings.timeout));
+        });
+        match outcome {
+            Ok(replies) => {
+                let what = if replies.len() == 1 { "1 message" } else { "2 messages" };
+                crate::report::err(&format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}"));
+                outputs(reporter, true, replies.last().map(Reply::said), None);
+                Ok(())
+            }
+            Err(partial) => {
+                let error = partial_error(&partial, messages.len(), &origin, settings.timeout);
+                // `sent` says whether the summary reached the group.
+                let said = partial.failed.failure.reply().map(Reply::said);
+                outputs(reporter, partial.sent > 0, said, Some(&error));
+                Err(error)
+            }
+        }
+    }
+}
+
+/// The error for a delivery of `total` messages that stopped at one: which went out.
+fn partial_error(partial: &Partial<Failure>, total: usize, origin: &str, timeout: std::time::Duration) -> Error {
+    let mut e = hints::error(&DingTalk, &partial.failed, origin, timeout);
+    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
+    if partial.sent > 0 {
+        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
+    } else if total > 1 {
+        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
+    }
+    e
+}
+
+impl<'a> From<&'a Reply> for Said<'a> {
+    fn from(r: &'a Reply) -> Said<'a> {
+        Said {
+            http_status: r.http_status,
+            errcode: r.errcode.as_ref(),
+            errmsg: r.errmsg.as_deref(),
+            dingtalk: r.errcode_text().map(|code| (code, r.errmsg.clone())),
+            ..Said::default()
+        }
+    }
+}
+
+impl Worded for Failure {
+    fn seen(&self) -> Seen<'_> {
+        match self {
+            Failure::Http { status, reply, location } => {
+                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
+            }
+            Failure::Refused { reply } => Seen::Refused(reply.into()),
+            Failure::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
+            Failure::Call(call) => Seen::Call(call),
+        }
+    }
+}
+
+impl Peer for DingTalk {
+    fn who(&self) -> &'static str {
+        "DingTalk"
+    }
+
+    fn refused(&self) -> &'static str {
+        "DingTalk refused the message"
+    }
+
+    fn setting(&self) -> &'static str {
+        "webhook"
+    }
+
+    fn not_json(&self, origin: &str) -> String {
+        format!("check that `webhook` ({origin}) is the robot's URL")
+    }
+
+    fn not_sent_again(&self) -> &'static str {
+        hints::MAY_HAVE_ARRIVED
+    }
+
+    fn status_hint(&self, status: u16, _origin: &str) -> Option<String> {
+        (status == 404).then(|| {
+            "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, or its \
+             access token alone"
+                .to_owned()
+        })
+    }
+
+    fn redirect_hint(&self, to: &str) -> String {
+        format!("the webhook redirects to {to}: update `webhook`")
+    }
+
+    fn calls_dingtalk_itself(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
-//! What to tell the user about a failed delivery. Each transport (`kdocs`, `dingtalk`) says
-//! what happened, as its own typed failure wrapping `http`'s; this module words them all (through
-//! one view, [`Seen`]): the error line, and hint lines for known causes (the KDocs token,
-//! `kdocs_api_url`, a redirect, the time-out, TLS and proxies, DingTalk's error codes, a message
-//! that may have arrived and is not sent again).
-//! Every text the user sees about a delivery failure is made here.
+//! How a failed call is worded for people, whichever transport made it. Each transport says what
+//! happened, as its own typed failure wrapping `http`'s, and shows it through one view
+//! ([`Seen`], [`Said`]); it names who was called with its own [`Peer`] words. This module turns
+//! them into the error line and hint lines for the causes all calls share: the address setting,
+//! a redirect, the time-out, TLS and proxies, DingTalk's error codes, a message that may have
+//! arrived and is not sent again. It imports no transport: each transport imports it.
 //!
 //! DingTalk's own error codes are looked for wherever the KDocs relay puts them (`msg`, `hint`
 //! or `data`), and the relay's own "token" complaints too. KDocs does not document whether or how
@@ -25,10 +25,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::delivery::Partial;
-use crate::delivery::dingtalk;
 use crate::delivery::http::{self, Failed, Retry, TlsProblem, Transient};
-use crate::delivery::kdocs::{self, PATH, REFRESH_PATH, Reply, Tokens};
 use crate::error::Error;
 
 /// A transport's failure, as the words below read it: every transport's failure is one of these
@@ -42,7 +39,12 @@ pub enum Seen<'a> {
     Refused(Said<'a>),
     /// The relay said yes, DingTalk inside said no.
     Inner(Said<'a>),
-    NoToken(Said<'a>),
+    /// A token call said yes without a token in `field`, or (`malformed`) with one that is none.
+    NoToken {
+        said: Said<'a>,
+        field: &'a str,
+        malformed: bool,
+    },
     NotJson {
         status: u16,
         length: usize,
@@ -51,191 +53,85 @@ pub enum Seen<'a> {
 }
 
 /// What a peer said, whichever transport: the texts and JSON that the words quote and search
-/// for DingTalk's codes.
-#[derive(Clone)]
+/// for DingTalk's codes. Each transport makes it from its reply.
+#[derive(Clone, Default)]
 pub struct Said<'a> {
-    http_status: u16,
+    pub http_status: u16,
     /// The relay's `code`, as text.
-    code: Option<String>,
-    msg: Option<&'a str>,
-    hint: Option<&'a str>,
-    data: Option<&'a Value>,
-    errcode: Option<&'a Value>,
-    errmsg: Option<&'a str>,
+    pub code: Option<String>,
+    pub msg: Option<&'a str>,
+    pub hint: Option<&'a str>,
+    pub data: Option<&'a Value>,
+    pub errcode: Option<&'a Value>,
+    pub errmsg: Option<&'a str>,
     /// DingTalk's `errcode` and `errmsg` as text: its own answer, else a refusal in `data`.
-    dingtalk: Option<(String, Option<String>)>,
+    pub dingtalk: Option<(String, Option<String>)>,
 }
 
-impl<'a> From<&'a Reply> for Said<'a> {
-    fn from(r: &'a Reply) -> Said<'a> {
-        Said {
-            http_status: r.http_status,
-            code: r.code_text(),
-            msg: r.msg.as_deref(),
-            hint: r.hint.as_deref(),
-            data: r.data.as_ref(),
-            errcode: r.errcode.as_ref(),
-            errmsg: r.errmsg.as_deref(),
-            dingtalk: match r.errcode_text() {
-                Some(code) => Some((code, r.errmsg.clone())),
-                None => r.refusal_inside(),
-            },
-        }
-    }
-}
-
-impl<'a> From<&'a dingtalk::Reply> for Said<'a> {
-    fn from(r: &'a dingtalk::Reply) -> Said<'a> {
-        Said {
-            http_status: r.http_status,
-            code: None,
-            msg: None,
-            hint: None,
-            data: None,
-            errcode: r.errcode.as_ref(),
-            errmsg: r.errmsg.as_deref(),
-            dingtalk: r.errcode_text().map(|code| (code, r.errmsg.clone())),
-        }
-    }
-}
-
-/// A failure this module can word.
+/// A failure this module can word: each transport shows its own as one of the shapes of [`Seen`].
 pub trait Worded: Transient {
     fn seen(&self) -> Seen<'_>;
 }
 
-impl Worded for kdocs::Failure {
-    fn seen(&self) -> Seen<'_> {
-        use kdocs::Failure as F;
-        match self {
-            F::Http { status, reply, location } => {
-                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
-            }
-            F::Refused { reply } => Seen::Refused(reply.into()),
-            F::Inner { reply } => Seen::Inner(reply.into()),
-            F::NoToken { reply } => Seen::NoToken(reply.into()),
-            F::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
-            F::Call(call) => Seen::Call(call),
-        }
+/// Who was called, in the words a failure needs: each transport gives its own (a transport that
+/// makes several kinds of calls, one per call), beside its code.
+pub trait Peer {
+    /// Who answered, inside a sentence: `the relay`, `DingTalk`.
+    fn who(&self) -> &str;
+    /// The line for a refusal: `the relay refused the message`.
+    fn refused(&self) -> &str;
+    /// The setting that holds its address: `kdocs_api_url`, `webhook`.
+    fn setting(&self) -> &str;
+    /// What to check when it answered with something other than JSON; `origin` is its address.
+    fn not_json(&self, origin: &str) -> String;
+    /// Who is at the far end of the runner's network, for the time-out hint.
+    fn far_end(&self) -> &str {
+        self.who()
+    }
+    /// Why a request that went out unanswered was not made again: every call here acts, and
+    /// may have been acted on.
+    fn not_sent_again(&self) -> &str;
+    /// A hint for an answer with `status` (not 2xx, not retried), before the reply's own.
+    fn status_hint(&self, _status: u16, _origin: &str) -> Option<String> {
+        None
+    }
+    /// The hint for a redirect to `to`.
+    fn redirect_hint(&self, to: &str) -> String;
+    /// A hint before the reply's own when the call was refused, whatever the reply said.
+    fn refusal_hint(&self) -> Option<String> {
+        None
+    }
+    /// Whether this binary called DingTalk itself: the clock and the address DingTalk checks
+    /// are then the runner's.
+    fn calls_dingtalk_itself(&self) -> bool {
+        false
+    }
+    /// The hint when a refusal without a DingTalk code speaks of a token: the peer's own token.
+    fn token_hint(&self) -> Option<String> {
+        None
     }
 }
 
-impl Worded for dingtalk::Failure {
-    fn seen(&self) -> Seen<'_> {
-        use dingtalk::Failure as F;
-        match self {
-            F::Http { status, reply, location } => {
-                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
-            }
-            F::Refused { reply } => Seen::Refused(reply.into()),
-            F::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
-            F::Call(call) => Seen::Call(call),
-        }
-    }
-}
-
-/// Who was called: each failure is worded for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Peer {
-    /// The KDocs relay, with the notification.
-    Relay,
-    /// The robot's webhook, called directly.
-    DingTalk,
-    /// KDocs, renewing the access token.
-    Renewal,
-    /// KDocs, exchanging an authorization code (`dingtalk-notify kdocs-auth`).
-    Exchange,
-}
-
-impl Peer {
-    fn who(self) -> &'static str {
-        match self {
-            Peer::Relay => "the relay",
-            Peer::DingTalk => "DingTalk",
-            Peer::Renewal => "the KDocs token renewal",
-            Peer::Exchange => "KDocs",
-        }
-    }
-}
-
-/// Which KDocs token the relay was given: the hint when it refuses one depends on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Token {
-    /// `kdocs_token`, without the settings that renew it.
-    Given,
-    /// `kdocs_token`, with the settings that renew it (not used: the relay did not say that the
-    /// token is invalid or expired in a way that asks for a renewal).
-    GivenRenewable,
-    /// A token this run renewed.
-    Renewed,
-}
-
-/// How to get a new refresh token, for every hint that needs one.
-const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
-                               update `kdocs_refresh_token`";
-
-/// A KDocs credential given with `transport: dingtalk`, which sends without it.
-pub fn kdocs_credentials_unused() -> &'static str {
-    "`transport` is `dingtalk`: the KDocs credentials given are not used (leave `transport` at `auto` to send through \
-     KDocs)"
-}
-
-/// The error to report for a delivery through the relay given up, with `token`. `origin` is the
-/// relay's `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user
-/// set them.
-pub fn delivery_error(failed: &kdocs::Failed, origin: &str, timeout: Duration, token: Token) -> Error {
-    error_with(Peer::Relay, failed, origin, timeout, token)
-}
-
-/// The error to report for a call to `peer` given up.
-pub fn error(peer: Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration) -> Error {
-    error_with(peer, failed, origin, timeout, Token::Given)
-}
-
-fn error_with(peer: Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration, token: Token) -> Error {
+/// The error to report for a call to `peer` given up. `origin` is the peer's
+/// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set
+/// them.
+pub fn error(peer: &dyn Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration) -> Error {
     let failure = failed.failure.seen();
     let mut message = message(peer, &failure, origin, timeout);
     // Only a failure retried until no attempt was left says how many there were.
     if failed.failure.is_transient() && failed.attempts > 1 {
         let _ = write!(message, " (after {} attempts)", failed.attempts);
     }
-    let error = with_hints(peer, Error::delivery(message), &failure, origin, token);
-    if failed.failure.sent_unanswered() { error.hint(not_sent_again(peer)) } else { error }
+    let error = with_hints(peer, Error::delivery(message), &failure, origin);
+    if failed.failure.sent_unanswered() { error.hint(peer.not_sent_again()) } else { error }
 }
 
-/// Why a request that went out unanswered was not made again: every call here acts, and may
-/// have been acted on.
-fn not_sent_again(peer: Peer) -> &'static str {
-    match peer {
-        Peer::Relay | Peer::DingTalk => {
-            "the message may or may not have reached the group: it was sent, but no readable answer came; it is \
-             not sent again, which could post it twice"
-        }
-        Peer::Renewal => {
-            "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it \
-             is not sent again, as KDocs may have replaced the refresh token"
-        }
-        Peer::Exchange => {
-            "KDocs may or may not have taken the authorization code: the request was sent, but no readable answer \
-             came; it is not sent again, as a code works once"
-        }
-    }
-}
-
-/// The error for a direct delivery of `total` messages that stopped at one: which went out.
-pub fn direct_error(partial: &Partial<dingtalk::Failure>, total: usize, origin: &str, timeout: Duration) -> Error {
-    let mut e = error(Peer::DingTalk, &partial.failed, origin, timeout);
-    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
-    if partial.sent > 0 {
-        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
-    } else if total > 1 {
-        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
-    }
-    e
-}
+/// Why a message that went out unanswered was not sent again, for every transport that sends one.
+pub const MAY_HAVE_ARRIVED: &str = "the message may or may not have reached the group: it was sent, but no readable \
+                                    answer came; it is not sent again, which could post it twice";
 
 /// The line announcing a retry.
-pub fn retry_notice(peer: Peer, retry: &Retry<impl Worded>, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(peer: &dyn Peer, retry: &Retry<impl Worded>, origin: &str, timeout: Duration) -> String {
     format!(
         "attempt {} of {} failed ({}); retrying in {:.1}s",
         retry.attempt,
@@ -245,46 +141,17 @@ pub fn retry_notice(peer: Peer, retry: &Retry<impl Worded>, origin: &str, timeou
     )
 }
 
-/// The line saying the given token was refused and is being renewed.
-pub fn renewing_after_refusal(failed: &kdocs::Failed, origin: &str, timeout: Duration) -> String {
-    format!(
-        "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
-        message(Peer::Relay, &failed.failure.seen(), origin, timeout)
-    )
+/// `64 KiB`, `16 MiB`: a limit on an answer's size.
+fn size(bytes: usize) -> String {
+    if bytes >= 1 << 20 { format!("{} MiB", bytes >> 20) } else { format!("{} KiB", bytes >> 10) }
 }
 
-/// The line saying the token was renewed, with its lifetime when KDocs gave it.
-pub fn renewed(tokens: &Tokens) -> String {
-    match tokens.expires_in {
-        Some(secs) => format!("renewed the KDocs access token (valid for {})", lifetime(secs)),
-        None => "renewed the KDocs access token".to_owned(),
-    }
-}
-
-/// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
-pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
-    let secs = tokens.refresh_expires_in?;
-    if secs >= 14 * 86_400 {
-        return None;
-    }
-    let date = crate::time::format_rfc3339(now + secs);
-    Some(format!(
-        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
-        lifetime(secs),
-        date.get(..10).unwrap_or(&date)
-    ))
-}
-
-/// A note when the renewal answered with another refresh token than the one given.
-pub fn new_refresh_token() -> String {
-    "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
-     authorize again with `dingtalk-notify kdocs-auth`"
-        .to_owned()
-}
-
-/// `5 days`, `23 h`, `45 min`: a lifetime, roughly.
+/// `5 days`, `23 h`, `45 min`: a lifetime, roughly; past ten years, no count of days means
+/// anything (KDocs' tokens live hours or months).
 pub fn lifetime(secs: u64) -> String {
-    if secs >= 2 * 86_400 {
+    if secs >= 3650 * 86_400 {
+        "more than 10 years".to_owned()
+    } else if secs >= 2 * 86_400 {
         format!("{} days", secs / 86_400)
     } else if secs >= 3600 {
         format!("{} h", secs / 3600)
@@ -293,38 +160,12 @@ pub fn lifetime(secs: u64) -> String {
     }
 }
 
-/// The line saying what was delivered, and how.
-pub fn delivered(direct: bool, origin: &str, messages: usize) -> String {
-    if direct {
-        let what = if messages == 1 { "1 message" } else { "2 messages" };
-        format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}")
-    } else {
-        format!("sent to DingTalk through {origin} (transport: kdocs)")
-    }
-}
-
-/// The warning for a direct webhook that is not `https`.
-pub fn webhook_not_https(origin: &str) -> String {
-    format!(
-        "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages travel \
-         unencrypted"
-    )
-}
-
 /// What failed, in one line.
-pub fn message(peer: Peer, failure: &Seen, origin: &str, timeout: Duration) -> String {
+pub fn message(peer: &dyn Peer, failure: &Seen, origin: &str, timeout: Duration) -> String {
     let who = peer.who();
     match failure {
         Seen::Http { status, said: reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
-        Seen::Refused(reply) => {
-            let what = match peer {
-                Peer::Relay => "the relay refused the message",
-                Peer::DingTalk => "DingTalk refused the message",
-                Peer::Renewal => "KDocs refused to renew the access token",
-                Peer::Exchange => "KDocs refused the authorization code",
-            };
-            format!("{what}{}", said(Some(reply)))
-        }
+        Seen::Refused(reply) => format!("{}{}", peer.refused(), said(Some(reply))),
         // The relay's "code 0, msg success" is not the news: DingTalk's answer inside it is.
         Seen::Inner(reply) => format!(
             "DingTalk refused the message{} (passed on by the relay, which answered code 0)",
@@ -334,21 +175,21 @@ pub fn message(peer: Peer, failure: &Seen, origin: &str, timeout: Duration) -> S
                 .map(|(code, msg)| format!(": {}", dingtalk_parts(code, msg.as_deref())))
                 .unwrap_or_default()
         ),
-        Seen::NoToken(reply) => {
-            format!("KDocs answered code 0 but without an access token (`data.access_token`){}", said(Some(reply)))
+        Seen::NoToken { said: reply, field, malformed: false } => {
+            format!("KDocs answered code 0 but without an access token (`{field}`){}", said(Some(reply)))
         }
-        Seen::NotJson { status, length } => match peer {
-            Peer::DingTalk => format!(
-                "DingTalk answered HTTP {status} but not with JSON ({length} bytes): check that `webhook` ({origin}) is the robot's URL"
-            ),
-            _ => format!(
-                "{who} answered HTTP {status} but not with JSON ({length} bytes): check `kdocs_api_url` ({origin}) points at the KDocs open API"
-            ),
-        },
+        // Not the answer's texts: they may hold the token that is none, and code 0 is all they say.
+        Seen::NoToken { field, malformed: true, .. } => format!(
+            "KDocs answered code 0, but `{field}` is not a token (shorter than 16 characters, or with spaces or \
+             control characters)"
+        ),
+        Seen::NotJson { status, length } => {
+            format!("{who} answered HTTP {status} but not with JSON ({length} bytes): {}", peer.not_json(origin))
+        }
         Seen::Call(http::Failure::TooLarge { status, limit }) => format!(
-            "{who} answered HTTP {status} with more than {} KiB, far more than its answers hold: check `{}` ({origin})",
-            limit / 1024,
-            if peer == Peer::DingTalk { "webhook" } else { "kdocs_api_url" }
+            "{who} answered HTTP {status} with more than {}, far more than its answers hold: check `{}` ({origin})",
+            size(*limit),
+            peer.setting()
         ),
         Seen::Call(http::Failure::TimedOut { .. }) => {
             format!("no answer from {origin} within {}s", timeout.as_secs_f64())
@@ -383,53 +224,36 @@ pub fn tls_words(problem: TlsProblem) -> &'static str {
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(peer: Peer, error: Error, failure: &Seen, origin: &str, token: Token) -> Error {
+fn with_hints(peer: &dyn Peer, error: Error, failure: &Seen, origin: &str) -> Error {
     use http::Failure as Call;
-    let (setting, between) = match peer {
-        Peer::DingTalk => ("webhook", "DingTalk"),
-        _ => ("kdocs_api_url", "the relay"),
-    };
+    let setting = peer.setting();
     match failure {
         // A status worth retrying is a passing trouble of the server's: what it said is all there is.
         Seen::Http { status, .. } if http::transient_status(*status) => error,
         Seen::Http { status, said: reply, location } => {
-            let mut error = match (peer, *status) {
-                (Peer::Relay, 401 | 403) => error.hint(token_refused(token, "is")),
-                (Peer::Relay, 404) => error.hint(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
-                (Peer::Renewal, 404) => {
-                    error.hint(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
-                }
-                (Peer::DingTalk, 404) => error.hint(
-                    "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, \
-                     or its access token alone",
-                ),
-                (Peer::Renewal, 400..=499) => error.hint(renewal_refused()),
-                (Peer::Exchange, 400..=499) => error.hint(code_refused()),
-                _ => match location {
-                    Some(to) if peer == Peer::DingTalk => {
-                        error.hint(format!("the webhook redirects to {to}: update `webhook`"))
-                    }
-                    Some(to) => error.hint(format!(
-                        "{between} redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})"
-                    )),
-                    None => error,
-                },
+            let mut error = match (peer.status_hint(*status, origin), location) {
+                (Some(hint), _) => error.hint(hint),
+                (None, Some(to)) => error.hint(peer.redirect_hint(to)),
+                (None, None) => error,
             };
-            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r, token)));
+            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r)));
             error
         }
-        Seen::Refused(reply) | Seen::NoToken(reply) if matches!(peer, Peer::Renewal | Peer::Exchange) => {
-            let mut error = error.hint(if peer == Peer::Renewal { renewal_refused() } else { code_refused() });
-            error.hints.extend(for_reply(peer, reply, token));
+        Seen::Refused(reply) | Seen::NoToken { said: reply, malformed: false, .. } => {
+            let mut error = match peer.refusal_hint() {
+                Some(hint) => error.hint(hint),
+                None => error,
+            };
+            error.hints.extend(for_reply(peer, reply));
             error
         }
-        Seen::Refused(reply) | Seen::Inner(reply) | Seen::NoToken(reply) => {
+        Seen::Inner(reply) | Seen::NoToken { said: reply, malformed: true, .. } => {
             let mut error = error;
-            error.hints.extend(for_reply(peer, reply, token));
+            error.hints.extend(for_reply(peer, reply));
             error
         }
         Seen::Call(http::Failure::TimedOut { .. }) => {
-            error.hint(format!("raise `timeout`, or check the network between the runner and {between}"))
+            error.hint(format!("raise `timeout`, or check the network between the runner and {}", peer.far_end()))
         }
         Seen::Call(http::Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true }) => error.hint(
             "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
@@ -489,38 +313,6 @@ pub fn shown(text: &str) -> String {
     out.truncate(out.trim_end().len());
     out
 }
-
-fn renewal_refused() -> String {
-    format!(
-        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
-         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
-    )
-}
-
-/// The hint for a KDocs token the relay refused: it `is` (or `may be`) invalid or expired.
-fn token_refused(token: Token, is: &str) -> String {
-    match token {
-        Token::Given => format!(
-            "the KDocs token {is} invalid or expired: create a new one and update `kdocs_token`, or let each run \
-             renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")"
-        ),
-        Token::GivenRenewable => format!(
-            "the KDocs token {is} invalid or expired: update `kdocs_token`, or leave it out so that each run renews \
-             one with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`"
-        ),
-        Token::Renewed => format!(
-            "the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs \
-             developer console, or {AUTHORIZE_AGAIN}"
-        ),
-    }
-}
-
-fn code_refused() -> String {
-    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
-     code at once; check the app id and the app key too"
-        .to_owned()
-}
-
 /// `: code 40001, msg "…", hint "…"` from what the relay said, then DingTalk's `errcode` and
 /// `errmsg` (its own answer, or the refusal found in the relay's `data`); each text cleaned and
 /// capped by [`shown`].
@@ -580,10 +372,10 @@ fn scanned(text: &str) -> String {
 }
 
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
-/// `peer` says who called DingTalk: the relay, or this binary straight (which has no KDocs token
-/// to complain about, and whose clock and address are the runner's).
-fn for_reply(peer: Peer, reply: &Said, token: Token) -> Vec<String> {
-    let direct = peer == Peer::DingTalk;
+/// `peer` says who called DingTalk: the relay, or this binary straight (whose clock and address
+/// are the runner's), and whether a token of its own may be what a refusal is about.
+fn for_reply(peer: &dyn Peer, reply: &Said) -> Vec<String> {
+    let direct = peer.calls_dingtalk_itself();
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.map(scanned));
     texts.extend(reply.hint.map(scanned));
@@ -626,9 +418,12 @@ fn for_reply(peer: Peer, reply: &Said, token: Token) -> Vec<String> {
     if found.is_empty() {
         if let Some(h) = security_variant(&all_text, direct) {
             hints.push(format!("DingTalk's security check failed: {h}"));
-        } else if peer == Peer::Relay && mentions_relay_token(&all_text) && !matches!(reply.http_status, 401 | 403) {
+        } else if let Some(hint) = peer.token_hint()
+            && mentions_relay_token(&all_text)
+            && !matches!(reply.http_status, 401 | 403)
+        {
             // (401/403 have their own hint already.)
-            hints.push(token_refused(token, "may be"));
+            hints.push(hint);
         }
     }
     hints
@@ -795,14 +590,20 @@ fn mentions_relay_token(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::delivery::kdocs::{Failed, Failure, MAX_REPLY_BYTES};
+    use crate::delivery::dingtalk;
+    use crate::delivery::kdocs::{Call, Failed, Failure, MAX_REPLY_BYTES, Reply, Token};
+
+    /// A delivery through the relay given up, with `token`.
+    fn delivery_error(failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
+        super::error(&Call::Relay(token), failed, origin, timeout)
+    }
 
     fn reply(json: &str) -> Reply {
         serde_json::from_str(json).unwrap()
     }
 
     fn hints(json: &str) -> String {
-        for_reply(Peer::Relay, &Said::from(&reply(json)), Token::Given).join("\n")
+        for_reply(&Call::Relay(Token::Given), &Said::from(&reply(json))).join("\n")
     }
 
     const ORIGIN: &str = "https://relay.example";
@@ -995,7 +796,7 @@ mod tests {
             failure: Failure::Refused { reply: reply(r#"{"code":20003,"msg":"invalid refresh_token"}"#) },
             attempts: 1,
         };
-        let e = error_with(Peer::Renewal, &failed, ORIGIN, Duration::from_secs(1), Token::Given);
+        let e = super::error(&Call::Renewal, &failed, ORIGIN, Duration::from_secs(1));
         assert!(e.hints.iter().all(|h| !h.contains("kdocs_token`")), "{:?}", e.hints);
     }
 
@@ -1101,7 +902,7 @@ mod tests {
         let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
         let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
         assert_eq!(
-            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10)),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
         let retry = Retry {
@@ -1111,7 +912,7 @@ mod tests {
             wait: Duration::from_secs(3),
         };
         assert_eq!(
-            retry_notice(Peer::Relay, &retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10)),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
         );
     }
@@ -1146,7 +947,7 @@ mod tests {
     fn straight_to_dingtalk_the_hints_speak_of_this_machine_not_the_relay() {
         let direct = |json: &str| {
             let reply: dingtalk::Reply = serde_json::from_str(json).unwrap();
-            for_reply(Peer::DingTalk, &Said::from(&reply), Token::Given).join("\n")
+            for_reply(&dingtalk::DingTalk, &Said::from(&reply)).join("\n")
         };
         let clock = direct(r#"{"errcode":310000,"errmsg":"invalid timestamp"}"#);
         assert_eq!(

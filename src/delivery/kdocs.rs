@@ -1,8 +1,8 @@
 //! The calls to KDocs: the notification through its relay, the renewal of the access token,
 //! and the exchange of an authorization code for the first tokens. Each answer is read here
 //! into its [`Reply`] and classified into success or a typed [`Failure`] (which wraps `http`'s
-//! own); what to tell the user is decided in `hints`, never here. The HTTP client, the retries
-//! and the time-outs are `http`'s, shared with the other transports.
+//! own), which each [`Call`] words through `hints`, with its own words for what KDocs said. The
+//! HTTP client, the retries and the time-outs are `http`'s, shared with the other transports.
 //!
 //! The notification succeeds on HTTP 2xx with a JSON body whose `code` is 0 and whose `data`
 //! holds no DingTalk refusal (an `errcode` other than 0). A token call succeeds on HTTP 2xx,
@@ -14,9 +14,12 @@ use reqwest::header::CONTENT_TYPE;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::delivery::hints::{self, Peer, Said, Seen, Worded};
 use crate::delivery::http::{self, Answer, AttemptError, Http, Transient};
-use crate::delivery::{Partial, Transport};
-use crate::settings::Secret;
+use crate::delivery::{Run, Transport, outputs};
+use crate::error::Error;
+use crate::report::Reporter;
+use crate::settings::{KDOCS, KdocsAuth, Renewal, Secret, Settings};
 use crate::summary::message::Message;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
@@ -39,8 +42,9 @@ pub enum Failure {
     /// The relay answered `code: 0`, but DingTalk's answer inside `data` has an `errcode` other
     /// than 0: the relay passed the message on and DingTalk refused it.
     Inner { reply: Reply },
-    /// A token call answered `code: 0` without a token in `data.access_token`.
-    NoToken { reply: Reply },
+    /// A token call answered `code: 0` without a token in `field` (`data.access_token`), or
+    /// (`malformed`) with one that is no token.
+    NoToken { reply: Reply, field: &'static str, malformed: bool },
     /// 2xx, but with `length` bytes that are not JSON.
     NotJson { status: u16, length: usize },
     /// No answer to read.
@@ -75,7 +79,7 @@ impl Failure {
     pub fn reply(&self) -> Option<&Reply> {
         match self {
             Failure::Http { reply, .. } => reply.as_ref(),
-            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply } => Some(reply),
+            Failure::Refused { reply } | Failure::Inner { reply } | Failure::NoToken { reply, .. } => Some(reply),
             Failure::NotJson { .. } | Failure::Call(_) => None,
         }
     }
@@ -299,28 +303,19 @@ pub struct Relay<'a> {
     pub secret: Option<&'a str>,
 }
 
-impl Transport for Relay<'_> {
-    type Reply = Reply;
-    type Failure = Failure;
-
+impl Relay<'_> {
+    /// What a dry run prints: the one body, the secret as `***`.
     fn dry_run(link: &str, secret: bool, messages: &[Message]) -> String {
         let body = Body { link, sk: secret.then_some("***"), data: messages };
         serde_json::to_string_pretty(&body).expect("messages serialize")
     }
 
     /// All the messages in one POST.
-    fn send(
-        &self,
-        http: &Http,
-        messages: &[Message],
-        notice: &dyn Fn(usize, &Retry),
-    ) -> Result<Vec<Reply>, Partial<Failure>> {
+    fn send(&self, http: &Http, messages: &[Message], notice: &dyn Fn(&Retry)) -> Result<Reply, Failed> {
         let body = Body { link: self.webhook, sk: self.secret, data: messages };
         let body = serde_json::to_vec(&body).expect("messages serialize");
         let query = [("access_token", self.token)];
-        call(http, (self.base, PATH, &query), Some(&body), classify_notification, &|retry| notice(0, retry))
-            .map(|reply| vec![reply])
-            .map_err(|failed| Partial { sent: 0, failed })
+        call(http, (self.base, PATH, &query), Some(&body), classify_notification, notice)
     }
 }
 
@@ -353,23 +348,43 @@ pub struct Tokens {
 /// The names under which a token answer may give the refresh token's lifetime, in seconds.
 const REFRESH_LIFETIME_KEYS: &[&str] = &["refresh_expires_in", "refresh_token_expires_in"];
 
+/// The fewest characters a token KDocs gives may have. Anything shorter is not a token: sent, it
+/// would be refused; masked, a one-letter "token" would hide that letter all through the job's
+/// log.
+const MIN_TOKEN_CHARS: usize = 16;
+
+/// The token in `data.{key}`: none when absent or empty; `Err` with the field's name when it is
+/// there but no token (too short, or with whitespace or control characters, which would be sent
+/// as `%20` or start a workflow command where it is printed).
+fn token_in(reply: &Reply, key: &'static str) -> Result<Option<Secret>, (&'static str, bool)> {
+    let Some(token) = reply.data_str(key) else { return Ok(None) };
+    if token.chars().count() < MIN_TOKEN_CHARS || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        let field = if key == "access_token" { "data.access_token" } else { "data.refresh_token" };
+        return Err((field, true));
+    }
+    Ok(Some(Secret::new(token)))
+}
+
 fn classify_tokens(answer: Answer) -> Result<Tokens, AttemptError<Failure>> {
     let retry_after = answer.retry_after;
     if !(200..300).contains(&answer.status) {
         return Err((http_failure(answer), retry_after));
     }
     let failure = match parse(&answer) {
-        Some(reply) if reply.is_ok() => match reply.data_str("access_token") {
-            Some(token) => {
-                return Ok(Tokens {
-                    access_token: Secret::new(token),
-                    refresh_token: reply.data_str("refresh_token").map(Secret::new),
+        Some(reply) if reply.is_ok() => {
+            let tokens = token_in(&reply, "access_token").and_then(|access| {
+                Ok(Tokens {
+                    access_token: access.ok_or(("data.access_token", false))?,
+                    refresh_token: token_in(&reply, "refresh_token")?,
                     expires_in: reply.data_secs(&["expires_in"]),
                     refresh_expires_in: reply.data_secs(REFRESH_LIFETIME_KEYS),
-                });
+                })
+            });
+            match tokens {
+                Ok(tokens) => return Ok(tokens),
+                Err((field, malformed)) => Failure::NoToken { reply, field, malformed },
             }
-            None => Failure::NoToken { reply },
-        },
+        }
         Some(reply) => Failure::Refused { reply },
         None => Failure::NotJson { status: answer.status, length: answer.bytes.len() },
     };
@@ -400,6 +415,301 @@ pub fn exchange_code(
 ) -> Result<Tokens, Failed> {
     let query = [("app_id", app_id), ("app_key", app_key), ("code", code)];
     call(http, (base, TOKEN_PATH, &query), None, classify_tokens, notice)
+}
+
+/// The transport through the KDocs relay.
+pub struct Kdocs;
+
+impl Transport for Kdocs {
+    fn name(&self) -> &'static str {
+        KDOCS
+    }
+
+    fn dry_run(&self, link: &str, secret: bool, messages: &[Message]) -> String {
+        Relay::dry_run(link, secret, messages)
+    }
+
+    /// The one body through the relay, with the token given, renewed first, or renewed once
+    /// after the relay refused the given one.
+    fn deliver(&self, run: Run<'_>) -> Result<(), Error> {
+        let Run { settings, reporter, http, route, webhook, messages, summary } = run;
+        // The settings ask for a KDocs credential before choosing this transport.
+        let Some(auth) = &route.kdocs else { return Err(crate::settings::Name::kdocs_token.required(false)) };
+        let base = settings.kdocs_api_url.as_str();
+        let origin = origin(base);
+        // Which token was sent, for the hint should the relay refuse it.
+        let (first, mut kind) = match auth {
+            KdocsAuth::Renew(renewal) => (renew_for_run(settings, reporter, http, renewal)?, Token::Renewed),
+            KdocsAuth::Token(token) => (token.clone(), Token::Given),
+            KdocsAuth::TokenThenRenew { token, .. } => (token.clone(), Token::GivenRenewable),
+        };
+        reporter.step_summary(&summary.title, &summary.text);
+        let send = |reporter: &Reporter, token: &Secret, kind: Token| {
+            let relay = Relay {
+                base,
+                token: token.expose(),
+                webhook: webhook.expose(),
+                secret: settings.secret.as_ref().map(Secret::expose),
+            };
+            relay.send(http, messages, &|retry| {
+                reporter.notice(&hints::retry_notice(&Call::Relay(kind), retry, &origin, settings.timeout));
+            })
+        };
+        let mut outcome = send(reporter, &first, kind);
+        if let (Err(failed), KdocsAuth::TokenThenRenew { renewal, .. }) = (&outcome, auth)
+            && failed.failure.token_rejected()
+        {
+            reporter.notice(&format!(
+                "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
+                hints::message(&Call::Relay(kind), &failed.failure.seen(), &origin, settings.timeout)
+            ));
+            let token = renew_for_run(settings, reporter, http, renewal)?;
+            kind = Token::Renewed;
+            outcome = send(reporter, &token, kind);
+        }
+        match outcome {
+            Ok(reply) => {
+                reporter.info(&format!("sent to DingTalk through {origin} (transport: kdocs)"));
+                outputs(reporter, true, Some(reply.said()), None);
+                Ok(())
+            }
+            Err(failed) => {
+                let error = hints::error(&Call::Relay(kind), &failed, &origin, settings.timeout);
+                outputs(reporter, false, failed.failure.reply().map(Reply::said), Some(&error));
+                Err(error)
+            }
+        }
+    }
+}
+
+/// A new access token from the refresh token, registered as a secret before anything else
+/// can print it; a refusal is a delivery failure.
+fn renew_for_run(
+    settings: &Settings,
+    reporter: &mut Reporter,
+    http: &Http,
+    renewal: &Renewal,
+) -> Result<Secret, Error> {
+    let base = settings.kdocs_api_url.as_str();
+    let origin = origin(base);
+    let outcome =
+        renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
+            reporter.notice(&hints::retry_notice(&Call::Renewal, retry, &origin, settings.timeout));
+        });
+    let tokens = match outcome {
+        Ok(tokens) => tokens,
+        Err(failed) => {
+            let error = hints::error(&Call::Renewal, &failed, &origin, settings.timeout);
+            outputs(reporter, false, failed.failure.reply().map(Reply::said), Some(&error));
+            return Err(error);
+        }
+    };
+    let fresh: Vec<&str> =
+        [Some(&tokens.access_token), tokens.refresh_token.as_ref()].into_iter().flatten().map(Secret::expose).collect();
+    reporter.add_secrets(&fresh);
+    crate::report::err(&renewed(&tokens));
+    if tokens.refresh_token.as_ref().is_some_and(|r| r != &renewal.refresh_token) {
+        reporter.notice(
+            "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
+             authorize again with `dingtalk-notify kdocs-auth`",
+        );
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    if let Some(warning) = refresh_expiry(&tokens, now) {
+        reporter.warning(&warning);
+    }
+    Ok(tokens.access_token)
+}
+
+impl<'a> From<&'a Reply> for Said<'a> {
+    fn from(r: &'a Reply) -> Said<'a> {
+        Said {
+            http_status: r.http_status,
+            code: r.code_text(),
+            msg: r.msg.as_deref(),
+            hint: r.hint.as_deref(),
+            data: r.data.as_ref(),
+            errcode: r.errcode.as_ref(),
+            errmsg: r.errmsg.as_deref(),
+            dingtalk: match r.errcode_text() {
+                Some(code) => Some((code, r.errmsg.clone())),
+                None => r.refusal_inside(),
+            },
+        }
+    }
+}
+
+impl Worded for Failure {
+    fn seen(&self) -> Seen<'_> {
+        match self {
+            Failure::Http { status, reply, location } => {
+                Seen::Http { status: *status, said: reply.as_ref().map(Said::from), location: location.as_deref() }
+            }
+            Failure::Refused { reply } => Seen::Refused(reply.into()),
+            Failure::Inner { reply } => Seen::Inner(reply.into()),
+            Failure::NoToken { reply, field, malformed } => {
+                Seen::NoToken { said: reply.into(), field, malformed: *malformed }
+            }
+            Failure::NotJson { status, length } => Seen::NotJson { status: *status, length: *length },
+            Failure::Call(call) => Seen::Call(call),
+        }
+    }
+}
+
+/// Which KDocs call failed: each is worded for what it was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// The notification through the relay, with the token it was given.
+    Relay(Token),
+    /// Renewing the access token.
+    Renewal,
+    /// Exchanging an authorization code (`dingtalk-notify kdocs-auth`).
+    Exchange,
+}
+
+/// Which KDocs token the relay was given: the hint when it refuses one depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token {
+    /// `kdocs_token`, without the settings that renew it.
+    Given,
+    /// `kdocs_token`, with the settings that renew it (not used: the relay did not say that the
+    /// token is invalid or expired in a way that asks for a renewal).
+    GivenRenewable,
+    /// A token this run renewed.
+    Renewed,
+}
+
+impl Peer for Call {
+    fn who(&self) -> &'static str {
+        match self {
+            Call::Relay(_) => "the relay",
+            Call::Renewal => "the KDocs token renewal",
+            Call::Exchange => "KDocs",
+        }
+    }
+
+    fn refused(&self) -> &'static str {
+        match self {
+            Call::Relay(_) => "the relay refused the message",
+            Call::Renewal => "KDocs refused to renew the access token",
+            Call::Exchange => "KDocs refused the authorization code",
+        }
+    }
+
+    fn setting(&self) -> &'static str {
+        "kdocs_api_url"
+    }
+
+    fn not_json(&self, origin: &str) -> String {
+        format!("check `kdocs_api_url` ({origin}) points at the KDocs open API")
+    }
+
+    fn far_end(&self) -> &'static str {
+        "the relay"
+    }
+
+    fn not_sent_again(&self) -> &'static str {
+        match self {
+            Call::Relay(_) => hints::MAY_HAVE_ARRIVED,
+            Call::Renewal => {
+                "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it \
+                 is not sent again, as KDocs may have replaced the refresh token"
+            }
+            Call::Exchange => {
+                "KDocs may or may not have taken the authorization code: the request was sent, but no readable \
+                 answer came; it is not sent again, as a code works once"
+            }
+        }
+    }
+
+    fn status_hint(&self, status: u16, origin: &str) -> Option<String> {
+        match (self, status) {
+            (Call::Relay(token), 401 | 403) => Some(token_refused(*token, "is")),
+            (Call::Relay(_), 404) => Some(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
+            (Call::Renewal, 404) => {
+                Some(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
+            }
+            (Call::Renewal, 400..=499) => Some(renewal_refused()),
+            (Call::Exchange, 400..=499) => Some(code_refused()),
+            _ => None,
+        }
+    }
+
+    fn redirect_hint(&self, to: &str) -> String {
+        format!("the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})")
+    }
+
+    fn refusal_hint(&self) -> Option<String> {
+        match self {
+            Call::Relay(_) => None,
+            Call::Renewal => Some(renewal_refused()),
+            Call::Exchange => Some(code_refused()),
+        }
+    }
+
+    fn token_hint(&self) -> Option<String> {
+        match self {
+            Call::Relay(token) => Some(token_refused(*token, "may be")),
+            Call::Renewal | Call::Exchange => None,
+        }
+    }
+}
+
+/// How to get a new refresh token, for every hint that needs one.
+const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
+                               update `kdocs_refresh_token`";
+
+fn renewal_refused() -> String {
+    format!(
+        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
+         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
+    )
+}
+
+/// The hint for a KDocs token the relay refused: it `is` (or `may be`) invalid or expired.
+fn token_refused(token: Token, is: &str) -> String {
+    match token {
+        Token::Given => format!(
+            "the KDocs token {is} invalid or expired: create a new one and update `kdocs_token`, or let each run \
+             renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")"
+        ),
+        Token::GivenRenewable => format!(
+            "the KDocs token {is} invalid or expired: update `kdocs_token`, or leave it out so that each run renews \
+             one with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`"
+        ),
+        Token::Renewed => format!(
+            "the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs \
+             developer console, or {AUTHORIZE_AGAIN}"
+        ),
+    }
+}
+
+fn code_refused() -> String {
+    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
+     code at once; check the app id and the app key too"
+        .to_owned()
+}
+
+/// The line saying the token was renewed, with its lifetime when KDocs gave it.
+pub fn renewed(tokens: &Tokens) -> String {
+    match tokens.expires_in {
+        Some(secs) => format!("renewed the KDocs access token (valid for {})", hints::lifetime(secs)),
+        None => "renewed the KDocs access token".to_owned(),
+    }
+}
+
+/// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
+pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
+    let secs = tokens.refresh_expires_in?;
+    if secs >= 14 * 86_400 {
+        return None;
+    }
+    let date = crate::time::format_rfc3339(now + secs);
+    Some(format!(
+        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
+        hints::lifetime(secs),
+        date.get(..10).unwrap_or(&date)
+    ))
 }
 
 #[cfg(test)]
@@ -449,10 +759,10 @@ mod tests {
     fn a_token_answer_needs_code_zero_and_an_access_token() {
         let ok = classify_tokens(answer(
             200,
-            r#"{"code":0,"data":{"access_token":"a","expires_in":86400,"refresh_token":"r","refresh_expires_in":"7776000"}}"#,
+            r#"{"code":0,"data":{"access_token":"accessTOKEN12345","expires_in":86400,"refresh_token":"refreshTOKEN1234","refresh_expires_in":"7776000"}}"#,
         ))
         .unwrap();
-        assert_eq!(ok.access_token.expose(), "a");
+        assert_eq!(ok.access_token.expose(), "accessTOKEN12345");
         assert_eq!((ok.expires_in, ok.refresh_expires_in), (Some(86400), Some(7_776_000)));
         assert!(matches!(classify_tokens(answer(200, r#"{"code":0,"data":{}}"#)), Err((Failure::NoToken { .. }, _))));
         assert!(matches!(
@@ -476,7 +786,9 @@ mod tests {
         assert!(!Failure::Call(http::Failure::TooLarge { status: 200, limit: MAX_REPLY_BYTES }).is_transient());
         assert!(!Failure::Refused { reply: Reply::default() }.is_transient());
         assert!(!Failure::Inner { reply: Reply::default() }.is_transient());
-        assert!(!Failure::NoToken { reply: Reply::default() }.is_transient());
+        assert!(
+            !Failure::NoToken { reply: Reply::default(), field: "data.access_token", malformed: false }.is_transient()
+        );
         assert!(!Failure::NotJson { status: 200, length: 5 }.is_transient());
     }
 

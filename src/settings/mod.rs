@@ -529,18 +529,26 @@ impl Choices for MsgType {
         &[("markdown", MsgType::Markdown), ("actionCard", MsgType::ActionCard)];
 }
 
-/// How the messages travel (README, "No KDocs app?").
+/// How the messages travel (README, "No KDocs app?"): `auto`, or a transport by its name. A new
+/// transport's word goes here, its name in `delivery::ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportChoice {
     /// Through the relay when a KDocs credential is set, else straight to DingTalk.
     Auto,
-    Kdocs,
-    DingTalk,
+    Named(&'static str),
 }
 
+/// The transport through the KDocs relay: the one that needs KDocs credentials.
+pub const KDOCS: &str = "kdocs";
+/// The transport straight to the robot: what `auto` picks without a KDocs credential.
+pub const DINGTALK: &str = "dingtalk";
+
 impl Choices for TransportChoice {
-    const ALL: &'static [(&'static str, TransportChoice)] =
-        &[("auto", TransportChoice::Auto), ("kdocs", TransportChoice::Kdocs), ("dingtalk", TransportChoice::DingTalk)];
+    const ALL: &'static [(&'static str, TransportChoice)] = &[
+        ("auto", TransportChoice::Auto),
+        (KDOCS, TransportChoice::Named(KDOCS)),
+        (DINGTALK, TransportChoice::Named(DINGTALK)),
+    ];
 }
 
 /// The raw settings: the command line's, then the environment's, first found wins.
@@ -632,11 +640,11 @@ fn read_template_file(file: &Located) -> Result<CustomTemplate, Error> {
 /// A dry run, or a send with the credentials it needs.
 #[derive(Debug)]
 pub enum Mode {
-    /// Print the request(s); a webhook, if given, shows (redacted) in them. `direct`: the
-    /// requests that would go straight to DingTalk, else the relay's one.
+    /// Print the request(s) of the `transport` named; a webhook, if given, shows (redacted) in
+    /// them.
     DryRun {
         webhook: Option<Secret>,
-        direct: bool,
+        transport: &'static str,
     },
     Send {
         route: Route,
@@ -650,13 +658,12 @@ pub enum Mode {
     },
 }
 
-/// How a send travels, with what it needs.
+/// How a send travels: the transport's name, with the KDocs credentials when it is the relay.
 #[derive(Debug)]
-pub enum Route {
-    /// Through the KDocs relay, with a token and/or the means to renew one.
-    Kdocs(KdocsAuth),
-    /// Straight to the robot's webhook.
-    DingTalk,
+pub struct Route {
+    pub transport: &'static str,
+    /// A token and/or the means to renew one: always there when `transport` is [`KDOCS`].
+    pub kdocs: Option<KdocsAuth>,
 }
 
 /// The KDocs credentials given.
@@ -733,22 +740,21 @@ impl Settings {
 
         let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone())?;
         let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
-        let direct = match v.transport {
-            TransportChoice::Auto => !has_kdocs,
-            TransportChoice::Kdocs => false,
-            TransportChoice::DingTalk => true,
+        let transport = match v.transport {
+            TransportChoice::Auto if has_kdocs => KDOCS,
+            TransportChoice::Auto => DINGTALK,
+            TransportChoice::Named(name) => name,
         };
         let mode = if v.dry_run {
             // A dry run needs no credential; with none, `auto` shows the relay's request unless
             // a webhook alone says the run would go straight to DingTalk.
-            let direct = direct && (v.transport == TransportChoice::DingTalk || v.webhook.is_some());
-            Mode::DryRun { webhook: v.webhook.clone(), direct }
-        } else if direct {
-            match v.webhook.clone() {
-                Some(webhook) => Mode::Send { route: Route::DingTalk, webhook },
-                None => missing(Name::webhook),
-            }
-        } else {
+            let shown = if v.transport == TransportChoice::Auto && !has_kdocs && v.webhook.is_none() {
+                KDOCS
+            } else {
+                transport
+            };
+            Mode::DryRun { webhook: v.webhook.clone(), transport: shown }
+        } else if transport == KDOCS {
             let auth = match (v.kdocs_token.clone(), renewal) {
                 (Some(token), Some(renewal)) => Some(KdocsAuth::TokenThenRenew { token, renewal }),
                 (Some(token), None) => Some(KdocsAuth::Token(token)),
@@ -756,16 +762,24 @@ impl Settings {
                 (None, None) => None,
             };
             match (auth, v.webhook.clone()) {
-                (Some(auth), Some(webhook)) => Mode::Send { route: Route::Kdocs(auth), webhook },
+                (Some(auth), Some(webhook)) => Mode::Send { route: Route { transport, kdocs: Some(auth) }, webhook },
                 (None, _) => missing(Name::kdocs_token),
                 (Some(_), None) => missing(Name::webhook),
+            }
+        } else {
+            match v.webhook.clone() {
+                Some(webhook) => Mode::Send { route: Route { transport, kdocs: None }, webhook },
+                None => missing(Name::webhook),
             }
         };
 
         let mut warnings = Vec::new();
         if let (Some(webhook), Some(found)) = (&v.webhook, src.get(Name::webhook)) {
-            let sent_direct = matches!(mode, Mode::Send { route: Route::DingTalk, .. })
-                || matches!(mode, Mode::DryRun { direct: true, .. });
+            let sent_direct = match &mode {
+                Mode::Send { route, .. } => route.transport == DINGTALK,
+                Mode::DryRun { transport, .. } => *transport == DINGTALK,
+                Mode::Missing { .. } => false,
+            };
             match webhook_host(webhook.expose()) {
                 None | Some(WebhookHost::Other(_)) if sent_direct => {}
                 None => {}
@@ -1131,7 +1145,7 @@ mod tests {
         );
         let s = settings(&[], &[("DINGTALK_WEBHOOK", "https://x/?access_token=h"), ("DINGTALK_KDOCS_TOKEN", " t\n")])
             .unwrap();
-        let Mode::Send { route: Route::Kdocs(KdocsAuth::Token(token)), .. } = &s.mode else {
+        let Mode::Send { route: Route { kdocs: Some(KdocsAuth::Token(token)), .. }, .. } = &s.mode else {
             panic!("not a send with a token: {:?}", s.mode)
         };
         assert_eq!(token.expose(), "t", "a pasted secret's trailing newline is trimmed");
@@ -1162,22 +1176,31 @@ mod tests {
             ("DINGTALK_KDOCS_REFRESH_TOKEN", "r"),
         ];
         let mode = |vars: &[(&str, &str)], args: &[&str]| settings(args, vars).map(|s| s.mode);
-        assert!(matches!(mode(&[hook], &[]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        assert!(matches!(mode(&[hook], &[]), Ok(Mode::Send { route: Route { transport: DINGTALK, kdocs: None }, .. })));
         let with_renewal: Vec<_> = renew.iter().copied().chain([hook]).collect();
-        assert!(matches!(mode(&with_renewal, &[]), Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::Renew(_)), .. })));
+        assert!(matches!(
+            mode(&with_renewal, &[]),
+            Ok(Mode::Send { route: Route { transport: KDOCS, kdocs: Some(KdocsAuth::Renew(_)) }, .. })
+        ));
         let both: Vec<_> = with_renewal.iter().copied().chain([("DINGTALK_KDOCS_TOKEN", "t")]).collect();
         assert!(matches!(
             mode(&both, &[]),
-            Ok(Mode::Send { route: Route::Kdocs(KdocsAuth::TokenThenRenew { .. }), .. })
+            Ok(Mode::Send { route: Route { transport: KDOCS, kdocs: Some(KdocsAuth::TokenThenRenew { .. }) }, .. })
         ));
-        assert!(matches!(mode(&both, &["--transport", "dingtalk"]), Ok(Mode::Send { route: Route::DingTalk, .. })));
+        assert!(matches!(
+            mode(&both, &["--transport", "dingtalk"]),
+            Ok(Mode::Send { route: Route { transport: DINGTALK, kdocs: None }, .. })
+        ));
         // Two of the three renewal settings are a mistake worth stopping for.
         let e = settings(&[], &[hook, renew[0], renew[2]]).unwrap_err();
         assert!(e.message.contains("`kdocs_app_key` (set one of --kdocs-app-key"), "{}", e.message);
         // A dry run goes direct only when a webhook alone says a real run would.
-        assert!(matches!(mode(&[], &["--dry-run"]), Ok(Mode::DryRun { direct: false, .. })));
-        assert!(matches!(mode(&[hook], &["--dry-run"]), Ok(Mode::DryRun { direct: true, .. })));
-        assert!(matches!(mode(&[], &["--dry-run", "--transport", "dingtalk"]), Ok(Mode::DryRun { direct: true, .. })));
+        assert!(matches!(mode(&[], &["--dry-run"]), Ok(Mode::DryRun { transport: KDOCS, .. })));
+        assert!(matches!(mode(&[hook], &["--dry-run"]), Ok(Mode::DryRun { transport: DINGTALK, .. })));
+        assert!(matches!(
+            mode(&[], &["--dry-run", "--transport", "dingtalk"]),
+            Ok(Mode::DryRun { transport: DINGTALK, .. })
+        ));
         let e = settings(&["--transport", "smoke-signals"], &[]).unwrap_err();
         assert!(e.message.contains("use auto, kdocs or dingtalk"), "{}", e.message);
     }

@@ -281,7 +281,7 @@ fn kdocs_auth_prints_the_authorization_url() {
 fn kdocs_auth_exchanges_a_code_for_the_tokens_and_prints_them_on_purpose() {
     let kdocs = Server::script(vec![Reply::json(
         200,
-        r#"{"code":0,"data":{"access_token":"firstACCESS","expires_in":86400,"refresh_token":"firstREFRESH","refresh_expires_in":7776000}}"#,
+        r#"{"code":0,"data":{"access_token":"firstACCESStoken1","expires_in":86400,"refresh_token":"firstREFRESHtoken","refresh_expires_in":7776000}}"#,
     )]);
     let out = Run::new()
         .arg("kdocs-auth")
@@ -294,8 +294,8 @@ fn kdocs_auth_exchanges_a_code_for_the_tokens_and_prints_them_on_purpose() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].method, "GET");
     assert_eq!(got[0].target, format!("/api/v1/oauth2/access_token?app_id={APP_ID}&app_key={APP_KEY}&code=c0de"));
-    assert!(out.stdout.contains("access_token:  firstACCESS  (valid for 24 h"), "{}", out.stdout);
-    assert!(out.stdout.contains("refresh_token: firstREFRESH  (valid for 90 days"), "{}", out.stdout);
+    assert!(out.stdout.contains("access_token:  firstACCESStoken1  (valid for 24 h"), "{}", out.stdout);
+    assert!(out.stdout.contains("refresh_token: firstREFRESHtoken  (valid for 90 days"), "{}", out.stdout);
     assert!(
         out.stdout.contains("KDOCS_REFRESH_TOKEN") && out.stdout.contains("DINGTALK_KDOCS_REFRESH_TOKEN"),
         "{}",
@@ -341,5 +341,77 @@ fn a_dry_run_with_every_kind_of_secret_shows_none() {
     for secret in [TOKEN, APP_KEY, REFRESH_TOKEN] {
         // A dry run's masks are on stderr: stdout is the JSON alone.
         assert!(out.stderr.contains(&format!("::add-mask::{secret}")), "{secret} not masked: {}", out.stderr);
+    }
+}
+
+/// The error line for a token answer whose `field` is not a token.
+fn not_a_token(field: &str) -> String {
+    format!(
+        "error: KDocs answered code 0, but `{field}` is not a token (shorter than 16 characters, or with spaces or \
+         control characters)"
+    )
+}
+
+#[test]
+fn a_renewed_token_too_short_or_blank_is_no_token_and_nothing_is_sent_or_masked_with_it() {
+    for bad in ["e", "   ", "renewed token with spaces", "renewedTOKENlong\u{1b}[31m"] {
+        let answer = json!({"code": 0, "data": {"access_token": bad, "expires_in": 86400}}).to_string();
+        let relay = Server::start(move |r| {
+            if r.target.starts_with(REFRESH_PATH) {
+                Reply::json(200, &answer)
+            } else {
+                Reply::json(200, r#"{"code":0}"#)
+            }
+        });
+        let out = renewing(&relay.url).run();
+        assert_eq!(out.code, 1, "{bad:?}: {}", out.stderr);
+        let got = relay.received();
+        assert_eq!(got.len(), 1, "{bad:?}: sent with a token that is none: {got:?}");
+        assert_renewal_call(&got[0]);
+        assert_eq!(out.stderr.lines().next(), Some(not_a_token("data.access_token").as_str()), "{bad:?}");
+        // Only the settings' own secrets are masked.
+        for masked in out.stdout.lines().filter_map(|l| l.strip_prefix("::add-mask::")) {
+            assert!([APP_KEY, REFRESH_TOKEN, HOOK_TOKEN].contains(&masked), "{bad:?}: {}", out.stdout);
+        }
+        assert!(!out.stderr.contains('\u{1b}'), "{bad:?}: {}", out.stderr);
+        assert_eq!(out.output("sent").as_deref(), Some("false"));
+    }
+}
+
+#[test]
+fn a_renewed_refresh_token_that_is_no_token_is_neither_masked_nor_taken() {
+    let answer =
+        json!({"code": 0, "data": {"access_token": RENEWED, "refresh_token": "e", "expires_in": 86400}}).to_string();
+    let relay = Server::start(move |r| {
+        if r.target.starts_with(REFRESH_PATH) { Reply::json(200, &answer) } else { Reply::json(200, r#"{"code":0}"#) }
+    });
+    let out = renewing(&relay.url).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(relay.received().len(), 1);
+    assert_eq!(out.stderr.lines().next(), Some(not_a_token("data.refresh_token").as_str()));
+    for masked in out.stdout.lines().filter_map(|l| l.strip_prefix("::add-mask::")) {
+        assert!([APP_KEY, REFRESH_TOKEN, HOOK_TOKEN].contains(&masked), "{}", out.stdout);
+    }
+}
+
+#[test]
+fn kdocs_auth_prints_no_control_character_from_the_token_endpoint() {
+    for (access, refresh, field) in [
+        ("firstACCESStoken\n::warning::pwned", "firstREFRESHtoken", "data.access_token"),
+        ("firstACCESStoken1", "\u{1b}]0;title\u{7}firstREFRESHtoken", "data.refresh_token"),
+    ] {
+        let body = json!({"code": 0, "data": {"access_token": access, "refresh_token": refresh, "expires_in": 86400}});
+        let kdocs = Server::script(vec![Reply::json(200, &body.to_string())]);
+        let out = Run::new()
+            .arg("kdocs-auth")
+            .args(&["--app-id", APP_ID, "--code", "c0de"])
+            .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
+            .env("DINGTALK_KDOCS_API_URL", &kdocs.url)
+            .run();
+        assert_eq!(out.code, 1, "{field}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().next(), Some(not_a_token(field).as_str()), "{field}");
+        for text in [&out.stdout, &out.stderr] {
+            assert!(!text.contains("::warning::") && !text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
+        }
     }
 }

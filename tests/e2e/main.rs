@@ -21,3 +21,4 @@ mod unknown;
 mod usage;
 mod versions;
 mod webhook_host;
+mod wording;

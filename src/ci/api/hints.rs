@@ -16,7 +16,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     let name = rest.name();
     let reason = match &failed.failure {
         Failure::Status { status, rate_limited: true } => {
-            format!("the {name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
+            format!("{name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
         }
         Failure::Status { status: 401, .. } => rest.token_refused(),
         Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
@@ -39,7 +39,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
                 tls_words(*problem),
                 rest.base_variable()
             ),
-            other => message(Peer::Relay, &Seen::Call(other), origin, timeout),
+            other => message(&Api(rest), &Seen::Call(other), origin, timeout),
         },
     };
     let transient = failed.failure.is_transient();
@@ -48,14 +48,45 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
 }
 
+/// The CI's API as the words shared with every call name it: what failed without an answer
+/// (too large, a time-out, TLS) is told of the API and its variable.
+struct Api<'a>(&'a dyn RunApi);
+
+impl Peer for Api<'_> {
+    fn who(&self) -> &str {
+        self.0.name()
+    }
+
+    fn refused(&self) -> &str {
+        self.0.name()
+    }
+
+    fn setting(&self) -> &str {
+        self.0.base_variable()
+    }
+
+    fn not_json(&self, origin: &str) -> String {
+        format!("check {} ({origin})", self.0.base_variable())
+    }
+
+    // Its calls only read: nothing is at stake when one goes unanswered.
+    fn not_sent_again(&self) -> &'static str {
+        "the API was asked, but no readable answer came"
+    }
+
+    fn redirect_hint(&self, to: &str) -> String {
+        format!("it redirects to {to}: check {}", self.0.base_variable())
+    }
+}
+
 /// The line announcing a retry of an API call.
 pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration) -> String {
     let what = match retry.failure {
         Failure::Status { status, .. } => format!("{} answered HTTP {status}", rest.name()),
         Failure::NotJson { status, length } => {
-            message(Peer::Relay, &Seen::NotJson { status: *status, length: *length }, origin, timeout)
+            message(&Api(rest), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
         }
-        Failure::Call(call) => message(Peer::Relay, &Seen::Call(call), origin, timeout),
+        Failure::Call(call) => message(&Api(rest), &Seen::Call(call), origin, timeout),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",

@@ -189,7 +189,11 @@ impl<'a> Endpoint<'a> {
 
     /// `scheme://host[:port]` of the API, for messages.
     pub fn origin(&self) -> String {
-        reqwest::Url::parse(&self.base).map_or_else(|_| self.base.clone(), |u| u.origin().ascii_serialization())
+        // A URL that is not http(s) has no origin ("null"): it is named as given.
+        match reqwest::Url::parse(&self.base) {
+            Ok(u) if u.origin().is_tuple() => u.origin().ascii_serialization(),
+            _ => self.base.clone(),
+        }
     }
 
     /// A client for it, sharing the run's [`Http`]; retries are announced through `notice`.
