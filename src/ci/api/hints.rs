@@ -16,7 +16,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     let name = rest.name();
     let reason = match &failed.failure {
         Failure::Status { status, rate_limited: true } => {
-            format!("the {name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
+            format!("{name}'s rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
         }
         Failure::Status { status: 401, .. } => rest.token_refused(),
         Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
@@ -38,6 +38,11 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
             http::Failure::Tls { problem, connecting: true } => format!(
                 "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
                 tls_words(*problem),
+                rest.base_variable()
+            ),
+            http::Failure::TooLarge { status, limit } => format!(
+                "{name} answered HTTP {status} with more than {} KiB, far more than a page holds: check {} ({origin})",
+                limit / 1024,
                 rest.base_variable()
             ),
             other => message(Peer::Relay, &Seen::Call(other), origin, timeout),

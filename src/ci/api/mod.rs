@@ -497,7 +497,12 @@ impl<'a> Api<'a> {
                 }
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
                 let answer = match tokio::time::timeout(left, http.exchange(request, url, MAX_API_BYTES)).await {
-                    Ok(answer) => answer.map_err(|call| (Failure::Call(Box::new(call)), None))?,
+                    Ok(Ok(answer)) => answer,
+                    // The attempt's own time-out, when it was what was left, is the budget's.
+                    Ok(Err(http::Failure::TimedOut { .. })) if budget.spent() => {
+                        return Err((Failure::OutOfTime, None));
+                    }
+                    Ok(Err(call)) => return Err((Failure::Call(Box::new(call)), None)),
                     Err(_) => return Err((Failure::OutOfTime, None)),
                 };
                 classify(answer).map_err(|(refusal, retry_after)| (refusal.into(), retry_after))
