@@ -5,7 +5,7 @@
 //!
 //! Every test that needs something listening uses [`Server`], not a mock library: tests need
 //! answers a mock library cannot give (a sequence 503-then-200, a relay that hangs, a reply to a
-//! TLS handshake; later huge bodies, malformed HTTP, slow drips, the raw request), and one
+//! TLS handshake, huge bodies, malformed HTTP, a reset, a slow drip, the raw request), and one
 //! server keeps one way of checking what was sent.
 //!
 //! - `Server::script(vec![Reply::json(503, "{}"), Reply::json(200, r#"{"code":0}"#)])` answers
