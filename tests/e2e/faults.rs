@@ -61,6 +61,23 @@ fn slow_pages_that_link_on_and_on_cannot_delay_the_message_past_the_budget() {
 }
 
 #[test]
+fn an_api_asking_to_wait_past_the_budget_is_not_waited_for() {
+    let api = Server::script(vec![Reply::json(429, r#"{"message":"slow down"}"#).header("retry-after", "30")]);
+    let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
+    let started = Instant::now();
+    let out = gitlab(&api, &relay).env("DINGTALK_TIMEOUT", "2").env("DINGTALK_RETRIES", "2").run();
+    let elapsed = started.elapsed();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(relay.relay_calls().len(), 1);
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}\n{}", out.stderr);
+    // One call: neither a retry nor the previous pipeline's lookup after the refusal.
+    assert_eq!(api.received().len(), 1, "{}", out.stderr);
+    let unknown = unknown_facts(&out);
+    assert_eq!(unknown.len(), 1, "{}", out.stderr);
+    assert!(unknown[0].contains("the GitLab API's rate limit is spent (HTTP 429)"), "{}", out.stderr);
+}
+
+#[test]
 fn a_page_that_adds_nothing_stops_the_paging() {
     // Every page is the same one, linking to the next: a server that ignores `page`.
     let api = Server::start(|_: &Received| {
