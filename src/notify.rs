@@ -66,9 +66,11 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         return Err(ci.missing(*name, error));
     }
 
-    // What only the CI's API knows (a token given, and the facts still missing).
-    let ApiFacts { mut http, failed: api_failed, outcome: api_outcome } =
-        api_facts(ci, env, settings, reporter, &mut cx)?;
+    // What only the CI's API knows (a token given, and the facts still missing), all lookups
+    // within one budget.
+    let budget = api::Budget::new(settings.timeout);
+    let ApiFacts { mut http, failed: api_failed, outcome: api_outcome, mut spent, origin: api_origin } =
+        api_facts(ci, env, settings, reporter, &mut cx, budget)?;
     // The `status` setting, else what the jobs add up to, else the API's word for the run (a
     // Jenkins build's result), else the CI's own variable (README, "The whole pipeline in one
     // message"). The jobs come first: on Drone and Woodpecker they are the API's parts, whose
@@ -81,12 +83,18 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     // outcome is known yet (Woodpecker's variable may read `running`), and not again after it
     // failed: one warning per run says what to grant.
     let finished = matches!(cx.previous_status, Some(p) if !matches!(p, Status::Started | Status::Unknown));
-    if !finished
+    let previous_wanted = !finished && matches!(cx.status, Status::Success | Status::Failure);
+    if previous_wanted
         && !api_failed
-        && matches!(cx.status, Status::Success | Status::Failure)
-        && let Some(previous) = previous_from_api(ci, &cx, settings, env, reporter, &mut http)?
+        && let Some(previous) = previous_from_api(ci, &cx, settings, env, reporter, &mut http, budget)?
     {
         cx.previous_status = Some(previous);
+    }
+    if let Some(rest) = ci.api().filter(|_| !spent.is_empty()) {
+        if previous_wanted && Endpoint::new(rest, env, settings).is_some() {
+            spent.push(format!("the previous {}", rest.run_word()));
+        }
+        reporter.warning(&api::hints::out_of_time(rest, &spent, &api_origin, settings.timeout));
     }
     cx.change = Change::between(cx.previous_status, cx.status);
     if previous_needed(ci, &cx, settings, env) && !api_failed {
@@ -171,6 +179,7 @@ fn previous_from_api(
     env: &Env,
     reporter: &Reporter,
     http: &mut Option<Http>,
+    budget: api::Budget,
 ) -> Result<Option<Status>, Error> {
     let Some(endpoint) = ci.api().and_then(|rest| Endpoint::new(rest, env, settings)) else { return Ok(None) };
     let http = match http {
@@ -181,7 +190,7 @@ fn previous_from_api(
     let what = format!("the previous {}", rest.run_word());
     let notice =
         |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
-    let Some(api) = endpoint.client(http, &notice) else {
+    let Some(api) = endpoint.client(http, budget, &notice) else {
         reporter.warning(&format!("{what} is not read: the API's address `{}` is not an http(s) URL", endpoint.base));
         return Ok(None);
     };
@@ -247,6 +256,10 @@ struct ApiFacts {
     failed: bool,
     /// The run's outcome as the API tells it.
     outcome: Option<Status>,
+    /// The facts left unknown because the budget was spent, warned about once all are known.
+    spent: Vec<String>,
+    /// The API's `scheme://host[:port]`, for that warning.
+    origin: String,
 }
 
 /// The jobs and start that only the CI's API knows, into the context, when a token is given and
@@ -259,6 +272,7 @@ fn api_facts(
     settings: &Settings,
     reporter: &Reporter,
     cx: &mut Context,
+    budget: api::Budget,
 ) -> Result<ApiFacts, Error> {
     let status_unknown = settings.status.is_none() && cx.status == Status::Unknown;
     let endpoint = ci.api().and_then(|rest| {
@@ -277,8 +291,13 @@ fn api_facts(
     let (rest, origin) = (endpoint.rest, endpoint.origin());
     let notice =
         |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
-    let facts = endpoint.facts(&http, &ask, &notice);
+    let facts = endpoint.facts(&http, &ask, budget, &notice);
+    let mut spent = Vec::new();
     for (what, failed) in &facts.failed {
+        if matches!(failed.failure, api::Failure::OutOfTime) {
+            spent.push(what.clone());
+            continue;
+        }
         let warning = if endpoint.is_anonymous() {
             api::hints::anonymous_warning(rest, what, failed, &origin, settings.timeout)
         } else {
@@ -293,7 +312,8 @@ fn api_facts(
         cx.run.started_at = Some(time::format_rfc3339(start));
         cx.run.duration = time::interval(Some(start), None, env.now);
     }
-    Ok(ApiFacts { http: Some(http), failed: !facts.failed.is_empty(), outcome: facts.outcome })
+    spent.extend(facts.unasked);
+    Ok(ApiFacts { http: Some(http), failed: !facts.failed.is_empty(), outcome: facts.outcome, spent, origin })
 }
 
 /// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word

@@ -15,7 +15,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{LOCATION, RETRY_AFTER};
 use rustls_pki_types::CertificateDer;
@@ -191,6 +191,22 @@ impl Http {
     pub async fn with_retries<T, F: Transient, Fut>(
         &self,
         repeat: Repeat,
+        attempt: impl FnMut() -> Fut,
+        notice: &dyn Fn(&Retry<F>),
+    ) -> Result<T, Failed<F>>
+    where
+        Fut: Future<Output = Result<T, AttemptError<F>>>,
+    {
+        self.with_retries_until(None, repeat, attempt, notice).await
+    }
+
+    /// [`Http::with_retries`], giving up instead of waiting for a retry that would start past
+    /// `deadline`: the CI's API lookups share one budget, and the notification must not wait
+    /// for them (keeping each attempt within it is the caller's part).
+    pub async fn with_retries_until<T, F: Transient, Fut>(
+        &self,
+        deadline: Option<Instant>,
+        repeat: Repeat,
         mut attempt: impl FnMut() -> Fut,
         notice: &dyn Fn(&Retry<F>),
     ) -> Result<T, Failed<F>>
@@ -209,6 +225,9 @@ impl Http {
                 return Err(Failed { failure, attempts: n });
             }
             let wait = retry_after.unwrap_or_else(|| backoff(n));
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                return Err(Failed { failure, attempts: n });
+            }
             notice(&Retry { attempt: n, attempts, failure: &failure, wait });
             tokio::time::sleep(wait).await;
         }

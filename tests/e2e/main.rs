@@ -11,6 +11,7 @@ mod corpus;
 mod credentials;
 mod delivery;
 mod direct;
+mod faults;
 mod fuzz;
 mod github;
 mod hardening;

@@ -5,7 +5,7 @@
 //!
 //! Every test that needs something listening uses [`Server`], not a mock library: tests need
 //! answers a mock library cannot give (a sequence 503-then-200, a relay that hangs, a reply to a
-//! TLS handshake; later huge bodies, malformed HTTP, slow drips, the raw request), and one
+//! TLS handshake, huge bodies, malformed HTTP, a reset, a slow drip, the raw request), and one
 //! server keeps one way of checking what was sent.
 //!
 //! - `Server::script(vec![Reply::json(503, "{}"), Reply::json(200, r#"{"code":0}"#)])` answers
@@ -288,6 +288,18 @@ pub struct Reply {
     /// `body` is the whole answer, head included, sent as given (malformed HTTP, a body without
     /// `content-length`, nothing at all); `status` and `headers` are ignored.
     pub raw: bool,
+    /// Instead of answering at once: reset the connection, or send the answer slowly.
+    pub fault: Option<Fault>,
+}
+
+/// How a [`Reply`] misbehaves once the request was read (and its `delay` waited).
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    /// No answer: the connection is reset (an RST, not a close).
+    Reset,
+    /// The answer, head and body, one byte per this long, until it is all sent or the client
+    /// leaves.
+    Drip(Duration),
 }
 
 impl Reply {
@@ -297,13 +309,29 @@ impl Reply {
     }
     /// Any other answer (`content-type: text/plain`): an error page, an empty redirect.
     pub fn text(status: u16, body: &str) -> Reply {
-        Reply { status, headers: vec![], body: body.as_bytes().to_vec(), delay: Duration::ZERO, raw: false }
-            .content_type("text/plain")
+        Reply {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+            raw: false,
+            fault: None,
+        }
+        .content_type("text/plain")
     }
     /// Exactly these bytes, head and all, then the connection closes: `Reply::raw(b"")` closes
     /// without a word, `Reply::raw(b"HTTP/9.9 200 OK\r\n\r\n")` is not HTTP/1.
     pub fn raw(bytes: &[u8]) -> Reply {
-        Reply { status: 0, headers: vec![], body: bytes.to_vec(), delay: Duration::ZERO, raw: true }
+        Reply { status: 0, headers: vec![], body: bytes.to_vec(), delay: Duration::ZERO, raw: true, fault: None }
+    }
+    /// No answer at all: the request is read, then the connection reset.
+    pub fn reset() -> Reply {
+        Reply { fault: Some(Fault::Reset), ..Reply::raw(b"") }
+    }
+    /// This answer, one byte per `every`.
+    pub fn drip(mut self, every: Duration) -> Reply {
+        self.fault = Some(Fault::Drip(every));
+        self
     }
     fn content_type(self, value: &str) -> Reply {
         self.header("content-type", value)
@@ -450,19 +478,39 @@ fn serve(stream: &TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>, stop
     while Instant::now() < until && !stop.load(Ordering::SeqCst) {
         thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
     }
-    if reply.raw {
-        let mut stream = stream;
-        let _ = stream.write_all(&reply.body);
+    let mut stream = stream;
+    if let Some(Fault::Reset) = reply.fault {
+        // A zero linger makes the close an RST.
+        let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
         return;
     }
+    let answer = if reply.raw { reply.body.clone() } else { answer(&reply) };
+    if let Some(Fault::Drip(every)) = reply.fault {
+        for byte in &answer {
+            if stop.load(Ordering::SeqCst) || stream.write_all(&[*byte]).and_then(|()| stream.flush()).is_err() {
+                return;
+            }
+            let until = Instant::now() + every;
+            while Instant::now() < until && !stop.load(Ordering::SeqCst) {
+                thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+            }
+        }
+        return;
+    }
+    let _ = stream.write_all(&answer);
+}
+
+/// The HTTP/1.1 answer of a [`Reply`] that is not raw.
+fn answer(reply: &Reply) -> Vec<u8> {
     let mut head =
         format!("HTTP/1.1 {} X\r\ncontent-length: {}\r\nconnection: close\r\n", reply.status, reply.body.len());
     for (k, v) in &reply.headers {
         let _ = write!(head, "{k}: {v}\r\n");
     }
     head.push_str("\r\n");
-    let mut stream = stream;
-    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&reply.body));
+    let mut answer = head.into_bytes();
+    answer.extend_from_slice(&reply.body);
+    answer
 }
 
 /// The request on `reader`: head, then a body of `content-length` bytes. `None` if the client

@@ -57,7 +57,7 @@ fn a_spent_rate_limit_names_the_api_once() {
     assert_eq!(warnings.len(), 1, "{}", out.stderr);
     assert!(
         warnings[0].starts_with(
-            "warning: cannot read the previous run from the GitHub API: the GitHub API rate limit is spent (HTTP 403); "
+            "warning: cannot read the previous run from the GitHub API: the GitHub API's rate limit is spent (HTTP 403); "
         ),
         "{}",
         warnings[0]

@@ -16,7 +16,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
     let name = rest.name();
     let reason = match &failed.failure {
         Failure::Status { status, rate_limited: true } => {
-            format!("{name} rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
+            format!("{name}'s rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
         }
         Failure::Status { status: 401, .. } => rest.token_refused(),
         Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
@@ -25,6 +25,7 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
             "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
             rest.base_variable()
         ),
+        Failure::OutOfTime => return out_of_time(rest, &[what.to_owned()], origin, timeout),
         Failure::Call(call) if matches!(**call, http::Failure::TimedOut { .. }) => {
             format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
         }
@@ -87,6 +88,7 @@ pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Dur
             message(&Api(rest), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
         }
         Failure::Call(call) => message(&Api(rest), &Seen::Call(call), origin, timeout),
+        Failure::OutOfTime => "the API lookups' time is spent".to_owned(),
     };
     format!(
         "attempt {} of {} failed ({what}); retrying in {:.1}s",
@@ -107,4 +109,21 @@ pub fn anonymous_warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin:
         ),
         _ => warning(rest, what, failed, origin, timeout),
     }
+}
+
+/// The one warning for the facts left unknown when the run's API lookups spent their budget
+/// (`timeout` in all): each is named, and what to do.
+pub fn out_of_time(rest: &dyn RunApi, whats: &[String], origin: &str, budget: Duration) -> String {
+    let names = match whats {
+        [] => "nothing more".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let them = if whats.len() > 1 { "them" } else { "it" };
+    format!(
+        "cannot read {names} from {}: no answer from {origin} within {}s, the time all its calls of this run \
+         share (`timeout`): raise `timeout`, or check the network; the notification goes on without {them}",
+        rest.name(),
+        budget.as_secs_f64()
+    )
 }

@@ -1,17 +1,21 @@
 //! A CI's REST API: the [`RunApi`] trait each CI with an API implements in its own folder
 //! (`github/api.rs`, `gitlab/api.rs`, `drone/api.rs`, `woodpecker/api.rs`, `jenkins/api.rs`), and the one small client they share: authenticated GETs
 //! of JSON, with the run's per-attempt `timeout` and the same transient retries as every call
-//! (`http`), and pages fetched only while the caller wants more. What went wrong is a typed
+//! (`http`), and pages fetched only while the caller wants more, all within one [`Budget`] per
+//! run: no lookup may hold the notification up for longer. What went wrong is a typed
 //! [`Failure`]; `hints` words it with the CI's own advice. An API call that fails never fails
 //! the run (README, "Retries and time"): callers warn and go on without its facts.
 //!
 //! ```ignore
-//! let api = endpoint.client(&http, &notice)?;
+//! let budget = Budget::new(settings.timeout);
+//! let api = endpoint.client(&http, budget, &notice)?;
 //! let runs = api.get("/repos/o/r/actions/workflows/ci.yml/runs", &[("branch", "main")])?;
 //! api.pages("/projects/1/pipelines/2/jobs", &[], |page| { /* … */ true })?;
 //! ```
 
 pub mod hints;
+
+use std::time::{Duration, Instant};
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -154,6 +158,32 @@ pub struct Facts {
     pub outcome: Option<Status>,
     /// What could not be read (`the run's jobs`) and why.
     pub failed: Vec<(String, Failed)>,
+    /// What was not asked because the budget was spent.
+    pub unasked: Vec<String>,
+}
+
+/// The time all API lookups of a run share (the `timeout` setting, once, pages and retries
+/// included): the message must not wait for a slow API longer than for one call.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    until: Instant,
+    pub total: Duration,
+}
+
+impl Budget {
+    /// A budget of `total` from now.
+    pub fn new(total: Duration) -> Budget {
+        Budget { until: Instant::now() + total, total }
+    }
+
+    /// What is left of it.
+    pub fn left(&self) -> Duration {
+        self.until.saturating_duration_since(Instant::now())
+    }
+
+    pub fn spent(&self) -> bool {
+        self.left().is_zero()
+    }
 }
 
 /// Jobs asked per page: the most GitHub's and GitLab's APIs give, so that 500 jobs take 5 calls.
@@ -198,16 +228,16 @@ impl<'a> Endpoint<'a> {
 
     /// A client for it, sharing the run's [`Http`]; retries are announced through `notice`.
     /// `None` when the base is not an http(s) URL.
-    pub fn client<'c>(&'c self, http: &'c Http, notice: &'c dyn Fn(&Retry)) -> Option<Api<'c>> {
-        Api::new(http, self.rest, &self.base, self.token, notice)
+    pub fn client<'c>(&'c self, http: &'c Http, budget: Budget, notice: &'c dyn Fn(&Retry)) -> Option<Api<'c>> {
+        Api::new(http, self.rest, &self.base, self.token, budget, notice)
     }
 
     /// Makes the calls of `ask`, one per fact (pages only while jobs are missing); what fails
     /// is in [`Facts::failed`].
-    pub fn facts(&self, http: &Http, ask: &Ask, notice: &dyn Fn(&Retry)) -> Facts {
+    pub fn facts(&self, http: &Http, ask: &Ask, budget: Budget, notice: &dyn Fn(&Retry)) -> Facts {
         let (run, parts) = (self.rest.run_word(), self.rest.parts_word());
         let mut facts = Facts::default();
-        let Some(api) = self.client(http, notice) else {
+        let Some(api) = self.client(http, budget, notice) else {
             // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
             let failure =
                 Failure::Call(Box::new(http::Failure::Connect { cause: "not an http(s) URL".into(), dropped: false }));
@@ -222,13 +252,18 @@ impl<'a> Endpoint<'a> {
         }
         // After a failure, no more calls: the same token would fail the same way, and one
         // warning says what to grant.
-        if let Some(path) = ask.run.as_ref().filter(|_| facts.failed.is_empty()) {
-            let what = if ask.jobs.is_none() && (ask.want.jobs || ask.want.outcome) {
-                format!("the {run}'s status and {parts}")
-            } else {
-                format!("the {run}'s start time")
-            };
-            if let Err(failed) = self.run(&api, ask, path, &mut facts) {
+        let what = if ask.jobs.is_none() && (ask.want.jobs || ask.want.outcome) {
+            format!("the {run}'s status and {parts}")
+        } else {
+            format!("the {run}'s start time")
+        };
+        if let Some(path) = ask.run.as_ref() {
+            if !facts.failed.is_empty() {
+                // Named with the budget spent, so that one warning says all that is missing.
+                if facts.failed.iter().any(|(_, f)| matches!(f.failure, Failure::OutOfTime)) {
+                    facts.unasked.push(what);
+                }
+            } else if let Err(failed) = self.run(&api, ask, path, &mut facts) {
                 facts.failed.push((what, failed));
             }
         }
@@ -324,13 +359,15 @@ pub enum Failure {
     NotJson { status: u16, length: usize },
     /// No answer: a time-out, no connection, TLS, a broken-off answer (`http`'s own failure).
     Call(Box<http::Failure>),
+    /// The run's API budget ran out before or during the call.
+    OutOfTime,
 }
 
 impl Transient for Failure {
     fn is_transient(&self) -> bool {
         match self {
             Failure::Status { status, .. } => http::transient_status(*status),
-            Failure::NotJson { .. } => false,
+            Failure::NotJson { .. } | Failure::OutOfTime => false,
             Failure::Call(call) => call.is_transient(),
         }
     }
@@ -355,6 +392,7 @@ pub struct Api<'a> {
     http: &'a Http,
     base: reqwest::Url,
     headers: HeaderMap,
+    budget: Budget,
     notice: &'a dyn Fn(&Retry),
 }
 
@@ -366,6 +404,7 @@ impl<'a> Api<'a> {
         rest: &dyn RunApi,
         base: &str,
         token: Option<&str>,
+        budget: Budget,
         notice: &'a dyn Fn(&Retry),
     ) -> Option<Api<'a>> {
         let base =
@@ -380,7 +419,7 @@ impl<'a> Api<'a> {
         for &(name, value) in rest.headers() {
             headers.insert(name, HeaderValue::from_static(value));
         }
-        Some(Api { http, base, headers, notice })
+        Some(Api { http, base, headers, budget, notice })
     }
 
     /// The URL of `path` (from `/`, after the base's own path) with the `query` pairs encoded.
@@ -400,8 +439,9 @@ impl<'a> Api<'a> {
 
     /// GETs `path` page by page, handing each page's JSON to `each`, which returns whether it
     /// wants the next page; pages come from the `Link: <…>; rel="next"` header (GitHub, GitLab),
-    /// else GitLab's `x-next-page`. Nothing more is fetched once `each` says no or the last
-    /// page is reached; at most `MAX_PAGES` pages.
+    /// else GitLab's `x-next-page`. Nothing more is fetched once `each` says no, the last page
+    /// is reached, or a page is the one before it again (it adds nothing); at most `MAX_PAGES`
+    /// pages, within the budget.
     pub fn pages(
         &self,
         path: &str,
@@ -409,11 +449,13 @@ impl<'a> Api<'a> {
         mut each: impl FnMut(&Value) -> bool,
     ) -> Result<(), Failed> {
         let mut url = self.url(path, query);
+        let mut last = None;
         for _ in 0..MAX_PAGES {
             let (json, headers) = self.fetch(&url)?;
-            if !each(&json) {
+            if last.as_ref() == Some(&json) || !each(&json) {
                 return Ok(());
             }
+            last = Some(json);
             match self.next_page(&url, &headers) {
                 Some(next) => url = next,
                 None => return Ok(()),
@@ -442,16 +484,31 @@ impl<'a> Api<'a> {
         (next.origin() == self.base.origin()).then_some(next)
     }
 
+    /// One GET, its retries included, never started nor waited for past the budget: an attempt
+    /// has the smaller of `timeout` and what is left.
     fn fetch(&self, url: &reqwest::Url) -> Result<(Value, HeaderMap), Failed> {
-        let http = self.http;
-        let outcome = http.block_on(http.with_retries(
+        let (http, budget) = (self.http, self.budget);
+        if budget.spent() {
+            return Err(Failed { failure: Failure::OutOfTime, attempts: 0 });
+        }
+        let outcome = http.block_on(http.with_retries_until(
+            Some(budget.until),
             http::Repeat::Safe,
             || async {
+                let left = budget.left();
+                if left.is_zero() {
+                    return Err((Failure::OutOfTime, None));
+                }
                 let request = http.client.get(url.clone()).headers(self.headers.clone());
-                let answer = http
-                    .exchange(request, url, MAX_API_BYTES)
-                    .await
-                    .map_err(|call| (Failure::Call(Box::new(call)), None))?;
+                let answer = match tokio::time::timeout(left, http.exchange(request, url, MAX_API_BYTES)).await {
+                    Ok(Ok(answer)) => answer,
+                    // The attempt's own time-out, when it was what was left, is the budget's.
+                    Ok(Err(http::Failure::TimedOut { .. })) if budget.spent() => {
+                        return Err((Failure::OutOfTime, None));
+                    }
+                    Ok(Err(call)) => return Err((Failure::Call(Box::new(call)), None)),
+                    Err(_) => return Err((Failure::OutOfTime, None)),
+                };
                 classify(answer).map_err(|(refusal, retry_after)| (refusal.into(), retry_after))
             },
             self.notice,
