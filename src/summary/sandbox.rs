@@ -132,12 +132,10 @@ fn only_lookups(source: &str) -> bool {
 /// The texts of a user's templates (the summary's text, its title, or both): those of lookups
 /// only here, the others in one child process (a second process for the title alone cost
 /// 2.4 ms a run).
-pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
+/// `value` is `cx` as minijinja sees it, made once for every template of the run.
+pub fn render(cx: &Context, value: &minijinja::Value, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
     let (here, apart): (Vec<_>, Vec<_>) = parts.iter().partition(|(t, _)| only_lookups(&t.source));
-    let context = (!here.is_empty()).then(|| minijinja::Value::from_serialize(cx));
-    let mut here = here.iter().map(|(t, kind)| {
-        engine::custom_text(context.as_ref().expect("made for these"), t, *kind, cx.lang, cx.utc_offset)
-    });
+    let mut here = here.iter().map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
     let mut apart = if apart.is_empty() { Vec::new() } else { in_child(cx, &apart)? }.into_iter();
     parts
         .iter()
