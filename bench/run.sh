@@ -159,3 +159,27 @@ awk 'NR == FNR { commits[$1] = $2; next }
        if (!seen++) { mb0 = mb; ms0 = $2; printf "  %6.2f MB  %7d   %9.2f   -\n", mb, commits[kb], $2 }
        else printf "  %6.2f MB  %7d   %9.2f   %.2f\n", mb, commits[kb], $2, ($2 - ms0) / (mb - mb0) }' \
     "$work/events/counts" "$work/render"
+
+# --- custom templates: what a user's `title` or `template` adds to a dry run, on the 9 KB push
+# and the 1.5 MB one. Lookups only (`{{ repo.name }}`) render in the binary's own process; one
+# with a filter or a block renders in a child process bounded in memory and time
+# (src/summary/sandbox.rs), which costs a process start.
+custom_runs=${CUSTOM_RUNS:-40}
+lookups_title="DINGTALK_TITLE={{ repo.name }} {{ status }}"
+lookups_text="DINGTALK_TEMPLATE={{ repo.name }}: {{ commit.title }}"
+filters_title="DINGTALK_TITLE={{ status|emoji }} {{ repo.name }} {{ t('status.' ~ status) }}"
+filters_text="DINGTALK_TEMPLATE={% if commit %}{{ commit.title|link(commit.url) }}{% endif %} {{ t('view_run')|link(run.url) }}"
+for ev in "$event" "$work/events/push-1500KB.json"; do
+    [ -f "$ev" ] || continue
+    echo
+    echo "-- custom templates, dry run of $(basename "$ev") ($(stat -c %s "$ev") bytes), $custom_runs alternating rounds, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    base=(GITHUB_ACTIONS=true GITHUB_EVENT_NAME=push GITHUB_EVENT_PATH="$ev")
+    : >"$work/custom"
+    env -i PATH=/usr/bin:/bin HARNESS_RESULTS="$work/custom" "$harness" time "$custom_runs" 3 \
+        :: built-in "${base[@]}" "$bin" --dry-run \
+        :: title-lookups "${base[@]}" "$lookups_title" "$bin" --dry-run \
+        :: template-lookups "${base[@]}" "$lookups_text" "$bin" --dry-run \
+        :: title-filters "${base[@]}" "$filters_title" "$bin" --dry-run \
+        :: template-filters "${base[@]}" "$filters_text" "$bin" --dry-run
+    awk '!seen++ { ms0 = $2 } { printf "  %-17s %7.2f ms   +%5.2f ms   %.2fx built-in\n", $1, $2, $2 - ms0, $2 / ms0 }' "$work/custom"
+done

@@ -76,6 +76,12 @@ impl Payload {
         Json { doc: &self.0, at: 0 }
     }
 
+    /// The event's text as read (empty when there is none): [`Payload::parse`] of it gives this
+    /// payload again.
+    pub fn text(&self) -> &str {
+        &self.0.text
+    }
+
     #[cfg(test)]
     pub fn is_null(&self) -> bool {
         matches!(self.0.tokens[0], Token::Null)

@@ -73,7 +73,7 @@ pub fn summary(
     let parts: Vec<(&CustomTemplate, Kind)> =
         custom.map(|t| (t, Kind::Text)).into_iter().chain(template_title.map(|t| (t, Kind::Title))).collect();
     let mut customs =
-        if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &parts)? }.into_iter();
+        if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &ctx, &parts)? }.into_iter();
     let text = match custom {
         Some(_) => customs.next().unwrap_or_default(),
         None => render(events::text(cx)).unwrap_or_else(|e| {

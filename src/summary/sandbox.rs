@@ -12,17 +12,26 @@
 //! [`MAX_TIME`] and it is killed; a child that aborts or is killed is a usage error naming the
 //! template, which honours `fail_on_error` like any other.
 //!
-//! The child gets the context as JSON on stdin and answers `{"text": …}` or `{"error": …}` on
-//! stdout; its environment is empty. When the child cannot be started (no `current_exe`), the
-//! template is rendered in this process, with the same replaced filters and output cap.
+//! The child is this binary started again from `/proc/self/exe` (elsewhere from
+//! `current_exe`): on Linux that is the running program itself, even when its file was replaced
+//! or deleted during the run. When no child can start, the template is not rendered: that is a
+//! usage error too. Nothing renders a user's template in this process.
+//!
+//! The child gets on stdin the context as JSON, then a newline, then the event's text as it was
+//! read, which it parses itself into the same lazy [`Payload`]: re-serializing the event here and
+//! converting all of it there cost 50 ms on a 1 MB push. What a template cannot name is not
+//! passed at all ([`Reads`]). It answers `{"texts": […]}` or `{"error": …}` on stdout; its
+//! environment is empty.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::context::Context;
+use crate::context::payload::Payload;
 use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog::Lang;
@@ -37,6 +46,9 @@ pub const MAX_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Fuel stops a runaway loop in well under a second; this is for what fuel does not count.
 pub const MAX_TIME: Duration = Duration::from_secs(10);
+
+/// How often the child's memory is looked at: doubling a string from 256 to 512 MiB takes longer.
+const POLL: Duration = Duration::from_millis(2);
 
 /// One template of a job: the summary's text or its title.
 #[derive(Serialize, Deserialize)]
@@ -70,27 +82,103 @@ enum Answer {
     Error(String),
 }
 
-/// The texts of a user's templates (the summary's text, its title, or both), rendered in one
-/// child process: a second process for the title alone cost 2.4 ms a run.
-pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
-    if cfg!(test) {
-        // Unit tests' `current_exe` is the test harness, not this binary.
-        return in_process(cx, parts);
+/// The parts of the context that are costly to pass and that a template may not read.
+#[derive(Debug, PartialEq, Eq)]
+struct Reads {
+    payload: bool,
+    commits: bool,
+}
+
+impl Reads {
+    /// What templates with these sources can read. minijinja looks a variable up only by a name
+    /// written in the template (there is no lookup by a computed name), so a name that is not in
+    /// the text cannot be read; a template that loads another (`include`, `import`, `extends`:
+    /// the built-in ones read everything) may read anything.
+    fn of(sources: &[&str]) -> Reads {
+        let any = |word: &str| sources.iter().any(|s| s.contains(word));
+        let loads = ["include", "import", "extends"].iter().any(|w| any(w));
+        Reads { payload: loads || any("payload"), commits: loads || any("commits") }
     }
-    let Some(mut child) = std::env::current_exe().ok().and_then(|exe| {
-        Command::new(exe)
-            .arg(CHILD_ARG)
-            .env_clear()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()
-    }) else {
-        return in_process(cx, parts);
+}
+
+/// A template of text and `{{ name.field… }}` lookups only (no filter, call, operator, block or
+/// comment) writes what it looks up and nothing more: it is rendered here, in no time, as the
+/// built-in templates are. A lookup of the payload, the commits or the jobs is not one of them:
+/// their size is the event's, and printing one whole is a template's mistake to keep apart.
+fn only_lookups(source: &str) -> bool {
+    let name = |s: &str| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if source.contains("{%") || source.contains("{#") {
+        return false;
+    }
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        let Some(end) = rest[start + 2..].find("}}") else { return false };
+        // `{{- x -}}` trims the whitespace around it.
+        let lookup = rest[start + 2..start + 2 + end].trim_matches('-').trim();
+        let mut path = lookup.split('.');
+        if path.next().is_none_or(|root| ["payload", "commits", "jobs"].contains(&root)) || !lookup.split('.').all(name)
+        {
+            return false;
+        }
+        rest = &rest[start + 2 + end + 2..];
+    }
+    true
+}
+
+/// The texts of a user's templates (the summary's text, its title, or both): those of lookups
+/// only here, the others in one child process (a second process for the title alone cost
+/// 2.4 ms a run).
+/// `value` is `cx` as minijinja sees it, made once for every template of the run.
+pub fn render(cx: &Context, value: &minijinja::Value, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
+    let (here, apart): (Vec<_>, Vec<_>) = parts.iter().partition(|(t, _)| only_lookups(&t.source));
+    let mut here = here.iter().map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
+    let mut apart = if apart.is_empty() { Vec::new() } else { in_child(cx, &apart)? }.into_iter();
+    parts
+        .iter()
+        .map(|(t, _)| if only_lookups(&t.source) { here.next() } else { apart.next().map(Ok) })
+        .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
+        .collect()
+}
+
+#[cfg_attr(test, allow(unreachable_code, unused_variables))]
+fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
+    // Unit tests' `current_exe` is the test harness, not this binary.
+    #[cfg(test)]
+    return in_process(cx, parts);
+    let origins = parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().join(" and ");
+    let program = own_binary();
+    let mut child = Command::new(&program)
+        .arg(CHILD_ARG)
+        .env_clear()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            Error::usage(format!(
+                "the template from {origins} cannot be rendered: its renderer (this program, started again from \
+                 {}) did not start ({e}); a template is rendered only there, where its memory and time are bounded",
+                program.display()
+            ))
+        })?;
+    let reads = Reads::of(&parts.iter().map(|(t, _)| t.source.as_str()).collect::<Vec<_>>());
+    let lean;
+    let context = if reads.payload && reads.commits {
+        cx
+    } else {
+        lean = Context {
+            payload: Payload::default(),
+            commits: if reads.commits { cx.commits.clone() } else { Vec::new() },
+            ..cx.clone()
+        };
+        &lean
     };
     let job = Job {
-        context: cx,
+        context,
         parts: parts
             .iter()
             .map(|(t, kind)| Part { source: t.source.clone(), origin: t.origin.clone(), kind: *kind })
@@ -98,53 +186,37 @@ pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Str
         lang: cx.lang,
         utc_offset: cx.utc_offset,
     };
-    let job =
+    let mut job =
         serde_json::to_vec(&job).map_err(|e| Error::usage(format!("cannot pass the context to the template: {e}")))?;
+    job.push(b'\n');
+    let payload = cx.payload.clone();
     let mut stdin = child.stdin.take();
     let writer = std::thread::spawn(move || {
         // A child that died early closes its stdin: that shows in its exit status.
-        let _ = stdin.as_mut().map(|s| s.write_all(&job));
+        let _ = stdin.as_mut().map(|s| {
+            s.write_all(&job)?;
+            if reads.payload { s.write_all(payload.text().as_bytes()) } else { Ok(()) }
+        });
     });
     let mut stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
+    let (answered, answer) = mpsc::channel();
+    std::thread::spawn(move || {
         let mut answer = Vec::new();
         let limit = (engine::MAX_OUTPUT_BYTES * 8) as u64;
         let _ = stdout.as_mut().map(|s| s.take(limit).read_to_end(&mut answer));
-        answer
+        // Dropping the pipe here stops a child that writes more.
+        drop(stdout);
+        let _ = answered.send(answer);
     });
-    let started = Instant::now();
-    let stopped = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break if status.success() { None } else { Some(format!("it ended with {status}")) },
-            Ok(None) => {}
-            Err(e) => break Some(e.to_string()),
-        }
-        let why = if started.elapsed() > MAX_TIME {
-            Some(format!("it took more than {} s", MAX_TIME.as_secs()))
-        } else if resident_bytes(child.id()).is_some_and(|b| b > MAX_MEMORY_BYTES) {
-            Some(format!("it took more than {} MiB of memory", MAX_MEMORY_BYTES / 1024 / 1024))
-        } else {
-            None
-        };
-        if why.is_some() {
-            let _ = child.kill();
-            let _ = child.wait();
-            break why;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
+    let answer = watch(&mut child, &answer);
     let _ = writer.join();
-    let answer = reader.join().unwrap_or_default();
-    let origins = parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().join(" and ");
     let error = |why: &str| {
         Error::usage(format!(
             "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with \
              absurd arguments; fix the template"
         ))
     };
-    if let Some(why) = stopped {
-        return Err(error(&why));
-    }
+    let answer = answer.map_err(|why| error(&why))?;
     match serde_json::from_slice::<Answer>(&answer) {
         Ok(Answer::Texts(texts)) if texts.len() == parts.len() => Ok(texts),
         Ok(Answer::Texts(_)) => Err(error("it gave a wrong answer")),
@@ -153,6 +225,51 @@ pub fn render(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Str
     }
 }
 
+/// The running program: on Linux `/proc/self/exe`, which the child's `exec` opens as the file
+/// this process runs from, whatever became of its name since; elsewhere its path.
+fn own_binary() -> std::path::PathBuf {
+    if cfg!(target_os = "linux") { "/proc/self/exe".into() } else { std::env::current_exe().unwrap_or_default() }
+}
+
+/// Waits until the child ends, and kills it past [`MAX_TIME`] or [`MAX_MEMORY_BYTES`]: its
+/// answer, or why it was stopped. The answer's arrival (its stdout closed: it is exiting) ends
+/// the wait at once, not at the next look.
+fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>) -> Result<Vec<u8>, String> {
+    let started = Instant::now();
+    let mut answer = None;
+    loop {
+        match child.try_wait() {
+            // Its stdout is closed now: the answer is there or on its way.
+            Ok(Some(status)) if status.success() => {
+                return Ok(answer.or_else(|| answers.recv().ok()).unwrap_or_default());
+            }
+            Ok(Some(status)) => return Err(format!("it ended with {status}")),
+            Ok(None) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+        let why = if started.elapsed() > MAX_TIME {
+            Some(format!("it took more than {} s", MAX_TIME.as_secs()))
+        } else if resident_bytes(child.id()).is_some_and(|b| b > MAX_MEMORY_BYTES) {
+            Some(format!("it took more than {} MiB of memory", MAX_MEMORY_BYTES / 1024 / 1024))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(why);
+        }
+        if answer.is_some() {
+            std::thread::sleep(Duration::from_micros(50));
+        } else {
+            answer = answers.recv_timeout(POLL).ok();
+        }
+    }
+}
+
+/// The unit tests' renderer for any template: this process, where nothing but fuel and the
+/// output cap bound it.
+#[cfg(test)]
 fn in_process(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
     let context = minijinja::Value::from_serialize(cx);
     parts.iter().map(|(t, kind)| engine::custom_text(&context, t, *kind, cx.lang, cx.utc_offset)).collect()
@@ -161,15 +278,20 @@ fn in_process(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Str
 /// The child's side: reads the job on stdin, answers on stdout.
 pub fn child() -> std::process::ExitCode {
     let mut input = Vec::new();
-    let answer = match std::io::stdin()
-        .read_to_end(&mut input)
-        .ok()
-        .and_then(|_| serde_json::from_slice::<ChildJob>(&input).ok())
-    {
+    let job = std::io::stdin().read_to_end(&mut input).ok().and_then(|_| {
+        let newline = input.iter().position(|&b| b == b'\n')?;
+        let event = input.split_off(newline + 1);
+        let job = serde_json::from_slice::<ChildJob>(&input).ok()?;
+        // The parent parsed this very text; it has no event when the text is empty.
+        let payload = if event.is_empty() { Payload::default() } else { Payload::parse(event).ok()? };
+        Some((job, payload))
+    });
+    drop(input);
+    let answer = match job {
         None => Answer::Error("the template renderer got no job".to_owned()),
-        Some(job) => {
-            drop(input);
+        Some((job, payload)) => {
             let context = minijinja::Value::from_serialize(&job.context);
+            let context = minijinja::context! { payload => minijinja::Value::from_serialize(&payload), ..context };
             let texts: Result<Vec<String>, Error> = job
                 .parts
                 .into_iter()
@@ -195,4 +317,47 @@ fn resident_bytes(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim();
     kb.parse::<u64>().ok().map(|kb| kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_template_does_not_name_it_cannot_read() {
+        let reads = Reads::of;
+        assert_eq!(reads(&["{{ repo.name }}", "{{ status }}"]), Reads { payload: false, commits: false });
+        assert_eq!(reads(&["{{ repo.name }}", "{{ payload.pusher.name }}"]), Reads { payload: true, commits: false });
+        assert_eq!(reads(&["{% for c in commits %}{{ c.id }}{% endfor %}"]), Reads { payload: false, commits: true });
+        // Another template may read anything.
+        for load in ["{% include 'push.md' %}", "{% import 'macros.md' as m %}", "{% extends 'generic.md' %}"] {
+            assert_eq!(reads(&["{{ status }}", load]), Reads { payload: true, commits: true }, "{load}");
+        }
+    }
+
+    #[test]
+    fn only_text_and_lookups_of_bounded_values_render_here() {
+        for here in ["", "plain", "{{ repo.name }} {{ status }}", "{{- run.url -}}: {{pr.title}}", "a }} b"] {
+            assert!(only_lookups(here), "{here}");
+        }
+        for apart in [
+            "{{ 'x' * 100000000 }}",
+            "{{ repo.name ~ repo.name }}",
+            "{{ repo.name|upper }}",
+            "{{ t('view_run') }}",
+            "{{ 5 is divisibleby(0) }}",
+            "{{ commits }}",
+            "{{ payload.head_commit.message }}",
+            "{{ jobs.0 }}",
+            "{% if x %}{% endif %}",
+            "{# c #}",
+            "{{ repo.name",
+            "{{ repo..name }}",
+            "{{ repo.0 }}",
+            "{{ -run.duration }}",
+            "{{ }}",
+        ] {
+            assert!(!only_lookups(apart), "{apart}");
+        }
+    }
 }

@@ -121,6 +121,111 @@ fn safe_uses_of_the_checked_filters_still_work() {
     assert_eq!(markdown(&out.json()).1, "True  3.14 2");
 }
 
+/// The built binary, copied into a run's directory and started on an event file that is a FIFO:
+/// the run waits for its event until `change` has done what it does to the copy's file (replace
+/// it, make it not executable), so that the template is rendered after the change.
+#[cfg(target_os = "linux")]
+fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(&std::path::Path)) -> Output {
+    use std::io::Write as _;
+    let dir = Run::new();
+    let bin = dir.dir().join("dingtalk-notify");
+    std::fs::copy(env!("CARGO_BIN_EXE_dingtalk-notify"), &bin).unwrap();
+    let fifo = dir.dir().join("event.json");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let output = dir.dir().join("output");
+    let child = Command::new(&bin)
+        .env_clear()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_EVENT_NAME", "push")
+        .env("GITHUB_EVENT_PATH", &fifo)
+        .env("GITHUB_OUTPUT", &output)
+        .env("INPUT_DRY_RUN", "true")
+        .env("INPUT_TEMPLATE", template)
+        .env("INPUT_FAIL_ON_ERROR", fail_on_error.to_string())
+        .current_dir(dir.dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    change(&bin);
+    let event = std::fs::read(fixture("github/push.branch.json")).unwrap();
+    let writer = {
+        let fifo = fifo.clone();
+        // Blocks until the run opens its event.
+        std::thread::spawn(move || std::fs::OpenOptions::new().write(true).open(fifo)?.write_all(&event))
+    };
+    let out = child.wait_with_output().unwrap();
+    // A run that ended without reading its event: opening the FIFO both ways never blocks, and
+    // lets the writer's open return.
+    drop(std::fs::OpenOptions::new().read(true).write(true).open(&fifo));
+    let _ = writer.join();
+    let out = Output {
+        code: out.status.code().unwrap_or_else(|| panic!("killed: {}", out.status)),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        outputs: std::fs::read_to_string(&output).unwrap_or_default(),
+        step_summary: String::new(),
+    };
+    out.assert_no_secrets();
+    out
+}
+
+/// Doubles a string in a loop until the sandbox stops it.
+const DOUBLING: &str = "{% set ns = namespace(s='x'*1000000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}";
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() {
+    let replace = |bin: &std::path::Path| {
+        // As an update does it: a new file renamed over the old one.
+        let new = bin.with_extension("new");
+        std::fs::write(&new, "#!/bin/sh\necho 'the new binary ran' >&2\nexit 7\n").unwrap();
+        std::fs::set_permissions(&new, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::rename(&new, bin).unwrap();
+    };
+    // It aborted (SIGABRT), rendered in this process with no limit, whatever fail_on_error said.
+    let out = run_changed_mid_run(DOUBLING, true, replace);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("was stopped: it took more than 512 MiB of memory"), "{}", out.stderr);
+    let out = run_changed_mid_run(DOUBLING, false, replace);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.output("sent").as_deref(), Some("false"), "{}", out.outputs);
+    // An ordinary template renders as it does when the binary stays in place.
+    let out = run_changed_mid_run("{{ repo.name }} {{ commit.message|first_line }}", true, |bin| {
+        std::fs::remove_file(bin).unwrap();
+    });
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let want = Run::github("push", "github/push.branch.json", NO_RELAY)
+        .env("INPUT_TEMPLATE", "{{ repo.name }} {{ commit.message|first_line }}")
+        .dry_run();
+    assert_eq!(markdown(&out.json()), markdown(&want.json()));
+    assert!(!out.stderr.contains("new binary"), "{}", out.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_template_is_never_rendered_without_its_bounds() {
+    // The binary's file is no longer executable: no renderer can start. It rendered the template
+    // in this process, where nothing bounds it.
+    let not_executable = |bin: &std::path::Path| {
+        std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    };
+    let out = run_changed_mid_run("{{ repo.name|upper }}", true, not_executable);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
+    assert!(error.starts_with("error: the template from INPUT_TEMPLATE cannot be rendered"), "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = run_changed_mid_run("{{ repo.name|upper }}", false, not_executable);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("the template from INPUT_TEMPLATE cannot be rendered"), "{}", out.stderr);
+    assert_eq!(out.output("sent").as_deref(), Some("false"), "{}", out.outputs);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    // Text and lookups only can do nothing unbounded: that needs no renderer apart.
+    let out = run_changed_mid_run("{{ repo.name }}: {{ commit.sha }}", true, not_executable);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(markdown(&out.json()).1, "release-drafter-test-project: 1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093");
+}
+
 // --- Secrets, every form ---------------------------------------------------------------------
 
 /// A relay that echoes the request in `msg`, as `echo` makes it from the request.
