@@ -137,6 +137,8 @@ fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(
         .env_clear()
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_EVENT_NAME", "push")
+        // As the action always passes it (and `Run::github` does).
+        .env("ACTION_JOB_STATUS", "success")
         .env("GITHUB_EVENT_PATH", &fifo)
         .env("GITHUB_OUTPUT", &output)
         .env("INPUT_DRY_RUN", "true")
