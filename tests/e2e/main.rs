@@ -14,6 +14,7 @@ mod direct;
 mod fuzz;
 mod github;
 mod hardening;
+mod lang;
 mod pipeline;
 mod signal;
 mod summaries;
