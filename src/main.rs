@@ -24,9 +24,11 @@ fn main() -> ExitCode {
     let mut sources = Sources::from_env(&env);
     let mut argv = std::env::args_os().skip(1).peekable();
     if argv.next_if(|a| a == "kdocs-auth").is_some() {
-        let done = sources.read_args(argv, &auth::CLI).and_then(|parsed| match parsed.command {
+        let parsed = sources.read_args(argv, &auth::CLI);
+        reporter.speak(sources.lang());
+        let done = parsed.and_then(|parsed| match parsed.command {
             Command::Help => {
-                report::out(auth::HELP);
+                report::out(&auth::help(sources.lang()));
                 Ok(())
             }
             Command::Version => {
@@ -43,11 +45,14 @@ fn main() -> ExitCode {
             }
         };
     }
-    match sources.read_args(argv, &args::RUN).map(|parsed| parsed.command) {
+    // `lang` is read first (even `--lang` after a bad argument): every word below follows it.
+    let command = sources.read_args(argv, &args::RUN).map(|parsed| parsed.command);
+    reporter.speak(sources.lang());
+    match command {
         // A bad command line still honours fail_on_error, from the environment.
         Err(e) => failed(&mut reporter, &e, sources.fail_on_error()),
         Ok(Command::Help) => {
-            report::out(&settings::help());
+            report::out(&settings::help(sources.lang()));
             ExitCode::SUCCESS
         }
         Ok(Command::Version) => {

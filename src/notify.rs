@@ -17,7 +17,7 @@ use crate::report::Reporter;
 use crate::settings::mention::Who;
 use crate::settings::when;
 use crate::settings::{Mode, ROBOT_URL, Secret, Settings};
-use crate::summary::catalog::Lang;
+use crate::summary::catalog::{Lang, say};
 use crate::summary::message::{self, At, Message};
 use crate::summary::render;
 use crate::time;
@@ -32,38 +32,17 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     let ci = ci::detect(env);
-    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
-    let mut warnings = Vec::new();
-    let mut cx = ci.context(env, &inputs, &mut warnings);
-    cx.words = ci.words();
-    // Said now: a run that stops early (nothing to send, no secrets) must still tell them.
-    for w in warnings.drain(..) {
-        reporter.warning(&w);
-    }
-    if ci.renders_the_sample(&inputs) {
-        reporter.info(
-            "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
-        );
-    }
-    if let Some(jobs) = &settings.jobs {
-        cx.jobs.clone_from(jobs);
-    }
-    if let Some(start) = settings.started_at {
-        cx.run.started_at = Some(time::format_rfc3339(start));
-        cx.run.duration = time::interval(Some(start), None, env.now);
-    }
-    cx.message.clone_from(&settings.message);
-    cx.lang = settings.lang;
-    cx.utc_offset = settings.timezone;
+    let mut cx = context(ci, env, settings, reporter);
 
     if let Mode::Missing { name, error } = &settings.mode {
         // The CI gives no secrets to these runs: not the workflow author's mistake, nor a failure.
         if let Some(why) = ci.without_secrets(&cx, env) {
-            crate::report::err(&format!("not sending: {why} gets no secrets on {}, and `{name}` is empty", ci.name()));
-            reporter.skipped(&format!("{why} gets no secrets"));
+            let args = [("why", why.as_str()), ("ci", ci.name()), ("name", name.as_str())];
+            crate::report::err(&say(settings.lang, "run.no_secrets", &args));
+            reporter.skipped(&say(settings.lang, "run.no_secrets.output", &args));
             return Ok(());
         }
-        return Err(ci.missing(*name, error));
+        return Err(ci.missing(*name, settings.lang, error));
     }
 
     // What only the CI's API knows (a token given, and the facts still missing), all lookups
@@ -102,18 +81,22 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     if !when::matches(&settings.notify_on, cx.status, cx.change) {
-        let previous = cx.previous_status.map_or_else(|| "unknown".to_owned(), |p| p.to_string());
-        let line = format!(
-            "not sending: the run's status is {} (previous: {previous}), and notify_on is `{}`",
-            cx.status,
-            when::describe(&settings.notify_on)
-        );
+        let previous =
+            cx.previous_status.map_or_else(|| say(settings.lang, "run.previous_unknown", &[]), |p| p.to_string());
+        let args = [
+            ("status", cx.status.to_string()),
+            ("previous", previous),
+            ("notify_on", when::describe(&settings.notify_on)),
+        ];
+        let args = args.each_ref().map(|(n, v)| (*n, v.as_str()));
+        let line = say(settings.lang, "run.not_matched", &args);
         crate::report::err(&line);
         reporter.skipped(&line);
         return Ok(());
     }
     let at = mentions(settings, &cx, reporter);
 
+    let mut warnings = Vec::new();
     let summary = render::summary(&cx, settings.title.as_ref(), settings.template.as_ref(), &mut warnings);
     for w in &warnings {
         reporter.warning(w);
@@ -129,11 +112,11 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         Mode::DryRun { webhook, transport } => {
             dry_run(settings, reporter, webhook.as_ref(), delivery::named(transport)?, &data);
             reporter.step_summary(&summary.title, &summary.text);
-            reporter.outputs(false, None, Some("dry run: nothing was sent"));
+            reporter.outputs(false, None, Some(&say(settings.lang, "run.dry_run.output", &[])));
             return Ok(());
         }
         Mode::Send { route, webhook } => (route, webhook),
-        Mode::Missing { name, error } => return Err(ci.missing(*name, error)),
+        Mode::Missing { name, error } => return Err(ci.missing(*name, settings.lang, error)),
     };
 
     let transport = delivery::named(route.transport)?;
@@ -203,16 +186,16 @@ fn previous_from_api(
 /// Whom the messages mention: none unless `at_on` matches; then the lists, everyone, and the
 /// person the run is about when `at_author` finds them in `users`.
 fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At> {
-    for (name, refused) in
-        [("at_mobiles", &settings.at_mobiles.refused), ("at_user_ids", &settings.at_user_ids.refused)]
+    let lang = settings.lang;
+    for (key, refused) in
+        [("mention.bad_mobile", &settings.at_mobiles.refused), ("mention.bad_user_id", &settings.at_user_ids.refused)]
     {
         for value in refused {
-            let what = if name == "at_mobiles" { "a mobile (11 digits from 1)" } else { "a DingTalk userId" };
-            reporter.warning(&format!("`{name}`: `{value}` is not {what}; it is not mentioned"));
+            reporter.warning(&say(lang, key, &[("value", value)]));
         }
     }
     for line in &settings.users.refused {
-        reporter.warning(&format!("`users`: the line `{line}` is not `identity: mobile-or-userId`; it is left out"));
+        reporter.warning(&say(lang, "mention.bad_users_line", &[("line", line)]));
     }
     if !when::matches(&settings.at_on, cx.status, cx.change) {
         return None;
@@ -226,13 +209,13 @@ fn mentions(settings: &Settings, cx: &Context, reporter: &Reporter) -> Option<At
             Some(Who::UserId(u)) if !user_ids.contains(u) => user_ids.push(u.clone()),
             Some(_) => {}
             None if identities.is_empty() => {
-                crate::report::err("notice: at_author: the CI does not say who the run is about");
+                crate::report::err(&format!("notice: {}", say(lang, "mention.nobody", &[])));
             }
-            None => crate::report::err(&format!(
-                "notice: at_author: {} is not in `users`; add a line `{}: mobile-or-userId`",
-                identities.join(" / "),
-                identities[0]
-            )),
+            None => {
+                let args = [("who", identities.join(" / ")), ("first", identities[0].to_owned())];
+                let args = args.each_ref().map(|(n, v)| (*n, v.as_str()));
+                crate::report::err(&format!("notice: {}", say(lang, "mention.not_in_users", &args)));
+            }
         }
     }
     At::new(mobiles, user_ids, settings.at_all)
@@ -316,6 +299,33 @@ fn api_facts(
     Ok(ApiFacts { http: Some(http), failed: !facts.failed.is_empty(), outcome: facts.outcome, spent, origin })
 }
 
+/// The run's context as the CI tells it, with what the settings add (jobs, start, message,
+/// language, time zone); the CI's warnings are said at once, so that a run that stops early
+/// still tells them.
+fn context(ci: &dyn Ci, env: &Env, settings: &Settings, reporter: &Reporter) -> Context {
+    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
+    let mut warnings = Vec::new();
+    let mut cx = ci.context(env, &inputs, &mut warnings);
+    cx.words = ci.words();
+    for w in warnings.drain(..) {
+        reporter.warning(&w);
+    }
+    if ci.renders_the_sample(&inputs) {
+        reporter.info(&say(settings.lang, "run.sample", &[]));
+    }
+    if let Some(jobs) = &settings.jobs {
+        cx.jobs.clone_from(jobs);
+    }
+    if let Some(start) = settings.started_at {
+        cx.run.started_at = Some(time::format_rfc3339(start));
+        cx.run.duration = time::interval(Some(start), None, env.now);
+    }
+    cx.message.clone_from(&settings.message);
+    cx.lang = settings.lang;
+    cx.utc_offset = settings.timezone;
+    cx
+}
+
 /// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word
 /// (README, "The whole pipeline in one message"). A setting that contradicts the event's own
 /// result, and a status nothing told, are warnings.
@@ -351,26 +361,11 @@ fn previous_needed(ci: &dyn Ci, cx: &Context, settings: &Settings, env: &Env) ->
 
 /// The warning for a status, or a previous outcome, that nothing told, with the CI's fix.
 fn unknown(lang: Lang, previous: bool, fix: &str) -> String {
-    match (lang, previous) {
-        (Lang::ZhCn, false) => format!("本次运行的状态未知（消息中写明“状态未知”）。{fix}"),
-        (Lang::En, false) => format!("the run's status is unknown, and the message says so. To know it, {fix}"),
-        (Lang::ZhCn, true) => {
-            format!("上一次运行的结果未知，`notify_on` 的 fixed、broken、changed 无从判断。{fix}")
-        }
-        (Lang::En, true) => {
-            format!(
-                "the previous run's outcome is unknown, so `notify_on`'s fixed, broken and changed cannot match. To know it, {fix}"
-            )
-        }
-    }
+    say(lang, if previous { "run.previous_unknown.warning" } else { "run.status_unknown" }, &[("fix", fix)])
 }
 
 /// The warning for a `status` setting that says otherwise than the event's own result.
 fn contradiction(lang: Lang, set: Status, reported: Status, event: &str) -> String {
-    match lang {
-        Lang::ZhCn => format!("`status` 设置为 {set}，而 {event} 事件本身的结果是 {reported}：消息以设置的 {set} 为准"),
-        Lang::En => format!(
-            "`status` is {set}, which contradicts the {event} event's own result, {reported}: the message says {set}"
-        ),
-    }
+    let (set, reported) = (set.to_string(), reported.to_string());
+    say(lang, "run.contradiction", &[("set", &set), ("reported", &reported), ("event", event)])
 }

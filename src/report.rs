@@ -7,6 +7,7 @@ use std::io::Write;
 
 use crate::env::Env;
 use crate::error::Error;
+use crate::summary::catalog::{Lang, say};
 use crate::summary::markdown;
 
 pub struct Reporter {
@@ -16,6 +17,8 @@ pub struct Reporter {
     secrets: Vec<String>,
     output_file: Option<String>,
     summary_file: Option<String>,
+    /// The language of the reporter's own words (`lang`, once read).
+    lang: Lang,
 }
 
 impl Reporter {
@@ -26,7 +29,14 @@ impl Reporter {
             secrets: Vec::new(),
             output_file: env.string("GITHUB_OUTPUT"),
             summary_file: env.string("GITHUB_STEP_SUMMARY"),
+            lang: Lang::default(),
         }
+    }
+
+    /// The reporter's own words follow `lang` from now on. The `warning:`, `error:` and `hint:`
+    /// markers stay as they are in every language: logs are searched for them.
+    pub fn speak(&mut self, lang: Lang) {
+        self.lang = lang;
     }
 
     /// From now on, workflow commands (masks, annotations) go to stderr, so that stdout holds a
@@ -225,7 +235,7 @@ impl Reporter {
             all.push_str("; ");
             all.push_str(hint);
         }
-        self.warning(&format!("{all} (not failing the job: fail_on_error is false)"));
+        self.warning(&say(self.lang, "report.downgraded", &[("error", &all)]));
     }
 
     /// Appends the outputs `sent`, `skipped=false`, `code` and `msg` to `$GITHUB_OUTPUT`.
@@ -243,7 +253,7 @@ impl Reporter {
         let code = self.redact(code.unwrap_or("")).replace(['\r', '\n'], " ");
         let mut text = format!("sent={sent}\nskipped={skipped}\ncode={code}\n");
         text.push_str(&multiline("msg", &self.redact(msg.unwrap_or(""))));
-        append(path, &text, "GITHUB_OUTPUT");
+        append(path, &text, "GITHUB_OUTPUT", self.lang);
     }
 
     /// Appends the rendered summary to `$GITHUB_STEP_SUMMARY`.
@@ -251,7 +261,7 @@ impl Reporter {
         let Some(path) = &self.summary_file else { return };
         // The title is plain text; GitHub renders the summary as markdown, so escape it there.
         let body = format!("### {}\n\n{}\n\n", github_markdown_escape(&self.line(title)), self.redact(text));
-        append(path, &body, "GITHUB_STEP_SUMMARY");
+        append(path, &body, "GITHUB_STEP_SUMMARY", self.lang);
     }
 }
 
@@ -273,10 +283,11 @@ pub fn err(line: &str) {
     let _ = writeln!(stderr, "{line}");
 }
 
-fn append(path: &str, text: &str, what: &str) {
+fn append(path: &str, text: &str, what: &str, lang: Lang) {
     let result = OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(text.as_bytes()));
     if let Err(e) = result {
-        err(&format!("warning: cannot write {what} ({path}): {e}"));
+        let args = [("what", what), ("path", path), ("error", &e.to_string())];
+        err(&format!("warning: {}", say(lang, "report.cannot_write", &args)));
     }
 }
 

@@ -50,8 +50,8 @@ pub trait Ci: Sync {
     }
 
     /// The usage error of a required credential left unset (`error`, worded for every CI),
-    /// where this CI's users set it some other way.
-    fn missing(&self, _name: Name, error: &Error) -> Error {
+    /// where this CI's users set it some other way, in `lang`.
+    fn missing(&self, _name: Name, _lang: Lang, error: &Error) -> Error {
         error.clone()
     }
 

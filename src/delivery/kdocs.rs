@@ -434,7 +434,9 @@ impl Transport for Kdocs {
     fn deliver(&self, run: Run<'_>) -> Result<(), Error> {
         let Run { settings, reporter, http, route, webhook, messages, summary } = run;
         // The settings ask for a KDocs credential before choosing this transport.
-        let Some(auth) = &route.kdocs else { return Err(crate::settings::Name::kdocs_token.required(false)) };
+        let Some(auth) = &route.kdocs else {
+            return Err(crate::settings::Name::kdocs_token.required(false, settings.lang));
+        };
         let base = settings.kdocs_api_url.as_str();
         let origin = origin(base);
         // Which token was sent, for the hint should the relay refuse it.

@@ -7,6 +7,7 @@ use std::ffi::{OsStr, OsString};
 
 use crate::error::Error;
 use crate::settings::{Name, Sources, TABLE, nearest, parse_bool};
+use crate::summary::catalog::say;
 
 /// What the command line asked for, apart from settings.
 #[derive(Debug, PartialEq, Eq)]
@@ -78,6 +79,11 @@ impl Sources {
     /// environment's settings.
     pub fn read_args(&mut self, args: impl IntoIterator<Item = OsString>, cli: &Cli) -> Result<Parsed, Error> {
         let args: Vec<OsString> = args.into_iter().collect();
+        // `--lang` first, wherever it stands, so that every error below (and `--help`) speaks it.
+        if let Some(lang) = lang_in(&args) {
+            self.flags.push((Name::lang, lang));
+        }
+        let lang = self.lang();
         let total = args.len();
         let mut parser = lexopt::Parser::from_args(args);
         let mut parsed = Parsed { command: Command::Run, own: Vec::new() };
@@ -87,12 +93,8 @@ impl Sources {
             if let Some(raw) = parser.try_raw_args() {
                 place = total - raw.as_slice().len() + 1;
             }
-            let unexpected = || {
-                Error::usage(format!(
-                    "unexpected argument {place}, not shown as it may be a secret: settings are given as --name value (see {})",
-                    cli.help
-                ))
-            };
+            let unexpected =
+                || Error::usage(say(lang, "args.unexpected", &[("place", &place.to_string()), ("help", cli.help)]));
             let flag = match parser.next().map_err(|_| unexpected())? {
                 None => return Ok(parsed),
                 Some(lexopt::Arg::Short('h') | lexopt::Arg::Long("help")) => {
@@ -107,10 +109,11 @@ impl Sources {
                 Some(lexopt::Arg::Short(_) | lexopt::Arg::Value(_)) => return Err(unexpected()),
             };
             let Some(known) = cli.flag(&flag) else {
-                let guess = cli.did_you_mean(&flag).map(|g| format!(": did you mean `{g}`?")).unwrap_or_default();
-                return Err(Error::usage(format!("unknown option `--{flag}`{guess} (see {})", cli.help)));
+                let guess = cli.did_you_mean(&flag).map(|g| say(lang, "args.did_you_mean", &[("flag", &g)]));
+                let args = [("flag", flag.as_str()), ("guess", &guess.unwrap_or_default()), ("help", cli.help)];
+                return Err(Error::usage(say(lang, "args.unknown", &args)));
             };
-            let needs_value = || Error::usage(format!("option `--{flag}` needs a value (see {})", cli.help));
+            let needs_value = || Error::usage(say(lang, "args.needs_value", &[("flag", &flag), ("help", cli.help)]));
             let inline = parser.optional_value();
             let value = match (inline, &known) {
                 (Some(v), _) => v,
@@ -126,9 +129,9 @@ impl Sources {
                     raw.next_if(|next| !looks_like_flag(next)).ok_or_else(needs_value)?
                 }
             };
-            let value = value.into_string().map_err(|_| {
-                Error::usage(format!("option `--{flag}` has a value that is not UTF-8 text (see {})", cli.help))
-            })?;
+            let value = value
+                .into_string()
+                .map_err(|_| Error::usage(say(lang, "args.not_utf8", &[("flag", &flag), ("help", cli.help)])))?;
             match known {
                 Flag::Setting(name) => self.flags.push((name, value)),
                 Flag::Own(_) if value.trim().is_empty() => return Err(needs_value()),
@@ -136,6 +139,21 @@ impl Sources {
             }
         }
     }
+}
+
+/// The value of the last `--lang value` or `--lang=value`, read ahead of the rest (a bad one is
+/// the loop's to refuse, in the default language).
+fn lang_in(args: &[OsString]) -> Option<String> {
+    let mut found = None;
+    let mut args = args.iter().map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        match arg {
+            Some("--lang") => found = args.next().flatten().filter(|v| !looks_like_flag(OsStr::new(v))).or(found),
+            Some(a) if a.starts_with("--lang=") => found = Some(&a["--lang=".len()..]),
+            _ => {}
+        }
+    }
+    found.map(str::to_owned)
 }
 
 /// `--name…`: a flag, not a value (`-05:00` and `---` are values).
@@ -150,8 +168,13 @@ mod tests {
     use super::*;
     use crate::env::Env;
 
+    /// English, as most of these tests read the messages.
+    fn english() -> Env {
+        Env::new([("DINGTALK_LANG".to_owned(), "en".to_owned())], 0)
+    }
+
     fn read(args: &[&str], cli: &Cli) -> Result<(Sources, Parsed), Error> {
-        let mut src = Sources::from_env(&Env::new([], 0));
+        let mut src = Sources::from_env(&english());
         let parsed = src.read_args(args.iter().map(OsString::from), cli)?;
         Ok((src, parsed))
     }
@@ -248,7 +271,7 @@ mod tests {
     fn an_argument_that_is_not_utf8_is_refused() {
         use std::os::unix::ffi::OsStringExt;
         let bad = || OsString::from_vec(b"caf\xe9".to_vec());
-        let mut src = Sources::from_env(&Env::new([], 0));
+        let mut src = Sources::from_env(&english());
         let e = src.read_args([OsString::from("--title"), bad()], &RUN).unwrap_err();
         assert_eq!(e.message, "option `--title` has a value that is not UTF-8 text (see --help)");
         assert!(src.read_args([bad()], &RUN).unwrap_err().message.starts_with("unexpected argument 1"));

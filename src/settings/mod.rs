@@ -22,7 +22,7 @@ use crate::context::status::Status;
 use crate::env::Env;
 use crate::error::Error;
 use crate::settings::when::Condition;
-use crate::summary::catalog::Lang;
+use crate::summary::catalog::{Lang, one_of, say};
 
 /// The environment prefixes, in the order they are searched.
 const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
@@ -30,7 +30,7 @@ const PREFIXES: [&str; 3] = ["INPUT_", "PLUGIN_", "DINGTALK_"];
 /// `name: Kind [= "default"], "help";` — one line per setting. A default is parsed by the
 /// setting's kind like any value (a unit test checks that each one does), and `--help` shows it.
 macro_rules! settings {
-    ($($name:ident : $kind:ty $(= $default:literal)?, $help:literal;)*) => {
+    ($($name:ident : $kind:ty $(= $default:literal)?, $help:expr;)*) => {
         /// A setting's name, as users write it (`kdocs_token`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[allow(non_camel_case_types, reason = "each variant is the setting's own snake_case name")]
@@ -56,9 +56,11 @@ macro_rules! settings {
         }
 
         impl Values {
+            /// Each setting parsed, its errors in `lang` as the sources give it.
             pub fn parse(src: &Sources) -> Result<Values, Error> {
+                let lang = src.lang();
                 Ok(Values {
-                    $($name: settings!(@parse src, Name::$name, $kind $(, $default)?),)*
+                    $($name: settings!(@parse src, lang, Name::$name, $kind $(, $default)?),)*
                 })
             }
         }
@@ -67,56 +69,100 @@ macro_rules! settings {
     (@default) => { None };
     (@type $kind:ty, $default:literal) => { <$kind as Kind>::Value };
     (@type $kind:ty) => { Option<<$kind as Kind>::Value> };
-    (@parse $src:ident, $name:expr, $kind:ty, $default:literal) => {
+    (@parse $src:ident, $lang:ident, $name:expr, $kind:ty, $default:literal) => {
         match $src.get($name) {
-            Some(found) => <$kind as Kind>::parse(&found, $name)?,
-            None => <$kind as Kind>::parse(&Found { value: $default.into(), from: "its default".into() }, $name)?,
+            Some(found) => <$kind as Kind>::parse(&found, $name, $lang)?,
+            None => {
+                let from = say($lang, "setting.default", &[]);
+                <$kind as Kind>::parse(&Found { value: $default.into(), from }, $name, $lang)?
+            }
         }
     };
-    (@parse $src:ident, $name:expr, $kind:ty) => {
-        $src.get($name).map(|found| <$kind as Kind>::parse(&found, $name)).transpose()?
+    (@parse $src:ident, $lang:ident, $name:expr, $kind:ty) => {
+        $src.get($name).map(|found| <$kind as Kind>::parse(&found, $name, $lang)).transpose()?
     };
 }
 
 settings! {
-    kdocs_token: SecretText, "KDocs open-API access token; renewed when the three kdocs_app_id/key/refresh_token are set";
-    kdocs_app_id: Line, "KDocs app id, to renew the access token each run (with kdocs_app_key, kdocs_refresh_token)";
-    kdocs_app_key: SecretText, "KDocs app key, to renew the access token";
-    kdocs_refresh_token: SecretText, "KDocs refresh token (from `dingtalk-notify kdocs-auth`), to renew the access token";
-    transport: Choice<TransportChoice> = "auto", "auto (KDocs relay when a KDocs credential is set, else straight to DingTalk), kdocs or dingtalk";
-    webhook: Webhook, "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=…, or its access token alone (required unless dry_run)";
-    secret: SecretText, "robot signing secret (SEC…): sent to the relay as `sk`, or signs direct requests";
-    message: Text, "extra plain-text message, sent after the summary";
-    title: Text, "title shown in the chat list, a template like `template` [rendered from the run]";
-    template: Text, "inline minijinja template for the summary text [built-in, per event]";
-    template_file: Path, "path of a template file (not with `template`)";
-    msgtype: Choice<MsgType> = "markdown", "markdown or actionCard";
-    lang: Choice<Lang> = "zh-CN", "language of the built-in title, summary, buttons and markers: zh-CN or en";
-    timezone: UtcOffset = "+08:00", "UTC offset of the times shown in messages, like +08:00, or a zone without daylight saving time, like Asia/Shanghai [TZ when it names one]";
-    status: StatusWord, "job status: success, failure, cancelled, skipped, unstable, started [from the jobs, else the CI, else unknown]";
-    jobs: JobsJson, "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)";
-    started_at: StartTime, "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)";
-    previous_status: StatusWord, "outcome of the previous run on this branch [from the CI or its API where it tells]";
-    notify_on: When = "always", "when to send: always, a status, fixed, broken or changed (a list)";
-    at_on: When = "always", "when mentions apply: the words of notify_on";
-    at_mobiles: Mobiles, "mobiles to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
-    at_user_ids: UserIds, "DingTalk user ids to mention, separated by commas (, ， 、), semicolons, spaces or newlines";
-    at_all: Bool = "false", "mention everyone";
-    users: UsersMap, "who is who: one `identity: mobile-or-userId` per line (a login, an email or a commit author's name)";
-    at_author: Bool = "false", "mention the person the run is about, found in `users`";
-    github_token: SecretText, "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]";
-    gitlab_token: SecretText, "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given";
-    drone_token: SecretText, "Drone API token: the build's steps, outcome and the previous build's outcome";
-    woodpecker_token: SecretText, "Woodpecker API token: the pipeline's steps, outcome and the previous pipeline's outcome";
-    jenkins_token: SecretText, "Jenkins `user:apitoken`: the build's result, start, stages and the previous build's result";
-    keyword: Line, "the robot's security keyword, added to the title and the text when missing";
-    kdocs_api_url: Url = "https://developer.kdocs.cn", "base URL of the relay";
-    ca_file: Path, "PEM file of extra root certificates";
-    timeout: Seconds = "10", "seconds for one attempt";
-    retries: Count<10> = "2", "further attempts after a transient failure";
-    fail_on_error: Bool = "true", "false turns every failure into a warning and exit 0";
-    dry_run: Bool = "false", "print the request body instead of sending it";
-    event_path: Line, "GitHub event JSON [GITHUB_EVENT_PATH]";
+    kdocs_token: SecretText,
+        ["KDocs 开放平台 access token；设置了 kdocs_app_id/key/refresh_token 三项时会自动续期", "KDocs open-API access token; renewed when the three kdocs_app_id/key/refresh_token are set"];
+    kdocs_app_id: Line,
+        ["KDocs 应用 id，用于每次运行续期 access token（与 kdocs_app_key、kdocs_refresh_token 一起）", "KDocs app id, to renew the access token each run (with kdocs_app_key, kdocs_refresh_token)"];
+    kdocs_app_key: SecretText,
+        ["KDocs 应用 key，用于续期 access token", "KDocs app key, to renew the access token"];
+    kdocs_refresh_token: SecretText,
+        ["KDocs refresh token（由 `dingtalk-notify kdocs-auth` 获取），用于续期 access token", "KDocs refresh token (from `dingtalk-notify kdocs-auth`), to renew the access token"];
+    transport: Choice<TransportChoice> = "auto",
+        ["auto（设置了 KDocs 凭据时经 KDocs 中转，否则直接发到钉钉）、kdocs 或 dingtalk", "auto (KDocs relay when a KDocs credential is set, else straight to DingTalk), kdocs or dingtalk"];
+    webhook: Webhook,
+        ["钉钉机器人地址 https://oapi.dingtalk.com/robot/send?access_token=…，或只填 access token（dry_run 以外必填）", "DingTalk robot URL https://oapi.dingtalk.com/robot/send?access_token=…, or its access token alone (required unless dry_run)"];
+    secret: SecretText,
+        ["机器人加签密钥（SEC…）：作为 `sk` 发给中转，或为直发请求签名", "robot signing secret (SEC…): sent to the relay as `sk`, or signs direct requests"];
+    message: Text,
+        ["附加的纯文本消息，在摘要之后发送", "extra plain-text message, sent after the summary"];
+    title: Text,
+        ["会话列表中显示的标题，与 `template` 一样是模板 [按本次运行生成]", "title shown in the chat list, a template like `template` [rendered from the run]"];
+    template: Text,
+        ["摘要正文的内联 minijinja 模板 [内置，按事件区分]", "inline minijinja template for the summary text [built-in, per event]"];
+    template_file: Path,
+        ["模板文件路径（不能与 `template` 同时设置）", "path of a template file (not with `template`)"];
+    msgtype: Choice<MsgType> = "markdown",
+        ["markdown 或 actionCard", "markdown or actionCard"];
+    lang: Choice<Lang> = "zh-CN",
+        [
+            "工具输出的语言：标题、摘要、按钮、报错、警告、提示和本帮助，zh-CN 或 en",
+            "language of everything the tool says: titles, summaries, buttons, errors, warnings, hints, this help: zh-CN or en",
+        ];
+    timezone: UtcOffset = "+08:00",
+        ["消息中时间的 UTC 偏移，如 +08:00，或没有夏令时的时区，如 Asia/Shanghai [TZ 指明时区时取 TZ]", "UTC offset of the times shown in messages, like +08:00, or a zone without daylight saving time, like Asia/Shanghai [TZ when it names one]"];
+    status: StatusWord,
+        ["任务状态：success、failure、cancelled、skipped、unstable、started [取自作业，其次 CI，否则未知]", "job status: success, failure, cancelled, skipped, unstable, started [from the jobs, else the CI, else unknown]"];
+    jobs: JobsJson,
+        ["流水线的作业，JSON：{\"name\": \"result\"} 或 GitHub 的 toJSON(needs)", "the pipeline's jobs as JSON: {\"name\": \"result\"} or GitHub's toJSON(needs)"];
+    started_at: StartTime,
+        ["运行开始时间，Unix 时间，秒或毫秒（Jenkins：currentBuild.startTimeInMillis）", "when the run started, Unix time in seconds or milliseconds (Jenkins: currentBuild.startTimeInMillis)"];
+    previous_status: StatusWord,
+        ["本分支上一次运行的结果 [CI 或其 API 能给出时自动获取]", "outcome of the previous run on this branch [from the CI or its API where it tells]"];
+    notify_on: When = "always",
+        ["何时发送：always、某个状态、fixed、broken 或 changed（可写多个）", "when to send: always, a status, fixed, broken or changed (a list)"];
+    at_on: When = "always",
+        ["何时 @ 人：取值同 notify_on", "when mentions apply: the words of notify_on"];
+    at_mobiles: Mobiles,
+        ["要 @ 的手机号，用逗号（, ， 、）、分号、空格或换行分隔", "mobiles to mention, separated by commas (, ， 、), semicolons, spaces or newlines"];
+    at_user_ids: UserIds,
+        ["要 @ 的钉钉 userId，用逗号（, ， 、）、分号、空格或换行分隔", "DingTalk user ids to mention, separated by commas (, ， 、), semicolons, spaces or newlines"];
+    at_all: Bool = "false",
+        ["@ 所有人", "mention everyone"];
+    users: UsersMap,
+        ["人员对照：每行一个 `identity: mobile-or-userId`（登录名、邮箱或提交作者名）", "who is who: one `identity: mobile-or-userId` per line (a login, an email or a commit author's name)"];
+    at_author: Bool = "false",
+        ["@ 本次运行相关的人（在 `users` 中查找）", "mention the person the run is about, found in `users`"];
+    github_token: SecretText,
+        ["GitHub API 令牌：获取上一次运行的结果；未给 `jobs` 时获取本次运行的作业和开始时间 [action.yml 传入 github.token]", "GitHub API token: the previous run's outcome; the run's jobs and start unless `jobs` is given [action.yml passes github.token]"];
+    gitlab_token: SecretText,
+        ["有 read_api 权限的 GitLab API 令牌：获取上一条流水线的结果；未给 `jobs` 时获取本流水线的作业", "GitLab API token with read_api: the previous pipeline's outcome; the pipeline's jobs unless `jobs` is given"];
+    drone_token: SecretText,
+        ["Drone API 令牌：获取本次构建的步骤、结果和上一次构建的结果", "Drone API token: the build's steps, outcome and the previous build's outcome"];
+    woodpecker_token: SecretText,
+        ["Woodpecker API 令牌：获取本流水线的步骤、结果和上一条流水线的结果", "Woodpecker API token: the pipeline's steps, outcome and the previous pipeline's outcome"];
+    jenkins_token: SecretText,
+        ["Jenkins `user:apitoken`：获取本次构建的结果、开始时间、阶段和上一次构建的结果", "Jenkins `user:apitoken`: the build's result, start, stages and the previous build's result"];
+    keyword: Line,
+        ["机器人的安全设置关键词，标题和正文中没有时自动加上", "the robot's security keyword, added to the title and the text when missing"];
+    kdocs_api_url: Url = "https://developer.kdocs.cn",
+        ["中转的基础地址", "base URL of the relay"];
+    ca_file: Path,
+        ["额外根证书的 PEM 文件", "PEM file of extra root certificates"];
+    timeout: Seconds = "10",
+        ["单次尝试的秒数", "seconds for one attempt"];
+    retries: Count<10> = "2",
+        ["临时失败后的重试次数", "further attempts after a transient failure"];
+    fail_on_error: Bool = "true",
+        ["设为 false 时，所有失败都只是警告，退出码为 0", "false turns every failure into a warning and exit 0"];
+    dry_run: Bool = "false",
+        ["打印请求体而不发送", "print the request body instead of sending it"];
+    event_path: Line,
+        ["GitHub 事件 JSON [GITHUB_EVENT_PATH]", "GitHub event JSON [GITHUB_EVENT_PATH]"];
 }
 
 /// One row of the settings table.
@@ -128,7 +174,8 @@ pub struct Def {
     /// A boolean flag: `--dry-run` alone means true.
     pub is_bool: bool,
     pub default: Option<&'static str>,
-    pub help: &'static str,
+    /// The `--help` line, in each language of [`Lang::ALL`].
+    pub help: [&'static str; Lang::COUNT],
 }
 
 impl Name {
@@ -157,31 +204,27 @@ impl Name {
         format!("{}, {}", self.flag(), self.variables())
     }
 
-    /// The usage error of a required setting left unset. On GitHub it names the `with:` input
-    /// a workflow author writes, and the secret to pass there. `kdocs_token`, required only with
-    /// `transport: kdocs`, has an alternative: the three settings that renew a token.
-    pub fn required(self, github: bool) -> Error {
-        let (when, or) = if self == Name::kdocs_token {
-            (
-                " with `transport: kdocs`",
-                format!(
-                    ", or the three {}`kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \
-                     \"KDocs token\")",
-                    if github { "inputs " } else { "" }
-                ),
-            )
-        } else {
-            ("", String::new())
+    /// The usage error of a required setting left unset, in `lang`. On GitHub it names the
+    /// `with:` input a workflow author writes, and the secret to pass there. `kdocs_token`,
+    /// required only with `transport: kdocs`, has an alternative: the three settings that renew
+    /// a token.
+    pub fn required(self, github: bool, lang: Lang) -> Error {
+        let kdocs = self == Name::kdocs_token;
+        let when = if kdocs { say(lang, "setting.required.kdocs", &[]) } else { String::new() };
+        let or = match (kdocs, github) {
+            (false, _) => String::new(),
+            (true, false) => say(lang, "setting.required.renew", &[]),
+            (true, true) => say(lang, "setting.required.renew.input", &[]),
         };
+        let name = self.as_str();
+        let places = self.looked_for();
         if github {
-            Error::usage(format!(
-                "the input `{self}` is required{when}: add `{self}: ${{{{ secrets.{} }}}}` under the step's `with:` \
-                 (also read from {}){or}",
-                self.secret_name(),
-                self.looked_for()
-            ))
+            let expr = format!("${{{{ secrets.{} }}}}", self.secret_name());
+            let args = [("name", name), ("when", &when), ("expr", &expr), ("places", &places), ("or", &or)];
+            Error::usage(say(lang, "setting.required.input", &args))
         } else {
-            Error::usage(format!("the setting `{self}` is required{when}: set one of {}{or}", self.looked_for()))
+            let args = [("name", name), ("when", &when), ("places", &places), ("or", &or)];
+            Error::usage(say(lang, "setting.required", &args))
         }
     }
 
@@ -241,14 +284,15 @@ pub struct Found {
 pub trait Kind {
     type Value;
     const IS_BOOL: bool = false;
-    fn parse(found: &Found, name: Name) -> Result<Self::Value, Error>;
+    /// The value, or a usage error in `lang`.
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Self::Value, Error>;
 }
 
 /// Text kept as written (a message, a template).
 pub struct Text;
 impl Kind for Text {
     type Value = String;
-    fn parse(found: &Found, _: Name) -> Result<String, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<String, Error> {
         Ok(found.value.clone())
     }
 }
@@ -257,7 +301,7 @@ impl Kind for Text {
 pub struct Line;
 impl Kind for Line {
     type Value = String;
-    fn parse(found: &Found, _: Name) -> Result<String, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<String, Error> {
         Ok(found.value.trim().to_owned())
     }
 }
@@ -266,7 +310,7 @@ impl Kind for Line {
 pub struct SecretText;
 impl Kind for SecretText {
     type Value = Secret;
-    fn parse(found: &Found, _: Name) -> Result<Secret, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<Secret, Error> {
         Ok(Secret(found.value.trim().to_owned()))
     }
 }
@@ -279,18 +323,15 @@ pub const ROBOT_URL: &str = "https://oapi.dingtalk.com/robot/send";
 pub struct Webhook;
 impl Kind for Webhook {
     type Value = Secret;
-    fn parse(found: &Found, name: Name) -> Result<Secret, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Secret, Error> {
         let value = found.value.trim();
         if !value.contains("://") && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Ok(Secret(format!("{ROBOT_URL}?access_token={value}")));
         }
-        let url = check_url(value, name, &found.from)?;
+        let url = check_url(value, name, &found.from, lang)?;
         if url.query_pairs().any(|(key, token)| key == "access_token" && token.is_empty()) {
-            return Err(Error::usage(format!(
-                "`{name}` (from {}) has an empty `access_token`: copy the robot's whole webhook URL from the \
-                 group's robot settings, or give its access token alone",
-                found.from
-            )));
+            let args = [("name", name.as_str()), ("from", &found.from)];
+            return Err(Error::usage(say(lang, "setting.empty_access_token", &args)));
         }
         Ok(Secret(value.to_owned()))
     }
@@ -300,9 +341,9 @@ impl Kind for Webhook {
 pub struct Url;
 impl Kind for Url {
     type Value = String;
-    fn parse(found: &Found, name: Name) -> Result<String, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<String, Error> {
         let url = found.value.trim();
-        check_url(url, name, &found.from)?;
+        check_url(url, name, &found.from, lang)?;
         Ok(url.trim_end_matches('/').to_owned())
     }
 }
@@ -317,7 +358,7 @@ pub struct Located {
 pub struct Path;
 impl Kind for Path {
     type Value = Located;
-    fn parse(found: &Found, _: Name) -> Result<Located, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<Located, Error> {
         Ok(Located { path: PathBuf::from(found.value.trim()), from: found.from.clone() })
     }
 }
@@ -326,8 +367,8 @@ pub struct Bool;
 impl Kind for Bool {
     type Value = bool;
     const IS_BOOL: bool = true;
-    fn parse(found: &Found, name: Name) -> Result<bool, Error> {
-        parse_bool(&found.value).ok_or_else(|| bad_value(found, name, "use true or false (also 1/0, yes/no)"))
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<bool, Error> {
+        parse_bool(&found.value).ok_or_else(|| bad_value(found, name, lang, &say(lang, "fix.bool", &[])))
     }
 }
 
@@ -335,7 +376,7 @@ impl Kind for Bool {
 pub struct Mobiles;
 impl Kind for Mobiles {
     type Value = mention::Parsed;
-    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<mention::Parsed, Error> {
         Ok(mention::mobiles(&found.value))
     }
 }
@@ -344,7 +385,7 @@ impl Kind for Mobiles {
 pub struct UserIds;
 impl Kind for UserIds {
     type Value = mention::Parsed;
-    fn parse(found: &Found, _: Name) -> Result<mention::Parsed, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<mention::Parsed, Error> {
         Ok(mention::user_ids(&found.value))
     }
 }
@@ -353,7 +394,7 @@ impl Kind for UserIds {
 pub struct UsersMap;
 impl Kind for UsersMap {
     type Value = mention::Users;
-    fn parse(found: &Found, _: Name) -> Result<mention::Users, Error> {
+    fn parse(found: &Found, _: Name, _: Lang) -> Result<mention::Users, Error> {
         Ok(mention::Users::parse(&found.value))
     }
 }
@@ -362,18 +403,20 @@ impl Kind for UsersMap {
 pub struct When;
 impl Kind for When {
     type Value = Vec<Condition>;
-    fn parse(found: &Found, name: Name) -> Result<Vec<Condition>, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Vec<Condition>, Error> {
         let words = found.value.split(|c: char| matches!(c, ',' | '，' | '、' | ';' | '；') || c.is_whitespace());
         let mut conditions = Vec::new();
         for word in words.filter(|w| !w.is_empty()) {
             let condition = Condition::parse(word).ok_or_else(|| {
                 let guess = nearest(&word.to_ascii_lowercase(), crate::settings::when::WORDS.iter().copied())
-                    .map(|g| format!(" (did you mean `{g}`?)"))
+                    .map(|g| say(lang, "fix.did_you_mean", &[("word", g)]))
                     .unwrap_or_default();
+                let words = crate::settings::when::WORDS.join(", ");
                 bad_value(
                     found,
                     name,
-                    &format!("`{word}` is not one of {}{guess}", crate::settings::when::WORDS.join(", ")),
+                    lang,
+                    &say(lang, "fix.when", &[("word", word), ("words", &words), ("guess", &guess)]),
                 )
             })?;
             if !conditions.contains(&condition) {
@@ -388,10 +431,10 @@ impl Kind for When {
 pub struct Seconds;
 impl Kind for Seconds {
     type Value = Duration;
-    fn parse(found: &Found, name: Name) -> Result<Duration, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Duration, Error> {
         match found.value.trim().parse::<f64>() {
             Ok(s) if (0.1..=600.0).contains(&s) => Ok(Duration::from_secs_f64(s)),
-            _ => Err(bad_value(found, name, "give a number of seconds from 0.1 to 600")),
+            _ => Err(bad_value(found, name, lang, &say(lang, "fix.seconds", &[]))),
         }
     }
 }
@@ -400,10 +443,10 @@ impl Kind for Seconds {
 pub struct Count<const MAX: u32>;
 impl<const MAX: u32> Kind for Count<MAX> {
     type Value = u32;
-    fn parse(found: &Found, name: Name) -> Result<u32, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<u32, Error> {
         match found.value.trim().parse::<u32>() {
             Ok(n) if n <= MAX => Ok(n),
-            _ => Err(bad_value(found, name, &format!("give a whole number from 0 to {MAX}"))),
+            _ => Err(bad_value(found, name, lang, &say(lang, "fix.count", &[("max", &MAX.to_string())]))),
         }
     }
 }
@@ -412,13 +455,11 @@ impl<const MAX: u32> Kind for Count<MAX> {
 pub struct StatusWord;
 impl Kind for StatusWord {
     type Value = Status;
-    fn parse(found: &Found, name: Name) -> Result<Status, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Status, Error> {
         match Status::parse(Some(&found.value)) {
-            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => Err(bad_value(
-                found,
-                name,
-                "use success, failure, cancelled, skipped, unstable or started (Jenkins' words work too)",
-            )),
+            Status::Unknown if !found.value.trim().eq_ignore_ascii_case("unknown") => {
+                Err(bad_value(found, name, lang, &say(lang, "fix.status", &[])))
+            }
             status => Ok(status),
         }
     }
@@ -429,12 +470,16 @@ impl Kind for StatusWord {
 pub struct JobsJson;
 impl Kind for JobsJson {
     type Value = Vec<Job>;
-    fn parse(found: &Found, name: Name) -> Result<Vec<Job>, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<Vec<Job>, Error> {
         jobs::parse(&found.value).map_err(|jobs::Malformed(why)| {
-            Error::usage(format!(
-                "`{name}` (from {}) cannot be read: {why}; give JSON like {{\"build\": \"success\"}} or GitHub's ${{{{ toJSON(needs) }}}}",
-                found.from
-            ))
+            let args = [
+                ("name", name.as_str()),
+                ("from", &found.from),
+                ("why", &why),
+                ("json", r#"{"build": "success"}"#),
+                ("needs", "${{ toJSON(needs) }}"),
+            ];
+            Error::usage(say(lang, "setting.jobs_unreadable", &args))
         })
     }
 }
@@ -444,9 +489,9 @@ impl Kind for JobsJson {
 pub struct StartTime;
 impl Kind for StartTime {
     type Value = u64;
-    fn parse(found: &Found, name: Name) -> Result<u64, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<u64, Error> {
         crate::time::parse_epoch(&found.value)
-            .ok_or_else(|| bad_value(found, name, "give Unix time in seconds or milliseconds, like 1718097249"))
+            .ok_or_else(|| bad_value(found, name, lang, &say(lang, "fix.start_time", &[])))
     }
 }
 
@@ -461,19 +506,14 @@ pub trait Choices: Sized + Copy + 'static {
 pub struct Choice<T>(std::marker::PhantomData<T>);
 impl<T: Choices> Kind for Choice<T> {
     type Value = T;
-    fn parse(found: &Found, name: Name) -> Result<T, Error> {
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<T, Error> {
         let fold = |s: &str| s.trim().to_ascii_lowercase().replace(['_', '-'], "");
         let given = fold(&found.value);
         if let Some((_, v)) = T::ALL.iter().chain(T::ALIASES).find(|(word, _)| fold(word) == given) {
             return Ok(*v);
         }
         let words: Vec<&str> = T::ALL.iter().map(|(w, _)| *w).collect();
-        let listed = match words.split_last() {
-            Some((last, [])) => (*last).to_owned(),
-            Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-            None => String::new(),
-        };
-        Err(bad_value(found, name, &format!("use {listed}")))
+        Err(bad_value(found, name, lang, &say(lang, "fix.choice", &[("words", &one_of(lang, &words))])))
     }
 }
 
@@ -482,15 +522,10 @@ impl<T: Choices> Kind for Choice<T> {
 pub struct UtcOffset;
 impl Kind for UtcOffset {
     type Value = i32;
-    fn parse(found: &Found, name: Name) -> Result<i32, Error> {
-        crate::time::parse_offset(&found.value).or_else(|| crate::time::fixed_zone(&found.value)).ok_or_else(|| {
-            bad_value(
-                found,
-                name,
-                "give a UTC offset like +08:00, or the name of a zone without daylight saving time, like \
-                 Asia/Shanghai (one offset cannot show a zone whose offset changes over the year)",
-            )
-        })
+    fn parse(found: &Found, name: Name, lang: Lang) -> Result<i32, Error> {
+        crate::time::parse_offset(&found.value)
+            .or_else(|| crate::time::fixed_zone(&found.value))
+            .ok_or_else(|| bad_value(found, name, lang, &say(lang, "fix.timezone", &[])))
     }
 }
 
@@ -593,6 +628,13 @@ impl Sources {
         self.env[name as usize].clone()
     }
 
+    /// The language to speak in: `lang` when it parses, else the default. Read before anything
+    /// else, so that every error, even about the command line or `lang` itself, can follow it.
+    pub fn lang(&self) -> Lang {
+        let Some(found) = self.get(Name::lang) else { return Lang::default() };
+        Choice::<Lang>::parse(&found, Name::lang, Lang::default()).unwrap_or_default()
+    }
+
     /// `fail_on_error` alone, so that any failure, even of the settings themselves, honours it.
     pub fn fail_on_error(&self) -> bool {
         self.get(Name::fail_on_error).and_then(|f| parse_bool(&f.value)).unwrap_or(true)
@@ -613,27 +655,28 @@ const MAX_TEMPLATE_FILE_BYTES: usize = 256 * 1024;
 /// Reads `template_file`. What is not a regular text file of at most 256 KiB is refused, and so is
 /// anything under `/proc`, `/sys` or `/dev`: `/proc/self/environ` would send the environment, and
 /// its secrets, to the group (the redaction only covers what this binary prints).
-fn read_template_file(file: &Located) -> Result<CustomTemplate, Error> {
+fn read_template_file(file: &Located, lang: Lang) -> Result<CustomTemplate, Error> {
     let path = file.path.display().to_string();
-    let refuse =
-        |why: String| Error::usage(format!("cannot use the template file `{path}` (from {}): {why}", file.from));
+    let refuse = |why: String| {
+        Error::usage(say(lang, "template_file.unusable", &[("path", &path), ("from", &file.from), ("why", &why)]))
+    };
     let real = std::fs::canonicalize(&file.path).map_err(|e| {
-        Error::usage(format!(
-            "cannot read the template file `{path}` (from {}): {e}; check the path, relative to {}",
-            file.from,
-            std::env::current_dir().map_or_else(|_| "the working directory".into(), |d| d.display().to_string())
-        ))
+        let dir = std::env::current_dir()
+            .map_or_else(|_| say(lang, "template_file.working_dir", &[]), |d| d.display().to_string());
+        let args = [("path", path.as_str()), ("from", &file.from), ("error", &e.to_string()), ("dir", &dir)];
+        Error::usage(say(lang, "template_file.unreadable", &args))
     })?;
     if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) || !real.is_file() {
-        return Err(refuse("it is not a regular file of the workspace; give a template file".into()));
+        return Err(refuse(say(lang, "template_file.not_regular", &[])));
     }
+    let kib = (MAX_TEMPLATE_FILE_BYTES / 1024).to_string();
     let bytes = crate::env::read_limited(&real, MAX_TEMPLATE_FILE_BYTES)
         .map_err(|e| refuse(e.to_string()))?
-        .ok_or_else(|| refuse(format!("it is larger than {} KiB", MAX_TEMPLATE_FILE_BYTES / 1024)))?;
+        .ok_or_else(|| refuse(say(lang, "template_file.too_large", &[("kib", &kib)])))?;
     let source = String::from_utf8(bytes)
         .ok()
         .filter(|s| !s.contains('\0'))
-        .ok_or_else(|| refuse("it is not UTF-8 text".into()))?;
+        .ok_or_else(|| refuse(say(lang, "template_file.not_utf8", &[])))?;
     Ok(CustomTemplate { source, origin: path })
 }
 
@@ -719,7 +762,8 @@ impl Settings {
         let v = Values::parse(src)?;
         // Whether a missing credential is an error depends on the run (a fork's pull request
         // gets no secrets): `notify` decides, with the error made here.
-        let missing = |name: Name| Mode::Missing { name, error: name.required(false) };
+        let lang = v.lang;
+        let missing = |name: Name| Mode::Missing { name, error: name.required(false, lang) };
         let mut secrets: Vec<Secret> = [
             &v.kdocs_token,
             &v.kdocs_app_key,
@@ -738,7 +782,7 @@ impl Settings {
         secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret));
         secrets.retain(|s| !s.expose().is_empty());
 
-        let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone())?;
+        let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone(), lang)?;
         let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
         let transport = match v.transport {
             TransportChoice::Auto if has_kdocs => KDOCS,
@@ -784,31 +828,30 @@ impl Settings {
                 None | Some(WebhookHost::Other(_)) if sent_direct => {}
                 None => {}
                 Some(wrong) if sent_direct => {
-                    let (what, fix) = wrong.explain(&found.from);
+                    let (what, fix) = wrong.explain(&found.from, lang);
+                    let args = [("what", what.as_str()), ("fix", &fix)];
                     if v.dry_run {
-                        warnings.push(format!("{what}, so a real run would send nothing: {fix}"));
+                        warnings.push(say(lang, "webhook.dry_run", &args));
                     } else {
-                        return Err(Error::usage(format!("{what}, so nothing was sent: {fix}")));
+                        return Err(Error::usage(say(lang, "webhook.refused", &args)));
                     }
                 }
                 // The relay posts wherever `link` says: a host that is not DingTalk's is allowed
                 // there too, but worth a word.
                 Some(host) => {
-                    let (what, fix) = host.explain(&found.from);
-                    warnings.push(format!("{what}; sending through the relay anyway: {fix}"));
+                    let (what, fix) = host.explain(&found.from, lang);
+                    warnings.push(say(lang, "webhook.through_relay", &[("what", &what), ("fix", &fix)]));
                 }
             }
         }
 
         let template = match (src.get(Name::template), v.template.clone(), &v.template_file) {
             (Some(t), Some(_), Some(f)) => {
-                return Err(Error::usage(format!(
-                    "`template` ({}) and `template_file` ({}) are both set: keep one",
-                    t.from, f.from
-                )));
+                let args = [("template", t.from.as_str()), ("file", &f.from)];
+                return Err(Error::usage(say(lang, "setting.both_templates", &args)));
             }
             (Some(t), Some(source), None) => Some(CustomTemplate { source, origin: t.from }),
-            (_, _, Some(file)) => Some(read_template_file(file)?),
+            (_, _, Some(file)) => Some(read_template_file(file, lang)?),
             _ => None,
         };
 
@@ -845,6 +888,7 @@ fn renewal(
     app_id: Option<String>,
     app_key: Option<Secret>,
     refresh_token: Option<Secret>,
+    lang: Lang,
 ) -> Result<Option<Renewal>, Error> {
     Ok(match (app_id, app_key, refresh_token) {
         (None, None, None) => None,
@@ -857,13 +901,10 @@ fn renewal(
             ]
             .into_iter()
             .filter(|(_, missing)| *missing)
-            .map(|(name, _)| format!("`{name}` (set one of {})", name.looked_for()))
+            .map(|(name, _)| say(lang, "setting.renew.one", &[("name", name.as_str()), ("places", &name.looked_for())]))
             .collect::<Vec<_>>()
-            .join(" and ");
-            return Err(Error::usage(format!(
-                "renewing the KDocs token needs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`: \
-                 {missing} is missing"
-            )));
+            .join(&say(lang, "setting.renew.and", &[]));
+            return Err(Error::usage(say(lang, "setting.renew.missing", &[("missing", &missing)])));
         }
     })
 }
@@ -902,15 +943,16 @@ pub fn webhook_token(url: &str) -> Option<String> {
     Some(token.into_owned()).filter(|t| !t.is_empty())
 }
 
-fn bad_value(f: &Found, name: Name, fix: &str) -> Error {
+fn bad_value(f: &Found, name: Name, lang: Lang, fix: &str) -> Error {
     // Values of these settings are not secret, so showing them helps.
-    Error::usage(format!("`{name}` has the value `{}` (from {}): {fix}", f.value.trim(), f.from))
+    let args = [("name", name.as_str()), ("value", f.value.trim()), ("from", &f.from), ("fix", fix)];
+    Error::usage(say(lang, "setting.bad_value", &args))
 }
 
-fn check_url(url: &str, name: Name, from: &str) -> Result<reqwest::Url, Error> {
+fn check_url(url: &str, name: Name, from: &str, lang: Lang) -> Result<reqwest::Url, Error> {
     reqwest::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some()).ok_or_else(
         // The webhook carries a token: name the setting, never echo its value.
-        || Error::usage(format!("`{name}` (from {from}) is not an http(s) URL: give the full URL, https://…")),
+        || Error::usage(say(lang, "setting.not_url", &[("name", name.as_str()), ("from", from)])),
     )
 }
 
@@ -959,22 +1001,18 @@ fn webhook_host(url: &str) -> Option<WebhookHost> {
 
 impl WebhookHost {
     /// What is wrong with the webhook (named with where it came from), and the fix.
-    fn explain(&self, from: &str) -> (String, String) {
-        let robot_url = format!("https://{ROBOT_HOST}/robot/send?access_token=… (from the group's robot settings)");
-        match self {
-            WebhookHost::Service(name, host) => (
-                format!("`webhook` (from {from}) is a {name} robot's URL ({host}), not a DingTalk robot's"),
-                format!("set `webhook` to the DingTalk group robot's URL, {robot_url}"),
-            ),
-            WebhookHost::NearMiss(host) => (
-                format!("`webhook` (from {from}) points at {host}, not DingTalk's robot host {ROBOT_HOST}"),
-                format!("did you mean {ROBOT_HOST}? Set `webhook` to {robot_url}"),
-            ),
-            WebhookHost::Other(host) => (
-                format!("`webhook` (from {from}) points at {host}, not DingTalk's robot host {ROBOT_HOST}"),
-                format!("if it is not a proxy in front of DingTalk, set `webhook` to {robot_url}"),
-            ),
-        }
+    fn explain(&self, from: &str, lang: Lang) -> (String, String) {
+        let url = say(lang, "webhook.robot_url", &[]);
+        let (host, fix) = match self {
+            WebhookHost::Service(service, host) => {
+                let what = say(lang, "webhook.other_service", &[("from", from), ("service", service), ("host", host)]);
+                return (what, say(lang, "webhook.other_service.fix", &[("url", &url)]));
+            }
+            WebhookHost::NearMiss(host) => (host, "webhook.near_miss.fix"),
+            WebhookHost::Other(host) => (host, "webhook.other.fix"),
+        };
+        let args = [("from", from), ("host", host.as_str()), ("robot_host", ROBOT_HOST), ("url", &url)];
+        (say(lang, "webhook.not_robot_host", &args), say(lang, fix, &args))
     }
 }
 
@@ -987,27 +1025,33 @@ fn parse_bool(value: &str) -> Option<bool> {
     }
 }
 
-/// The `--help` text: every setting with the names it is read from.
-pub fn help() -> String {
+/// The `--help` text in `lang`: every setting with the names it is read from.
+pub fn help(lang: Lang) -> String {
     use std::fmt::Write as _;
+    let places = format!("--name, {}", PREFIXES.map(|p| format!("{p}NAME")).join(", "));
     let mut out = format!(
-        "dingtalk-notify {}\nSend a CI run's summary to a DingTalk group robot, through the KDocs relay or straight to its webhook.\n\n\
-         USAGE: dingtalk-notify [--name value]...\n       \
-         dingtalk-notify kdocs-auth [--help]   get the first KDocs tokens (prints them, on purpose)\n\n\
-         Each setting is read, first found wins, from --name, {}.\n\
-         Empty values count as unset. [defaults in brackets]\n\nSETTINGS:\n",
+        "dingtalk-notify {}\n{}\n\n{}dingtalk-notify [--name value]...\n       \
+         dingtalk-notify kdocs-auth [--help]   {}\n\n{}\n{}\n\n{}\n",
         env!("CARGO_PKG_VERSION"),
-        PREFIXES.map(|p| format!("{p}NAME")).join(", ")
+        say(lang, "help.intro", &[]),
+        say(lang, "help.usage", &[]),
+        say(lang, "help.kdocs_auth", &[]),
+        say(lang, "help.sources", &[("places", &places)]),
+        say(lang, "help.lang", &[]),
+        say(lang, "help.settings", &[]),
     );
     for def in TABLE {
         let flag = format!("{}{}", def.name.flag(), if def.is_bool { " [true|false]" } else { " <value>" });
         let default = def.default.map(|d| format!(" [{d}]")).unwrap_or_default();
-        let _ = write!(out, "  {flag}\n      {}{default}\n      env: {}\n", def.help, def.name.variables());
+        let help = def.help[lang as usize];
+        let _ = write!(out, "  {flag}\n      {help}{default}\n      env: {}\n", def.name.variables());
     }
-    out.push_str(
-        "  -h, --help       print this help\n  -V, --version    print the version\n\n\
-         EXIT CODES: 0 delivered, a dry run, not sent on purpose (notify_on did not match, or a run that\n\
-         \x20           gets no secrets), or any failure with fail_on_error=false; 1 delivery failed; 2 usage error\n",
+    let _ = write!(
+        out,
+        "  -h, --help       {}\n  -V, --version    {}\n\n{}\n",
+        say(lang, "help.help", &[]),
+        say(lang, "help.version", &[]),
+        say(lang, "help.exit_codes", &[]),
     );
     out
 }
@@ -1025,8 +1069,13 @@ mod tests {
         Ok(src)
     }
 
+    /// Settings with their errors in English, unless a test sets `lang` itself.
     fn settings(args: &[&str], vars: &[(&str, &str)]) -> Result<Settings, Error> {
-        Settings::new(&sources(args, vars)?)
+        let mut vars = vars.to_vec();
+        if !vars.iter().any(|(k, _)| k.ends_with("_LANG")) {
+            vars.push(("DINGTALK_LANG", "en"));
+        }
+        Settings::new(&sources(args, &vars)?)
     }
 
     #[test]
@@ -1131,13 +1180,13 @@ mod tests {
             "the setting `webhook` is required: set one of --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK"
         );
         assert_eq!(
-            name.required(true).message,
+            name.required(true, Lang::En).message,
             "the input `webhook` is required: add `webhook: ${{ secrets.DINGTALK_WEBHOOK }}` under the step's `with:` \
              (also read from --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK)"
         );
         // On GitHub, the renewal is the alternative to `kdocs_token` too.
         assert_eq!(
-            Name::kdocs_token.required(true).message,
+            Name::kdocs_token.required(true, Lang::En).message,
             "the input `kdocs_token` is required with `transport: kdocs`: add `kdocs_token: ${{ secrets.KDOCS_TOKEN }}` \
              under the step's `with:` (also read from --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, \
              DINGTALK_KDOCS_TOKEN), or the three inputs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to \
@@ -1149,6 +1198,42 @@ mod tests {
             panic!("not a send with a token: {:?}", s.mode)
         };
         assert_eq!(token.expose(), "t", "a pasted secret's trailing newline is trimmed");
+    }
+
+    #[test]
+    fn errors_follow_lang_and_speak_chinese_by_default() {
+        let zh = |args: &[&str], vars: &[(&str, &str)]| Settings::new(&sources(args, vars).unwrap());
+        let Mode::Missing { error, .. } = zh(&[], &[]).unwrap().mode else { panic!("not missing") };
+        assert_eq!(
+            error.message,
+            "缺少设置 `webhook`：在 --webhook, INPUT_WEBHOOK, PLUGIN_WEBHOOK, DINGTALK_WEBHOOK 中任设其一"
+        );
+        assert_eq!(
+            Name::kdocs_token.required(true, Lang::ZhCn).message,
+            "缺少输入 `kdocs_token`（`transport: kdocs` 时必填）：在该步骤的 `with:` 下添加 \
+             `kdocs_token: ${{ secrets.KDOCS_TOKEN }}`（也会从 --kdocs-token, INPUT_KDOCS_TOKEN, PLUGIN_KDOCS_TOKEN, \
+             DINGTALK_KDOCS_TOKEN 读取）；也可以设置 `kdocs_app_id`、`kdocs_app_key`、`kdocs_refresh_token` 三个输入，\
+             每次自动续期令牌（见 README「KDocs 令牌」）"
+        );
+        let e = zh(&["--dry-run"], &[("PLUGIN_TIMEOUT", "0")]).unwrap_err();
+        assert_eq!(e.message, "`timeout` 的值 `0`（来自 PLUGIN_TIMEOUT）无效：请填 0.1 到 600 之间的秒数");
+        let e = zh(&["--dry-run"], &[("PLUGIN_TIMEOUT", "0"), ("PLUGIN_LANG", "EN")]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`timeout` has the value `0` (from PLUGIN_TIMEOUT): give a number of seconds from 0.1 to 600"
+        );
+        let e = zh(&["--dry-run"], &[("INPUT_MSGTYPE", "card")]).unwrap_err();
+        assert_eq!(e.message, "`msgtype` 的值 `card`（来自 INPUT_MSGTYPE）无效：请填 markdown 或 actionCard");
+    }
+
+    #[test]
+    fn every_setting_has_help_in_every_language() {
+        for def in TABLE {
+            for (text, (lang, _)) in def.help.iter().zip(Lang::ALL) {
+                assert!(!text.trim().is_empty(), "{} in {lang}", def.text);
+            }
+            assert_ne!(def.help[Lang::ZhCn as usize], def.help[Lang::En as usize], "{} is not translated", def.text);
+        }
     }
 
     #[test]
@@ -1288,7 +1373,6 @@ mod tests {
             ("DINGTALK_TIMEOUT", "0", "from 0.1 to 600"),
             ("DINGTALK_RETRIES", "-1", "from 0 to 10"),
             ("DINGTALK_STATUS", "green", "use success, failure"),
-            ("DINGTALK_LANG", "fr", "use zh-CN or en"),
             ("DINGTALK_TIMEZONE", "America/New_York", "without daylight saving time, like Asia/Shanghai"),
             ("DINGTALK_TIMEZONE", "+15:00", "give a UTC offset like +08:00"),
             ("DINGTALK_STARTED_AT", "yesterday", "Unix time in seconds or milliseconds"),
@@ -1300,9 +1384,15 @@ mod tests {
         }
         let e = settings(&["--dry-run", "--template", "x", "--template-file", "y"], &[]).unwrap_err();
         assert!(e.message.contains("keep one"), "{}", e.message);
+        // A `lang` that does not parse cannot choose the language of its own error: the default does.
+        let e = settings(&["--dry-run"], &[("DINGTALK_LANG", "fr")]).unwrap_err();
+        assert_eq!(e.message, "`lang` 的值 `fr`（来自 DINGTALK_LANG）无效：请填 zh-CN 或 en");
+        // `--lang` wins over the environment's, even after the argument in error.
+        let e = settings(&["--timeout", "0", "--lang=english"], &[("DINGTALK_LANG", "fr")]).unwrap_err();
+        assert_eq!(e.message, "`timeout` has the value `0` (from --timeout): give a number of seconds from 0.1 to 600");
         let s = settings(&["--dry-run"], &[("INPUT_MSGTYPE", "Action_Card")]).unwrap();
         assert_eq!(s.msgtype, MsgType::ActionCard);
-        assert_eq!(settings(&["--dry-run"], &[]).unwrap().lang, Lang::ZhCn);
+        assert_eq!(Settings::new(&sources(&["--dry-run"], &[]).unwrap()).unwrap().lang, Lang::ZhCn);
         for (given, lang) in [("en", Lang::En), ("EN", Lang::En), ("zh_cn", Lang::ZhCn), ("zh-CN", Lang::ZhCn)] {
             assert_eq!(settings(&["--dry-run"], &[("INPUT_LANG", given)]).unwrap().lang, lang, "{given}");
         }

@@ -407,6 +407,293 @@ const PHRASES: &[(&str, [&str; Lang::COUNT])] = &[
     ("done.transferred", ["已转移", "transferred"]),
 ];
 
+/// What the tool says to people besides the summary, in the language of `lang`: usage errors,
+/// warnings, notices, `--help` and `kdocs-auth`, `{name}` filled from `args`. Setting names,
+/// variable names, codes and URLs are arguments or stay as they are in every language.
+pub fn say(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let text = MESSAGES.iter().find(|(k, _)| *k == key).map_or(key, |(_, column)| column[lang as usize]);
+    fill(text, |name, _| args.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()))
+}
+
+/// `a, b or c` / `a、b 或 c`.
+pub fn one_of(lang: Lang, words: &[&str]) -> String {
+    match words.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => {
+            let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+            say(lang, "list.or", &[("rest", &rest.join(sep)), ("last", last)])
+        }
+        None => String::new(),
+    }
+}
+
+/// `(key, [the message in each language])`, like [`PHRASES`]. Chinese as a CI log line says it:
+/// short, full-width punctuation in Chinese sentences, names in backticks as they are.
+#[rustfmt::skip]
+const MESSAGES: &[(&str, [&str; Lang::COUNT])] = &[
+    ("list.or", ["{rest} 或 {last}", "{rest} or {last}"]),
+    // The command line (src/settings/args.rs): never the argument's text, which may be a secret.
+    ("args.unexpected", [
+        "无法识别第 {place} 个参数（可能是密钥，不予显示）：设置项写作 --name value（见 {help}）",
+        "unexpected argument {place}, not shown as it may be a secret: settings are given as --name value (see {help})",
+    ]),
+    ("args.unknown", ["未知选项 `--{flag}`{guess}（见 {help}）", "unknown option `--{flag}`{guess} (see {help})"]),
+    ("args.did_you_mean", ["，是不是 `{flag}`？", ": did you mean `{flag}`?"]),
+    ("args.needs_value", ["选项 `--{flag}` 缺少值（见 {help}）", "option `--{flag}` needs a value (see {help})"]),
+    ("args.not_utf8", [
+        "选项 `--{flag}` 的值不是 UTF-8 文本（见 {help}）",
+        "option `--{flag}` has a value that is not UTF-8 text (see {help})",
+    ]),
+    // Settings (src/settings/mod.rs).
+    ("setting.required", [
+        "缺少设置 `{name}`{when}：在 {places} 中任设其一{or}",
+        "the setting `{name}` is required{when}: set one of {places}{or}",
+    ]),
+    ("setting.required.input", [
+        "缺少输入 `{name}`{when}：在该步骤的 `with:` 下添加 `{name}: {expr}`（也会从 {places} 读取）{or}",
+        "the input `{name}` is required{when}: add `{name}: {expr}` under the step's `with:` (also read from {places}){or}",
+    ]),
+    ("setting.required.kdocs", ["（`transport: kdocs` 时必填）", " with `transport: kdocs`"]),
+    ("setting.required.renew", [
+        "；也可以设置 `kdocs_app_id`、`kdocs_app_key`、`kdocs_refresh_token` 三项，每次自动续期令牌（见 README「KDocs 令牌」）",
+        ", or the three `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \"KDocs token\")",
+    ]),
+    ("setting.required.renew.input", [
+        "；也可以设置 `kdocs_app_id`、`kdocs_app_key`、`kdocs_refresh_token` 三个输入，每次自动续期令牌（见 README「KDocs 令牌」）",
+        ", or the three inputs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` to renew one (README, \"KDocs token\")",
+    ]),
+    ("setting.renew.missing", [
+        "续期 KDocs 令牌需要 `kdocs_app_id`、`kdocs_app_key` 和 `kdocs_refresh_token` 三项：缺少 {missing}",
+        "renewing the KDocs token needs `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`: {missing} is missing",
+    ]),
+    ("setting.renew.one", ["`{name}`（在 {places} 中任设其一）", "`{name}` (set one of {places})"]),
+    ("setting.renew.and", ["、", " and "]),
+    ("setting.bad_value", ["`{name}` 的值 `{value}`（来自 {from}）无效：{fix}", "`{name}` has the value `{value}` (from {from}): {fix}"]),
+    ("setting.default", ["默认值", "its default"]),
+    ("setting.not_url", [
+        "`{name}`（来自 {from}）不是 http(s) 地址：请填完整地址 https://…",
+        "`{name}` (from {from}) is not an http(s) URL: give the full URL, https://…",
+    ]),
+    ("setting.empty_access_token", [
+        "`{name}`（来自 {from}）的 `access_token` 为空：从群机器人设置中复制完整的 Webhook 地址，或只填它的 access token",
+        "`{name}` (from {from}) has an empty `access_token`: copy the robot's whole webhook URL from the group's robot settings, or give its access token alone",
+    ]),
+    ("setting.jobs_unreadable", [
+        "`{name}`（来自 {from}）无法解析：{why}；请填 {json} 这样的 JSON，或 GitHub 的 {needs}",
+        "`{name}` (from {from}) cannot be read: {why}; give JSON like {json} or GitHub's {needs}",
+    ]),
+    ("setting.both_templates", [
+        "`template`（{template}）和 `template_file`（{file}）同时设置了：只保留一个",
+        "`template` ({template}) and `template_file` ({file}) are both set: keep one",
+    ]),
+    ("fix.bool", ["请填 true 或 false（也可用 1/0、yes/no）", "use true or false (also 1/0, yes/no)"]),
+    ("fix.when", ["`{word}` 不是 {words} 之一{guess}", "`{word}` is not one of {words}{guess}"]),
+    ("fix.did_you_mean", ["（是不是 `{word}`？）", " (did you mean `{word}`?)"]),
+    ("fix.seconds", ["请填 0.1 到 600 之间的秒数", "give a number of seconds from 0.1 to 600"]),
+    ("fix.count", ["请填 0 到 {max} 之间的整数", "give a whole number from 0 to {max}"]),
+    ("fix.status", [
+        "请填 success、failure、cancelled、skipped、unstable 或 started（Jenkins 的写法也可以）",
+        "use success, failure, cancelled, skipped, unstable or started (Jenkins' words work too)",
+    ]),
+    ("fix.start_time", ["请填 Unix 时间（秒或毫秒），如 1718097249", "give Unix time in seconds or milliseconds, like 1718097249"]),
+    ("fix.choice", ["请填 {words}", "use {words}"]),
+    ("fix.timezone", [
+        "请填 UTC 偏移，如 +08:00，或没有夏令时的时区名，如 Asia/Shanghai（一个偏移表示不了一年中会变的时区）",
+        "give a UTC offset like +08:00, or the name of a zone without daylight saving time, like Asia/Shanghai (one offset cannot show a zone whose offset changes over the year)",
+    ]),
+    ("template_file.unusable", ["无法使用模板文件 `{path}`（来自 {from}）：{why}", "cannot use the template file `{path}` (from {from}): {why}"]),
+    ("template_file.unreadable", [
+        "无法读取模板文件 `{path}`（来自 {from}）：{error}；请检查路径，它相对于 {dir}",
+        "cannot read the template file `{path}` (from {from}): {error}; check the path, relative to {dir}",
+    ]),
+    ("template_file.working_dir", ["工作目录", "the working directory"]),
+    ("template_file.not_regular", ["它不是工作区里的普通文件，请给出模板文件", "it is not a regular file of the workspace; give a template file"]),
+    ("template_file.too_large", ["文件超过 {kib} KiB", "it is larger than {kib} KiB"]),
+    ("template_file.not_utf8", ["它不是 UTF-8 文本", "it is not UTF-8 text"]),
+    // A webhook whose host is not DingTalk's robot host.
+    ("webhook.robot_url", [
+        "https://oapi.dingtalk.com/robot/send?access_token=…（从群机器人设置中复制）",
+        "https://oapi.dingtalk.com/robot/send?access_token=… (from the group's robot settings)",
+    ]),
+    ("webhook.other_service", [
+        "`webhook`（来自 {from}）是 {service} 机器人的地址（{host}），不是钉钉机器人的",
+        "`webhook` (from {from}) is a {service} robot's URL ({host}), not a DingTalk robot's",
+    ]),
+    ("webhook.other_service.fix", ["把 `webhook` 设为钉钉群机器人的地址 {url}", "set `webhook` to the DingTalk group robot's URL, {url}"]),
+    ("webhook.not_robot_host", [
+        "`webhook`（来自 {from}）指向 {host}，不是钉钉机器人的域名 {robot_host}",
+        "`webhook` (from {from}) points at {host}, not DingTalk's robot host {robot_host}",
+    ]),
+    ("webhook.near_miss.fix", ["是不是 {robot_host}？把 `webhook` 设为 {url}", "did you mean {robot_host}? Set `webhook` to {url}"]),
+    ("webhook.other.fix", ["如果它不是钉钉前面的代理，把 `webhook` 设为 {url}", "if it is not a proxy in front of DingTalk, set `webhook` to {url}"]),
+    ("webhook.dry_run", ["{what}，真正运行时什么都不会发送：{fix}", "{what}, so a real run would send nothing: {fix}"]),
+    ("webhook.refused", ["{what}，所以没有发送：{fix}", "{what}, so nothing was sent: {fix}"]),
+    ("webhook.through_relay", ["{what}；仍通过中转发送：{fix}", "{what}; sending through the relay anyway: {fix}"]),
+    // `--help` (src/settings/mod.rs).
+    ("help.intro", [
+        "把 CI 运行的摘要发到钉钉群机器人，经 KDocs 中转或直接发到机器人的 Webhook。",
+        "Send a CI run's summary to a DingTalk group robot, through the KDocs relay or straight to its webhook.",
+    ]),
+    ("help.usage", ["用法：", "USAGE: "]),
+    ("help.kdocs_auth", ["获取最初的 KDocs 令牌（会有意打印出来）", "get the first KDocs tokens (prints them, on purpose)"]),
+    ("help.sources", [
+        "每个设置项依次从 {places} 中读取，先找到的为准。\n空值视为未设置。[方括号内为默认值]",
+        "Each setting is read, first found wins, from {places}.\nEmpty values count as unset. [defaults in brackets]",
+    ]),
+    ("help.lang", [
+        "这份帮助的语言跟随 `lang`：环境变量中的，或命令行上 --help 前后的 --lang en。",
+        "This help follows `lang`: from the environment, or --lang en before or after --help.",
+    ]),
+    ("help.settings", ["设置项：", "SETTINGS:"]),
+    ("help.help", ["打印本帮助", "print this help"]),
+    ("help.version", ["打印版本号", "print the version"]),
+    ("help.exit_codes", [
+        "退出码：0 已送达、试运行、有意不发送（notify_on 不匹配，或拿不到密钥的运行），或 fail_on_error=false\n\
+        \x20       时的任何失败；1 发送失败；2 用法错误",
+        "EXIT CODES: 0 delivered, a dry run, not sent on purpose (notify_on did not match, or a run that\n\
+        \x20           gets no secrets), or any failure with fail_on_error=false; 1 delivery failed; 2 usage error",
+    ]),
+    // The reporter (src/report.rs).
+    ("report.downgraded", ["{error}（fail_on_error 为 false，作业不失败）", "{error} (not failing the job: fail_on_error is false)"]),
+    ("report.cannot_write", ["无法写入 {what}（{path}）：{error}", "cannot write {what} ({path}): {error}"]),
+    // A run (src/notify.rs).
+    ("run.sample", [
+        "没有检测到 CI：本次试运行渲染的是内置的示例 push 事件（设置 event_path 可渲染你自己的事件）",
+        "no CI found: this dry run rendered the built-in sample push event (set event_path to render your own)",
+    ]),
+    ("run.no_secrets", [
+        "不发送：{ci} 上的{why}拿不到密钥，`{name}` 为空",
+        "not sending: {why} gets no secrets on {ci}, and `{name}` is empty",
+    ]),
+    ("run.no_secrets.output", ["{why}拿不到密钥", "{why} gets no secrets"]),
+    ("run.not_matched", [
+        "不发送：本次运行的状态是 {status}（上一次：{previous}），而 notify_on 是 `{notify_on}`",
+        "not sending: the run's status is {status} (previous: {previous}), and notify_on is `{notify_on}`",
+    ]),
+    ("run.previous_unknown", ["未知", "unknown"]),
+    ("run.status_unknown", [
+        "本次运行的状态未知（消息中写明“状态未知”）。{fix}",
+        "the run's status is unknown, and the message says so. To know it, {fix}",
+    ]),
+    ("run.previous_unknown.warning", [
+        "上一次运行的结果未知，`notify_on` 的 fixed、broken、changed 无从判断。{fix}",
+        "the previous run's outcome is unknown, so `notify_on`'s fixed, broken and changed cannot match. To know it, {fix}",
+    ]),
+    ("run.contradiction", [
+        "`status` 设置为 {set}，而 {event} 事件本身的结果是 {reported}：消息以设置的 {set} 为准",
+        "`status` is {set}, which contradicts the {event} event's own result, {reported}: the message says {set}",
+    ]),
+    ("run.dry_run.output", ["试运行：什么都没有发送", "dry run: nothing was sent"]),
+    ("mention.bad_mobile", [
+        "`at_mobiles`：`{value}` 不是手机号（以 1 开头的 11 位数字），不会 @ 它",
+        "`at_mobiles`: `{value}` is not a mobile (11 digits from 1); it is not mentioned",
+    ]),
+    ("mention.bad_user_id", [
+        "`at_user_ids`：`{value}` 不是钉钉 userId，不会 @ 它",
+        "`at_user_ids`: `{value}` is not a DingTalk userId; it is not mentioned",
+    ]),
+    ("mention.bad_users_line", [
+        "`users`：`{line}` 这一行不是 `identity: mobile-or-userId` 格式，已忽略",
+        "`users`: the line `{line}` is not `identity: mobile-or-userId`; it is left out",
+    ]),
+    ("mention.nobody", ["at_author：CI 没有说明这次运行是谁触发的", "at_author: the CI does not say who the run is about"]),
+    ("mention.not_in_users", [
+        "at_author：{who} 不在 `users` 中；添加一行 `{first}: mobile-or-userId`",
+        "at_author: {who} is not in `users`; add a line `{first}: mobile-or-userId`",
+    ]),
+    // `kdocs-auth` (src/auth.rs).
+    ("auth.help", [
+        "dingtalk-notify kdocs-auth：不写代码，拿到最初的 KDocs 令牌（见 README「KDocs 令牌」）。\n\
+\n\
+1. 打印授权地址，在已登录 KDocs 的浏览器中打开：\n\
+\x20    dingtalk-notify kdocs-auth --app-id ID --redirect-uri URI --scope SCOPES\n\
+\x20  URI 是在 KDocs 开发者后台为应用登记的回调地址；SCOPES 是应用的权限，用逗号分隔。\n\
+\x20  同意授权后，浏览器会跳转到 URI?code=CODE&state=…：复制 CODE（只能用一次，5 分钟内有效）。\n\
+2. 用 code 换取令牌（app key 从环境变量传入，不会留在 shell 历史里）：\n\
+\x20    DINGTALK_KDOCS_APP_KEY=… dingtalk-notify kdocs-auth --app-id ID --code CODE\n\
+\x20  这一步会有意打印出 access token 和 refresh token，以及在各 CI 中保存它们的密钥名。\n\
+\n\
+选项：\n\
+\x20 --app-id ID          应用 id [也可用 --kdocs-app-id、INPUT_/PLUGIN_/DINGTALK_KDOCS_APP_ID]\n\
+\x20 --app-key KEY        应用 key [也可用 --kdocs-app-key、INPUT_/PLUGIN_/DINGTALK_KDOCS_APP_KEY]\n\
+\x20 --redirect-uri URI   为应用登记的回调地址（第 1 步）\n\
+\x20 --scope SCOPES       申请的权限，用逗号分隔（第 1 步）\n\
+\x20 --state TEXT         回调时原样带回（第 1 步，可选）\n\
+\x20 --code CODE          回调带回的 code（第 2 步）\n\
+\x20 --kdocs-api-url URL  [https://developer.kdocs.cn]；--timeout、--retries、--ca-file 与发送时相同\n\
+\x20 --lang en            用英文输出（也可设置 DINGTALK_LANG=en）\n",
+        "dingtalk-notify kdocs-auth: the first KDocs tokens, without writing code (README, \"KDocs token\").\n\
+\n\
+1. Print the authorization URL, and open it in a browser logged in to KDocs:\n\
+\x20    dingtalk-notify kdocs-auth --app-id ID --redirect-uri URI --scope SCOPES\n\
+\x20  URI is a redirect URI registered for the app on the KDocs developer console; SCOPES are the\n\
+\x20  app's permissions, separated by commas. After you agree, the browser goes to\n\
+\x20  URI?code=CODE&state=…: copy CODE (it works once, for 5 minutes).\n\
+2. Exchange the code for the tokens (the app key from the environment keeps it out of the\n\
+\x20  shell history):\n\
+\x20    DINGTALK_KDOCS_APP_KEY=… dingtalk-notify kdocs-auth --app-id ID --code CODE\n\
+\x20  This prints the access and refresh tokens, on purpose, and the secret names to store them\n\
+\x20  under in each CI.\n\
+\n\
+OPTIONS:\n\
+\x20 --app-id ID          the app's id [also --kdocs-app-id, INPUT_/PLUGIN_/DINGTALK_KDOCS_APP_ID]\n\
+\x20 --app-key KEY        the app's key [also --kdocs-app-key, INPUT_/PLUGIN_/DINGTALK_KDOCS_APP_KEY]\n\
+\x20 --redirect-uri URI   a redirect URI registered for the app (step 1)\n\
+\x20 --scope SCOPES       the permissions to ask for, separated by commas (step 1)\n\
+\x20 --state TEXT         returned unchanged on the redirect (step 1, optional)\n\
+\x20 --code CODE          the code from the redirect (step 2)\n\
+\x20 --kdocs-api-url URL  [https://developer.kdocs.cn]; --timeout, --retries, --ca-file as for a run\n\
+\x20 --lang en            English output (or DINGTALK_LANG=en)\n",
+    ]),
+    ("auth.needs", ["kdocs-auth 需要 `{flag}`：在命令行给出，或在 {places} 中任设其一", "kdocs-auth needs `{flag}`: give it, or set one of {places}"]),
+    ("auth.needs_step", [
+        "kdocs-auth 需要 `{flag}` 来打印授权地址，或者用 `--code` 换取令牌（见 kdocs-auth --help）",
+        "kdocs-auth needs `{flag}` to print the authorization URL, or `--code` to exchange a code (see kdocs-auth --help)",
+    ]),
+    ("auth.bad_base", ["`kdocs_api_url` 拼不出有效的地址（{error}）", "`kdocs_api_url` does not make a valid URL ({error})"]),
+    ("auth.open", [
+        "在已登录 KDocs 的浏览器中打开这个地址，并同意授权：\n\n  {url}\n\n\
+         浏览器随后会跳转到 {redirect}?code=CODE&state=…；复制 CODE（只能用一次，5 分钟内有效），再运行：\n\n  \
+         DINGTALK_KDOCS_APP_KEY=<应用 key> dingtalk-notify kdocs-auth --app-id {app_id} --code CODE\n\n\
+         （这是 KDocs 文档中的授权页面，developer.kdocs.cn/common/authorization/web.html。）\n",
+        "Open this URL in a browser logged in to KDocs, and agree:\n\n  {url}\n\n\
+         The browser then goes to {redirect}?code=CODE&state=…; copy CODE (it works once, for 5 minutes) and run:\n\n  \
+         DINGTALK_KDOCS_APP_KEY=<the app key> dingtalk-notify kdocs-auth --app-id {app_id} --code CODE\n\n\
+         (The URL is KDocs' documented authorization page, developer.kdocs.cn/common/authorization/web.html.)\n",
+    ]),
+    ("auth.on_purpose", [
+        "kdocs-auth 会【有意】打印下面的令牌，供你保存为 CI 密钥；保存后请清空终端。",
+        "kdocs-auth prints the tokens below ON PURPOSE, for you to store as CI secrets; clear this terminal afterwards.",
+    ]),
+    ("auth.lifetime_unknown", ["有效期未给出", "lifetime not given"]),
+    ("auth.access_token", [
+        "access_token:  {token}  （有效期 {life}；CI 中不需要：每次运行都会续期）\n",
+        "access_token:  {token}  (valid for {life}; not needed in CI: each run renews it)\n",
+    ]),
+    ("auth.refresh_token", [
+        "refresh_token: {token}  （有效期 {life}；到期前请重新授权）\n",
+        "refresh_token: {token}  (valid for {life}; authorize again before it expires)\n",
+    ]),
+    ("auth.no_refresh_token", [
+        "refresh_token: （KDocs 的应答中没有：access token 无法续期；把它存为 `kdocs_token`）\n",
+        "refresh_token: (none in KDocs' answer: the access token cannot be renewed; store it as `kdocs_token`)\n",
+    ]),
+    ("auth.store", [
+        "\n保存三个密钥，作为设置项 kdocs_app_id、kdocs_app_key、kdocs_refresh_token 传入：\n\
+         \x20 GitHub Actions：   密钥 KDOCS_APP_ID、KDOCS_APP_KEY、KDOCS_REFRESH_TOKEN；\
+         {with}（另两个同理）\n\
+         \x20 GitLab CI：        masked 变量 DINGTALK_KDOCS_APP_ID、DINGTALK_KDOCS_APP_KEY、DINGTALK_KDOCS_REFRESH_TOKEN\n\
+         \x20 Drone、Woodpecker：密钥 kdocs_app_id、kdocs_app_key、kdocs_refresh_token，各自在 `settings:` 中用 `from_secret:` 引用\n\
+         \x20 Jenkins、shell：   凭据，以 DINGTALK_KDOCS_APP_ID、DINGTALK_KDOCS_APP_KEY、DINGTALK_KDOCS_REFRESH_TOKEN 传入\n",
+        "\nStore three secrets, and pass them as the settings kdocs_app_id, kdocs_app_key, kdocs_refresh_token:\n\
+         \x20 GitHub Actions:    secrets KDOCS_APP_ID, KDOCS_APP_KEY, KDOCS_REFRESH_TOKEN; \
+         {with} (and the two others)\n\
+         \x20 GitLab CI:         masked variables DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN\n\
+         \x20 Drone, Woodpecker: secrets kdocs_app_id, kdocs_app_key, kdocs_refresh_token, each `from_secret:` in `settings:`\n\
+         \x20 Jenkins, a shell:  credentials as DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN\n",
+    ]),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +725,78 @@ mod tests {
             let zh = column[Lang::ZhCn as usize];
             assert!(!zh.contains(": ") && !zh.contains(" (") && !zh.contains(", "), "{key}: {zh}");
         }
+    }
+
+    /// The `{name}` placeholders of a text, sorted (not `{"a": 1}` nor `${{ … }}`).
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|s| s.split_once('}').map(|(n, _)| n))
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn every_message_has_every_language_with_the_same_placeholders() {
+        let mut keys: Vec<&str> = MESSAGES.iter().map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "a message key is listed twice");
+        for (key, column) in MESSAGES {
+            for (text, (lang, _)) in column.iter().zip(Lang::ALL) {
+                assert!(!text.trim().is_empty(), "{key} in {lang}");
+                assert_eq!(placeholders(text), placeholders(column[0]), "{key} in {lang}");
+            }
+            // Chinese sentences use Chinese punctuation; code in backticks and the tokens'
+            // `name: value` labels stay as they are.
+            let zh: String = column[Lang::ZhCn as usize].split('`').step_by(2).collect();
+            let zh = zh.replace("access_token: ", "").replace("refresh_token: ", "");
+            assert!(!zh.contains(": ") && !zh.contains(" (") && !zh.contains(", "), "{key}: {zh}");
+            assert!(zh.chars().any(|c| c > '\u{2e80}') || placeholders(&zh).len() > 1, "{key} is not Chinese: {zh}");
+        }
+    }
+
+    #[test]
+    fn every_message_the_code_says_is_in_the_catalog() {
+        let sources = [
+            include_str!("../settings/mod.rs"),
+            include_str!("../settings/args.rs"),
+            include_str!("../report.rs"),
+            include_str!("../notify.rs"),
+            include_str!("../auth.rs"),
+        ];
+        let mut said = 0;
+        for source in sources {
+            for call in source.split("say(").skip(1) {
+                // `say(lang, "key", …)`: the first string literal of the call.
+                let Some(key) = call.split('"').nth(1) else { continue };
+                let before = call.split('"').next().unwrap_or_default();
+                if !before.ends_with(", ") || before.contains([')', '\n']) || before.len() > 40 {
+                    continue;
+                }
+                said += 1;
+                assert!(MESSAGES.iter().any(|(k, _)| *k == key), "`{key}` is not in MESSAGES");
+            }
+        }
+        assert!(said > 40, "the scan found only {said} messages");
+    }
+
+    #[test]
+    fn messages_fill_their_placeholders_in_the_language_asked() {
+        assert_eq!(
+            say(Lang::ZhCn, "args.needs_value", &[("flag", "title"), ("help", "--help")]),
+            "选项 `--title` 缺少值（见 --help）"
+        );
+        assert_eq!(
+            say(Lang::En, "args.needs_value", &[("flag", "title"), ("help", "--help")]),
+            "option `--title` needs a value (see --help)"
+        );
+        assert_eq!(one_of(Lang::ZhCn, &["auto", "kdocs", "dingtalk"]), "auto、kdocs 或 dingtalk");
+        assert_eq!(one_of(Lang::En, &["zh-CN", "en"]), "zh-CN or en");
     }
 
     #[test]

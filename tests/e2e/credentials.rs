@@ -284,6 +284,7 @@ fn kdocs_auth_exchanges_a_code_for_the_tokens_and_prints_them_on_purpose() {
         r#"{"code":0,"data":{"access_token":"firstACCESStoken1","expires_in":86400,"refresh_token":"firstREFRESHtoken","refresh_expires_in":7776000}}"#,
     )]);
     let out = Run::new()
+        .env("DINGTALK_LANG", "en")
         .arg("kdocs-auth")
         .args(&["--app-id", APP_ID, "--code", "c0de"])
         .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
@@ -305,6 +306,7 @@ fn kdocs_auth_exchanges_a_code_for_the_tokens_and_prints_them_on_purpose() {
     // A refused code: exit 1, with what to do.
     let kdocs = Server::script(vec![Reply::json(200, r#"{"code":20001,"msg":"invalid code"}"#)]);
     let out = Run::new()
+        .env("DINGTALK_LANG", "en")
         .arg("kdocs-auth")
         .args(&["--app-id", APP_ID, "--code", "old"])
         .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
@@ -318,10 +320,14 @@ fn kdocs_auth_exchanges_a_code_for_the_tokens_and_prints_them_on_purpose() {
 #[test]
 fn a_bare_robot_token_is_completed_to_dingtalks_url() {
     let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-    let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_WEBHOOK", HOOK_TOKEN).run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
+        .env("INPUT_WEBHOOK", HOOK_TOKEN)
+        .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(relay.relay_calls()[0].json()["link"], webhook());
     let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_WEBHOOK", "https://oapi.dingtalk.com/robot/send?access_token=")
         .run();
     assert_eq!(out.code, 2, "{}", out.stderr);

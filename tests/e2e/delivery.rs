@@ -219,7 +219,11 @@ fn connection_refused_fails_with_exit_1() {
 #[test]
 fn fail_on_error_false_turns_a_failure_into_a_warning() {
     let relay = Server::script(vec![Reply::json(500, r#"{"code":50001,"msg":"relay down"}"#)]);
-    let out = push_run(&relay.url).env("INPUT_RETRIES", "0").env("INPUT_FAIL_ON_ERROR", "false").run();
+    let out = push_run(&relay.url)
+        .env("DINGTALK_LANG", "en")
+        .env("INPUT_RETRIES", "0")
+        .env("INPUT_FAIL_ON_ERROR", "false")
+        .run();
     assert_eq!(relay.relay_calls().len(), 1);
     assert_eq!(out.code, 0);
     assert_eq!(out.outputs.matches("sent=").count(), 1, "outputs written once:\n{}", out.outputs);

@@ -62,7 +62,7 @@ fn a_malformed_event_file_is_a_warning_and_the_summary_comes_from_the_variables(
 
 #[test]
 fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
-    let out = Run::new().arg("--dry-run").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("--dry-run").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     let body = out.json();
     assert_eq!(body["link"], "https://oapi.dingtalk.com/robot/send?access_token=***");
@@ -71,7 +71,7 @@ fn dry_run_outside_any_ci_renders_the_sample_push_without_token_or_webhook() {
     assert!(text.contains("Update release-drafter.yml") && text.contains("toolmantim"), "{text}");
     assert!(out.stderr.contains("rendered the built-in sample push event"), "say so on stderr: {:?}", out.stderr);
     // In a CI, or with an event file, there is no sample to mention.
-    let out = Run::github("push", "github/push.branch.json", NO_RELAY).dry_run();
+    let out = Run::github("push", "github/push.branch.json", NO_RELAY).env("DINGTALK_LANG", "en").dry_run();
     assert!(!out.stderr.contains("sample"), "{}", out.stderr);
 }
 

@@ -76,6 +76,7 @@ fn a_ca_file_that_never_ends_is_a_usage_error() {
 #[test]
 fn a_template_file_under_proc_is_refused() {
     let out = Run::github("push", "github/push.branch.json", NO_RELAY)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_DRY_RUN", "true")
         .env("INPUT_TEMPLATE_FILE", "/proc/self/environ")
         .run();
@@ -425,7 +426,7 @@ fn a_closed_stdout_is_no_crash() {
 
 #[test]
 fn a_mistyped_flag_gets_a_suggestion() {
-    let out = Run::new().arg("--dryrun").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("--dryrun").run();
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr.lines().next().unwrap(),

@@ -15,6 +15,7 @@ mod faults;
 mod fuzz;
 mod github;
 mod hardening;
+mod lang;
 mod pipeline;
 mod signal;
 mod summaries;

@@ -53,7 +53,8 @@ fn assert_skipped(out: &Output, relay: &Server) {
     assert!(relay.received().is_empty(), "a skipped run sent {:?}", relay.received().len());
     assert_eq!(out.output("sent").as_deref(), Some("false"));
     assert_eq!(out.output("skipped").as_deref(), Some("true"));
-    assert_eq!(out.stderr.lines().filter(|l| l.starts_with("not sending:")).count(), 1, "{}", out.stderr);
+    let said = out.stderr.lines().filter(|l| l.starts_with("不发送：") || l.starts_with("not sending:"));
+    assert_eq!(said.count(), 1, "{}", out.stderr);
 }
 
 #[test]
@@ -89,7 +90,7 @@ fn notify_on_each_word() {
             assert_eq!(out.output("skipped").as_deref(), Some("false"), "{on} {status} {previous}");
         } else {
             assert_skipped(&out, &relay);
-            assert!(out.stderr.contains(&format!("status is {status}")), "{on}: {}", out.stderr);
+            assert!(out.stderr.contains(&format!("本次运行的状态是 {status}（")), "{on}: {}", out.stderr);
         }
     }
 }
@@ -221,7 +222,7 @@ fn github_previous_run_from_the_api() {
     let out = github_with_api(&server).env("INPUT_NOTIFY_ON", "fixed").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.output("skipped").as_deref(), Some("true"));
-    assert!(out.stderr.contains("(previous: success)"), "{}", out.stderr);
+    assert!(out.stderr.contains("（上一次：success）"), "{}", out.stderr);
 }
 
 /// A loopback relay and GitHub API that answers every list of a workflow's runs with `runs`.
@@ -438,6 +439,7 @@ fn at_author_on_a_push_a_pull_request_gitlab_and_drone() {
     // A push: the head commit's author (login `toolmantim`).
     let relay = relay_ok();
     let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_USERS", USERS)
         .env("INPUT_AT_AUTHOR", "true")
         .run();
@@ -446,6 +448,7 @@ fn at_author_on_a_push_a_pull_request_gitlab_and_drone() {
     // A pull request: its author, `Codertocat`, whoever pushed.
     let relay = relay_ok();
     let out = Run::github("pull_request", "github/pull_request.opened.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
         .env("GITHUB_ACTOR", "toolmantim")
         .env("INPUT_USERS", USERS)
         .env("INPUT_AT_AUTHOR", "true")
@@ -471,6 +474,7 @@ fn at_author_on_a_push_a_pull_request_gitlab_and_drone() {
     // Nobody mapped: a notice, and the message goes without a mention.
     let relay = relay_ok();
     let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_USERS", "someone: 13800000009")
         .env("INPUT_AT_AUTHOR", "true")
         .run();
@@ -487,6 +491,7 @@ fn at_author_on_a_push_a_pull_request_gitlab_and_drone() {
 fn mention_lists_are_normalized_and_bad_values_named() {
     let relay = relay_ok();
     let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_AT_MOBILES", "138 0000 0001，+86 139-0000-0002、13800000001; 0000")
         .env("INPUT_AT_USER_IDS", "manager01、[x](http://evil) ; **bold**\nmanager01 user_2")
         .run();
@@ -515,7 +520,8 @@ fn fork_and_bot_pull_requests_and_dependabots_runs_without_credentials_exit_0_an
         ("dependabot[bot]", Box::new(|v: &mut Value| v["pull_request"]["user"]["login"] = "dependabot[bot]".into())),
         ("renovate[bot]", Box::new(|v: &mut Value| v["pull_request"]["user"]["login"] = "renovate[bot]".into())),
     ] {
-        let run = Run::github("pull_request", "github/pull_request.opened.json", &server.url);
+        let run =
+            Run::github("pull_request", "github/pull_request.opened.json", &server.url).env("DINGTALK_LANG", "en");
         let path = payload_from(&run, "github/pull_request.opened.json", |v| change(v));
         let out = run
             .env("GITHUB_EVENT_PATH", &path)
@@ -537,6 +543,7 @@ fn fork_and_bot_pull_requests_and_dependabots_runs_without_credentials_exit_0_an
         ("GITHUB_ACTOR", "create", "github/create.branch.json"),
     ] {
         let out = Run::github(event, file, &server.url)
+            .env("DINGTALK_LANG", "en")
             .env(var, "dependabot[bot]")
             .env("INPUT_KDOCS_TOKEN", "")
             .env("INPUT_WEBHOOK", "")
@@ -551,12 +558,14 @@ fn fork_and_bot_pull_requests_and_dependabots_runs_without_credentials_exit_0_an
     }
     // Renovate pushes as a user with the repository's secrets: its push is not excused.
     let out = Run::github("push", "github/push.branch.json", &server.url)
+        .env("DINGTALK_LANG", "en")
         .env("GITHUB_ACTOR", "renovate[bot]")
         .env("INPUT_WEBHOOK", "")
         .run();
     assert_eq!(out.code, 2, "{}", out.stderr);
     // The same pull request from the repository itself: a missing credential stays a usage error.
     let out = Run::github("pull_request", "github/pull_request.opened.json", &server.url)
+        .env("DINGTALK_LANG", "en")
         .env("INPUT_KDOCS_TOKEN", "")
         .env("INPUT_WEBHOOK", "")
         .run();

@@ -19,6 +19,7 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
     let url = relay.url.clone();
     // Without any KDocs credential, `auto` would go straight to DingTalk: `kdocs` asks for one.
     let out = Run::github("push", "github/push.branch.json", &url)
+        .env("DINGTALK_LANG", "en")
         .unset("INPUT_KDOCS_TOKEN")
         .env("INPUT_TRANSPORT", "kdocs")
         .run();
@@ -46,7 +47,10 @@ fn a_missing_token_names_every_place_it_was_looked_for() {
 fn a_bad_boolean_names_the_setting_and_its_variable() {
     let relay = relay();
     let url = relay.url.clone();
-    let out = Run::github("push", "github/push.branch.json", &url).env("PLUGIN_AT_ALL", "sometimes").run();
+    let out = Run::github("push", "github/push.branch.json", &url)
+        .env("DINGTALK_LANG", "en")
+        .env("PLUGIN_AT_ALL", "sometimes")
+        .run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(
         &out,
@@ -85,7 +89,10 @@ fn a_template_that_fails_to_render_names_the_file_and_line() {
 #[test]
 fn an_unreadable_template_file_is_a_usage_error() {
     let relay = relay();
-    let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_TEMPLATE_FILE", "missing.j2").run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
+        .env("INPUT_TEMPLATE_FILE", "missing.j2")
+        .run();
     assert_eq!(out.code, 2);
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert!(out.stderr.starts_with("error: cannot read the template file `missing.j2` (from INPUT_TEMPLATE_FILE)"));
@@ -93,17 +100,17 @@ fn an_unreadable_template_file_is_a_usage_error() {
 
 #[test]
 fn fail_on_error_false_also_covers_usage_errors() {
-    let out = Run::new().env("DINGTALK_FAIL_ON_ERROR", "no").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").env("DINGTALK_FAIL_ON_ERROR", "no").run();
     assert_eq!(out.code, 0);
     assert!(out.stderr.starts_with("warning: the setting `webhook` is required"), "{}", out.stderr);
 }
 
 #[test]
 fn fail_on_error_false_also_covers_a_bad_command_line() {
-    let out = Run::new().env("DINGTALK_FAIL_ON_ERROR", "false").arg("--bogus").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").env("DINGTALK_FAIL_ON_ERROR", "false").arg("--bogus").run();
     assert_eq!(out.code, 0);
     assert!(out.stderr.starts_with("warning: unknown option `--bogus`"), "{}", out.stderr);
-    let out = Run::new().arg("--bogus").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("--bogus").run();
     assert_eq!(out.code, 2);
 }
 
@@ -165,7 +172,10 @@ fn help_lists_every_setting_with_its_variables_and_version_prints_the_version() 
 #[test]
 fn a_mistyped_option_is_named_but_its_value_never_printed() {
     let relay = relay();
-    let out = Run::github("push", "github/push.branch.json", &relay.url).arg("--kdocs-tokn=TypoedSecret123").run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("DINGTALK_LANG", "en")
+        .arg("--kdocs-tokn=TypoedSecret123")
+        .run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_usage(&out, "error: unknown option `--kdocs-tokn`: did you mean `--kdocs-token`? (see --help)");
     assert!(!format!("{}{}", out.stdout, out.stderr).contains("TypoedSecret123"), "{}", out.stderr);
@@ -173,7 +183,7 @@ fn a_mistyped_option_is_named_but_its_value_never_printed() {
 
 #[test]
 fn a_boolean_flag_takes_a_following_true_or_false() {
-    let out = Run::new().arg("--fail-on-error").arg("false").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("--fail-on-error").arg("false").run();
     assert_eq!(out.code, 0, "fail_on_error false must turn the missing webhook into a warning: {}", out.stderr);
     assert!(out.stderr.starts_with("warning: the setting `webhook` is required"), "{}", out.stderr);
 }
@@ -199,7 +209,8 @@ fn a_bad_lang_names_the_setting_and_the_languages() {
     let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url).env("INPUT_LANG", "zh-TW").run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
-    assert_usage(&out, "error: `lang` has the value `zh-TW` (from INPUT_LANG): use zh-CN or en");
+    // A `lang` that does not parse cannot choose its own error's language: the default does.
+    assert_usage(&out, "error: `lang` 的值 `zh-TW`（来自 INPUT_LANG）无效：请填 zh-CN 或 en");
 }
 
 #[test]
@@ -208,6 +219,7 @@ fn a_flag_is_never_taken_as_the_value_of_the_flag_before_it() {
     let kdocs = Server::script(vec![Reply::json(200, r#"{"code":0,"data":{"access_token":"a"}}"#)]);
     let api = format!("--kdocs-api-url={}", kdocs.url);
     let out = Run::new()
+        .env("DINGTALK_LANG", "en")
         .arg("kdocs-auth")
         .args(&["--app-id", APP_ID, "--code", &api])
         .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
@@ -216,7 +228,7 @@ fn a_flag_is_never_taken_as_the_value_of_the_flag_before_it() {
     assert!(kdocs.received().is_empty(), "a flag was sent as the code");
     assert_usage(&out, "error: option `--code` needs a value (see kdocs-auth --help)");
     // The same for a run's settings: `--dry-run` is not the title.
-    let out = Run::new().args(&["--title", "--dry-run"]).run();
+    let out = Run::new().env("DINGTALK_LANG", "en").args(&["--title", "--dry-run"]).run();
     assert_usage(&out, "error: option `--title` needs a value (see --help)");
 }
 
@@ -224,6 +236,7 @@ fn a_flag_is_never_taken_as_the_value_of_the_flag_before_it() {
 fn kdocs_auth_reads_its_flags_as_a_run_does() {
     let url = |args: &[&str]| {
         let out = Run::new()
+            .env("DINGTALK_LANG", "en")
             .arg("kdocs-auth")
             .args(&["--redirect-uri", "https://example.com/cb", "--scope", "a"])
             .args(args)
@@ -236,9 +249,9 @@ fn kdocs_auth_reads_its_flags_as_a_run_does() {
     assert_eq!(url(&["--app-id", "ID", "--state", "s"]), want);
     assert_eq!(url(&["--app-id=ID", "--state=s"]), want);
     assert_eq!(url(&["--kdocs-app-id", "ID", "--state", "s"]), want);
-    let out = Run::new().arg("kdocs-auth").arg("--scop=a").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("kdocs-auth").arg("--scop=a").run();
     assert_usage(&out, "error: unknown option `--scop`: did you mean `--scope`? (see kdocs-auth --help)");
-    let out = Run::new().arg("kdocs-auth").arg("-V").run();
+    let out = Run::new().env("DINGTALK_LANG", "en").arg("kdocs-auth").arg("-V").run();
     assert_eq!(out.stdout.trim(), format!("dingtalk-notify {}", env!("CARGO_PKG_VERSION")));
 }
 
@@ -298,7 +311,7 @@ fn every_spelling_of_a_language_is_taken() {
     // The aliases are taken, not listed: the error names the two documented words.
     assert_eq!(
         lang_and_time(&[("DINGTALK_LANG", "zh-TW")]),
-        Err("error: `lang` has the value `zh-TW` (from DINGTALK_LANG): use zh-CN or en".to_owned())
+        Err("error: `lang` 的值 `zh-TW`（来自 DINGTALK_LANG）无效：请填 zh-CN 或 en".to_owned())
     );
 }
 
@@ -326,8 +339,8 @@ fn a_time_zone_without_daylight_saving_is_taken_by_its_name() {
     }
     for zone in ["America/New_York", "Europe/Berlin"] {
         let e = lang_and_time(&[("DINGTALK_TIMEZONE", zone)]).unwrap_err();
-        let want = format!("error: `timezone` has the value `{zone}` (from DINGTALK_TIMEZONE): give a UTC offset like");
-        assert!(e.starts_with(&want) && e.contains("daylight saving"), "{e}");
+        let want = format!("error: `timezone` 的值 `{zone}`（来自 DINGTALK_TIMEZONE）无效：请填 UTC 偏移，如 +08:00");
+        assert!(e.starts_with(&want) && e.contains("没有夏令时的时区名"), "{e}");
     }
 }
 

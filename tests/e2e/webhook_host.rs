@@ -59,7 +59,7 @@ fn direct(webhook: &str, proxy: &Server) -> Run {
 fn another_service_or_a_near_miss_sent_directly_is_a_usage_error_and_nothing_leaves() {
     for (webhook, what, fix) in wrong() {
         let proxy = Server::script(vec![Reply::text(502, "must not be asked")]);
-        let out = direct(&webhook, &proxy).run();
+        let out = direct(&webhook, &proxy).env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 2, "{webhook}: {}", out.stderr);
         let line = format!("`webhook` (from INPUT_WEBHOOK) {what}, so nothing was sent: {fix}");
         assert!(
@@ -72,7 +72,7 @@ fn another_service_or_a_near_miss_sent_directly_is_a_usage_error_and_nothing_lea
 
         // fail_on_error: false makes it a warning, still with nothing sent.
         let proxy = Server::script(vec![Reply::text(502, "must not be asked")]);
-        let out = direct(&webhook, &proxy).env("INPUT_FAIL_ON_ERROR", "false").run();
+        let out = direct(&webhook, &proxy).env("DINGTALK_LANG", "en").env("INPUT_FAIL_ON_ERROR", "false").run();
         assert_eq!(out.code, 0, "{webhook}: {}", out.stderr);
         assert!(
             out.stderr.lines().any(|l| l == format!("warning: {line} (not failing the job: fail_on_error is false)")),
@@ -93,7 +93,10 @@ fn through_the_relay_a_wrong_webhook_is_a_warning_and_the_message_still_goes() {
     );
     for (webhook, what, fix) in wrong().into_iter().chain([other]) {
         let relay = Server::script(vec![Reply::json(200, r#"{"code":0,"msg":"ok","data":{"errcode":0}}"#)]);
-        let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_WEBHOOK", &webhook).run();
+        let out = Run::github("push", "github/push.branch.json", &relay.url)
+            .env("DINGTALK_LANG", "en")
+            .env("INPUT_WEBHOOK", &webhook)
+            .run();
         assert_eq!(out.code, 0, "{webhook}: {}", out.stderr);
         let line = format!("warning: `webhook` (from INPUT_WEBHOOK) {what}; sending through the relay anyway: {fix}");
         assert!(out.stderr.lines().any(|l| l == line), "{webhook}: want\n{line}\ngot\n{}", out.stderr);

@@ -47,8 +47,8 @@ impl Ci for GitHub {
     }
 
     /// Worded for the step's `with:` input, which is how a workflow passes a secret.
-    fn missing(&self, name: Name, _: &Error) -> Error {
-        name.required(true)
+    fn missing(&self, name: Name, lang: Lang, _: &Error) -> Error {
+        name.required(true, lang)
     }
 
     /// The notifying job is one of the run's jobs, though no list has it (it is still
