@@ -10,12 +10,13 @@ version; see tests/fixtures/README.md). Each one is delivered as GitHub Actions 
 variables tests/e2e/corpus.rs sets (the same rules, written twice on purpose: this script must
 not depend on the test crate). python3 stdlib only.
 
-What it measures beyond tests/e2e/corpus.rs (which fails on exits, leaks, secrets, size):
+What it measures (tests/e2e/corpus.rs fails on each of these, with the same rules written
+again in Rust, besides exits, leaks, secrets and size):
 
 - stray English in zh-CN: ASCII words left in a zh-CN title or text once identifiers and user
   text are taken out. Taken out: backticked spans, URLs and link targets, `@logins`, words with
   digits, `_`, `/`, `.`, `#`, `-` or `@` inside (identifiers, paths, refs, versions), the run's
-  own names (workflow `CI`, job `build`), a short list of proper nouns (PROPER), and every word
+  own names (workflow `CI`, job `build`), product names (PROPER, PROPER_PHRASES), and every word
   that occurs in the payload's user text or names (the string values under USER_KEYS, anywhere
   in the payload, and everything under USER_SUBTREES). A word a user wrote in a title or body
   therefore never counts, even when the binary also used it as stray English: the figure can
@@ -52,8 +53,10 @@ USER_KEYS = {
 # Everything under these keys is the user's (old values of edits, dispatch inputs).
 USER_SUBTREES = {"changes", "inputs", "client_payload"}
 # Keys that hold a commit of the event's own.
-SHA_KEYS = {"after", "head_sha", "sha", "commit_id", "commit_sha", "merge_commit_sha", "id"}
-PROPER = {"GitHub", "Git", "DingTalk"}
+SHA_KEYS = {"after", "head_sha", "sha", "commit_id", "commit_sha", "merge_commit_sha", "id", "commit_oid", "commit"}
+# Product names, which stay as they are in Chinese; the two-word ones only as a whole.
+PROPER = {"GitHub", "Git", "DingTalk", "Dependabot", "Marketplace", "Webhook", "Wiki"}
+PROPER_PHRASES = ("GitHub App", "GitHub Pages", "GitHub Actions")
 # Short forms the catalog itself gives in zh-CN (`pr.short`: "PR", "API 调用"): a choice, not a
 # missing word. Counted apart, so a reader who disagrees (SPEC §6.3 says 拉取请求) sees how often.
 ABBREVIATIONS = {"PR", "API"}
@@ -69,8 +72,9 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 HEX40 = re.compile(r"^[0-9a-f]{40}$")
 # A review comment or thread told as if the pull request itself was created/edited/deleted
-# (SPEC §6.6: they are comments on the pull request). zh-CN wording of today's summaries.
-AS_THE_PR = re.compile(r"(创建|编辑|删除|关闭|重新打开)了拉取请求")
+# (they are comments on the pull request): the verb on the pull request's number with no
+# `的` after it (`删除了拉取请求 #2 的一条评论` is right), or a title `PR #2 已编辑`.
+AS_THE_PR = re.compile(r"(创建|编辑|删除|关闭|重新打开)了拉取请求 (\[#\d+\]\([^)]*\)|#\d+(?!\d))(?!\s*的)|PR #\d+ 已(创建|编辑|删除|关闭|重新打开)")
 REVIEW_EVENTS = {"pull_request_review_comment", "pull_request_review_thread"}
 
 
@@ -151,6 +155,8 @@ def stray_english(text, allowed):
     text = unescape_md(text)
     for pattern in (BACKTICKS, LINK_TARGET, URL, AT_LOGIN):
         text = pattern.sub(" ", text)
+    for phrase in PROPER_PHRASES:
+        text = text.replace(phrase, " ")
     found = []
     for token in TOKEN.findall(text):
         core = token.strip("…~_-")
@@ -264,7 +270,7 @@ def main():
     print(f"| zh-CN messages with the catalog's short forms {'/'.join(sorted(ABBREVIATIONS))} (not counted above) | {abbr_msgs} of {zh} |")
     print(f"| (event, action) pairs with stray English in zh-CN | {sum(1 for p in pairs.values() if p['stray'])} of {len(pairs)} |")
     print(f"| messages showing the notifying run's sha (`{RUN_SHA[:7]}`) where the event has a commit of its own | {run_sha_msgs} of {len(results)} |")
-    print(f"| zh-CN review comments/threads told as the pull request's own action (`{AS_THE_PR.pattern.replace('|', chr(92) + '|')}`) | {as_pr_msgs} of {sum(1 for j, _ in results if j[3] == 'zh-CN' and j[0] in REVIEW_EVENTS)} |")
+    print(f"| zh-CN review comments/threads told as the pull request's own action (its verb on the PR's number, or `PR #N 已…`) | {as_pr_msgs} of {sum(1 for j, _ in results if j[3] == 'zh-CN' and j[0] in REVIEW_EVENTS)} |")
     print(f"| en messages with Chinese characters not from the payload | {cjk_msgs} of {len(results) - zh} |")
     print("\n## Stray English words in zh-CN, most frequent first (messages)\n")
     print(", ".join(f"`{w}` {n}" for w, n in word_count.most_common()) or "none")

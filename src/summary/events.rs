@@ -92,6 +92,10 @@ static EVENTS: &[Event] = &[
         "pull_request.md" if PullRequest, "title/pr.txt" if PullRequest, Carried
     ),
     event!(&["pull_request_review"], "pull_request_review.md" if PullRequest, "title/review.txt" if PullRequest, First),
+    event!(
+        &["pull_request_review_comment", "pull_request_review_thread"],
+        "review_comment.md" if PullRequest, "title/review_comment.txt" if PullRequest, First
+    ),
     event!(&["release"], "release.md" if Release, "title/release.txt" if Release, Carried),
     event!(&["create", "delete"], "ref.md" if Nothing, "title/ref.txt" if Nothing, Last),
     event!(&["workflow_run"], "workflow_run.md" if Nothing, "title/workflow_run.txt" if Nothing, Last),
@@ -104,6 +108,8 @@ static EVENTS: &[Event] = &[
     event!(&["check_run"], "check_run.md" if Nothing, "title/check_run.txt" if Nothing, Last),
     event!(&["check_suite"], "check_suite.md" if Nothing, "title/check_suite.txt" if Nothing, Last),
     event!(&["merge_group"], "merge_group.md" if Nothing, "title/merge_group.txt" if Nothing, Last),
+    event!(&["status"], "status.md" if Nothing, "title/status.txt" if Nothing, Last),
+    event!(&["workflow_job"], "workflow_job.md" if Payload("workflow_job"), "title/workflow_job.txt" if Payload("workflow_job"), Last),
     event!(&["discussion", "discussion_comment"], "discussion.md" if Nothing, "title/discussion.txt" if Payload("discussion"), Last),
 ];
 

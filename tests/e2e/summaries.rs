@@ -695,3 +695,134 @@ fn the_readmes_title_example_speaks_the_summarys_language() {
         }
     }
 }
+
+/// The event's own summary from a fixture changed by `change`, in `lang`: title and unescaped text.
+fn event_summary(
+    event: &str,
+    fixture_name: &str,
+    lang: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) -> (String, String) {
+    let run = Run::github(event, fixture_name, NO_RELAY)
+        .env("GITHUB_SHA", "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e")
+        .env("GITHUB_REF", "refs/heads/default-branch")
+        .env("INPUT_LANG", lang);
+    let path = payload_from(&run, fixture_name, change);
+    let (title, text) = markdown(&run.env("GITHUB_EVENT_PATH", &path).dry_run().json());
+    (title, unescape_md(&text))
+}
+
+#[test]
+fn a_review_comment_or_thread_is_told_as_a_comment_on_the_pull_request() {
+    let comment = |action: &str, lang: &str| {
+        event_summary("pull_request_review_comment", "github/pull_request.opened.json", lang, |v| {
+            v["action"] = action.into();
+            v["comment"] = serde_json::json!({
+                "body": "Maybe you should use more emoji on this line.",
+                "path": "README.md",
+                "html_url": "https://github.com/Codertocat/Hello-World/pull/2#discussion_r191908831",
+            });
+        })
+    };
+    let (title, text) = comment("created", "zh-CN");
+    assert_eq!(title, "✅ 成功 · Hello-World · PR #2 有新评论：Update the README with new information.");
+    assert!(
+        text.contains("**Codertocat** 评论了拉取请求 [#2](https://github.com/Codertocat/Hello-World/pull/2) 的代码"),
+        "{text}"
+    );
+    assert!(text.contains("> Maybe you should use more emoji on this line."), "{text}");
+    assert!(
+        text.contains("[查看评论](https://github.com/Codertocat/Hello-World/pull/2#discussion_r191908831)"),
+        "{text}"
+    );
+    assert!(text.contains("文件 README.md"), "{text}");
+    let (title, text) = comment("deleted", "zh-CN");
+    assert_eq!(title, "✅ 成功 · Hello-World · PR #2 的评论已删除：Update the README with new information.");
+    assert!(
+        text.contains(
+            "**Codertocat** 删除了拉取请求 [#2](https://github.com/Codertocat/Hello-World/pull/2) 的一条评论"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("查看评论") && !text.contains("> Maybe"),
+        "a deleted comment has no page and no text: {text}"
+    );
+    let (_, text) = comment("edited", "en");
+    assert!(text.contains("**Codertocat** edited a comment on pull request [#2]("), "{text}");
+
+    let thread = |action: &str, lang: &str| {
+        event_summary("pull_request_review_thread", "github/pull_request.opened.json", lang, |v| {
+            v["action"] = action.into();
+            v["thread"] = serde_json::json!({"comments": [{
+                "body": "Maybe you should use more emoji on this line.",
+                "path": "README.md",
+                "html_url": "https://github.com/Codertocat/Hello-World/pull/2#discussion_r1",
+            }]});
+        })
+    };
+    let (title, text) = thread("resolved", "zh-CN");
+    assert_eq!(title, "✅ 成功 · Hello-World · PR #2 评审会话已解决：Update the README with new information.");
+    assert!(text.contains("**Codertocat** 将拉取请求 [#2](https://github.com/Codertocat/Hello-World/pull/2) 的一个评审会话标记为已解决"), "{text}");
+    assert!(text.contains("> Maybe you should use more emoji") && text.contains("[查看评论]("), "{text}");
+    let (title, text) = thread("unresolved", "en");
+    assert!(title.ends_with("PR #2 review thread unresolved: Update the README with new information."), "{title}");
+    assert!(text.contains("**Codertocat** unresolved a review thread on pull request [#2]("), "{text}");
+}
+
+#[test]
+fn a_created_release_is_drafted_only_when_it_is_a_draft() {
+    let release = |draft: bool| {
+        event_summary("release", "github/release.published.json", "zh-CN", |v| {
+            v["action"] = "created".into();
+            v["release"]["draft"] = draft.into();
+        })
+    };
+    let (title, text) = release(true);
+    assert!(text.contains("起草了版本") && title.contains("版本草稿"), "{title}\n{text}");
+    let (title, text) = release(false);
+    assert!(text.contains("创建了版本") && !text.contains("起草") && !title.contains("草稿"), "{title}\n{text}");
+}
+
+#[test]
+fn a_commit_status_names_its_context_and_description_and_its_own_commit() {
+    let (title, text) = event_summary("status", "github/status.success.json", "zh-CN", |_| {});
+    assert_eq!(title, "✅ 成功 · Hello-World · 提交状态 default（6113728）");
+    assert!(text.contains("提交状态 **default**：**成功**"), "{text}");
+    assert!(text.contains("提交 [6113728](") && !text.contains("5ca1ab1"), "{text}");
+    assert!(!text.contains("default-branch"), "not the notifying run's branch: {text}");
+}
+
+#[test]
+fn a_workflow_job_is_told_on_its_own_commit_and_branch() {
+    let (title, text) = event_summary("workflow_job", "github/workflow_job.completed-failure.json", "zh-CN", |_| {});
+    assert!(!title.contains("default-branch") && !text.contains("default-branch"), "{title}\n{text}");
+    assert_eq!(title, "❌ 失败 · Hello-World · 作业 linters（main）");
+    let job = "作业 [**linters**](https://github.com/octo-org/octo-repo/runs/1291536064)：**失败**\n\n工作流 **CodeQL** · 分支 **main**";
+    assert!(text.contains(job), "{text}");
+    assert!(text.contains("提交 [3484a3f](") && !text.contains("5ca1ab1"), "the job's head_sha: {text}");
+}
+
+#[test]
+fn an_event_without_a_template_names_itself_its_action_and_its_object_in_the_readers_words() {
+    let (title, text) = event_summary("label", "github/issues.opened.json", "zh-CN", |v| {
+        *v = serde_json::json!({
+            "action": "created",
+            "label": {"name": "bug", "url": "https://api.github.com/repos/o/r/labels/bug"},
+            "repository": v["repository"].clone(),
+            "sender": {"login": "Codertocat"},
+        });
+    });
+    assert_eq!(title, "✅ 成功 · Hello-World · 标签 bug：已创建");
+    assert!(text.contains("标签 **bug**：已创建，操作人 **Codertocat**"), "{text}");
+    assert!(
+        !text.contains("5ca1ab1") && !text.contains("default-branch"),
+        "the run's commit is not the label's: {text}"
+    );
+    // A word the catalog lacks is an identifier, not an English word in the sentence.
+    let (title, text) = event_summary("some_future_event", "github/issues.opened.json", "zh-CN", |v| {
+        *v = serde_json::json!({"action": "was_frobnicated", "repository": v["repository"].clone(), "sender": {"login": "Codertocat"}});
+    });
+    assert_eq!(title, "✅ 成功 · Hello-World · `some_future_event`：`was_frobnicated`");
+    assert!(text.contains("`some_future_event`：`was_frobnicated`，操作人 **Codertocat**"), "{text}");
+}

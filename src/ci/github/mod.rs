@@ -341,9 +341,13 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         s(p, &["head", "sha"]).map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else if let Some(head) = subject.and_then(|w| w.get("head_commit")).filter(|c| c.is_object()) {
         push_commit(head).map(|c| Commit { url: c.url.clone().or_else(|| commit_url(&c.sha)), ..c })
-    } else if let Some(sha) = ["workflow_run", "check_run", "check_suite", "merge_group"]
+    } else if let Some(sha) = ["workflow_run", "check_run", "check_suite", "merge_group", "workflow_job"]
         .iter()
         .find_map(|k| s(payload, &[k, "head_sha"]).or_else(|| s(payload, &[k, "sha"])))
+        // The commit commented on, an alert was found at, GitHub Pages built.
+        .or_else(|| s(payload, &["comment", "commit_id"]))
+        .or_else(|| s(payload, &["commit_oid"]))
+        .or_else(|| s(payload, &["build", "commit"]))
     {
         Some(Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
     } else if let (Some(sha), Some(c)) = (s(payload, &["sha"]), payload.get("commit").filter(|c| c.is_object())) {
@@ -353,8 +357,10 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
             url: s(c, &["html_url"]).or_else(|| commit_url(&sha)),
             ..Commit::new(&sha, c.get("commit").and_then(|c| c.get("message")).and_then(Json::as_str))
         })
-    } else {
+    } else if about_the_runs_commit(&event, payload) {
         env.string("GITHUB_SHA").map(|sha| Commit { url: commit_url(&sha), ..Commit::new(&sha, None) })
+    } else {
+        None
     };
 
     let git_ref = match &pr {
@@ -364,15 +370,23 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
             (Some(name), Some(kind)) => {
                 Some(Ref { name, kind: if kind == "tag" { RefKind::Tag } else { RefKind::Branch } })
             }
+            // A pull request's merge ref (a code scanning alert's) names no branch.
+            (Some(full), None) if full.starts_with("refs/pull/") => None,
             (Some(full), None) => Ref::parse(&full),
-            // The branch of the run, check, deployment or merge queue this event is about.
+            // The branch of the run, job, check, deployment or merge queue this event is about.
             _ => s(payload, &["deployment", "ref"])
                 .or_else(|| s(payload, &["workflow_run", "head_branch"]))
+                .or_else(|| s(payload, &["workflow_job", "head_branch"]))
                 .or_else(|| s(payload, &["check_suite", "head_branch"]))
                 .or_else(|| s(payload, &["check_run", "check_suite", "head_branch"]))
                 .or_else(|| s(payload, &["merge_group", "base_ref"]))
+                .or_else(|| status_branch(payload))
                 .and_then(|r| Ref::parse(&r))
-                .or_else(|| env.string("GITHUB_REF").and_then(|r| Ref::parse(&r))),
+                .or_else(|| {
+                    about_the_runs_commit(&event, payload)
+                        .then(|| env.string("GITHUB_REF").and_then(|r| Ref::parse(&r)))
+                        .flatten()
+                }),
         },
     };
 
@@ -424,6 +438,39 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         payload: json,
         ..Context::default()
     }
+}
+
+/// Whether the run's own commit and branch (`GITHUB_SHA`, `GITHUB_REF`) are what the event is
+/// about. GitHub's "Events that trigger workflows" gives each event's: a push's, a release's
+/// tagged commit, a created ref's, a workflow run by hand, by the clock or through the API, a
+/// published package's. For the other events (a label, a star, a member, an alert…) they are the
+/// default branch's head, which the event has nothing to do with. Without an event file nothing
+/// else is known, so they stand.
+fn about_the_runs_commit(event: &str, payload: Json) -> bool {
+    let runs_own = [
+        "push",
+        "pull_request",
+        "pull_request_target",
+        "create",
+        "release",
+        "workflow_dispatch",
+        "schedule",
+        "repository_dispatch",
+        "registry_package",
+        "merge_group",
+        "unknown",
+    ];
+    runs_own.contains(&event) || !payload.is_object()
+}
+
+/// The branch a commit status was set on: of the branches that hold its commit (`branches`),
+/// the one whose head it is, or the only one.
+fn status_branch(payload: Json) -> Option<String> {
+    let sha = s(payload, &["sha"])?;
+    let branches: Vec<Json> = payload.get("branches")?.items()?.collect();
+    let at_head = branches.iter().find(|b| s(**b, &["commit", "sha"]).as_deref() == Some(sha.as_str()));
+    let only = if branches.len() == 1 { branches.first() } else { None };
+    at_head.or(only).and_then(|b| s(*b, &["name"]))
 }
 
 /// The outcome an event reports about another run (a workflow run, a check, a deployment, a
@@ -618,6 +665,46 @@ mod tests {
             env(&[("GITHUB_EVENT_NAME", "deployment_status"), ("GITHUB_REPOSITORY", "o/r"), ("GITHUB_RUN_ID", "1")]);
         let run = context(&e, Some(&fixture("deployment_status.success.json")), &mut vec![]).run;
         assert_eq!(run.url.as_deref(), Some("https://github.com/Codertocat/Hello-World/actions/runs/1"));
+    }
+
+    #[test]
+    fn an_event_about_another_commit_or_none_shows_its_own_not_the_notifying_runs() {
+        const RUN_SHA: &str = "5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e5ca1ab1e";
+        let dir = TempDir::new("own-sha");
+        let e = |event: &str| {
+            env(&[("GITHUB_EVENT_NAME", event), ("GITHUB_SHA", RUN_SHA), ("GITHUB_REF", "refs/heads/default")])
+        };
+        let of = |event: &str, json: &str| {
+            let path = dir.join(&format!("{event}.json"));
+            std::fs::write(&path, json).unwrap();
+            let cx = context(&e(event), Some(path.to_str().unwrap()), &mut vec![]);
+            (cx.commit.map(|c| c.sha), cx.git_ref.map(|r| r.name))
+        };
+        let job = std::fs::read_to_string(fixture("workflow_job.completed-success.json")).unwrap();
+        assert_eq!(
+            of("workflow_job", &job),
+            (Some("3484a3fb816e0859fd6e1cea078d76385ff50625".into()), Some("main".into())),
+            "the job's own head_sha and head_branch"
+        );
+        let sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+        let comment = format!(r#"{{"action":"created","comment":{{"commit_id":"{sha}","body":"ok"}}}}"#);
+        assert_eq!(of("commit_comment", &comment), (Some(sha.into()), None), "the commented commit");
+        let alert = format!(r#"{{"action":"fixed","ref":"refs/heads/feature","commit_oid":"{sha}","alert":{{}}}}"#);
+        assert_eq!(of("code_scanning_alert", &alert), (Some(sha.into()), Some("feature".into())));
+        let alert = format!(r#"{{"action":"fixed","ref":"refs/pull/11/merge","commit_oid":"{sha}","alert":{{}}}}"#);
+        assert_eq!(of("code_scanning_alert", &alert).1, None, "a pull request's merge ref is no branch");
+        let build = format!(r#"{{"build":{{"status":"built","commit":"{sha}"}}}}"#);
+        assert_eq!(of("page_build", &build).0, Some(sha.into()));
+        // A label, a star, a member: about no commit or branch; the run's are the default branch's.
+        for event in ["label", "star", "member", "gollum", "ping", "some_future_event"] {
+            assert_eq!(of(event, r#"{"action":"created","label":{"name":"bug"}}"#), (None, None), "{event}");
+        }
+        // The runs whose commit is the event's: a workflow started by hand, by the clock, a release.
+        for event in ["workflow_dispatch", "schedule", "release", "create", "repository_dispatch"] {
+            assert_eq!(of(event, "{}").0.as_deref(), Some(RUN_SHA), "{event}");
+        }
+        let status = std::fs::read_to_string(fixture("status.success.json")).unwrap();
+        assert_eq!(of("status", &status), (Some(sha.into()), None), "the branches hold the commit, none is at it");
     }
 
     #[test]
