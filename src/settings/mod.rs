@@ -764,23 +764,7 @@ impl Settings {
         // gets no secrets): `notify` decides, with the error made here.
         let lang = v.lang;
         let missing = |name: Name| Mode::Missing { name, error: name.required(false, lang) };
-        let mut secrets: Vec<Secret> = [
-            &v.kdocs_token,
-            &v.kdocs_app_key,
-            &v.kdocs_refresh_token,
-            &v.secret,
-            &v.github_token,
-            &v.gitlab_token,
-            &v.drone_token,
-            &v.woodpecker_token,
-            &v.jenkins_token,
-        ]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-        secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret));
-        secrets.retain(|s| !s.expose().is_empty());
+        let secrets = secrets_of(&v);
 
         let renewal = renewal(v.kdocs_app_id.clone(), v.kdocs_app_key.clone(), v.kdocs_refresh_token.clone(), lang)?;
         let has_kdocs = v.kdocs_token.is_some() || renewal.is_some();
@@ -943,6 +927,41 @@ pub fn webhook_token(url: &str) -> Option<String> {
     Some(token.into_owned()).filter(|t| !t.is_empty())
 }
 
+/// Every secret the settings hold, to be masked and redacted: the tokens, keys and the robot's
+/// secret, and the webhook's `access_token` and password.
+fn secrets_of(v: &Values) -> Vec<Secret> {
+    let mut secrets: Vec<Secret> = [
+        &v.kdocs_token,
+        &v.kdocs_app_key,
+        &v.kdocs_refresh_token,
+        &v.secret,
+        &v.github_token,
+        &v.gitlab_token,
+        &v.drone_token,
+        &v.woodpecker_token,
+        &v.jenkins_token,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    secrets.extend(v.webhook.as_ref().and_then(|w| webhook_token(w.expose())).map(Secret));
+    secrets.extend(v.webhook.as_ref().map_or_else(Vec::new, |w| webhook_password(w.expose())).into_iter().map(Secret));
+    secrets.retain(|s| !s.expose().is_empty());
+    secrets
+}
+
+/// The password of a webhook URL's `user:password@` (a proxy's login), as given and decoded: a
+/// secret too. The user name is not masked: a short word like `robot` would hide itself
+/// everywhere (the URL is shown as `***@` whole where it is shown).
+fn webhook_password(url: &str) -> Vec<String> {
+    let Some(password) = reqwest::Url::parse(url).ok().and_then(|u| u.password().map(str::to_owned)) else {
+        return Vec::new();
+    };
+    let decoded = percent_encoding::percent_decode_str(&password).decode_utf8_lossy().into_owned();
+    if decoded == password { vec![password] } else { vec![password, decoded] }
+}
+
 fn bad_value(f: &Found, name: Name, lang: Lang, fix: &str) -> Error {
     // Values of these settings are not secret, so showing them helps.
     let args = [("name", name.as_str()), ("value", f.value.trim()), ("from", &f.from), ("fix", fix)];
@@ -965,7 +984,7 @@ const ROBOT_HOST: &str = "oapi.dingtalk.com";
 #[derive(Debug, PartialEq, Eq)]
 enum WebhookHost {
     /// Another service's robot: its name and the host.
-    Service(&'static str, String),
+    Service(&'static [&'static str; Lang::COUNT], String),
     /// A DingTalk host that is not the robot's, or a typo of it.
     NearMiss(String),
     /// Anything else: a proxy or a test server, maybe.
@@ -975,8 +994,12 @@ enum WebhookHost {
 /// Robot hosts of other chat services, from their robot documentation (Feishu/Lark custom bot:
 /// `https://open.feishu.cn/open-apis/bot/v2/hook/…`, `https://open.larksuite.com/…`; WeCom group
 /// robot: `https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`).
-const OTHER_SERVICES: [(&str, &str); 3] =
-    [("open.feishu.cn", "Feishu/Lark"), ("open.larksuite.com", "Feishu/Lark"), ("qyapi.weixin.qq.com", "WeCom")];
+/// Each service is named as its users say it, one column per language (`Lang::ALL`'s order).
+const OTHER_SERVICES: [(&str, [&str; Lang::COUNT]); 3] = [
+    ("open.feishu.cn", ["飞书/Lark", "Feishu/Lark"]),
+    ("open.larksuite.com", ["飞书/Lark", "Feishu/Lark"]),
+    ("qyapi.weixin.qq.com", ["企业微信", "WeCom"]),
+];
 
 /// What the webhook's host is, when it is not DingTalk's robot host (the webhook's kind checked
 /// that it is an http(s) URL with a host).
@@ -1005,6 +1028,7 @@ impl WebhookHost {
         let url = say(lang, "webhook.robot_url", &[]);
         let (host, fix) = match self {
             WebhookHost::Service(service, host) => {
+                let service = service[lang as usize];
                 let what = say(lang, "webhook.other_service", &[("from", from), ("service", service), ("host", host)]);
                 return (what, say(lang, "webhook.other_service.fix", &[("url", &url)]));
             }
@@ -1112,8 +1136,14 @@ mod tests {
         let host = |h: &str| webhook_host(&format!("https://{h}/robot/send?access_token=t"));
         assert_eq!(host("oapi.dingtalk.com"), None);
         assert_eq!(host("OAPI.DingTalk.com"), None, "hosts are compared lower-cased");
-        assert_eq!(host("open.feishu.cn"), Some(WebhookHost::Service("Feishu/Lark", "open.feishu.cn".into())));
-        assert_eq!(host("qyapi.weixin.qq.com"), Some(WebhookHost::Service("WeCom", "qyapi.weixin.qq.com".into())));
+        assert_eq!(
+            host("open.feishu.cn"),
+            Some(WebhookHost::Service(&["飞书/Lark", "Feishu/Lark"], "open.feishu.cn".into()))
+        );
+        assert_eq!(
+            host("qyapi.weixin.qq.com"),
+            Some(WebhookHost::Service(&["企业微信", "WeCom"], "qyapi.weixin.qq.com".into()))
+        );
         for near in
             ["oapi.dingtalk.cn", "api.dingtalk.com", "oapi.dingding.com", "oap.dingtalk.com", "oapi.dingtalk.co"]
         {

@@ -421,3 +421,18 @@ fn kdocs_auth_prints_no_control_character_from_the_token_endpoint() {
         }
     }
 }
+
+#[test]
+fn a_webhooks_password_is_masked_and_never_shown() {
+    // A proxy in front of DingTalk that wants a login: its password is a secret as the token is.
+    let webhook = format!("https://alice:pr0xy%2FPASSword@proxy.example.com/robot/send?access_token={HOOK_TOKEN}");
+    let out = Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_WEBHOOK", &webhook).dry_run();
+    // As given and decoded; a workflow command writes `%` as `%25`, and GitHub reads it back.
+    for (secret, command) in [("pr0xy%2FPASSword", "pr0xy%252FPASSword"), ("pr0xy/PASSword", "pr0xy/PASSword")] {
+        assert!(out.stderr.contains(&format!("::add-mask::{command}\n")), "{secret} not masked: {}", out.stderr);
+        let said = out.stderr.replace(&format!("::add-mask::{command}\n"), "");
+        for text in [&out.stdout, &said, &out.outputs] {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
+        }
+    }
+}
