@@ -81,10 +81,11 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
 
     if !when::matches(&settings.notify_on, cx.status, cx.change) {
-        let previous =
-            cx.previous_status.map_or_else(|| say(settings.lang, "run.previous_unknown", &[]), |p| p.to_string());
+        let previous = cx
+            .previous_status
+            .map_or_else(|| say(settings.lang, "run.previous_unknown", &[]), |p| status_said(settings.lang, p));
         let args = [
-            ("status", cx.status.to_string()),
+            ("status", status_said(settings.lang, cx.status)),
             ("previous", previous),
             ("notify_on", when::describe(&settings.notify_on)),
         ];
@@ -324,6 +325,16 @@ fn context(ci: &dyn Ci, env: &Env, settings: &Settings, reporter: &Reporter) -> 
     cx.lang = settings.lang;
     cx.utc_offset = settings.timezone;
     cx
+}
+
+/// A status in a line for people: the reader's word, and in Chinese the word `notify_on` takes
+/// beside it (`成功（`success`）`), so that the line says what to match.
+fn status_said(lang: Lang, status: Status) -> String {
+    let key = format!("status.{status}");
+    match (lang, crate::summary::catalog::phrase(lang, &key)) {
+        (Lang::En, _) | (_, None) => status.to_string(),
+        (_, Some(word)) => format!("{word}（`{status}`）"),
+    }
 }
 
 /// The run's status: the `status` setting, else what the jobs add up to, else the CI's own word

@@ -772,7 +772,7 @@ const MESSAGES: &[(&str, [&str; Lang::COUNT])] = &[
     ]),
     ("run.no_secrets.output", ["{why}拿不到密钥", "{why} gets no secrets"]),
     ("run.not_matched", [
-        "不发送：本次运行的状态是 {status}（上一次：{previous}），而 notify_on 是 `{notify_on}`",
+        "不发送：本次运行的状态是{status}，上一次是{previous}，而 notify_on 是 `{notify_on}`",
         "not sending: the run's status is {status} (previous: {previous}), and notify_on is `{notify_on}`",
     ]),
     ("run.previous_unknown", ["未知", "unknown"]),

@@ -152,7 +152,7 @@ fn drone_previous_build_is_paged_for_and_gives_fixed() {
     let out = drone_run(&api, &relay, &[("DINGTALK_NOTIFY_ON", "fixed")]).run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(relay.received().is_empty(), "{}", out.stderr);
-    assert!(out.stderr.contains("（上一次：success）"), "{}", out.stderr);
+    assert!(out.stderr.contains("，上一次是成功（`success`），"), "{}", out.stderr);
 }
 
 #[test]

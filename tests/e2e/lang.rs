@@ -94,7 +94,7 @@ fn a_run_that_is_not_sent_says_why_in_its_language() {
     let run = || Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_NOTIFY_ON", "failure");
     let out = run().run();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stderr, "不发送：本次运行的状态是 success（上一次：未知），而 notify_on 是 `failure`\n");
+    assert_eq!(out.stderr, "不发送：本次运行的状态是成功（`success`），上一次是未知，而 notify_on 是 `failure`\n");
     let out = run().env("INPUT_LANG", "en").run();
     assert_eq!(
         out.stderr,

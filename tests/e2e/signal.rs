@@ -90,7 +90,7 @@ fn notify_on_each_word() {
             assert_eq!(out.output("skipped").as_deref(), Some("false"), "{on} {status} {previous}");
         } else {
             assert_skipped(&out, &relay);
-            assert!(out.stderr.contains(&format!("本次运行的状态是 {status}（")), "{on}: {}", out.stderr);
+            assert!(out.stderr.contains(&format!("（`{status}`），上一次是")), "{on}: {}", out.stderr);
         }
     }
 }
@@ -222,7 +222,7 @@ fn github_previous_run_from_the_api() {
     let out = github_with_api(&server).env("INPUT_NOTIFY_ON", "fixed").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.output("skipped").as_deref(), Some("true"));
-    assert!(out.stderr.contains("（上一次：success）"), "{}", out.stderr);
+    assert!(out.stderr.contains("，上一次是成功（`success`），"), "{}", out.stderr);
 }
 
 /// A loopback relay and GitHub API that answers every list of a workflow's runs with `runs`.
