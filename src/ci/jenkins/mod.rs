@@ -185,11 +185,14 @@ fn commit(env: &Env, repo_url: Option<&str>) -> Option<Commit> {
 /// A multibranch pull request (`CHANGE_ID`); Gerrit-style ids that are not numbers are left out.
 fn pull_request(env: &Env) -> Option<PullRequest> {
     let number = env.get("CHANGE_ID")?.trim().parse::<u64>().ok()?;
+    let url = env.string("CHANGE_URL");
+    // No variable names the forge; GitLab Branch Source's CHANGE_URL is the merge request's page.
+    let gitlab = url.as_deref().is_some_and(|u| u.contains("/merge_requests/"));
     Some(PullRequest {
-        kind: ChangeKind::PullRequest,
+        kind: if gitlab { ChangeKind::MergeRequest } else { ChangeKind::PullRequest },
         number,
         title: env.string("CHANGE_TITLE"),
-        url: env.string("CHANGE_URL"),
+        url,
         author: env.first(&["CHANGE_AUTHOR", "CHANGE_AUTHOR_DISPLAY_NAME"]),
         base: env.string("CHANGE_TARGET"),
         head: env.string("CHANGE_BRANCH"),
@@ -228,6 +231,15 @@ mod tests {
         assert_eq!(ctx.run.url.as_deref(), Some("https://jenkins.example.com/job/ci-notify/57/"));
         assert_eq!(ctx.run.workflow.as_deref(), Some("ci-notify"));
         assert!(ctx.pr.is_none() && ctx.actor.is_none());
+    }
+
+    #[test]
+    fn a_gitlab_merge_request_is_a_merge_request() {
+        // GitLab Branch Source sets CHANGE_URL to the merge request's page.
+        let url = "CHANGE_URL=https://gitlab.example.com/acme/ci-notify/-/merge_requests/58";
+        let ctx = context(&fixture_env(&format!("{PULL_REQUEST}\n{url}\n"), 0));
+        assert_eq!(ctx.pr.unwrap().kind, ChangeKind::MergeRequest);
+        assert_eq!(context(&fixture_env(PULL_REQUEST, 0)).pr.unwrap().kind, ChangeKind::PullRequest);
     }
 
     #[test]
