@@ -129,26 +129,73 @@ fn only_lookups(source: &str) -> bool {
     true
 }
 
-/// The texts of a user's templates (the summary's text, its title, or both): those of lookups
-/// only here, the others in one child process (a second process for the title alone cost
-/// 2.4 ms a run).
-/// `value` is `cx` as minijinja sees it, made once for every template of the run.
-pub fn render(cx: &Context, value: &minijinja::Value, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
-    let (here, apart): (Vec<_>, Vec<_>) = parts.iter().partition(|(t, _)| only_lookups(&t.source));
-    let mut here = here.iter().map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
-    let mut apart = if apart.is_empty() { Vec::new() } else { in_child(cx, &apart)? }.into_iter();
-    parts
-        .iter()
-        .map(|(t, _)| if only_lookups(&t.source) { here.next() } else { apart.next().map(Ok) })
-        .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
-        .collect()
+/// A user's templates on their way: those that need the child have it started and fed.
+pub struct Rendering<'a> {
+    cx: &'a Context,
+    parts: &'a [(&'a CustomTemplate, Kind)],
+    apart: Option<Apart>,
 }
 
+/// The child at work, or (unit tests) its texts.
+enum Apart {
+    Child(Running),
+    #[cfg(test)]
+    Done(Result<Vec<String>, Error>),
+}
+
+/// Starts rendering a user's templates (the summary's text, its title, or both): those of lookups
+/// only are rendered by [`Rendering::texts`], here; the others in one child process (a second
+/// process for the title alone cost 2.4 ms a run), started now, so that it starts while the
+/// caller does other work.
+pub fn start<'a>(cx: &'a Context, parts: &'a [(&'a CustomTemplate, Kind)]) -> Result<Rendering<'a>, Error> {
+    let apart: Vec<_> = parts.iter().filter(|(t, _)| !only_lookups(&t.source)).copied().collect();
+    let apart = if apart.is_empty() { None } else { Some(in_child(cx, &apart)?) };
+    Ok(Rendering { cx, parts, apart })
+}
+
+impl Rendering<'_> {
+    /// The texts, in the order of the parts. `value` is the context as minijinja sees it, made
+    /// once for every template of the run.
+    pub fn texts(self, value: &minijinja::Value) -> Result<Vec<String>, Error> {
+        let Rendering { cx, parts, apart } = self;
+        let mut apart = match apart {
+            None => Vec::new(),
+            Some(Apart::Child(running)) => answer(running)?,
+            #[cfg(test)]
+            Some(Apart::Done(texts)) => texts?,
+        }
+        .into_iter();
+        let mut here = parts
+            .iter()
+            .filter(|(t, _)| only_lookups(&t.source))
+            .map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
+        parts
+            .iter()
+            .map(|(t, _)| if only_lookups(&t.source) { here.next() } else { apart.next().map(Ok) })
+            .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
+            .collect()
+    }
+}
+
+/// A started child: its job written (or being written), its answer being read.
+struct Running {
+    child: Child,
+    origins: String,
+    count: usize,
+    writer: Option<std::thread::JoinHandle<()>>,
+    answers: mpsc::Receiver<Vec<u8>>,
+}
+
+/// On Linux a pipe holds 64 KiB unless the user's pipe pages run short (then 4 KiB). A job of
+/// this size or less is written at once, without a writer thread: at worst the write waits for
+/// the child to read, the first thing it does, before any template runs.
+const PIPE_BYTES: usize = 64 * 1024;
+
 #[cfg_attr(test, allow(unreachable_code, unused_variables))]
-fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
+fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Error> {
     // Unit tests' `current_exe` is the test harness, not this binary.
     #[cfg(test)]
-    return in_process(cx, parts);
+    return Ok(Apart::Done(in_process(cx, parts)));
     let origins = parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().join(" and ");
     let program = own_binary();
     let mut child = Command::new(&program)
@@ -189,17 +236,24 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
     let mut job =
         serde_json::to_vec(&job).map_err(|e| Error::usage(format!("cannot pass the context to the template: {e}")))?;
     job.push(b'\n');
-    let payload = cx.payload.clone();
+    let event = if reads.payload { cx.payload.text() } else { "" };
     let mut stdin = child.stdin.take();
-    let writer = std::thread::spawn(move || {
-        // A child that died early closes its stdin: that shows in its exit status.
-        let _ = stdin.as_mut().map(|s| {
-            s.write_all(&job)?;
-            if reads.payload { s.write_all(payload.text().as_bytes()) } else { Ok(()) }
-        });
-    });
+    // A child that died early closes its stdin: that shows in its exit status.
+    let writer = if job.len() + event.len() <= PIPE_BYTES {
+        let _ = stdin.as_mut().map(|s| s.write_all(&job).and_then(|()| s.write_all(event.as_bytes())));
+        drop(stdin);
+        None
+    } else {
+        let payload = cx.payload.clone();
+        Some(std::thread::spawn(move || {
+            let _ = stdin.as_mut().map(|s| {
+                s.write_all(&job)?;
+                if reads.payload { s.write_all(payload.text().as_bytes()) } else { Ok(()) }
+            });
+        }))
+    };
     let mut stdout = child.stdout.take();
-    let (answered, answer) = mpsc::channel();
+    let (answered, answers) = mpsc::channel();
     std::thread::spawn(move || {
         let mut answer = Vec::new();
         let limit = (engine::MAX_OUTPUT_BYTES * 8) as u64;
@@ -208,8 +262,17 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
         drop(stdout);
         let _ = answered.send(answer);
     });
-    let answer = watch(&mut child, &answer);
-    let _ = writer.join();
+    Ok(Apart::Child(Running { child, origins, count: parts.len(), writer, answers }))
+}
+
+/// Waits for the child's answer (see [`watch`]): its texts, or the usage error that says why
+/// there are none.
+fn answer(running: Running) -> Result<Vec<String>, Error> {
+    let Running { mut child, origins, count, writer, answers } = running;
+    let answer = watch(&mut child, &answers);
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
     let error = |why: &str| {
         Error::usage(format!(
             "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with \
@@ -218,7 +281,7 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
     };
     let answer = answer.map_err(|why| error(&why))?;
     match serde_json::from_slice::<Answer>(&answer) {
-        Ok(Answer::Texts(texts)) if texts.len() == parts.len() => Ok(texts),
+        Ok(Answer::Texts(texts)) if texts.len() == count => Ok(texts),
         Ok(Answer::Texts(_)) => Err(error("it gave a wrong answer")),
         Ok(Answer::Error(message)) => Err(Error::usage(message)),
         Err(_) => Err(error("it gave no answer")),
@@ -314,7 +377,9 @@ pub fn child() -> std::process::ExitCode {
 
 /// The child's resident memory, where the system tells (Linux).
 fn resident_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    // `/proc` files tell no size: one read into room enough, not reads of growing size.
+    let mut status = String::with_capacity(4096);
+    std::fs::File::open(format!("/proc/{pid}/status")).ok()?.read_to_string(&mut status).ok()?;
     let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim();
     kb.parse::<u64>().ok().map(|kb| kb * 1024)
 }
