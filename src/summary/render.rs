@@ -63,14 +63,14 @@ pub fn summary(
     warnings: &mut Vec<String>,
 ) -> Result<Summary, Error> {
     // The user's templates (the text, the title: a template too, plain text) are rendered
-    // together, apart from this process (`sandbox`), strictly.
+    // strictly by `sandbox`: here when they can neither loop nor grow, else together in a child.
     // A title without template syntax is used as it is: no process to start for it.
     let literal_title = title.filter(|t| !["{{", "{%", "{#"].iter().any(|m| t.source.contains(m)));
     let template_title = title.filter(|_| literal_title.is_none());
     let parts: Vec<(&CustomTemplate, Kind)> =
         custom.map(|t| (t, Kind::Text)).into_iter().chain(template_title.map(|t| (t, Kind::Title))).collect();
-    // The child starts first, so that its start (the cost of a custom template with filters)
-    // overlaps the built-in text's rendering.
+    // A child starts first, so that its start (the cost of a template that needs one) overlaps
+    // the built-in text's rendering.
     let pending = if parts.is_empty() { None } else { Some(crate::summary::sandbox::start(cx, &parts)?) };
     let env = environment(UndefinedBehavior::Chainable, cx.lang, cx.utc_offset);
     let ctx = Value::from_serialize(cx);
