@@ -62,44 +62,58 @@ pub fn summary(
     custom: Option<&CustomTemplate>,
     warnings: &mut Vec<String>,
 ) -> Result<Summary, Error> {
-    let env = environment(UndefinedBehavior::Chainable, cx.lang, cx.utc_offset);
-    let ctx = Value::from_serialize(cx);
-    let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx));
     // The user's templates (the text, the title: a template too, plain text) are rendered
-    // together, apart from this process (`sandbox`), strictly.
+    // strictly by `sandbox`: here when they can neither loop nor grow, else together in a child.
     // A title without template syntax is used as it is: no process to start for it.
     let literal_title = title.filter(|t| !["{{", "{%", "{#"].iter().any(|m| t.source.contains(m)));
     let template_title = title.filter(|_| literal_title.is_none());
     let parts: Vec<(&CustomTemplate, Kind)> =
         custom.map(|t| (t, Kind::Text)).into_iter().chain(template_title.map(|t| (t, Kind::Title))).collect();
-    let mut customs =
-        if parts.is_empty() { Vec::new() } else { crate::summary::sandbox::render(cx, &ctx, &parts)? }.into_iter();
+    // A child starts first, so that its start (the cost of a template that needs one) overlaps
+    // the built-in text's rendering.
+    let pending = if parts.is_empty() { None } else { Some(crate::summary::sandbox::start(cx, &parts)?) };
+    let env = environment(UndefinedBehavior::Chainable, cx.lang, cx.utc_offset);
+    let ctx = Value::from_serialize(cx);
+    let render = |name: &str| env.get_template(name).and_then(|t| t.render(&ctx));
+    // Kept apart until the user's templates are known to render: a failed run tells only that.
+    let mut own_warnings = Vec::new();
     let text = match custom {
-        Some(_) => customs.next().unwrap_or_default(),
-        None => render(events::text(cx)).unwrap_or_else(|e| {
-            warnings.push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
+        Some(_) => None,
+        None => Some(render(events::text(cx)).unwrap_or_else(|e| {
+            own_warnings
+                .push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
             render(events::generic_text()).unwrap_or_else(|_| fallback(cx))
-        }),
+        })),
     };
     let title = match (literal_title, template_title) {
-        (Some(t), _) => t.source.clone(),
-        (None, Some(_)) => customs.next().unwrap_or_default(),
+        (Some(t), _) => Some(t.source.clone()),
+        (None, Some(_)) => None,
         // The built-in title is lenient like every built-in template, even next to a strict
         // custom text.
-        (None, None) => env
-            .get_template(events::title_frame())
-            .and_then(|t| t.render(minijinja::context! { title_part => events::title(cx), ..ctx.clone() }))
-            .unwrap_or_else(|_| {
-                let word = |key: &str| catalog::phrase(cx.lang, key).unwrap_or_default();
-                format!(
-                    "{} {} · {} · {}",
-                    emoji(cx.status.as_str()),
-                    word(&format!("status.{}", cx.status)),
-                    cx.repo.full_name.as_deref().unwrap_or_else(|| word("build")),
-                    cx.event
-                )
-            }),
+        (None, None) => Some(
+            env.get_template(events::title_frame())
+                .and_then(|t| t.render(minijinja::context! { title_part => events::title(cx), ..ctx.clone() }))
+                .unwrap_or_else(|_| {
+                    let word = |key: &str| catalog::phrase(cx.lang, key).unwrap_or_default();
+                    format!(
+                        "{} {} · {} · {}",
+                        emoji(cx.status.as_str()),
+                        word(&format!("status.{}", cx.status)),
+                        cx.repo.full_name.as_deref().unwrap_or_else(|| word("build")),
+                        cx.event
+                    )
+                }),
+        ),
     };
+    let mut customs = match pending {
+        Some(pending) => pending.texts(&ctx)?,
+        None => Vec::new(),
+    }
+    .into_iter();
+    warnings.append(&mut own_warnings);
+    // The user's texts come in the order of `parts`: the text, then the title.
+    let text = text.unwrap_or_else(|| customs.next().unwrap_or_default());
+    let title = title.unwrap_or_else(|| customs.next().unwrap_or_default());
     Ok(Summary { title: title_line(&title), text: tidy(&text) })
 }
 

@@ -15,7 +15,9 @@
 //! The child is this binary started again from `/proc/self/exe` (elsewhere from
 //! `current_exe`): on Linux that is the running program itself, even when its file was replaced
 //! or deleted during the run. When no child can start, the template is not rendered: that is a
-//! usage error too. Nothing renders a user's template in this process.
+//! usage error too. Only a template that can neither loop nor build more than a few times the
+//! context's largest string ([`without_loops`]: lookups, `if`, `~`, this program's own filters)
+//! renders in this process, where fuel and the output cap bound it; it costs no process start.
 //!
 //! The child gets on stdin the context as JSON, then a newline, then the event's text as it was
 //! read, which it parses itself into the same lazy [`Payload`]: re-serializing the event here and
@@ -129,26 +131,209 @@ fn only_lookups(source: &str) -> bool {
     true
 }
 
-/// The texts of a user's templates (the summary's text, its title, or both): those of lookups
-/// only here, the others in one child process (a second process for the title alone cost
-/// 2.4 ms a run).
-/// `value` is `cx` as minijinja sees it, made once for every template of the run.
-pub fn render(cx: &Context, value: &minijinja::Value, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
-    let (here, apart): (Vec<_>, Vec<_>) = parts.iter().partition(|(t, _)| only_lookups(&t.source));
-    let mut here = here.iter().map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
-    let mut apart = if apart.is_empty() { Vec::new() } else { in_child(cx, &apart)? }.into_iter();
-    parts
-        .iter()
-        .map(|(t, _)| if only_lookups(&t.source) { here.next() } else { apart.next().map(Ok) })
-        .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
-        .collect()
+/// The filters of a template that may render here: this program's own (linear in their input,
+/// nothing they do loops) and `safe`, which only marks a value. Not `datetime`: its date
+/// arithmetic on any number a template writes is not worth vouching for here.
+const FILTERS_HERE: [&str; 11] =
+    ["emoji", "t", "link", "url", "upper_first", "first_line", "plain", "e", "escape", "safe", "duration"];
+
+/// How many `~` a template rendered here may have: each copies its operands once, so the
+/// largest string it builds is at most this many times the context's largest plus one.
+const MAX_CONCATS: usize = 8;
+
+/// A template that cannot loop, nor build a string much larger than the context's largest:
+/// lookups (not of the payload, the commits or the jobs), string and integer literals, `~` (at
+/// most [`MAX_CONCATS`]), `==`, `!=`, `not`, `and`, `or`, parentheses, the filters of
+/// [`FILTERS_HERE`], the function `t`, and `if`/`elif`/`else`/`endif` blocks. It is rendered
+/// here like lookups: it needs neither the child's memory bound (what it builds is bounded by
+/// the context) nor its clock (fuel counts its steps). Anything else (loops, macros, `set`,
+/// tests, other filters and functions, arithmetic, subscripts, comments) goes to the child.
+fn without_loops(source: &str) -> bool {
+    let mut concats = 0;
+    let mut rest = source;
+    loop {
+        let Some(start) = rest.find('{') else { return true };
+        let (close, block) = match rest[start..].chars().nth(1) {
+            Some('{') => ("}}", false),
+            Some('%') => ("%}", true),
+            Some('#') => return false,
+            _ => {
+                rest = &rest[start + 1..];
+                continue;
+            }
+        };
+        let Some(end) = rest[start + 2..].find(close) else { return false };
+        let inside = rest[start + 2..start + 2 + end].trim_matches('-').trim();
+        let Some(tokens) = tokens(inside) else { return false };
+        let expression = if block {
+            match tokens.first().map(String::as_str) {
+                Some("if" | "elif") => &tokens[1..],
+                Some("else" | "endif") if tokens.len() == 1 => &tokens[1..],
+                _ => return false,
+            }
+        } else {
+            &tokens[..]
+        };
+        if !bounded_expression(expression, &mut concats) {
+            return false;
+        }
+        rest = &rest[start + 2 + end + 2..];
+    }
 }
 
+/// Whether the tokens of an expression use only what [`without_loops`] allows.
+fn bounded_expression(tokens: &[String], concats: &mut usize) -> bool {
+    let named = |i: usize| tokens.get(i).map(String::as_str);
+    for (i, token) in tokens.iter().enumerate() {
+        let first = token.chars().next().unwrap_or(' ');
+        let ok = match token.as_str() {
+            "~" => {
+                *concats += 1;
+                *concats <= MAX_CONCATS
+            }
+            "." | "|" | "(" | ")" | "," | "=" | "==" | "!=" | "not" | "and" | "or" => true,
+            "payload" | "commits" | "jobs" => false,
+            _ if first == '\'' || first == '"' || first.is_ascii_digit() => true,
+            name => {
+                let filter = i > 0 && named(i - 1) == Some("|");
+                let called = named(i + 1) == Some("(");
+                let field = i > 0 && named(i - 1) == Some(".");
+                let keyword =
+                    ["is", "in", "if", "else", "for", "loop", "self", "super", "caller", "range", "namespace"];
+                if filter {
+                    FILTERS_HERE.contains(&name)
+                } else if called {
+                    name == "t"
+                } else {
+                    field || !keyword.contains(&name)
+                }
+            }
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// An expression's tokens: names, numbers, string literals (with their quotes) and the
+/// punctuation [`bounded_expression`] knows; `None` at anything else.
+fn tokens(source: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let token = match c {
+            c if c.is_whitespace() => continue,
+            '\'' | '"' => {
+                let mut escaped = false;
+                let end = chars.by_ref().find(|&(_, d)| {
+                    let closes = d == c && !escaped;
+                    escaped = d == '\\' && !escaped;
+                    closes
+                })?;
+                &source[i..=end.0]
+            }
+            '=' | '!' if chars.peek().is_some_and(|&(_, d)| d == '=') => {
+                chars.next();
+                &source[i..i + 2]
+            }
+            '!' => return None,
+            '.' | '|' | '(' | ')' | ',' | '=' | '~' => &source[i..=i],
+            c if c.is_ascii_alphanumeric() || c == '_' => {
+                let mut end = i + 1;
+                while let Some(&(j, d)) = chars.peek() {
+                    if !(d.is_ascii_alphanumeric() || d == '_') {
+                        break;
+                    }
+                    end = j + 1;
+                    chars.next();
+                }
+                let word = &source[i..end];
+                // `1e9` and `0x…` are numbers the grammar does not need.
+                if c.is_ascii_digit() && !word.chars().all(|d| d.is_ascii_digit()) {
+                    return None;
+                }
+                word
+            }
+            _ => return None,
+        };
+        out.push(token.to_owned());
+    }
+    Some(out)
+}
+
+/// Whether a template renders in this process rather than in the child.
+fn renders_here(source: &str) -> bool {
+    only_lookups(source) || without_loops(source)
+}
+
+/// A user's templates on their way: those that need the child have it started and fed.
+pub struct Rendering<'a> {
+    cx: &'a Context,
+    parts: &'a [(&'a CustomTemplate, Kind)],
+    apart: Option<Apart>,
+}
+
+/// The child at work, or (unit tests) its texts.
+enum Apart {
+    Child(Running),
+    #[cfg(test)]
+    Done(Result<Vec<String>, Error>),
+}
+
+/// Starts rendering a user's templates (the summary's text, its title, or both): those of lookups
+/// only are rendered by [`Rendering::texts`], here; the others in one child process (a second
+/// process for the title alone cost 2.4 ms a run), started now, so that it starts while the
+/// caller does other work.
+pub fn start<'a>(cx: &'a Context, parts: &'a [(&'a CustomTemplate, Kind)]) -> Result<Rendering<'a>, Error> {
+    let apart: Vec<_> = parts.iter().filter(|(t, _)| !renders_here(&t.source)).copied().collect();
+    let apart = if apart.is_empty() { None } else { Some(in_child(cx, &apart)?) };
+    Ok(Rendering { cx, parts, apart })
+}
+
+impl Rendering<'_> {
+    /// The texts, in the order of the parts. `value` is the context as minijinja sees it, made
+    /// once for every template of the run.
+    pub fn texts(self, value: &minijinja::Value) -> Result<Vec<String>, Error> {
+        let Rendering { cx, parts, apart } = self;
+        let mut apart = match apart {
+            None => Vec::new(),
+            Some(Apart::Child(running)) => answer(running)?,
+            #[cfg(test)]
+            Some(Apart::Done(texts)) => texts?,
+        }
+        .into_iter();
+        let mut here = parts
+            .iter()
+            .filter(|(t, _)| renders_here(&t.source))
+            .map(|(t, kind)| engine::custom_text(value, t, *kind, cx.lang, cx.utc_offset));
+        parts
+            .iter()
+            .map(|(t, _)| if renders_here(&t.source) { here.next() } else { apart.next().map(Ok) })
+            .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
+            .collect()
+    }
+}
+
+/// A started child: its job written (or being written), its answer being read.
+struct Running {
+    child: Child,
+    origins: String,
+    count: usize,
+    writer: Option<std::thread::JoinHandle<()>>,
+    answers: mpsc::Receiver<Vec<u8>>,
+}
+
+/// On Linux a pipe holds 64 KiB unless the user's pipe pages run short (then 4 KiB). A job of
+/// this size or less is written at once, without a writer thread: at worst the write waits for
+/// the child to read, the first thing it does, before any template runs.
+const PIPE_BYTES: usize = 64 * 1024;
+
 #[cfg_attr(test, allow(unreachable_code, unused_variables))]
-fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
+fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Error> {
     // Unit tests' `current_exe` is the test harness, not this binary.
     #[cfg(test)]
-    return in_process(cx, parts);
+    return Ok(Apart::Done(in_process(cx, parts)));
     let origins = parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().join(" and ");
     let program = own_binary();
     let mut child = Command::new(&program)
@@ -189,17 +374,24 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
     let mut job =
         serde_json::to_vec(&job).map_err(|e| Error::usage(format!("cannot pass the context to the template: {e}")))?;
     job.push(b'\n');
-    let payload = cx.payload.clone();
+    let event = if reads.payload { cx.payload.text() } else { "" };
     let mut stdin = child.stdin.take();
-    let writer = std::thread::spawn(move || {
-        // A child that died early closes its stdin: that shows in its exit status.
-        let _ = stdin.as_mut().map(|s| {
-            s.write_all(&job)?;
-            if reads.payload { s.write_all(payload.text().as_bytes()) } else { Ok(()) }
-        });
-    });
+    // A child that died early closes its stdin: that shows in its exit status.
+    let writer = if job.len() + event.len() <= PIPE_BYTES {
+        let _ = stdin.as_mut().map(|s| s.write_all(&job).and_then(|()| s.write_all(event.as_bytes())));
+        drop(stdin);
+        None
+    } else {
+        let payload = cx.payload.clone();
+        Some(std::thread::spawn(move || {
+            let _ = stdin.as_mut().map(|s| {
+                s.write_all(&job)?;
+                if reads.payload { s.write_all(payload.text().as_bytes()) } else { Ok(()) }
+            });
+        }))
+    };
     let mut stdout = child.stdout.take();
-    let (answered, answer) = mpsc::channel();
+    let (answered, answers) = mpsc::channel();
     std::thread::spawn(move || {
         let mut answer = Vec::new();
         let limit = (engine::MAX_OUTPUT_BYTES * 8) as u64;
@@ -208,8 +400,17 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
         drop(stdout);
         let _ = answered.send(answer);
     });
-    let answer = watch(&mut child, &answer);
-    let _ = writer.join();
+    Ok(Apart::Child(Running { child, origins, count: parts.len(), writer, answers }))
+}
+
+/// Waits for the child's answer (see [`watch`]): its texts, or the usage error that says why
+/// there are none.
+fn answer(running: Running) -> Result<Vec<String>, Error> {
+    let Running { mut child, origins, count, writer, answers } = running;
+    let answer = watch(&mut child, &answers);
+    if let Some(writer) = writer {
+        let _ = writer.join();
+    }
     let error = |why: &str| {
         Error::usage(format!(
             "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with \
@@ -218,7 +419,7 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<Strin
     };
     let answer = answer.map_err(|why| error(&why))?;
     match serde_json::from_slice::<Answer>(&answer) {
-        Ok(Answer::Texts(texts)) if texts.len() == parts.len() => Ok(texts),
+        Ok(Answer::Texts(texts)) if texts.len() == count => Ok(texts),
         Ok(Answer::Texts(_)) => Err(error("it gave a wrong answer")),
         Ok(Answer::Error(message)) => Err(Error::usage(message)),
         Err(_) => Err(error("it gave no answer")),
@@ -314,7 +515,9 @@ pub fn child() -> std::process::ExitCode {
 
 /// The child's resident memory, where the system tells (Linux).
 fn resident_bytes(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    // `/proc` files tell no size: one read into room enough, not reads of growing size.
+    let mut status = String::with_capacity(4096);
+    std::fs::File::open(format!("/proc/{pid}/status")).ok()?.read_to_string(&mut status).ok()?;
     let kb = status.lines().find_map(|l| l.strip_prefix("VmRSS:"))?.trim().trim_end_matches("kB").trim();
     kb.parse::<u64>().ok().map(|kb| kb * 1024)
 }
@@ -332,6 +535,43 @@ mod tests {
         // Another template may read anything.
         for load in ["{% include 'push.md' %}", "{% import 'macros.md' as m %}", "{% extends 'generic.md' %}"] {
             assert_eq!(reads(&["{{ status }}", load]), Reads { payload: true, commits: true }, "{load}");
+        }
+    }
+
+    #[test]
+    fn templates_that_cannot_loop_nor_grow_render_here() {
+        for here in [
+            "{{ status|emoji }} {{ repo.name }} {{ t('status.' ~ status) }}",
+            "{% if commit %}{{ commit.title|link(commit.url) }}{% endif %} {{ t('view_run')|link(run.url) }}",
+            "{%- if pr and not draft -%}{{ pr.title|e }}{% elif x == 'a' %}b{% else %}{{ \"c\"|upper_first }}{% endif %}",
+            "{{ t('push.pushed', n=3, ref=git_ref.name) }} {{ run.duration|duration }}",
+            "{{ 'a \\' b' ~ message }} { not a tag",
+        ] {
+            assert!(renders_here(here), "{here}");
+        }
+        for apart in [
+            "{% for c in commits %}{{ c.id }}{% endfor %}",
+            "{% set x = 'a' %}{{ x }}",
+            "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+            "{{ 'x' * 100000000 }}",
+            "{{ repo.name[0] }}",
+            "{{ 5 is divisibleby(0) }}",
+            "{{ repo.name|upper }}",
+            "{{ range(10)|join }}",
+            "{{ payload.pusher.name|e }}",
+            "{{ commits|length }}",
+            "{{ jobs|first }}",
+            "{{ repo.name|shorten(9999999999999999999) }}",
+            "{{ message.upper() }}",
+            "{{ run.started_at|datetime }}",
+            "{{ 1e9|e }}",
+            "{{ status|e }}{# c #}",
+            "{{ '}}' ~ x }}",
+            "{% raw %}{{ x }}{% endraw %}",
+            "{{ x|e }} {{ x",
+            &format!("{{{{ x|e }}}}{}", " {{ x ~ x }}".repeat(9)),
+        ] {
+            assert!(!renders_here(apart), "{apart}");
         }
     }
 

@@ -205,6 +205,24 @@ fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() 
     assert!(!out.stderr.contains("new binary"), "{}", out.stderr);
 }
 
+/// A template that can neither loop nor grow (an `if`, `~`, the program's own filters) needs no
+/// child: it renders even when no child could start.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_template_without_loops_renders_without_a_child() {
+    let template = "{% if commit %}{{ commit.title|link(commit.url) }}{% endif %} {{ t('status.' ~ status)|e }}";
+    let out = run_changed_mid_run(template, true, |bin| {
+        std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    });
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let want = Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_TEMPLATE", template).dry_run();
+    assert_eq!(
+        markdown(&out.json()).1,
+        "[Update release-drafter.yml](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093) 成功"
+    );
+    assert_eq!(markdown(&out.json()), markdown(&want.json()));
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_template_is_never_rendered_without_its_bounds() {
