@@ -66,7 +66,7 @@ read -r http_port tls_port <"$work/ports"
 
 # --- one notification: the binary as in a GitHub job, curl posting the same body
 event=$root/tests/fixtures/github/push.branch.json
-common=(PATH=/usr/bin:/bin HOME="$work" GITHUB_ACTIONS=true GITHUB_EVENT_NAME=push GITHUB_EVENT_PATH="$event"
+common=(PATH=/usr/bin:/bin HOME="$work" GITHUB_ACTIONS=true ACTION_JOB_STATUS=success GITHUB_EVENT_NAME=push GITHUB_EVENT_PATH="$event"
     GITHUB_REPOSITORY=toolmantim/release-drafter-test-project GITHUB_RUN_ID=1 DINGTALK_KDOCS_TOKEN=tok
     "DINGTALK_WEBHOOK=https://oapi.dingtalk.com/robot/send?access_token=x" DINGTALK_RETRIES=0
     "DINGTALK_MESSAGE=Deployed to staging: migrations applied, caches warmed, smoke tests passed. Canary at 5 % for 30 minutes, then the rest of the fleet. Roll back with the previous tag if the error rate rises above 0.5 % or p99 latency above 800 ms; the on-call engineer has the runbook.")

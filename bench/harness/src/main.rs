@@ -20,7 +20,7 @@ use std::time::Instant;
 
 /// One answer for every call the binary makes: the relay (`code` 0), a renewal (`code` 0 and
 /// `data.access_token`), and DingTalk called directly (`errcode` 0).
-const REPLY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 89\r\nConnection: close\r\n\r\n{\"code\":0,\"errcode\":0,\"errmsg\":\"ok\",\"data\":{\"access_token\":\"renewed\",\"expires_in\":86400}}";
+const REPLY: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 101\r\nConnection: close\r\n\r\n{\"code\":0,\"errcode\":0,\"errmsg\":\"ok\",\"data\":{\"access_token\":\"renewedACCESStoken1\",\"expires_in\":86400}}";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
