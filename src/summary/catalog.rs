@@ -897,6 +897,296 @@ OPTIONS:\n\
          \x20 Drone, Woodpecker: secrets kdocs_app_id, kdocs_app_key, kdocs_refresh_token, each `from_secret:` in `settings:`\n\
          \x20 Jenkins, a shell:  credentials as DINGTALK_KDOCS_APP_ID, DINGTALK_KDOCS_APP_KEY, DINGTALK_KDOCS_REFRESH_TOKEN\n",
     ]),
+    // A call that failed, whoever answered (src/delivery/hints.rs); `{who}` is the peer's word.
+    ("call.attempts", ["（共尝试 {count} 次）", " (after {count} attempts)"]),
+    ("call.may_have_arrived", [
+        "消息可能已经发到群里，也可能没有：请求已发出，但没有收到可读的应答；为免重复发送，不再重发",
+        "the message may or may not have reached the group: it was sent, but no readable answer came; it is not sent again, which could post it twice",
+    ]),
+    ("call.retrying", ["第 {attempt}/{attempts} 次尝试失败（{what}），{wait} 秒后重试", "attempt {attempt} of {attempts} failed ({what}); retrying in {wait}s"]),
+    ("life.decade", ["超过 {count} 年", "more than {count} years"]),
+    ("life.days", ["{count} 天", "{count} days"]),
+    ("life.hours", ["{count} 小时", "{count} h"]),
+    ("life.minutes", ["{count} 分钟", "{count} min"]),
+    ("call.http", ["{who}返回 HTTP {status}{said}", "{who} answered HTTP {status}{said}"]),
+    ("call.inner", ["钉钉拒收了消息{dingtalk}（由中转转达，中转本身返回 code 0）", "DingTalk refused the message{dingtalk} (passed on by the relay, which answered code 0)"]),
+    ("call.no_token", ["KDocs 返回 code 0，但没有 access token（`{field}`）{said}", "KDocs answered code 0 but without an access token (`{field}`){said}"]),
+    ("call.no_token.malformed", [
+        "KDocs 返回 code 0，但 `{field}` 不是令牌（短于 16 个字符，或含空格、控制字符）",
+        "KDocs answered code 0, but `{field}` is not a token (shorter than 16 characters, or with spaces or control characters)",
+    ]),
+    ("call.not_json", ["{who}返回 HTTP {status}，但不是 JSON（{length} 字节）：{fix}", "{who} answered HTTP {status} but not with JSON ({length} bytes): {fix}"]),
+    ("call.too_large", [
+        "{who}返回 HTTP {status}，内容超过 {limit}，远超正常应答：请检查 `{setting}`（{origin}）",
+        "{who} answered HTTP {status} with more than {limit}, far more than its answers hold: check `{setting}` ({origin})",
+    ]),
+    ("call.timed_out", ["{origin} 在 {secs} 秒内没有应答", "no answer from {origin} within {secs}s"]),
+    ("call.connect", ["无法连接 {origin}（{cause}）", "cannot connect to {origin} ({cause})"]),
+    ("call.connect.tls", ["无法连接 {origin}：{tls}", "cannot connect to {origin}: {tls}"]),
+    ("call.request.tls", ["请求 {origin} 失败：{tls}", "the request to {origin} failed: {tls}"]),
+    ("call.request", ["请求 {origin} 失败（{cause}）", "the request to {origin} failed ({cause})"]),
+    ("tls.unknown_issuer", ["它的 TLS 证书不是由本程序信任的 CA 签发的", "its TLS certificate is not signed by a certificate authority this binary trusts"]),
+    ("tls.expired", ["它的 TLS 证书已过期或尚未生效（也可能是 runner 的时钟不准）", "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)"]),
+    ("tls.wrong_name", ["它的 TLS 证书属于另一个主机名", "its TLS certificate is for another host name"]),
+    ("tls.not_server_certificate", [
+        "它的 TLS 证书不是服务器证书（是 CA 证书，或另有用途）",
+        "its TLS certificate is not a server certificate (a certificate authority's, or one made for another use)",
+    ]),
+    ("tls.bad_certificate", ["它的 TLS 证书被拒绝（已吊销、签名有误或格式错误）", "its TLS certificate was refused (revoked, badly signed or malformed)"]),
+    ("tls.not_tls", ["它没有用 TLS 应答（https:// 地址背后是 http:// 服务或端口？）", "it did not answer with TLS (an http:// server or port behind an https:// URL?)"]),
+    ("tls.closed", ["它在 TLS 握手时关闭了连接", "it closed the connection during the TLS handshake"]),
+    ("tls.other", [
+        "TLS 握手失败（没有共同的 TLS 版本或加密套件，或被服务器拒绝）",
+        "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
+    ]),
+    ("hint.timed_out", ["调大 `timeout`，或检查 runner 与{far_end}之间的网络", "raise `timeout`, or check the network between the runner and {far_end}"]),
+    ("hint.tls.unknown_issuer", [
+        "会重签 TLS 的代理需要把它的根证书放进 `ca_file`（PEM 文件）；runner 需要代理时，设置 HTTPS_PROXY/NO_PROXY",
+        "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+    ]),
+    ("hint.tls.not_server_certificate", [
+        "`ca_file` 里应放签发服务器证书的 CA 证书，而不是服务器自己的证书",
+        "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own certificate",
+    ]),
+    ("hint.tls.wrong_name", ["检查 `{setting}` 中的主机名；如有代理代为应答，再检查 HTTPS_PROXY/NO_PROXY", "check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"]),
+    ("hint.tls.not_tls", ["检查 `{setting}`（https:// 还是 http://，以及端口），以及 HTTPS_PROXY/NO_PROXY", "check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"]),
+    ("hint.connect", ["检查 `{setting}`；runner 需要代理时，再检查 HTTPS_PROXY/NO_PROXY", "check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"]),
+    // DingTalk's error codes, explained.
+    ("dingtalk.explained", ["钉钉 errcode {code}：{hint}", "DingTalk errcode {code}: {hint}"]),
+    ("dingtalk.unknown.errmsg", ["钉钉返回 errcode {code}：{errmsg}", "DingTalk answered errcode {code}: {errmsg}"]),
+    ("dingtalk.unknown", ["钉钉返回 errcode {code}", "DingTalk answered errcode {code}"]),
+    ("dingtalk.security", ["钉钉安全设置校验失败：{hint}", "DingTalk's security check failed: {hint}"]),
+    ("dingtalk.310000.direct", [
+        "机器人安全设置校验失败：消息缺少机器人的关键词（设置 `keyword`）、`secret` 与机器人的加签密钥不符、本机时钟不准，或机器人只接受 IP 白名单内的地址（把 runner 的出口地址加进去）",
+        "the robot's security check failed: the message lacks the robot's keyword (set `keyword`), the `secret` does not match the robot's signing secret, this machine's clock is off, or the robot only accepts listed IP addresses (add the runner's)",
+    ]),
+    ("dingtalk.310000.relay", [
+        "机器人安全设置校验失败：消息缺少机器人的关键词（设置 `keyword`）、`secret` 与机器人的加签密钥不符、中转的时钟不准，或机器人只接受 IP 白名单内的地址（经中转无法满足：把机器人的安全设置改为自定义关键词或加签）",
+        "the robot's security check failed: the message lacks the robot's keyword (set `keyword`), the `secret` does not match the robot's signing secret, the relay's clock is off, or the robot only accepts listed IP addresses (the relay cannot pass those: switch the robot to keyword or signature security)",
+    ]),
+    ("dingtalk.bad_token", [
+        "`webhook` 中机器人的 access_token 不对，或机器人已被删除：从群机器人设置中重新复制 Webhook 地址",
+        "the robot's access_token in `webhook` is wrong or the robot was deleted: copy the webhook URL again from the group's robot settings",
+    ]),
+    ("dingtalk.400106", ["机器人不存在（或已删除）：在群里重新添加机器人，并更新 `webhook`", "this robot does not exist (any more): add a robot to the group and update `webhook`"]),
+    ("dingtalk.400013", ["群已解散：改发到其他群的机器人（更新 `webhook`）", "the group was dissolved: send to another group's robot (update `webhook`)"]),
+    ("dingtalk.400102", ["机器人已停用：请群管理员重新启用", "the robot is disabled: ask the group's admin to enable it again"]),
+    ("dingtalk.400105", ["钉钉不支持这种消息类型：请用 `msgtype: markdown` 或 `actionCard`", "DingTalk does not support this message type: use `msgtype: markdown` or `actionCard`"]),
+    ("dingtalk.rate_limited", [
+        "机器人被限流（每分钟最多 20 条，超过后钉钉会限制 10 分钟）：现在不要重试，并减少发送，例如只在失败时发送",
+        "the robot is rate limited (at most 20 messages a minute; after that DingTalk blocks it for 10 minutes): do not retry now, and send fewer messages, e.g. only on failure",
+    ]),
+    ("dingtalk.too_long", ["消息超出钉钉的长度上限（最多 20000 字节）：缩短 `template` 或 `message`", "the message is too long for DingTalk (20,000 bytes at most): shorten the `template` or the `message`"]),
+    ("dingtalk.content", [
+        "钉钉拒收了消息内容（不安全的链接，或被判定为不当的文字、图片）：检查模板和 `message` 写进消息的内容",
+        "DingTalk rejected the content (an unsafe link, or text or images it deems inappropriate): check what the template and `message` put in the message",
+    ]),
+    ("dingtalk.keyword", ["消息缺少机器人的安全关键词：把 `keyword` 设为该关键词", "the message lacks the robot's security keyword: set `keyword` to it"]),
+    ("dingtalk.sign", [
+        "签名不匹配：把 `secret` 设为机器人的加签密钥（SEC…）；机器人未开启加签时去掉它",
+        "the signature does not match: set `secret` to the robot's signing secret (SEC…), or remove it if the robot does not sign",
+    ]),
+    ("dingtalk.timestamp.direct", ["签名的时间戳被拒绝（偏差超过 1 小时）：校准本机时钟（NTP）", "the signature's timestamp was refused (more than an hour off): set this machine's clock right (NTP)"]),
+    ("dingtalk.timestamp.relay", [
+        "签名的时间戳被拒绝（偏差超过 1 小时）：中转的时钟或签名时间有误；请重试，持续出现请反馈给 KDocs",
+        "the signature's timestamp was refused (more than an hour off): the relay's clock or the time of signing is wrong; try again, and report it to KDocs if it persists",
+    ]),
+    ("dingtalk.whitelist.direct", [
+        "机器人只接受 IP 白名单内的地址：把 runner 的出口地址加进白名单，或把安全设置改为自定义关键词或加签（`keyword`、`secret`）",
+        "the robot only accepts listed IP addresses: add the runner's outgoing address to the robot's list, or switch its security to a keyword or a signature (`keyword`, `secret`)",
+    ]),
+    ("dingtalk.whitelist.relay", [
+        "机器人只接受 IP 白名单内的地址，而中转从自己的地址调用钉钉：把机器人的安全设置改为自定义关键词或加签（`keyword`、`secret`）",
+        "the robot only accepts listed IP addresses, and the relay calls DingTalk from its own: switch the robot's security to a keyword or a signature (`keyword`, `secret`)",
+    ]),
+    // The KDocs relay and its OAuth endpoint (src/delivery/kdocs.rs).
+    ("kdocs.who.relay", ["KDocs 中转", "the relay"]),
+    ("kdocs.who.renewal", ["KDocs 令牌续期接口", "the KDocs token renewal"]),
+    ("kdocs.who.exchange", ["KDocs 授权接口", "KDocs"]),
+    ("kdocs.refused.relay", ["KDocs 中转拒收了消息", "the relay refused the message"]),
+    ("kdocs.refused.renewal", ["KDocs 拒绝续期 access token", "KDocs refused to renew the access token"]),
+    ("kdocs.refused.exchange", ["KDocs 拒绝了授权 code", "KDocs refused the authorization code"]),
+    ("kdocs.not_json", ["检查 `kdocs_api_url`（{origin}）是否指向 KDocs 开放平台", "check `kdocs_api_url` ({origin}) points at the KDocs open API"]),
+    ("kdocs.far_end.relay", ["KDocs 中转", "the relay"]),
+    ("kdocs.far_end.oauth", ["KDocs 的 OAuth 接口", "KDocs' OAuth endpoint"]),
+    ("kdocs.unanswered.renewal", [
+        "KDocs 可能已经续期了令牌，也可能没有：请求已发出，但没有收到可读的应答；KDocs 可能已更换 refresh token，所以不再重发",
+        "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it is not sent again, as KDocs may have replaced the refresh token",
+    ]),
+    ("kdocs.unanswered.exchange", [
+        "KDocs 可能已经收下了授权 code，也可能没有：请求已发出，但没有收到可读的应答；code 只能用一次，所以不再重发",
+        "KDocs may or may not have taken the authorization code: the request was sent, but no readable answer came; it is not sent again, as a code works once",
+    ]),
+    ("kdocs.not_found", ["检查 `kdocs_api_url`（{origin}）：中转的路径是 {path}", "check `kdocs_api_url` ({origin}): the relay lives at {path}"]),
+    ("kdocs.not_found.renewal", ["检查 `kdocs_api_url`（{origin}）：续期接口的路径是 {path}", "check `kdocs_api_url` ({origin}): the renewal lives at {path}"]),
+    ("kdocs.redirect", [
+        "中转重定向到 {to}：如果它搬了家，把 `kdocs_api_url` 设为新的基础地址（不含 {path}）",
+        "the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {path})",
+    ]),
+    ("kdocs.code_refused", [
+        "授权 code 只能用一次，5 分钟内有效：重新打开授权地址，拿到新 code 后立即换取；同时检查 app id 和 app key",
+        "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new code at once; check the app id and the app key too",
+    ]),
+    ("kdocs.authorize_again", [
+        "用 `dingtalk-notify kdocs-auth` 重新授权（见 README「KDocs 令牌」），并更新 `kdocs_refresh_token`",
+        "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and update `kdocs_refresh_token`",
+    ]),
+    ("kdocs.renewal_refused", [
+        "KDocs 不接受这个 refresh token、app id 或 app key：{again}，并对照 KDocs 开发者后台上的应用检查 `kdocs_app_id` 和 `kdocs_app_key`",
+        "KDocs did not accept the refresh token, the app id or the app key: {again}, and check `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console",
+    ]),
+    ("kdocs.token.is", ["已失效或过期", "is invalid or expired"]),
+    ("kdocs.token.may_be", ["可能已失效或过期", "may be invalid or expired"]),
+    ("kdocs.token_refused.given", [
+        "KDocs 令牌{is}：生成新令牌并更新 `kdocs_token`，或让每次运行自动续期：设置 `kdocs_app_id`、`kdocs_app_key` 和 `kdocs_refresh_token`（见 README「KDocs 令牌」）",
+        "the KDocs token {is}: create a new one and update `kdocs_token`, or let each run renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")",
+    ]),
+    ("kdocs.token_refused.renewable", [
+        "KDocs 令牌{is}：更新 `kdocs_token`，或去掉它，让每次运行用 `kdocs_app_id`、`kdocs_app_key` 和 `kdocs_refresh_token` 续期",
+        "the KDocs token {is}: update `kdocs_token`, or leave it out so that each run renews one with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`",
+    ]),
+    ("kdocs.token_refused.renewed", [
+        "KDocs 令牌刚刚续期，同样被拒：在 KDocs 开发者后台检查应用的权限，或{again}",
+        "the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs developer console, or {again}",
+    ]),
+    ("kdocs.renewed", ["已续期 KDocs access token", "renewed the KDocs access token"]),
+    ("kdocs.renewed.life", ["已续期 KDocs access token（有效期 {life}）", "renewed the KDocs access token (valid for {life})"]),
+    ("kdocs.refresh_expires", [
+        "KDocs refresh token 将在 {life}后（{date} UTC）过期：请在此之前{again}，否则发送会失败",
+        "the KDocs refresh token expires in {life}, on {date} UTC: {again} before then, or sending will fail",
+    ]),
+    ("kdocs.renewing", [
+        "KDocs 令牌被拒，已失效或过期（{why}）；续期后重新发送",
+        "the KDocs token was refused as invalid or expired ({why}); renewing it and sending again",
+    ]),
+    ("kdocs.sent", ["已通过 {origin} 发到钉钉（`transport: kdocs`）", "sent to DingTalk through {origin} (transport: kdocs)"]),
+    ("kdocs.new_refresh_token", [
+        "KDocs 续期时返回了新的 refresh token（不显示）；如果之后续期失败，请用 `dingtalk-notify kdocs-auth` 重新授权",
+        "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, authorize again with `dingtalk-notify kdocs-auth`",
+    ]),
+    // Straight to the robot (src/delivery/dingtalk.rs).
+    ("direct.who", ["钉钉", "DingTalk"]),
+    ("direct.refused", ["钉钉拒收了消息", "DingTalk refused the message"]),
+    ("direct.the_webhook", ["`webhook` 中的地址", "the webhook"]),
+    ("direct.not_json", ["检查 `webhook`（{origin}）是否是机器人的地址", "check that `webhook` ({origin}) is the robot's URL"]),
+    ("direct.not_found", [
+        "检查 `webhook`：应是机器人的地址 https://oapi.dingtalk.com/robot/send?access_token=…，或只填它的 access token",
+        "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, or its access token alone",
+    ]),
+    ("direct.redirect", ["Webhook 重定向到 {to}：更新 `webhook`", "the webhook redirects to {to}: update `webhook`"]),
+    ("direct.kdocs_unused", [
+        "`transport` 是 `dingtalk`：给出的 KDocs 凭据不会使用（要经 KDocs 发送，把 `transport` 保留为 `auto`）",
+        "`transport` is `dingtalk`: the KDocs credentials given are not used (leave `transport` at `auto` to send through KDocs)",
+    ]),
+    ("direct.not_https", [
+        "`webhook`（{origin}）不是 https：机器人的 access token、签名和消息都以明文传输",
+        "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages travel unencrypted",
+    ]),
+    ("direct.sent", ["已直接发到钉钉（{origin}，`transport: dingtalk`）：{what}", "sent to DingTalk directly ({origin}, transport: dingtalk): {what}"]),
+    ("direct.one_message", ["1 条消息", "1 message"]),
+    ("direct.two_messages", ["2 条消息", "2 messages"]),
+    ("direct.partly_sent", ["摘要已发出，但文本消息没有：{error}", "the summary was sent, but the text message was not: {error}"]),
+    ("direct.none_sent", ["什么都没有发出（摘要失败，文本消息未尝试）：{error}", "nothing was sent (the summary failed, so the text message was not tried): {error}"]),
+    // A CI's REST API (src/ci/api/hints.rs, src/ci/*/api.rs): `{name}` is `GitHub 接口`.
+    ("api.name", ["{ci} 接口", "the {ci} API"]),
+    ("api.run.github", ["运行", "run"]),
+    ("api.run.gitlab", ["流水线", "pipeline"]),
+    ("api.run.drone", ["构建", "build"]),
+    ("api.run.woodpecker", ["流水线", "pipeline"]),
+    ("api.run.jenkins", ["构建", "build"]),
+    ("api.parts.jobs", ["作业", "jobs"]),
+    ("api.parts.steps", ["步骤", "steps"]),
+    ("api.parts.stages", ["阶段", "stages"]),
+    ("api.what.jobs", ["{run}的作业", "the {run}'s jobs"]),
+    ("api.what.status", ["{run}的状态和{parts}", "the {run}'s status and {parts}"]),
+    ("api.what.start", ["{run}的开始时间", "the {run}'s start time"]),
+    ("api.what.previous", ["上一次{run}的结果", "the previous {run}"]),
+    ("api.not_url", ["不是 http(s) 地址", "not an http(s) URL"]),
+    ("api.previous.not_url", ["未读取{what}：API 地址 `{base}` 不是 http(s) 地址", "{what} is not read: the API's address `{base}` is not an http(s) URL"]),
+    ("api.warning", ["无法从 {name}读取{what}：{reason}{attempts}；通知照常发送，只是不含这项信息", "cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it"]),
+    ("api.rate_limited", ["{name}的调用额度已用完（HTTP {status}）；{advice}", "{name}'s rate limit is spent (HTTP {status}); {advice}"]),
+    ("api.status", ["{name}返回 HTTP {status}", "{name} answered HTTP {status}"]),
+    ("api.not_json", [
+        "{name}返回 HTTP {status}，但不是 JSON（{length} 字节）：检查 {variable}（{origin}）",
+        "{name} answered HTTP {status} but not with JSON ({length} bytes): check {variable} ({origin})",
+    ]),
+    ("api.timed_out", ["{origin} 在 {secs} 秒内没有应答：调大 `timeout`，或检查网络", "no answer from {origin} within {secs}s: raise `timeout`, or check the network"]),
+    ("api.connect", [
+        "无法连接 {origin}（{cause}）：检查 {variable}；runner 需要代理时，再检查 HTTPS_PROXY/NO_PROXY",
+        "cannot connect to {origin} ({cause}): check {variable}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+    ]),
+    ("api.connect.tls", [
+        "无法连接 {origin}（{tls}）：检查 {variable}；runner 需要代理时，再检查 HTTPS_PROXY/NO_PROXY",
+        "cannot connect to {origin}: {tls}: check {variable}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
+    ]),
+    ("api.check", ["检查 {variable}（{origin}）", "check {variable} ({origin})"]),
+    ("api.unanswered", ["已请求 API，但没有收到可读的应答", "the API was asked, but no readable answer came"]),
+    ("api.redirect", ["它重定向到 {to}：检查 {variable}", "it redirects to {to}: check {variable}"]),
+    ("api.spent", ["API 查询的时间已用完", "the API lookups' time is spent"]),
+    ("api.anonymous", [
+        "无法从 {name}读取{what}：未带令牌的请求得到 HTTP {status}（私有仓库，或服务器要求登录）：设置 `{setting}`；通知照常发送，只是不含这项信息",
+        "cannot read {what} from {name}: it answered HTTP {status} to a call without a token (a private repository, or a server that wants a login): set `{setting}`; the notification goes on without it",
+    ]),
+    ("api.nothing_more", ["没有更多信息", "nothing more"]),
+    ("api.and", ["{init}和{last}", "{init} and {last}"]),
+    ("api.out_of_time", [
+        "无法从 {name}读取{names}：{origin} 在 {secs} 秒内没有应答，这是本次运行所有 API 调用共用的时间（`timeout`）：调大 `timeout`，或检查网络；通知照常发送，只是不含这项信息",
+        "cannot read {names} from {name}: no answer from {origin} within {secs}s, the time all its calls of this run share (`timeout`): raise `timeout`, or check the network; the notification goes on without it",
+    ]),
+    ("api.out_of_time.them", [
+        "无法从 {name}读取{names}：{origin} 在 {secs} 秒内没有应答，这是本次运行所有 API 调用共用的时间（`timeout`）：调大 `timeout`，或检查网络；通知照常发送，只是不含这些信息",
+        "cannot read {names} from {name}: no answer from {origin} within {secs}s, the time all its calls of this run share (`timeout`): raise `timeout`, or check the network; the notification goes on without them",
+    ]),
+    ("api.rate_limit.github", [
+        "额度在一小时内重置；`github_token`（作业自己的令牌）的额度更高",
+        "it resets within the hour, and `github_token` (the job's own token) has a higher one",
+    ]),
+    ("api.rate_limit.gitlab", ["稍后重试，或在实例设置中调高限额", "try again later, or raise the limit in the instance's settings"]),
+    ("api.rate_limit.later", ["稍后重试", "try again later"]),
+    ("api.token_refused.github", [
+        "{name}拒绝了 `github_token`（HTTP 401）：请传入有效的令牌，如 `github_token: ${{ github.token }}`",
+        "{name} refused `github_token` (HTTP 401): pass a valid token, e.g. `github_token: ${{ github.token }}`",
+    ]),
+    ("api.not_allowed.github", [
+        "{name}返回 HTTP {status}：令牌无权读取本仓库的 Actions；给作业加上 `permissions: actions: read`（fine-grained 令牌：\"Actions\" 读权限）",
+        "{name} answered HTTP {status}: the token cannot read this repository's Actions; grant the job `permissions: actions: read` (a fine-grained token: \"Actions\" read)",
+    ]),
+    ("api.token_refused.gitlab", [
+        "{name}拒绝了 `gitlab_token`（HTTP 401）：请使用未过期、带 `read_api` 权限范围的令牌",
+        "{name} refused `gitlab_token` (HTTP 401): use a token with the `read_api` scope that has not expired",
+    ]),
+    ("api.not_allowed.gitlab", [
+        "{name}返回 HTTP {status}：给 `gitlab_token` 加上 `read_api` 权限范围，并在本项目中至少授予 Reporter 角色",
+        "{name} answered HTTP {status}: give `gitlab_token` the `read_api` scope and at least the Reporter role in this project",
+    ]),
+    ("api.token_refused.drone", [
+        "{name}拒绝了 `drone_token`（HTTP 401）：请使用 Drone 账户页（User settings）上的令牌",
+        "{name} refused `drone_token` (HTTP 401): use the token on your Drone account page (User settings)",
+    ]),
+    ("api.not_allowed.drone", [
+        "{name}返回 HTTP {status}：`drone_token` 的用户无权读取本仓库；请换用有权限的用户的令牌",
+        "{name} answered HTTP {status}: the user of `drone_token` cannot read this repository; use the token of a user who can",
+    ]),
+    ("api.token_refused.woodpecker", [
+        "{name}拒绝了 `woodpecker_token`（HTTP 401）：请使用 Woodpecker 用户设置中的个人访问令牌",
+        "{name} refused `woodpecker_token` (HTTP 401): use a personal access token from your Woodpecker user settings",
+    ]),
+    ("api.not_allowed.woodpecker", [
+        "{name}返回 HTTP {status}：`woodpecker_token` 的用户无权读取本仓库；请换用有权限的用户的令牌",
+        "{name} answered HTTP {status}: the user of `woodpecker_token` cannot read this repository; use the token of a user who can",
+    ]),
+    ("api.token_refused.jenkins", [
+        "{name}拒绝了 `jenkins_token`（HTTP 401）：设为 `user:apitoken`，API token 在该用户的 Security 页面生成",
+        "{name} refused `jenkins_token` (HTTP 401): set it to `user:apitoken`, with an API token from that user's Security page",
+    ]),
+    ("api.not_allowed.jenkins.404", [
+        "{name}返回 HTTP {status}：`jenkins_token` 的用户看不到这个 job；授予它 Job/Read 权限，并确认 BUILD_URL 和 JOB_URL 都在 JENKINS_URL 之下",
+        "{name} answered HTTP {status}: the user of `jenkins_token` cannot see this job; give it Job/Read, and check that BUILD_URL and JOB_URL are under JENKINS_URL",
+    ]),
+    ("api.not_allowed.jenkins", [
+        "{name}返回 HTTP {status}：把 `jenkins_token` 设为 `user:apitoken`（令牌错误时 Jenkins 也这样应答），该用户需对本 job 有 Overall/Read 和 Job/Read 权限",
+        "{name} answered HTTP {status}: set `jenkins_token` to `user:apitoken` (Jenkins answers a wrong one this way too), for a user with Overall/Read and Job/Read on this job",
+    ]),
 ];
 
 #[cfg(test)]
@@ -973,6 +1263,16 @@ mod tests {
             include_str!("../report.rs"),
             include_str!("../notify.rs"),
             include_str!("../auth.rs"),
+            include_str!("../delivery/hints.rs"),
+            include_str!("../delivery/kdocs.rs"),
+            include_str!("../delivery/dingtalk.rs"),
+            include_str!("../ci/api/hints.rs"),
+            include_str!("../ci/api/mod.rs"),
+            include_str!("../ci/github/api.rs"),
+            include_str!("../ci/gitlab/api.rs"),
+            include_str!("../ci/drone/api.rs"),
+            include_str!("../ci/woodpecker/api.rs"),
+            include_str!("../ci/jenkins/api.rs"),
         ];
         let mut said = 0;
         for source in sources {
