@@ -305,7 +305,7 @@ fn api_facts(
 /// language, time zone); the CI's warnings are said at once, so that a run that stops early
 /// still tells them.
 fn context(ci: &dyn Ci, env: &Env, settings: &Settings, reporter: &Reporter) -> Context {
-    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
+    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run(), lang: settings.lang };
     let mut warnings = Vec::new();
     let mut cx = ci.context(env, &inputs, &mut warnings);
     cx.words = ci.words();

@@ -1087,7 +1087,7 @@ OPTIONS:\n\
     ("direct.two_messages", ["2 条消息", "2 messages"]),
     ("direct.partly_sent", ["摘要已发出，但文本消息没有：{error}", "the summary was sent, but the text message was not: {error}"]),
     ("direct.none_sent", ["什么都没有发出（摘要失败，文本消息未尝试）：{error}", "nothing was sent (the summary failed, so the text message was not tried): {error}"]),
-    // A CI's REST API (src/ci/api/hints.rs, src/ci/*/api.rs): `{name}` is `GitHub 接口`.
+    // A CI's REST API (src/ci/api/hints.rs, src/ci/*/api.rs): `{name}` is `GitHub API`.
     ("api.name", ["{ci} 接口", "the {ci} API"]),
     ("api.run.github", ["运行", "run"]),
     ("api.run.gitlab", ["流水线", "pipeline"]),
@@ -1187,6 +1187,64 @@ OPTIONS:\n\
         "{name}返回 HTTP {status}：把 `jenkins_token` 设为 `user:apitoken`（令牌错误时 Jenkins 也这样应答），该用户需对本 job 有 Overall/Read 和 Job/Read 权限",
         "{name} answered HTTP {status}: set `jenkins_token` to `user:apitoken` (Jenkins answers a wrong one this way too), for a user with Overall/Read and Job/Read on this job",
     ]),
+    // Why a `jobs` value is refused (src/context/jobs.rs): where it broke, never what it holds.
+    ("jobs.ends_early", ["内容不完整（第 {line} 行第 {column} 列）", "it ends too early (line {line}, column {column})"]),
+    ("jobs.not_json", ["不是有效的 JSON（第 {line} 行第 {column} 列）", "it is not valid JSON (line {line}, column {column})"]),
+    ("jobs.not_object", ["它是 JSON {kind}，不是以作业名为键的对象", "it is JSON {kind}, not an object of job names"]),
+    ("jobs.no_result", [
+        "第 {index} 个作业（按键的顺序）是 JSON {kind}：请把结果写成文本，或写成 {json}",
+        "job {index} (in key order) is JSON {kind}: give its result as text or as {json}",
+    ]),
+    ("json.null", ["null 值", "null"]),
+    ("json.bool", ["布尔值", "true/false"]),
+    ("json.number", ["数字", "a number"]),
+    ("json.text", ["文本", "text"]),
+    ("json.list", ["列表", "a list"]),
+    ("json.empty_object", ["空对象", "an empty object"]),
+    ("json.object_without_result", ["不含 `result` 的对象", "an object without `result`"]),
+    // The GitHub event file (src/ci/github/mod.rs).
+    ("event_file.too_large", ["事件文件 {path} 超过 32 MiB；摘要只使用 GITHUB_* 变量", "the event file {path} is larger than 32 MiB; the summary uses the GITHUB_* variables only"]),
+    ("event_file.unreadable", ["无法读取事件文件 {path}（{error}）；摘要只使用 GITHUB_* 变量", "cannot read the event file {path} ({error}); the summary uses the GITHUB_* variables only"]),
+    ("event_file.not_object", ["事件文件 {path} 不是 JSON 对象；摘要只使用 GITHUB_* 变量", "the event file {path} is not a JSON object; the summary uses the GITHUB_* variables only"]),
+    ("event_file.not_json", ["事件文件 {path} 不是有效的 JSON（{error}）；摘要只使用 GITHUB_* 变量", "the event file {path} is not valid JSON ({error}); the summary uses the GITHUB_* variables only"]),
+    ("json.where", ["第 {line} 行第 {column} 列", "line {line}, column {column}"]),
+    ("file.not_found", ["文件不存在", "no such file"]),
+    ("file.permission_denied", ["没有读取权限", "permission denied"]),
+    // A user's template (src/summary/engine.rs, render.rs, sandbox.rs); minijinja's own detail is quoted as it is.
+    ("template.line", ["，第 {line} 行", " line {line}:"]),
+    ("template.broken", ["模板（来自 {origin}）无法渲染{line}：{detail}；请修改模板", "the template from {origin} does not work,{line} {detail}; fix the template"]),
+    ("template.kind.syntax", ["语法错误", "syntax error"]),
+    ("template.kind.undefined", ["未定义的值", "undefined value"]),
+    ("template.kind.unknown_filter", ["未知的过滤器", "unknown filter"]),
+    ("template.kind.unknown_function", ["未知的函数", "unknown function"]),
+    ("template.kind.unknown_test", ["未知的测试", "unknown test"]),
+    ("template.kind.unknown_method", ["未知的方法", "unknown method"]),
+    ("template.kind.too_many_arguments", ["参数过多", "too many arguments"]),
+    ("template.kind.missing_argument", ["缺少参数", "missing argument"]),
+    ("template.kind.invalid_operation", ["无效的操作", "invalid operation"]),
+    ("template.kind.cannot_unpack", ["无法解包", "cannot unpack"]),
+    ("template.kind.other", ["模板错误", "template error"]),
+    ("template.at_most", ["`{filter}` 的参数最大为 {max}，而不是 {n}", "`{filter}` takes at most {max}, not {n}"]),
+    ("template.divide_by_zero", ["divisibleby(0)：不能除以零", "divisibleby(0): cannot divide by zero"]),
+    ("template.too_much", ["模板输出超过 {kib} KiB", "the template writes more than {kib} KiB"]),
+    ("template.not_utf8", ["模板（来自 {origin}）输出的不是有效的 UTF-8", "the template from {origin} wrote invalid UTF-8"]),
+    ("template.no_phrase", ["目录中没有短语 `{key}`（docs/templates.md 列出了全部短语）", "no phrase `{key}` in the catalog (docs/templates.md lists them)"]),
+    ("template.builtin_failed", ["{event} 事件的内容与预期不符（`{error}`）；改发一份简化的摘要", "the {event} event does not read as expected ({error}); sending a plainer summary"]),
+    ("template.lost_text", ["模板渲染进程丢失了一段文本", "the template renderer lost a text"]),
+    ("template.no_context", ["无法把上下文传给模板：{error}", "cannot pass the context to the template: {error}"]),
+    ("template.stopped", [
+        "模板（来自 {origins}）被中止：{why}；模板不能生成巨大的文本，也不能以离谱的参数调用过滤器；请修改模板",
+        "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with absurd arguments; fix the template",
+    ]),
+    ("template.wrong_answer", ["它给出了错误的应答", "it gave a wrong answer"]),
+    ("template.no_answer", ["它没有应答", "it gave no answer"]),
+    ("template.ended", ["它以 {status} 退出", "it ended with {status}"]),
+    ("template.too_slow", ["耗时超过 {secs} 秒", "it took more than {secs} s"]),
+    ("template.too_big", ["占用内存超过 {mib} MiB", "it took more than {mib} MiB of memory"]),
+    ("template.no_renderer", [
+        "模板（来自 {origins}）无法渲染：渲染进程（本程序，从 {program} 再次启动）没有启动（{error}）；模板只在那里渲染，那里的内存和时间都有上限",
+        "the template from {origins} cannot be rendered: its renderer (this program, started again from {program}) did not start ({error}); a template is rendered only there, where its memory and time are bounded",
+    ]),
 ];
 
 #[cfg(test)]
@@ -1273,6 +1331,11 @@ mod tests {
             include_str!("../ci/drone/api.rs"),
             include_str!("../ci/woodpecker/api.rs"),
             include_str!("../ci/jenkins/api.rs"),
+            include_str!("../ci/github/mod.rs"),
+            include_str!("../context/jobs.rs"),
+            include_str!("engine.rs"),
+            include_str!("render.rs"),
+            include_str!("sandbox.rs"),
         ];
         let mut said = 0;
         for source in sources {

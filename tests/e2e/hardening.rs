@@ -101,12 +101,13 @@ fn templates_that_aborted_the_process_are_usage_errors() {
         ),
     ] {
         let run = || Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_DRY_RUN", "true");
-        let out = run().env("INPUT_TEMPLATE", template).run();
+        let out = run().env("INPUT_TEMPLATE", template).env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 2, "{template}: {}", out.stderr);
         let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
         assert!(error.starts_with("error: the template from INPUT_TEMPLATE"), "{template}: {}", out.stderr);
         assert!(out.stderr.contains(says), "{template}: {}", out.stderr);
-        let out = run().env("INPUT_TEMPLATE", template).env("INPUT_FAIL_ON_ERROR", "false").run();
+        let out =
+            run().env("INPUT_TEMPLATE", template).env("INPUT_FAIL_ON_ERROR", "false").env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 0, "{template}: {}", out.stderr);
     }
 }
@@ -145,6 +146,7 @@ fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(
         .env("INPUT_DRY_RUN", "true")
         .env("INPUT_TEMPLATE", template)
         .env("INPUT_FAIL_ON_ERROR", fail_on_error.to_string())
+        .env("DINGTALK_LANG", "en")
         .current_dir(dir.dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -200,6 +202,7 @@ fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() 
     assert_eq!(out.code, 0, "{}", out.stderr);
     let want = Run::github("push", "github/push.branch.json", NO_RELAY)
         .env("INPUT_TEMPLATE", "{{ repo.name }} {{ commit.message|first_line }}")
+        .env("DINGTALK_LANG", "en")
         .dry_run();
     assert_eq!(markdown(&out.json()), markdown(&want.json()));
     assert!(!out.stderr.contains("new binary"), "{}", out.stderr);

@@ -60,7 +60,7 @@ fn a_malformed_jobs_value_is_a_usage_error_that_says_where_never_what() {
     let out = notify_job("{\"build\": \"success\",\n \"deploy\" \"fai SECRETISH").env("INPUT_DRY_RUN", "true").run();
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("`jobs`（来自 INPUT_JOBS）无法解析：") && out.stderr.contains("line 2, column 11"),
+        out.stderr.contains("error: `jobs`（来自 INPUT_JOBS）无法解析：不是有效的 JSON（第 2 行第 11 列）；"),
         "{}",
         out.stderr
     );

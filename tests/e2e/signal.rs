@@ -589,6 +589,7 @@ fn a_skipped_run_still_warns_about_an_unreadable_event_file() {
     let out = push(&relay.url, "success", "success")
         .env("INPUT_NOTIFY_ON", "failure")
         .env("GITHUB_EVENT_PATH", "/nonexistent/event.json")
+        .env("DINGTALK_LANG", "en")
         .run();
     assert_skipped(&out, &relay);
     assert!(out.stderr.contains("warning: cannot read the event file /nonexistent/event.json"), "{}", out.stderr);

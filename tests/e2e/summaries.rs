@@ -332,7 +332,7 @@ fn a_payload_with_odd_types_gets_a_plainer_summary_not_a_failure() {
             v["inputs"] = serde_json::json!("not an object");
             v["repository"]["full_name"] = serde_json::json!(7);
         });
-        let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_STATUS", "success").run();
+        let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_STATUS", "success").env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 0, "{event}: {}", out.stderr);
         assert!(!out.stderr.contains("error:"), "{event}: {}", out.stderr);
         assert_eq!(out.stderr.contains("sending a plainer summary"), falls_back, "{event}: {}", out.stderr);
