@@ -939,7 +939,7 @@ OPTIONS:\n\
         "TLS 握手失败（没有共同的 TLS 版本或加密套件，或被服务器拒绝）",
         "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
     ]),
-    ("hint.timed_out", ["调大 `timeout`，或检查 runner 与{far_end}之间的网络", "raise `timeout`, or check the network between the runner and {far_end}"]),
+    ("hint.timed_out", ["调大 `timeout`，或检查 runner 与对端（{far_end}）之间的网络", "raise `timeout`, or check the network between the runner and {far_end}"]),
     ("hint.tls.unknown_issuer", [
         "会重签 TLS 的代理需要把它的根证书放进 `ca_file`（PEM 文件）；runner 需要代理时，设置 HTTPS_PROXY/NO_PROXY",
         "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
