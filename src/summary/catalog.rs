@@ -921,10 +921,10 @@ OPTIONS:\n\
         "{who} answered HTTP {status} with more than {limit}, far more than its answers hold: check `{setting}` ({origin})",
     ]),
     ("call.timed_out", ["{origin} 在 {secs} 秒内没有应答", "no answer from {origin} within {secs}s"]),
-    ("call.connect", ["无法连接 {origin}（{cause}）", "cannot connect to {origin} ({cause})"]),
+    ("call.connect", ["无法连接 {origin}（`{cause}`）", "cannot connect to {origin} ({cause})"]),
     ("call.connect.tls", ["无法连接 {origin}：{tls}", "cannot connect to {origin}: {tls}"]),
     ("call.request.tls", ["请求 {origin} 失败：{tls}", "the request to {origin} failed: {tls}"]),
-    ("call.request", ["请求 {origin} 失败（{cause}）", "the request to {origin} failed ({cause})"]),
+    ("call.request", ["请求 {origin} 失败（`{cause}`）", "the request to {origin} failed ({cause})"]),
     ("tls.unknown_issuer", ["它的 TLS 证书不是由本程序信任的 CA 签发的", "its TLS certificate is not signed by a certificate authority this binary trusts"]),
     ("tls.expired", ["它的 TLS 证书已过期或尚未生效（也可能是 runner 的时钟不准）", "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)"]),
     ("tls.wrong_name", ["它的 TLS 证书属于另一个主机名", "its TLS certificate is for another host name"]),
@@ -1112,7 +1112,7 @@ OPTIONS:\n\
     ]),
     ("api.timed_out", ["{origin} 在 {secs} 秒内没有应答：调大 `timeout`，或检查网络", "no answer from {origin} within {secs}s: raise `timeout`, or check the network"]),
     ("api.connect", [
-        "无法连接 {origin}（{cause}）：检查 {variable}；runner 需要代理时，再检查 HTTPS_PROXY/NO_PROXY",
+        "无法连接 {origin}（`{cause}`）：检查 {variable}；runner 需要代理时，再检查 HTTPS_PROXY/NO_PROXY",
         "cannot connect to {origin} ({cause}): check {variable}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
     ]),
     ("api.connect.tls", [
@@ -1231,18 +1231,18 @@ OPTIONS:\n\
     ("template.no_phrase", ["目录中没有短语 `{key}`（docs/templates.md 列出了全部短语）", "no phrase `{key}` in the catalog (docs/templates.md lists them)"]),
     ("template.builtin_failed", ["{event} 事件的内容与预期不符（`{error}`）；改发一份简化的摘要", "the {event} event does not read as expected ({error}); sending a plainer summary"]),
     ("template.lost_text", ["模板渲染进程丢失了一段文本", "the template renderer lost a text"]),
-    ("template.no_context", ["无法把上下文传给模板：{error}", "cannot pass the context to the template: {error}"]),
+    ("template.no_context", ["无法把上下文传给模板：`{error}`", "cannot pass the context to the template: {error}"]),
     ("template.stopped", [
         "模板（来自 {origins}）被中止：{why}；模板不能生成巨大的文本，也不能以离谱的参数调用过滤器；请修改模板",
         "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with absurd arguments; fix the template",
     ]),
     ("template.wrong_answer", ["它给出了错误的应答", "it gave a wrong answer"]),
     ("template.no_answer", ["它没有应答", "it gave no answer"]),
-    ("template.ended", ["它以 {status} 退出", "it ended with {status}"]),
+    ("template.ended", ["它以 `{status}` 退出", "it ended with {status}"]),
     ("template.too_slow", ["耗时超过 {secs} 秒", "it took more than {secs} s"]),
     ("template.too_big", ["占用内存超过 {mib} MiB", "it took more than {mib} MiB of memory"]),
     ("template.no_renderer", [
-        "模板（来自 {origins}）无法渲染：渲染进程（本程序，从 {program} 再次启动）没有启动（{error}）；模板只在那里渲染，那里的内存和时间都有上限",
+        "模板（来自 {origins}）无法渲染：渲染进程（本程序，从 {program} 再次启动）没有启动（`{error}`）；模板只在那里渲染，那里的内存和时间都有上限",
         "the template from {origins} cannot be rendered: its renderer (this program, started again from {program}) did not start ({error}); a template is rendered only there, where its memory and time are bounded",
     ]),
 ];
