@@ -60,9 +60,9 @@ pub fn run(sources: &Sources, flags: &Parsed, reporter: &mut Reporter) -> Result
     let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries)?;
     let origin = kdocs::origin(&v.kdocs_api_url);
     let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), code, &|retry| {
-        reporter.notice(&hints::retry_notice(&Call::Exchange, retry, &origin, v.timeout));
+        reporter.notice(&hints::retry_notice(&Call::Exchange, retry, &origin, v.timeout, lang));
     })
-    .map_err(|failed| hints::error(&Call::Exchange, &failed, &origin, v.timeout))?;
+    .map_err(|failed| hints::error(&Call::Exchange, &failed, &origin, v.timeout, lang))?;
 
     // On GitHub, masked first: a token printed in a CI log is a leaked token.
     if reporter.on_github() {
@@ -79,7 +79,8 @@ pub fn run(sources: &Sources, flags: &Parsed, reporter: &mut Reporter) -> Result
 
 /// The tokens, their lifetimes, and where to store them: printed on purpose.
 fn print_tokens(tokens: &Tokens, lang: Lang) {
-    let life = |secs: Option<u64>| secs.map_or_else(|| say(lang, "auth.lifetime_unknown", &[]), hints::lifetime);
+    let life =
+        |secs: Option<u64>| secs.map_or_else(|| say(lang, "auth.lifetime_unknown", &[]), |s| hints::lifetime(s, lang));
     report::err(&say(lang, "auth.on_purpose", &[]));
     let access = [("token", tokens.access_token.expose()), ("life", &life(tokens.expires_in))];
     report::out(&say(lang, "auth.access_token", &access));

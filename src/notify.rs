@@ -71,9 +71,9 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
     }
     if let Some(rest) = ci.api().filter(|_| !spent.is_empty()) {
         if previous_wanted && Endpoint::new(rest, env, settings).is_some() {
-            spent.push(format!("the previous {}", rest.run_word()));
+            spent.push(say(settings.lang, "api.what.previous", &[("run", &rest.run_word(settings.lang))]));
         }
-        reporter.warning(&api::hints::out_of_time(rest, &spent, &api_origin, settings.timeout));
+        reporter.warning(&api::hints::out_of_time(rest, &spent, &api_origin, settings.timeout, settings.lang));
     }
     cx.change = Change::between(cx.previous_status, cx.status);
     if previous_needed(ci, &cx, settings, env) && !api_failed {
@@ -171,15 +171,16 @@ fn previous_from_api(
         None => http.insert(new_http(settings)?),
     };
     let (rest, origin) = (endpoint.rest, endpoint.origin());
-    let what = format!("the previous {}", rest.run_word());
+    let lang = settings.lang;
+    let what = say(lang, "api.what.previous", &[("run", &rest.run_word(lang))]);
     let notice =
-        |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
+        |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout, lang));
     let Some(api) = endpoint.client(http, budget, &notice) else {
-        reporter.warning(&format!("{what} is not read: the API's address `{}` is not an http(s) URL", endpoint.base));
+        reporter.warning(&say(lang, "api.previous.not_url", &[("what", &what), ("base", &endpoint.base)]));
         return Ok(None);
     };
     Ok(rest.previous(&api, env, cx).unwrap_or_else(|failed| {
-        reporter.warning(&api::hints::warning(rest, &what, &failed, &origin, settings.timeout));
+        reporter.warning(&api::hints::warning(rest, &what, &failed, &origin, settings.timeout, lang));
         None
     }))
 }
@@ -273,9 +274,10 @@ fn api_facts(
     let Some(ask) = endpoint.rest.ask(env, cx, want) else { return Ok(ApiFacts::default()) };
     let http = new_http(settings)?;
     let (rest, origin) = (endpoint.rest, endpoint.origin());
-    let notice =
-        |retry: &api::Retry| reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout));
-    let facts = endpoint.facts(&http, &ask, budget, &notice);
+    let notice = |retry: &api::Retry| {
+        reporter.notice(&api::hints::retry_notice(rest, retry, &origin, settings.timeout, settings.lang));
+    };
+    let facts = endpoint.facts(&http, &ask, budget, &notice, settings.lang);
     let mut spent = Vec::new();
     for (what, failed) in &facts.failed {
         if matches!(failed.failure, api::Failure::OutOfTime) {
@@ -283,9 +285,9 @@ fn api_facts(
             continue;
         }
         let warning = if endpoint.is_anonymous() {
-            api::hints::anonymous_warning(rest, what, failed, &origin, settings.timeout)
+            api::hints::anonymous_warning(rest, what, failed, &origin, settings.timeout, settings.lang)
         } else {
-            api::hints::warning(rest, what, failed, &origin, settings.timeout)
+            api::hints::warning(rest, what, failed, &origin, settings.timeout, settings.lang)
         };
         reporter.warning(&warning);
     }
@@ -304,7 +306,7 @@ fn api_facts(
 /// language, time zone); the CI's warnings are said at once, so that a run that stops early
 /// still tells them.
 fn context(ci: &dyn Ci, env: &Env, settings: &Settings, reporter: &Reporter) -> Context {
-    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run() };
+    let inputs = Inputs { event_path: settings.event_path.clone(), sample: settings.dry_run(), lang: settings.lang };
     let mut warnings = Vec::new();
     let mut cx = ci.context(env, &inputs, &mut warnings);
     cx.words = ci.words();

@@ -24,7 +24,7 @@ impl Ci for Local {
         match &inputs.event_path {
             _ if self.renders_the_sample(inputs) => sample(env),
             // An event file given by hand is read as GitHub's, so templates can be tried locally.
-            Some(path) => github::context(env, Some(path), warnings),
+            Some(path) => github::context(env, Some(path), inputs.lang, warnings),
             None => context(env),
         }
     }

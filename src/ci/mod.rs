@@ -110,6 +110,8 @@ pub struct Inputs {
     pub event_path: Option<String>,
     /// Render the built-in sample push event when no CI is found (dry run).
     pub sample: bool,
+    /// The language of the warnings about the CI's data.
+    pub lang: Lang,
 }
 
 /// A problem with the CI's data that is worth a warning but not a failure.

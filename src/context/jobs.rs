@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::context::status::Status;
+use crate::summary::catalog::{Lang, say};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {
@@ -53,17 +54,18 @@ pub fn worse(a: Status, b: Status) -> Status {
 pub struct Malformed(pub String);
 
 /// Reads `{"name": "result"}` or `{"name": {"result": "…", "url"?: "…"}}` (GitHub's
-/// `toJSON(needs)`: `{"build": {"result": "success", "outputs": {}}}`). Jobs come in key order.
-pub fn parse(text: &str) -> Result<Vec<Job>, Malformed> {
+/// `toJSON(needs)`: `{"build": {"result": "success", "outputs": {}}}`). Jobs come in key order;
+/// why a value is refused is said in `lang`.
+pub fn parse(text: &str, lang: Lang) -> Result<Vec<Job>, Malformed> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        let what = match e.classify() {
-            serde_json::error::Category::Eof => "it ends too early",
-            _ => "it is not valid JSON",
+        let key = match e.classify() {
+            serde_json::error::Category::Eof => "jobs.ends_early",
+            _ => "jobs.not_json",
         };
-        Malformed(format!("{what} (line {}, column {})", e.line(), e.column()))
+        Malformed(say(lang, key, &[("line", &e.line().to_string()), ("column", &e.column().to_string())]))
     })?;
     let Value::Object(map) = value else {
-        return Err(Malformed(format!("it is JSON {}, not an object of job names", kind(&value))));
+        return Err(Malformed(say(lang, "jobs.not_object", &[("kind", &kind(&value, lang))])));
     };
     map.iter()
         .enumerate()
@@ -77,10 +79,11 @@ pub fn parse(text: &str) -> Result<Vec<Job>, Malformed> {
                 _ => (None, None),
             };
             let result = result.ok_or_else(|| {
-                Malformed(format!(
-                    "job {} (in key order) is JSON {}: give its result as text or as {{\"result\": \"…\"}}",
-                    i + 1,
-                    kind(v)
+                let (index, kind) = ((i + 1).to_string(), kind(v, lang));
+                Malformed(say(
+                    lang,
+                    "jobs.no_result",
+                    &[("index", &index), ("kind", &kind), ("json", r#"{"result": "…"}"#)],
                 ))
             })?;
             Ok(Job::new(name, Status::parse(Some(result)), url.filter(|u| !u.is_empty())))
@@ -88,16 +91,17 @@ pub fn parse(text: &str) -> Result<Vec<Job>, Malformed> {
         .collect()
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true/false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(o) if o.is_empty() => "an empty object",
-        Value::Object(_) => "an object without `result`",
-    }
+fn kind(v: &Value, lang: Lang) -> String {
+    let key = match v {
+        Value::Null => "json.null",
+        Value::Bool(_) => "json.bool",
+        Value::Number(_) => "json.number",
+        Value::String(_) => "json.text",
+        Value::Array(_) => "json.list",
+        Value::Object(o) if o.is_empty() => "json.empty_object",
+        Value::Object(_) => "json.object_without_result",
+    };
+    say(lang, key, &[])
 }
 
 #[cfg(test)]
@@ -112,12 +116,12 @@ mod tests {
     fn reads_both_shapes_and_githubs_needs() {
         let needs =
             r#"{"build": {"result": "success", "outputs": {}}, "lint": {"result": "skipped", "outputs": {"a": "1"}}}"#;
-        assert_eq!(statuses(&parse(needs).unwrap()), [("build", Status::Success), ("lint", Status::Skipped)]);
+        assert_eq!(statuses(&parse(needs, Lang::En).unwrap()), [("build", Status::Success), ("lint", Status::Skipped)]);
         let flat = r#"{"test (ubuntu, 20)": "failure", "deploy": {"result": "cancelled", "url": "https://ci/3"}}"#;
-        let jobs = parse(flat).unwrap();
+        let jobs = parse(flat, Lang::En).unwrap();
         assert_eq!(statuses(&jobs), [("deploy", Status::Cancelled), ("test (ubuntu, 20)", Status::Failure)]);
         assert_eq!(jobs[0].url.as_deref(), Some("https://ci/3"));
-        assert!(parse("{}").unwrap().is_empty());
+        assert!(parse("{}", Lang::En).unwrap().is_empty());
     }
 
     #[test]
@@ -130,7 +134,7 @@ mod tests {
             ("{\"a\": \"success\", \"b\": 7}", "job 2 (in key order) is JSON a number"),
             ("{\"a\": {\"outputs\": {\"x\": \"SECRET\"}}}", "job 1 (in key order) is JSON an object without `result`"),
         ] {
-            let Malformed(e) = parse(text).unwrap_err();
+            let Malformed(e) = parse(text, Lang::En).unwrap_err();
             assert!(e.contains(want), "{text}: {e}");
             assert!(!e.contains("SECRET"), "{e}");
         }

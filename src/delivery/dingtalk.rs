@@ -22,6 +22,7 @@ use crate::delivery::http::{self, Answer, AttemptError, Http, Transient};
 use crate::delivery::{Partial, Run, Transport, outputs};
 use crate::error::Error;
 use crate::settings::{DINGTALK, Secret};
+use crate::summary::catalog::{Lang, say};
 use crate::summary::message::Message;
 
 /// The most of an answer that is read. DingTalk answers a few dozen bytes
@@ -229,34 +230,31 @@ impl Transport for DingTalk {
     /// Each message straight to the robot's webhook.
     fn deliver(&self, run: Run<'_>) -> Result<(), Error> {
         let Run { settings, reporter, http, webhook, messages, summary, .. } = run;
+        let lang = settings.lang;
         if settings.kdocs_token.is_some() || settings.kdocs_refresh_token.is_some() {
-            reporter.notice(
-                "`transport` is `dingtalk`: the KDocs credentials given are not used (leave `transport` at `auto` to \
-                 send through KDocs)",
-            );
+            reporter.notice(&say(lang, "direct.kdocs_unused", &[]));
         }
         let url = reqwest::Url::parse(webhook.expose());
-        let origin = url.as_ref().map_or_else(|_| "the webhook".to_owned(), |u| u.origin().ascii_serialization());
+        let origin =
+            url.as_ref().map_or_else(|_| say(lang, "direct.the_webhook", &[]), |u| u.origin().ascii_serialization());
         if url.as_ref().is_ok_and(|u| u.scheme() != "https") {
-            reporter.warning(&format!(
-                "`webhook` ({origin}) is not https: the robot's access token, the signature and the messages \
-                 travel unencrypted"
-            ));
+            reporter.warning(&say(lang, "direct.not_https", &[("origin", &origin)]));
         }
         reporter.step_summary(&summary.title, &summary.text);
         let robot = Robot { webhook: webhook.expose(), secret: settings.secret.as_ref().map(Secret::expose) };
         let outcome = robot.send(http, messages, &|_, retry| {
-            reporter.notice(&hints::retry_notice(&DingTalk, retry, &origin, settings.timeout));
+            reporter.notice(&hints::retry_notice(&DingTalk, retry, &origin, settings.timeout, lang));
         });
         match outcome {
             Ok(replies) => {
-                let what = if replies.len() == 1 { "1 message" } else { "2 messages" };
-                crate::report::err(&format!("sent to DingTalk directly ({origin}, transport: dingtalk): {what}"));
+                let what =
+                    say(lang, if replies.len() == 1 { "direct.one_message" } else { "direct.two_messages" }, &[]);
+                crate::report::err(&say(lang, "direct.sent", &[("origin", &origin), ("what", &what)]));
                 outputs(reporter, true, replies.last().map(Reply::said), None);
                 Ok(())
             }
             Err(partial) => {
-                let error = partial_error(&partial, messages.len(), &origin, settings.timeout);
+                let error = partial_error(&partial, messages.len(), &origin, settings.timeout, lang);
                 // `sent` says whether the summary reached the group.
                 let said = partial.failed.failure.reply().map(Reply::said);
                 outputs(reporter, partial.sent > 0, said, Some(&error));
@@ -267,13 +265,19 @@ impl Transport for DingTalk {
 }
 
 /// The error for a delivery of `total` messages that stopped at one: which went out.
-fn partial_error(partial: &Partial<Failure>, total: usize, origin: &str, timeout: std::time::Duration) -> Error {
-    let mut e = hints::error(&DingTalk, &partial.failed, origin, timeout);
-    let name = |i: usize| if i == 0 { "the summary" } else { "the text message" };
+fn partial_error(
+    partial: &Partial<Failure>,
+    total: usize,
+    origin: &str,
+    timeout: std::time::Duration,
+    lang: Lang,
+) -> Error {
+    let mut e = hints::error(&DingTalk, &partial.failed, origin, timeout, lang);
+    // Two messages at most: the summary, then the text message.
     if partial.sent > 0 {
-        e.message = format!("{} was sent, but {} was not: {}", name(partial.sent - 1), name(partial.sent), e.message);
+        e.message = say(lang, "direct.partly_sent", &[("error", &e.message)]);
     } else if total > 1 {
-        e.message = format!("nothing was sent (the summary failed, so the text message was not tried): {}", e.message);
+        e.message = say(lang, "direct.none_sent", &[("error", &e.message)]);
     }
     e
 }
@@ -304,36 +308,32 @@ impl Worded for Failure {
 }
 
 impl Peer for DingTalk {
-    fn who(&self) -> &'static str {
-        "DingTalk"
+    fn who(&self, lang: Lang) -> String {
+        say(lang, "direct.who", &[])
     }
 
-    fn refused(&self) -> &'static str {
-        "DingTalk refused the message"
+    fn refused(&self, lang: Lang) -> String {
+        say(lang, "direct.refused", &[])
     }
 
     fn setting(&self) -> &'static str {
         "webhook"
     }
 
-    fn not_json(&self, origin: &str) -> String {
-        format!("check that `webhook` ({origin}) is the robot's URL")
+    fn not_json(&self, origin: &str, lang: Lang) -> String {
+        say(lang, "direct.not_json", &[("origin", origin)])
     }
 
-    fn not_sent_again(&self) -> &'static str {
-        hints::MAY_HAVE_ARRIVED
+    fn not_sent_again(&self, lang: Lang) -> String {
+        hints::may_have_arrived(lang)
     }
 
-    fn status_hint(&self, status: u16, _origin: &str) -> Option<String> {
-        (status == 404).then(|| {
-            "check `webhook`: it is the robot's URL, https://oapi.dingtalk.com/robot/send?access_token=…, or its \
-             access token alone"
-                .to_owned()
-        })
+    fn status_hint(&self, status: u16, _origin: &str, lang: Lang) -> Option<String> {
+        (status == 404).then(|| say(lang, "direct.not_found", &[]))
     }
 
-    fn redirect_hint(&self, to: &str) -> String {
-        format!("the webhook redirects to {to}: update `webhook`")
+    fn redirect_hint(&self, to: &str, lang: Lang) -> String {
+        say(lang, "direct.redirect", &[("to", to)])
     }
 
     fn calls_dingtalk_itself(&self) -> bool {

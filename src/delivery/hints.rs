@@ -20,13 +20,13 @@
 // that they can be searched for.
 #![allow(clippy::unreadable_literal, reason = "DingTalk's error codes, as documented")]
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::delivery::http::{self, Failed, Retry, TlsProblem, Transient};
 use crate::error::Error;
+use crate::summary::catalog::{Lang, say};
 
 /// A transport's failure, as the words below read it: every transport's failure is one of these
 /// shapes, whatever its reply type.
@@ -74,31 +74,32 @@ pub trait Worded: Transient {
 }
 
 /// Who was called, in the words a failure needs: each transport gives its own (a transport that
-/// makes several kinds of calls, one per call), beside its code.
+/// makes several kinds of calls, one per call), beside its code. Every word is in `lang`, the
+/// run's language.
 pub trait Peer {
     /// Who answered, inside a sentence: `the relay`, `DingTalk`.
-    fn who(&self) -> &str;
+    fn who(&self, lang: Lang) -> String;
     /// The line for a refusal: `the relay refused the message`.
-    fn refused(&self) -> &str;
+    fn refused(&self, lang: Lang) -> String;
     /// The setting that holds its address: `kdocs_api_url`, `webhook`.
     fn setting(&self) -> &str;
     /// What to check when it answered with something other than JSON; `origin` is its address.
-    fn not_json(&self, origin: &str) -> String;
+    fn not_json(&self, origin: &str, lang: Lang) -> String;
     /// Who is at the far end of the runner's network, for the time-out hint.
-    fn far_end(&self) -> &str {
-        self.who()
+    fn far_end(&self, lang: Lang) -> String {
+        self.who(lang)
     }
     /// Why a request that went out unanswered was not made again: every call here acts, and
     /// may have been acted on.
-    fn not_sent_again(&self) -> &str;
+    fn not_sent_again(&self, lang: Lang) -> String;
     /// A hint for an answer with `status` (not 2xx, not retried), before the reply's own.
-    fn status_hint(&self, _status: u16, _origin: &str) -> Option<String> {
+    fn status_hint(&self, _status: u16, _origin: &str, _lang: Lang) -> Option<String> {
         None
     }
     /// The hint for a redirect to `to`.
-    fn redirect_hint(&self, to: &str) -> String;
+    fn redirect_hint(&self, to: &str, lang: Lang) -> String;
     /// A hint before the reply's own when the call was refused, whatever the reply said.
-    fn refusal_hint(&self) -> Option<String> {
+    fn refusal_hint(&self, _lang: Lang) -> Option<String> {
         None
     }
     /// Whether this binary called DingTalk itself: the clock and the address DingTalk checks
@@ -107,7 +108,7 @@ pub trait Peer {
         false
     }
     /// The hint when a refusal without a DingTalk code speaks of a token: the peer's own token.
-    fn token_hint(&self) -> Option<String> {
+    fn token_hint(&self, _lang: Lang) -> Option<String> {
         None
     }
 }
@@ -115,29 +116,55 @@ pub trait Peer {
 /// The error to report for a call to `peer` given up. `origin` is the peer's
 /// `scheme://host[:port]` and `timeout` the time allowed for one attempt, both as the user set
 /// them.
-pub fn error(peer: &dyn Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration) -> Error {
+pub fn error(peer: &dyn Peer, failed: &Failed<impl Worded>, origin: &str, timeout: Duration, lang: Lang) -> Error {
     let failure = failed.failure.seen();
-    let mut message = message(peer, &failure, origin, timeout);
+    let mut message = message(peer, &failure, origin, timeout, lang);
     // Only a failure retried until no attempt was left says how many there were.
     if failed.failure.is_transient() && failed.attempts > 1 {
-        let _ = write!(message, " (after {} attempts)", failed.attempts);
+        message.push_str(&attempts(failed.attempts, lang));
     }
-    let error = with_hints(peer, Error::delivery(message), &failure, origin);
-    if failed.failure.sent_unanswered() { error.hint(peer.not_sent_again()) } else { error }
+    let error = with_hints(peer, Error::delivery(message), &failure, origin, lang);
+    if failed.failure.sent_unanswered() { error.hint(peer.not_sent_again(lang)) } else { error }
+}
+
+/// ` (after 3 attempts)`, after a failure retried until no attempt was left.
+pub fn attempts(count: u32, lang: Lang) -> String {
+    say(lang, "call.attempts", &[("count", &count.to_string())])
 }
 
 /// Why a message that went out unanswered was not sent again, for every transport that sends one.
-pub const MAY_HAVE_ARRIVED: &str = "the message may or may not have reached the group: it was sent, but no readable \
-                                    answer came; it is not sent again, which could post it twice";
+pub fn may_have_arrived(lang: Lang) -> String {
+    say(lang, "call.may_have_arrived", &[])
+}
 
 /// The line announcing a retry.
-pub fn retry_notice(peer: &dyn Peer, retry: &Retry<impl Worded>, origin: &str, timeout: Duration) -> String {
-    format!(
-        "attempt {} of {} failed ({}); retrying in {:.1}s",
+pub fn retry_notice(
+    peer: &dyn Peer,
+    retry: &Retry<impl Worded>,
+    origin: &str,
+    timeout: Duration,
+    lang: Lang,
+) -> String {
+    retrying(
         retry.attempt,
         retry.attempts,
-        message(peer, &retry.failure.seen(), origin, timeout),
-        retry.wait.as_secs_f64()
+        &message(peer, &retry.failure.seen(), origin, timeout, lang),
+        retry.wait,
+        lang,
+    )
+}
+
+/// `attempt 1 of 3 failed (…); retrying in 0.5s`, for every kind of call.
+pub fn retrying(attempt: u32, attempts: u32, what: &str, wait: Duration, lang: Lang) -> String {
+    say(
+        lang,
+        "call.retrying",
+        &[
+            ("attempt", &attempt.to_string()),
+            ("attempts", &attempts.to_string()),
+            ("what", what),
+            ("wait", &format!("{:.1}", wait.as_secs_f64())),
+        ],
     )
 }
 
@@ -148,129 +175,149 @@ fn size(bytes: usize) -> String {
 
 /// `5 days`, `23 h`, `45 min`: a lifetime, roughly; past ten years, no count of days means
 /// anything (KDocs' tokens live hours or months).
-pub fn lifetime(secs: u64) -> String {
-    if secs >= 3650 * 86_400 {
-        "more than 10 years".to_owned()
+pub fn lifetime(secs: u64, lang: Lang) -> String {
+    let (key, count) = if secs >= 3650 * 86_400 {
+        ("life.decade", 10)
     } else if secs >= 2 * 86_400 {
-        format!("{} days", secs / 86_400)
+        ("life.days", secs / 86_400)
     } else if secs >= 3600 {
-        format!("{} h", secs / 3600)
+        ("life.hours", secs / 3600)
     } else {
-        format!("{} min", secs.div_ceil(60))
-    }
+        ("life.minutes", secs.div_ceil(60))
+    };
+    say(lang, key, &[("count", &count.to_string())])
 }
 
 /// What failed, in one line.
-pub fn message(peer: &dyn Peer, failure: &Seen, origin: &str, timeout: Duration) -> String {
-    let who = peer.who();
+pub fn message(peer: &dyn Peer, failure: &Seen, origin: &str, timeout: Duration, lang: Lang) -> String {
+    let who = peer.who(lang);
+    let line = |key: &str, args: &[(&str, &str)]| say(lang, key, args);
     match failure {
-        Seen::Http { status, said: reply, .. } => format!("{who} answered HTTP {status}{}", said(reply.as_ref())),
-        Seen::Refused(reply) => format!("{}{}", peer.refused(), said(Some(reply))),
+        Seen::Http { status, said: reply, .. } => {
+            line("call.http", &[("who", &who), ("status", &status.to_string()), ("said", &said(reply.as_ref(), lang))])
+        }
+        Seen::Refused(reply) => format!("{}{}", peer.refused(lang), said(Some(reply), lang)),
         // The relay's "code 0, msg success" is not the news: DingTalk's answer inside it is.
-        Seen::Inner(reply) => format!(
-            "DingTalk refused the message{} (passed on by the relay, which answered code 0)",
-            reply
-                .dingtalk
-                .as_ref()
-                .map(|(code, msg)| format!(": {}", dingtalk_parts(code, msg.as_deref())))
-                .unwrap_or_default()
+        Seen::Inner(reply) => line(
+            "call.inner",
+            &[(
+                "dingtalk",
+                &reply
+                    .dingtalk
+                    .as_ref()
+                    .map(|(code, msg)| format!("{}{}", colon(lang), dingtalk_parts(code, msg.as_deref(), lang)))
+                    .unwrap_or_default(),
+            )],
         ),
         Seen::NoToken { said: reply, field, malformed: false } => {
-            format!("KDocs answered code 0 but without an access token (`{field}`){}", said(Some(reply)))
+            line("call.no_token", &[("field", field), ("said", &said(Some(reply), lang))])
         }
         // Not the answer's texts: they may hold the token that is none, and code 0 is all they say.
-        Seen::NoToken { field, malformed: true, .. } => format!(
-            "KDocs answered code 0, but `{field}` is not a token (shorter than 16 characters, or with spaces or \
-             control characters)"
+        Seen::NoToken { field, malformed: true, .. } => line("call.no_token.malformed", &[("field", field)]),
+        Seen::NotJson { status, length } => line(
+            "call.not_json",
+            &[
+                ("who", &who),
+                ("status", &status.to_string()),
+                ("length", &length.to_string()),
+                ("fix", &peer.not_json(origin, lang)),
+            ],
         ),
-        Seen::NotJson { status, length } => {
-            format!("{who} answered HTTP {status} but not with JSON ({length} bytes): {}", peer.not_json(origin))
-        }
-        Seen::Call(http::Failure::TooLarge { status, limit }) => format!(
-            "{who} answered HTTP {status} with more than {}, far more than its answers hold: check `{}` ({origin})",
-            size(*limit),
-            peer.setting()
+        Seen::Call(http::Failure::TooLarge { status, limit }) => line(
+            "call.too_large",
+            &[
+                ("who", &who),
+                ("status", &status.to_string()),
+                ("limit", &size(*limit)),
+                ("setting", peer.setting()),
+                ("origin", origin),
+            ],
         ),
         Seen::Call(http::Failure::TimedOut { .. }) => {
-            format!("no answer from {origin} within {}s", timeout.as_secs_f64())
+            line("call.timed_out", &[("origin", origin), ("secs", &timeout.as_secs_f64().to_string())])
         }
-        Seen::Call(http::Failure::Connect { cause, .. }) => format!("cannot connect to {origin} ({})", shown(cause)),
+        Seen::Call(http::Failure::Connect { cause, .. }) => {
+            line("call.connect", &[("origin", origin), ("cause", &shown(cause))])
+        }
         Seen::Call(http::Failure::Tls { problem, connecting: true }) => {
-            format!("cannot connect to {origin}: {}", tls_words(*problem))
+            line("call.connect.tls", &[("origin", origin), ("tls", &tls_words(*problem, lang))])
         }
         Seen::Call(http::Failure::Tls { problem, connecting: false }) => {
-            format!("the request to {origin} failed: {}", tls_words(*problem))
+            line("call.request.tls", &[("origin", origin), ("tls", &tls_words(*problem, lang))])
         }
         Seen::Call(http::Failure::Transport { cause, .. }) => {
-            format!("the request to {origin} failed ({})", shown(cause))
+            line("call.request", &[("origin", origin), ("cause", &shown(cause))])
         }
     }
+}
+
+/// `: ` or `：`, before what a peer said.
+fn colon(lang: Lang) -> &'static str {
+    if lang == Lang::ZhCn { "：" } else { ": " }
 }
 
 /// A TLS refusal in plain words.
-pub fn tls_words(problem: TlsProblem) -> &'static str {
-    match problem {
-        TlsProblem::UnknownIssuer => "its TLS certificate is not signed by a certificate authority this binary trusts",
-        TlsProblem::Expired => "its TLS certificate has expired or is not valid yet (or the runner's clock is wrong)",
-        TlsProblem::WrongName => "its TLS certificate is for another host name",
-        TlsProblem::NotServerCertificate => {
-            "its TLS certificate is not a server certificate (a certificate authority's, or one made for another use)"
-        }
-        TlsProblem::BadCertificate => "its TLS certificate was refused (revoked, badly signed or malformed)",
-        TlsProblem::NotTls => "it did not answer with TLS (an http:// server or port behind an https:// URL?)",
-        TlsProblem::Closed => "it closed the connection during the TLS handshake",
-        TlsProblem::Other => "the TLS handshake failed (no TLS version or cipher in common, or the server refused it)",
-    }
+pub fn tls_words(problem: TlsProblem, lang: Lang) -> String {
+    let key = match problem {
+        TlsProblem::UnknownIssuer => "tls.unknown_issuer",
+        TlsProblem::Expired => "tls.expired",
+        TlsProblem::WrongName => "tls.wrong_name",
+        TlsProblem::NotServerCertificate => "tls.not_server_certificate",
+        TlsProblem::BadCertificate => "tls.bad_certificate",
+        TlsProblem::NotTls => "tls.not_tls",
+        TlsProblem::Closed => "tls.closed",
+        TlsProblem::Other => "tls.other",
+    };
+    say(lang, key, &[])
 }
 
 /// What to do about it: a hint line each for the causes we know.
-fn with_hints(peer: &dyn Peer, error: Error, failure: &Seen, origin: &str) -> Error {
+fn with_hints(peer: &dyn Peer, error: Error, failure: &Seen, origin: &str, lang: Lang) -> Error {
     use http::Failure as Call;
     let setting = peer.setting();
+    let hint = |key: &str| say(lang, key, &[("setting", setting)]);
     match failure {
         // A status worth retrying is a passing trouble of the server's: what it said is all there is.
         Seen::Http { status, .. } if http::transient_status(*status) => error,
         Seen::Http { status, said: reply, location } => {
-            let mut error = match (peer.status_hint(*status, origin), location) {
+            let mut error = match (peer.status_hint(*status, origin, lang), location) {
                 (Some(hint), _) => error.hint(hint),
-                (None, Some(to)) => error.hint(peer.redirect_hint(to)),
+                (None, Some(to)) => error.hint(peer.redirect_hint(to, lang)),
                 (None, None) => error,
             };
-            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r)));
+            error.hints.extend(reply.iter().flat_map(|r| for_reply(peer, r, lang)));
             error
         }
         Seen::Refused(reply) | Seen::NoToken { said: reply, malformed: false, .. } => {
-            let mut error = match peer.refusal_hint() {
+            let mut error = match peer.refusal_hint(lang) {
                 Some(hint) => error.hint(hint),
                 None => error,
             };
-            error.hints.extend(for_reply(peer, reply));
+            error.hints.extend(for_reply(peer, reply, lang));
             error
         }
         Seen::Inner(reply) | Seen::NoToken { said: reply, malformed: true, .. } => {
             let mut error = error;
-            error.hints.extend(for_reply(peer, reply));
+            error.hints.extend(for_reply(peer, reply, lang));
             error
         }
         Seen::Call(http::Failure::TimedOut { .. }) => {
-            error.hint(format!("raise `timeout`, or check the network between the runner and {}", peer.far_end()))
+            error.hint(say(lang, "hint.timed_out", &[("far_end", &peer.far_end(lang))]))
         }
-        Seen::Call(http::Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true }) => error.hint(
-            "a proxy that re-signs TLS needs its root certificate in `ca_file` (a PEM file); or set HTTPS_PROXY/NO_PROXY \
-             if the runner needs a proxy",
-        ),
-        Seen::Call(http::Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true }) => error.hint(
-            "put the certificate authority that signed the server's certificate in `ca_file`, not the server's own \
-             certificate",
-        ),
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::UnknownIssuer, connecting: true }) => {
+            error.hint(hint("hint.tls.unknown_issuer"))
+        }
+        Seen::Call(http::Failure::Tls { problem: TlsProblem::NotServerCertificate, connecting: true }) => {
+            error.hint(hint("hint.tls.not_server_certificate"))
+        }
         Seen::Call(http::Failure::Tls { problem: TlsProblem::WrongName, connecting: true }) => {
-            error.hint(format!("check the host in `{setting}`, and HTTPS_PROXY/NO_PROXY if a proxy answers for it"))
+            error.hint(hint("hint.tls.wrong_name"))
         }
         Seen::Call(http::Failure::Tls { problem: TlsProblem::NotTls, connecting: true }) => {
-            error.hint(format!("check `{setting}` (https:// or http://, and the port), and HTTPS_PROXY/NO_PROXY"))
+            error.hint(hint("hint.tls.not_tls"))
         }
         Seen::Call(http::Failure::Connect { .. } | http::Failure::Tls { connecting: true, .. }) => {
-            error.hint(format!("check `{setting}`, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy"))
+            error.hint(hint("hint.connect"))
         }
         Seen::NotJson { .. }
         | Seen::Call(Call::TooLarge { .. } | Call::Transport { .. } | Call::Tls { connecting: false, .. }) => error,
@@ -316,7 +363,7 @@ pub fn shown(text: &str) -> String {
 /// `: code 40001, msg "…", hint "…"` from what the relay said, then DingTalk's `errcode` and
 /// `errmsg` (its own answer, or the refusal found in the relay's `data`); each text cleaned and
 /// capped by [`shown`].
-fn said(reply: Option<&Said>) -> String {
+fn said(reply: Option<&Said>, lang: Lang) -> String {
     let Some(r) = reply else { return String::new() };
     let mut parts = Vec::new();
     if let Some(code) = &r.code {
@@ -329,15 +376,17 @@ fn said(reply: Option<&Said>) -> String {
         parts.push(format!("hint \"{hint}\""));
     }
     if let Some((code, msg)) = &r.dingtalk {
-        parts.push(dingtalk_parts(code, msg.as_deref()));
+        parts.push(dingtalk_parts(code, msg.as_deref(), lang));
     }
-    if parts.is_empty() { String::new() } else { format!(": {}", parts.join(", ")) }
+    let comma = if lang == Lang::ZhCn { "，" } else { ", " };
+    if parts.is_empty() { String::new() } else { format!("{}{}", colon(lang), parts.join(comma)) }
 }
 
 /// `errcode 310000, errmsg "…"`, cleaned and capped.
-fn dingtalk_parts(code: &str, msg: Option<&str>) -> String {
+fn dingtalk_parts(code: &str, msg: Option<&str>, lang: Lang) -> String {
+    let comma = if lang == Lang::ZhCn { "，" } else { ", " };
     match msg.map(shown).filter(|m| !m.is_empty()) {
-        Some(msg) => format!("errcode {}, errmsg \"{msg}\"", shown(code)),
+        Some(msg) => format!("errcode {}{comma}errmsg \"{msg}\"", shown(code)),
         None => format!("errcode {}", shown(code)),
     }
 }
@@ -374,7 +423,7 @@ fn scanned(text: &str) -> String {
 /// What the user should know about a refusal, one line each; empty when nothing is recognised.
 /// `peer` says who called DingTalk: the relay, or this binary straight (whose clock and address
 /// are the runner's), and whether a token of its own may be what a refusal is about.
-fn for_reply(peer: &dyn Peer, reply: &Said) -> Vec<String> {
+fn for_reply(peer: &dyn Peer, reply: &Said, lang: Lang) -> Vec<String> {
     let direct = peer.calls_dingtalk_itself();
     let mut texts: Vec<String> = Vec::new();
     texts.extend(reply.msg.map(scanned));
@@ -403,12 +452,13 @@ fn for_reply(peer: &dyn Peer, reply: &Said) -> Vec<String> {
             Some(m) if !m.is_empty() => format!("{all_text}\n{m}"),
             _ => all_text.clone(),
         };
-        let hint = match explain(*code, &context, direct) {
-            Some(h) => format!("DingTalk errcode {code}: {h}"),
+        let code = code.to_string();
+        let hint = match explain(code.parse().unwrap_or_default(), &context, direct, lang) {
+            Some(h) => say(lang, "dingtalk.explained", &[("code", &code), ("hint", &h)]),
             // Unknown codes are shown as they came.
             None => match errmsg.as_deref().map(shown) {
-                Some(m) if !m.is_empty() => format!("DingTalk answered errcode {code}: {m}"),
-                _ => format!("DingTalk answered errcode {code}"),
+                Some(m) if !m.is_empty() => say(lang, "dingtalk.unknown.errmsg", &[("code", &code), ("errmsg", &m)]),
+                _ => say(lang, "dingtalk.unknown", &[("code", &code)]),
             },
         };
         if !hints.contains(&hint) {
@@ -416,9 +466,9 @@ fn for_reply(peer: &dyn Peer, reply: &Said) -> Vec<String> {
         }
     }
     if found.is_empty() {
-        if let Some(h) = security_variant(&all_text, direct) {
-            hints.push(format!("DingTalk's security check failed: {h}"));
-        } else if let Some(hint) = peer.token_hint()
+        if let Some(h) = security_variant(&all_text, direct, lang) {
+            hints.push(say(lang, "dingtalk.security", &[("hint", &h)]));
+        } else if let Some(hint) = peer.token_hint(lang)
             && mentions_relay_token(&all_text)
             && !matches!(reply.http_status, 401 | 403)
         {
@@ -493,7 +543,7 @@ fn codes_in_text(text: &str) -> Vec<i64> {
             break;
         }
         if let Ok(code) = number.parse::<i64>()
-            && explain(code, "", false).is_some()
+            && explain(code, "", false, Lang::En).is_some()
             && !codes.contains(&code)
         {
             codes.push(code);
@@ -504,79 +554,46 @@ fn codes_in_text(text: &str) -> Vec<i64> {
 
 /// What a DingTalk code means and what to do; `context` (the texts around it) tells the
 /// variants of 310000 apart; `direct`, whether this binary called DingTalk itself.
-fn explain(code: i64, context: &str, direct: bool) -> Option<String> {
-    let hint = match code {
-        310000 => match security_variant(context, direct) {
-            Some(h) => h,
-            None if direct => "the robot's security check failed: the message lacks the robot's keyword (set \
-                               `keyword`), the `secret` does not match the robot's signing secret, this machine's \
-                               clock is off, or the robot only accepts listed IP addresses (add the runner's)"
-                .to_owned(),
-            None => "the robot's security check failed: the message lacks the robot's keyword (set `keyword`), the \
-                     `secret` does not match the robot's signing secret, the relay's clock is off, or the robot \
-                     only accepts listed IP addresses (the relay cannot pass those: switch the robot to keyword or \
-                     signature security)"
-                .to_owned(),
+fn explain(code: i64, context: &str, direct: bool, lang: Lang) -> Option<String> {
+    let key = match code {
+        310000 => match security_variant(context, direct, lang) {
+            Some(h) => return Some(h),
+            None if direct => "dingtalk.310000.direct",
+            None => "dingtalk.310000.relay",
         },
-        300001 | 300005 | 400101 => "the robot's access_token in `webhook` is wrong or the robot was deleted: copy \
-                                     the webhook URL again from the group's robot settings"
-            .to_owned(),
-        400106 => "this robot does not exist (any more): add a robot to the group and update `webhook`".to_owned(),
-        400013 => "the group was dissolved: send to another group's robot (update `webhook`)".to_owned(),
-        400102 => "the robot is disabled: ask the group's admin to enable it again".to_owned(),
-        400105 => "DingTalk does not support this message type: use `msgtype: markdown` or `actionCard`".to_owned(),
-        410100 | 130101 => "the robot is rate limited (at most 20 messages a minute; after that DingTalk blocks it \
-                            for 10 minutes): do not retry now, and send fewer messages, e.g. only on failure"
-            .to_owned(),
-        460101 | 101002 => "the message is too long for DingTalk (20,000 bytes at most): shorten the `template` or \
-                            the `message`"
-            .to_owned(),
-        430101..=430199 => "DingTalk rejected the content (an unsafe link, or text or images it deems \
-                            inappropriate): check what the template and `message` put in the message"
-            .to_owned(),
+        300001 | 300005 | 400101 => "dingtalk.bad_token",
+        400106 => "dingtalk.400106",
+        400013 => "dingtalk.400013",
+        400102 => "dingtalk.400102",
+        400105 => "dingtalk.400105",
+        410100 | 130101 => "dingtalk.rate_limited",
+        460101 | 101002 => "dingtalk.too_long",
+        430101..=430199 => "dingtalk.content",
         _ => return None,
     };
-    Some(hint)
+    Some(say(lang, key, &[]))
 }
 
 /// Which of the security checks (errcode 310000) failed, from DingTalk's errmsg, old or new style.
-fn security_variant(text: &str, direct: bool) -> Option<String> {
+fn security_variant(text: &str, direct: bool, lang: Lang) -> Option<String> {
     let lower = text.to_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| lower.contains(n));
-    if has(&["keywords not in content", "关键词不匹配", "关键词"]) {
-        Some("the message lacks the robot's security keyword: set `keyword` to it".to_owned())
+    let key = if has(&["keywords not in content", "关键词不匹配", "关键词"]) {
+        "dingtalk.keyword"
     } else if has(&["sign not match", "签名不匹配"]) {
-        Some(
-            "the signature does not match: set `secret` to the robot's signing secret (SEC…), or remove it if \
-              the robot does not sign"
-                .to_owned(),
-        )
+        "dingtalk.sign"
     } else if has(&["invalid timestamp", "签名过期", "timestamp"]) && direct {
-        Some(
-            "the signature's timestamp was refused (more than an hour off): set this machine's clock right (NTP)"
-                .to_owned(),
-        )
+        "dingtalk.timestamp.direct"
     } else if has(&["invalid timestamp", "签名过期", "timestamp"]) {
-        Some(
-            "the signature's timestamp was refused (more than an hour off): the relay's clock or the time of \
-              signing is wrong; try again, and report it to KDocs if it persists"
-                .to_owned(),
-        )
+        "dingtalk.timestamp.relay"
     } else if has(&["whitelist", "白名单"]) && direct {
-        Some(
-            "the robot only accepts listed IP addresses: add the runner's outgoing address to the robot's list, \
-              or switch its security to a keyword or a signature (`keyword`, `secret`)"
-                .to_owned(),
-        )
+        "dingtalk.whitelist.direct"
     } else if has(&["whitelist", "白名单"]) {
-        Some(
-            "the robot only accepts listed IP addresses, and the relay calls DingTalk from its own: switch the \
-              robot's security to a keyword or a signature (`keyword`, `secret`)"
-                .to_owned(),
-        )
+        "dingtalk.whitelist.relay"
     } else {
-        None
-    }
+        return None;
+    };
+    Some(say(lang, key, &[]))
 }
 
 /// The relay complaining about its own token (KDocs documents no codes; these are guesses).
@@ -595,7 +612,7 @@ mod tests {
 
     /// A delivery through the relay given up, with `token`.
     fn delivery_error(failed: &Failed, origin: &str, timeout: Duration, token: Token) -> Error {
-        super::error(&Call::Relay(token), failed, origin, timeout)
+        super::error(&Call::Relay(token), failed, origin, timeout, Lang::En)
     }
 
     fn reply(json: &str) -> Reply {
@@ -603,7 +620,7 @@ mod tests {
     }
 
     fn hints(json: &str) -> String {
-        for_reply(&Call::Relay(Token::Given), &Said::from(&reply(json))).join("\n")
+        for_reply(&Call::Relay(Token::Given), &Said::from(&reply(json)), Lang::En).join("\n")
     }
 
     const ORIGIN: &str = "https://relay.example";
@@ -630,12 +647,12 @@ mod tests {
     #[test]
     fn said_quotes_what_the_relay_answered() {
         assert_eq!(
-            said(Some(&Said::from(&reply(r#"{"code":40001,"msg":"m","hint":"h"}"#)))),
+            said(Some(&Said::from(&reply(r#"{"code":40001,"msg":"m","hint":"h"}"#))), Lang::En),
             r#": code 40001, msg "m", hint "h""#
         );
-        assert_eq!(said(Some(&Said::from(&reply(r#"{"code":"E1","msg":123}"#)))), r#": code E1, msg "123""#);
-        assert_eq!(said(Some(&Said::from(&reply(r#"{"msg":"","hint":""}"#)))), "");
-        assert_eq!(said(None), "");
+        assert_eq!(said(Some(&Said::from(&reply(r#"{"code":"E1","msg":123}"#))), Lang::En), r#": code E1, msg "123""#);
+        assert_eq!(said(Some(&Said::from(&reply(r#"{"msg":"","hint":""}"#))), Lang::En), "");
+        assert_eq!(said(None, Lang::En), "");
     }
 
     #[test]
@@ -796,7 +813,7 @@ mod tests {
             failure: Failure::Refused { reply: reply(r#"{"code":20003,"msg":"invalid refresh_token"}"#) },
             attempts: 1,
         };
-        let e = super::error(&Call::Renewal, &failed, ORIGIN, Duration::from_secs(1));
+        let e = super::error(&Call::Renewal, &failed, ORIGIN, Duration::from_secs(1), Lang::En);
         assert!(e.hints.iter().all(|h| !h.contains("kdocs_token`")), "{:?}", e.hints);
     }
 
@@ -902,7 +919,7 @@ mod tests {
         let failure = http(503, Some(r#"{"code":1,"msg":"busy"}"#), None);
         let retry = Retry { attempt: 1, attempts: 3, failure: &failure, wait: Duration::from_millis(1240) };
         assert_eq!(
-            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10), Lang::En),
             r#"attempt 1 of 3 failed (the relay answered HTTP 503: code 1, msg "busy"); retrying in 1.2s"#
         );
         let retry = Retry {
@@ -912,7 +929,7 @@ mod tests {
             wait: Duration::from_secs(3),
         };
         assert_eq!(
-            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10)),
+            retry_notice(&Call::Relay(Token::Given), &retry, ORIGIN, Duration::from_secs(10), Lang::En),
             "attempt 2 of 3 failed (no answer from https://relay.example within 10s); retrying in 3.0s"
         );
     }
@@ -947,7 +964,7 @@ mod tests {
     fn straight_to_dingtalk_the_hints_speak_of_this_machine_not_the_relay() {
         let direct = |json: &str| {
             let reply: dingtalk::Reply = serde_json::from_str(json).unwrap();
-            for_reply(&dingtalk::DingTalk, &Said::from(&reply)).join("\n")
+            for_reply(&dingtalk::DingTalk, &Said::from(&reply), Lang::En).join("\n")
         };
         let clock = direct(r#"{"errcode":310000,"errmsg":"invalid timestamp"}"#);
         assert_eq!(

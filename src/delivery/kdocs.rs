@@ -20,6 +20,7 @@ use crate::delivery::{Run, Transport, outputs};
 use crate::error::Error;
 use crate::report::Reporter;
 use crate::settings::{KDOCS, KdocsAuth, Renewal, Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 use crate::summary::message::Message;
 
 pub const PATH: &str = "/api/v1/openapi/notification/dingtalk";
@@ -439,6 +440,7 @@ impl Transport for Kdocs {
         };
         let base = settings.kdocs_api_url.as_str();
         let origin = origin(base);
+        let lang = settings.lang;
         // Which token was sent, for the hint should the relay refuse it.
         let (first, mut kind) = match auth {
             KdocsAuth::Renew(renewal) => (renew_for_run(settings, reporter, http, renewal)?, Token::Renewed),
@@ -454,29 +456,27 @@ impl Transport for Kdocs {
                 secret: settings.secret.as_ref().map(Secret::expose),
             };
             relay.send(http, messages, &|retry| {
-                reporter.notice(&hints::retry_notice(&Call::Relay(kind), retry, &origin, settings.timeout));
+                reporter.notice(&hints::retry_notice(&Call::Relay(kind), retry, &origin, settings.timeout, lang));
             })
         };
         let mut outcome = send(reporter, &first, kind);
         if let (Err(failed), KdocsAuth::TokenThenRenew { renewal, .. }) = (&outcome, auth)
             && failed.failure.token_rejected()
         {
-            reporter.notice(&format!(
-                "the KDocs token was refused as invalid or expired ({}); renewing it and sending again",
-                hints::message(&Call::Relay(kind), &failed.failure.seen(), &origin, settings.timeout)
-            ));
+            let why = hints::message(&Call::Relay(kind), &failed.failure.seen(), &origin, settings.timeout, lang);
+            reporter.notice(&say(lang, "kdocs.renewing", &[("why", &why)]));
             let token = renew_for_run(settings, reporter, http, renewal)?;
             kind = Token::Renewed;
             outcome = send(reporter, &token, kind);
         }
         match outcome {
             Ok(reply) => {
-                reporter.info(&format!("sent to DingTalk through {origin} (transport: kdocs)"));
+                reporter.info(&say(lang, "kdocs.sent", &[("origin", &origin)]));
                 outputs(reporter, true, Some(reply.said()), None);
                 Ok(())
             }
             Err(failed) => {
-                let error = hints::error(&Call::Relay(kind), &failed, &origin, settings.timeout);
+                let error = hints::error(&Call::Relay(kind), &failed, &origin, settings.timeout, lang);
                 outputs(reporter, false, failed.failure.reply().map(Reply::said), Some(&error));
                 Err(error)
             }
@@ -494,14 +494,15 @@ fn renew_for_run(
 ) -> Result<Secret, Error> {
     let base = settings.kdocs_api_url.as_str();
     let origin = origin(base);
+    let lang = settings.lang;
     let outcome =
         renew(http, base, &renewal.app_id, renewal.app_key.expose(), renewal.refresh_token.expose(), &|retry| {
-            reporter.notice(&hints::retry_notice(&Call::Renewal, retry, &origin, settings.timeout));
+            reporter.notice(&hints::retry_notice(&Call::Renewal, retry, &origin, settings.timeout, lang));
         });
     let tokens = match outcome {
         Ok(tokens) => tokens,
         Err(failed) => {
-            let error = hints::error(&Call::Renewal, &failed, &origin, settings.timeout);
+            let error = hints::error(&Call::Renewal, &failed, &origin, settings.timeout, lang);
             outputs(reporter, false, failed.failure.reply().map(Reply::said), Some(&error));
             return Err(error);
         }
@@ -509,15 +510,12 @@ fn renew_for_run(
     let fresh: Vec<&str> =
         [Some(&tokens.access_token), tokens.refresh_token.as_ref()].into_iter().flatten().map(Secret::expose).collect();
     reporter.add_secrets(&fresh);
-    crate::report::err(&renewed(&tokens));
+    crate::report::err(&renewed(&tokens, lang));
     if tokens.refresh_token.as_ref().is_some_and(|r| r != &renewal.refresh_token) {
-        reporter.notice(
-            "KDocs answered the renewal with a new refresh token (not shown); if renewals start to fail, \
-             authorize again with `dingtalk-notify kdocs-auth`",
-        );
+        reporter.notice(&say(lang, "kdocs.new_refresh_token", &[]));
     }
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    if let Some(warning) = refresh_expiry(&tokens, now) {
+    if let Some(warning) = refresh_expiry(&tokens, now, lang) {
         reporter.warning(&warning);
     }
     Ok(tokens.access_token)
@@ -582,135 +580,125 @@ pub enum Token {
 }
 
 impl Peer for Call {
-    fn who(&self) -> &'static str {
-        match self {
-            Call::Relay(_) => "the relay",
-            Call::Renewal => "the KDocs token renewal",
-            Call::Exchange => "KDocs",
-        }
+    fn who(&self, lang: Lang) -> String {
+        let key = match self {
+            Call::Relay(_) => "kdocs.who.relay",
+            Call::Renewal => "kdocs.who.renewal",
+            Call::Exchange => "kdocs.who.exchange",
+        };
+        say(lang, key, &[])
     }
 
-    fn refused(&self) -> &'static str {
-        match self {
-            Call::Relay(_) => "the relay refused the message",
-            Call::Renewal => "KDocs refused to renew the access token",
-            Call::Exchange => "KDocs refused the authorization code",
-        }
+    fn refused(&self, lang: Lang) -> String {
+        let key = match self {
+            Call::Relay(_) => "kdocs.refused.relay",
+            Call::Renewal => "kdocs.refused.renewal",
+            Call::Exchange => "kdocs.refused.exchange",
+        };
+        say(lang, key, &[])
     }
 
     fn setting(&self) -> &'static str {
         "kdocs_api_url"
     }
 
-    fn not_json(&self, origin: &str) -> String {
-        format!("check `kdocs_api_url` ({origin}) points at the KDocs open API")
+    fn not_json(&self, origin: &str, lang: Lang) -> String {
+        say(lang, "kdocs.not_json", &[("origin", origin)])
     }
 
-    fn far_end(&self) -> &'static str {
-        "the relay"
+    // The renewal and the code exchange go to KDocs' OAuth endpoint, not through the relay.
+    fn far_end(&self, lang: Lang) -> String {
+        let key = match self {
+            Call::Relay(_) => "kdocs.far_end.relay",
+            Call::Renewal | Call::Exchange => "kdocs.far_end.oauth",
+        };
+        say(lang, key, &[])
     }
 
-    fn not_sent_again(&self) -> &'static str {
+    fn not_sent_again(&self, lang: Lang) -> String {
         match self {
-            Call::Relay(_) => hints::MAY_HAVE_ARRIVED,
-            Call::Renewal => {
-                "KDocs may or may not have renewed the token: the request was sent, but no readable answer came; it \
-                 is not sent again, as KDocs may have replaced the refresh token"
-            }
-            Call::Exchange => {
-                "KDocs may or may not have taken the authorization code: the request was sent, but no readable \
-                 answer came; it is not sent again, as a code works once"
-            }
+            Call::Relay(_) => hints::may_have_arrived(lang),
+            Call::Renewal => say(lang, "kdocs.unanswered.renewal", &[]),
+            Call::Exchange => say(lang, "kdocs.unanswered.exchange", &[]),
         }
     }
 
-    fn status_hint(&self, status: u16, origin: &str) -> Option<String> {
+    fn status_hint(&self, status: u16, origin: &str, lang: Lang) -> Option<String> {
         match (self, status) {
-            (Call::Relay(token), 401 | 403) => Some(token_refused(*token, "is")),
-            (Call::Relay(_), 404) => Some(format!("check `kdocs_api_url` ({origin}): the relay lives at {PATH}")),
+            (Call::Relay(token), 401 | 403) => Some(token_refused(*token, false, lang)),
+            (Call::Relay(_), 404) => Some(say(lang, "kdocs.not_found", &[("origin", origin), ("path", PATH)])),
             (Call::Renewal, 404) => {
-                Some(format!("check `kdocs_api_url` ({origin}): the renewal lives at {REFRESH_PATH}"))
+                Some(say(lang, "kdocs.not_found.renewal", &[("origin", origin), ("path", REFRESH_PATH)]))
             }
-            (Call::Renewal, 400..=499) => Some(renewal_refused()),
-            (Call::Exchange, 400..=499) => Some(code_refused()),
+            (Call::Renewal, 400..=499) => Some(renewal_refused(lang)),
+            (Call::Exchange, 400..=499) => Some(say(lang, "kdocs.code_refused", &[])),
             _ => None,
         }
     }
 
-    fn redirect_hint(&self, to: &str) -> String {
-        format!("the relay redirects to {to}: if it moved, set `kdocs_api_url` to its new base URL (without {PATH})")
+    fn redirect_hint(&self, to: &str, lang: Lang) -> String {
+        say(lang, "kdocs.redirect", &[("to", to), ("path", PATH)])
     }
 
-    fn refusal_hint(&self) -> Option<String> {
+    fn refusal_hint(&self, lang: Lang) -> Option<String> {
         match self {
             Call::Relay(_) => None,
-            Call::Renewal => Some(renewal_refused()),
-            Call::Exchange => Some(code_refused()),
+            Call::Renewal => Some(renewal_refused(lang)),
+            Call::Exchange => Some(say(lang, "kdocs.code_refused", &[])),
         }
     }
 
-    fn token_hint(&self) -> Option<String> {
+    fn token_hint(&self, lang: Lang) -> Option<String> {
         match self {
-            Call::Relay(token) => Some(token_refused(*token, "may be")),
+            Call::Relay(token) => Some(token_refused(*token, true, lang)),
             Call::Renewal | Call::Exchange => None,
         }
     }
 }
 
 /// How to get a new refresh token, for every hint that needs one.
-const AUTHORIZE_AGAIN: &str = "authorize again with `dingtalk-notify kdocs-auth` (README, \"KDocs token\") and \
-                               update `kdocs_refresh_token`";
-
-fn renewal_refused() -> String {
-    format!(
-        "KDocs did not accept the refresh token, the app id or the app key: {AUTHORIZE_AGAIN}, and check \
-         `kdocs_app_id` and `kdocs_app_key` against the app on the KDocs developer console"
-    )
+fn authorize_again(lang: Lang) -> String {
+    say(lang, "kdocs.authorize_again", &[])
 }
 
-/// The hint for a KDocs token the relay refused: it `is` (or `may be`) invalid or expired.
-fn token_refused(token: Token, is: &str) -> String {
-    match token {
-        Token::Given => format!(
-            "the KDocs token {is} invalid or expired: create a new one and update `kdocs_token`, or let each run \
-             renew it: set `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token` (README, \"KDocs token\")"
-        ),
-        Token::GivenRenewable => format!(
-            "the KDocs token {is} invalid or expired: update `kdocs_token`, or leave it out so that each run renews \
-             one with `kdocs_app_id`, `kdocs_app_key` and `kdocs_refresh_token`"
-        ),
-        Token::Renewed => format!(
-            "the KDocs token was renewed just now and refused too: check the app's permissions on the KDocs \
-             developer console, or {AUTHORIZE_AGAIN}"
-        ),
-    }
+fn renewal_refused(lang: Lang) -> String {
+    say(lang, "kdocs.renewal_refused", &[("again", &authorize_again(lang))])
 }
 
-fn code_refused() -> String {
-    "an authorization code works once and for 5 minutes: open the authorization URL again and exchange the new \
-     code at once; check the app id and the app key too"
-        .to_owned()
+/// The hint for a KDocs token the relay refused: it is (or, `maybe`, may be) invalid or expired.
+fn token_refused(token: Token, maybe: bool, lang: Lang) -> String {
+    let is = say(lang, if maybe { "kdocs.token.may_be" } else { "kdocs.token.is" }, &[]);
+    let key = match token {
+        Token::Given => "kdocs.token_refused.given",
+        Token::GivenRenewable => "kdocs.token_refused.renewable",
+        Token::Renewed => "kdocs.token_refused.renewed",
+    };
+    say(lang, key, &[("is", &is), ("again", &authorize_again(lang))])
 }
 
 /// The line saying the token was renewed, with its lifetime when KDocs gave it.
-pub fn renewed(tokens: &Tokens) -> String {
+pub fn renewed(tokens: &Tokens, lang: Lang) -> String {
     match tokens.expires_in {
-        Some(secs) => format!("renewed the KDocs access token (valid for {})", hints::lifetime(secs)),
-        None => "renewed the KDocs access token".to_owned(),
+        Some(secs) => say(lang, "kdocs.renewed.life", &[("life", &hints::lifetime(secs, lang))]),
+        None => say(lang, "kdocs.renewed", &[]),
     }
 }
 
 /// A warning when the refresh token expires within 14 days; `now` in seconds since the epoch.
-pub fn refresh_expiry(tokens: &Tokens, now: u64) -> Option<String> {
+pub fn refresh_expiry(tokens: &Tokens, now: u64, lang: Lang) -> Option<String> {
     let secs = tokens.refresh_expires_in?;
     if secs >= 14 * 86_400 {
         return None;
     }
     let date = crate::time::format_rfc3339(now + secs);
-    Some(format!(
-        "the KDocs refresh token expires in {}, on {} UTC: {AUTHORIZE_AGAIN} before then, or sending will fail",
-        hints::lifetime(secs),
-        date.get(..10).unwrap_or(&date)
+    Some(say(
+        lang,
+        "kdocs.refresh_expires",
+        &[
+            ("life", &hints::lifetime(secs, lang)),
+            ("date", date.get(..10).unwrap_or(&date)),
+            ("again", &authorize_again(lang)),
+        ],
     ))
 }
 

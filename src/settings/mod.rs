@@ -471,7 +471,7 @@ pub struct JobsJson;
 impl Kind for JobsJson {
     type Value = Vec<Job>;
     fn parse(found: &Found, name: Name, lang: Lang) -> Result<Vec<Job>, Error> {
-        jobs::parse(&found.value).map_err(|jobs::Malformed(why)| {
+        jobs::parse(&found.value, lang).map_err(|jobs::Malformed(why)| {
             let args = [
                 ("name", name.as_str()),
                 ("from", &found.from),

@@ -10,7 +10,7 @@ use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBeha
 
 use crate::error::Error;
 use crate::settings::CustomTemplate;
-use crate::summary::catalog::{self, Lang};
+use crate::summary::catalog::{self, Lang, say};
 use crate::summary::events;
 use crate::summary::markdown::{escape_inline, escape_link_text, escape_md, plain, safe_url};
 use crate::time;
@@ -38,13 +38,13 @@ pub fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) ->
             AutoEscape::None
         }
     });
-    env.set_formatter(|out: &mut Output, state: &State, value: &Value| {
+    env.set_formatter(move |out: &mut Output, state: &State, value: &Value| {
         // A missing fact prints as nothing, never as `none`, in the title too.
         if value.is_none() || value.is_undefined() {
             Ok(())
         } else if value.as_str().is_some_and(|s| s.len() > MAX_OUTPUT_BYTES) {
             // Before escaping a copy of it: the output cap would stop it a moment later.
-            Err(too_much())
+            Err(too_much(lang))
         } else if state.auto_escape() != AutoEscape::Custom("markdown") {
             minijinja::escape_formatter(out, state, value)
         } else if value.is_safe() {
@@ -68,13 +68,15 @@ pub fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) ->
     env.add_filter("shorten", |v: Value, max: Option<usize>| shorten(&text_of(&v), max));
     // minijinja's own versions of these panic or allocate without bound on some arguments, and
     // a panic aborts the process (see `sandbox`): the same, with the arguments checked first.
-    env.add_test("divisibleby", divisible_by);
-    env.add_filter("format", format_checked);
-    env.add_filter("batch", |state: &State, v: Value, count: usize, fill: Option<Value>| {
-        minijinja::filters::batch(state, v, at_most(count, "batch")?, fill)
+    env.add_test("divisibleby", move |v: Value, n: Value| divisible_by(v, n, lang));
+    env.add_filter("format", move |state: &State, fmt: &Value, args: minijinja::value::Rest<Value>| {
+        format_checked(state, fmt, args, lang)
     });
-    env.add_filter("slice", |state: &State, v: Value, count: usize, fill: Option<Value>| {
-        minijinja::filters::slice(state, v, at_most(count, "slice")?, fill)
+    env.add_filter("batch", move |state: &State, v: Value, count: usize, fill: Option<Value>| {
+        minijinja::filters::batch(state, v, at_most(count, "batch", lang)?, fill)
+    });
+    env.add_filter("slice", move |state: &State, v: Value, count: usize, fill: Option<Value>| {
+        minijinja::filters::slice(state, v, at_most(count, "slice", lang)?, fill)
     });
     // minijinja's own `escape` knows HTML only; here it means DingTalk markdown.
     env.add_filter("escape", escape_filter);
@@ -89,12 +91,10 @@ pub fn environment(undefined: UndefinedBehavior, lang: Lang, utc_offset: i32) ->
 /// of 20,000 bytes can use.
 const MAX_FILTER_ARG: usize = 10_000;
 
-fn at_most(n: usize, filter: &str) -> Result<usize, minijinja::Error> {
+fn at_most(n: usize, filter: &str, lang: Lang) -> Result<usize, minijinja::Error> {
     if n > MAX_FILTER_ARG {
-        Err(minijinja::Error::new(
-            minijinja::ErrorKind::InvalidOperation,
-            format!("`{filter}` takes at most {MAX_FILTER_ARG}, not {n}"),
-        ))
+        let args = [("filter", filter), ("max", &MAX_FILTER_ARG.to_string()), ("n", &n.to_string())];
+        Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, say(lang, "template.at_most", &args)))
     } else {
         Ok(n)
     }
@@ -102,12 +102,12 @@ fn at_most(n: usize, filter: &str) -> Result<usize, minijinja::Error> {
 
 /// `is divisibleby(n)`: minijinja's panics on 0 (an integer `%` by zero).
 #[allow(clippy::needless_pass_by_value, reason = "minijinja passes test arguments by value")]
-fn divisible_by(v: Value, n: Value) -> Result<bool, minijinja::Error> {
+fn divisible_by(v: Value, n: Value, lang: Lang) -> Result<bool, minijinja::Error> {
     let zero = n.as_i64() == Some(0) || f64::try_from(n.clone()).is_ok_and(|f| f == 0.0);
     if zero {
         return Err(minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
-            "divisibleby(0): cannot divide by zero",
+            say(lang, "template.divide_by_zero", &[]),
         ));
     }
     Ok(minijinja::tests::is_divisibleby(&v, &n))
@@ -115,7 +115,12 @@ fn divisible_by(v: Value, n: Value) -> Result<bool, minijinja::Error> {
 
 /// `format`, with each `%…` conversion's width and precision checked: minijinja pads and
 /// formats to whatever they say (`%.2000000000f` aborted the process).
-fn format_checked(state: &State, fmt: &Value, args: minijinja::value::Rest<Value>) -> Result<Value, minijinja::Error> {
+fn format_checked(
+    state: &State,
+    fmt: &Value,
+    args: minijinja::value::Rest<Value>,
+    lang: Lang,
+) -> Result<Value, minijinja::Error> {
     if let Some(text) = fmt.as_str() {
         let mut rest = text;
         while let Some(i) = rest.find('%') {
@@ -123,7 +128,7 @@ fn format_checked(state: &State, fmt: &Value, args: minijinja::value::Rest<Value
             for _ in 0..2 {
                 let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
                 let n = rest[..digits].parse::<usize>().unwrap_or(if digits > 0 { usize::MAX } else { 0 });
-                at_most(n, "format")?;
+                at_most(n, "format", lang)?;
                 rest = rest[digits..].strip_prefix('.').unwrap_or(&rest[digits..]);
             }
         }
@@ -135,11 +140,9 @@ fn format_checked(state: &State, fmt: &Value, args: minijinja::value::Rest<Value
 /// template writing more is looping over something it should not.
 pub const MAX_OUTPUT_BYTES: usize = 1024 * 1024;
 
-fn too_much() -> minijinja::Error {
-    minijinja::Error::new(
-        minijinja::ErrorKind::InvalidOperation,
-        format!("the template writes more than {} KiB", MAX_OUTPUT_BYTES / 1024),
-    )
+fn too_much(lang: Lang) -> minijinja::Error {
+    let kib = (MAX_OUTPUT_BYTES / 1024).to_string();
+    minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, say(lang, "template.too_much", &[("kib", &kib)]))
 }
 
 /// Counts what the template writes, and stops it past [`MAX_OUTPUT_BYTES`].
@@ -175,12 +178,12 @@ pub fn custom_text(ctx: &Value, t: &CustomTemplate, kind: Kind, lang: Lang, utc_
         Kind::Text => CUSTOM,
         Kind::Title => CUSTOM_TITLE,
     };
-    env.add_template_owned(name, t.source.clone()).map_err(|e| template_error(&t.origin, &e))?;
+    env.add_template_owned(name, t.source.clone()).map_err(|e| template_error(&t.origin, &e, lang))?;
     let mut out = Bounded(Vec::new(), false);
     env.get_template(name)
         .and_then(|template| template.render_captured_to(ctx, &mut out).map(drop))
-        .map_err(|e| template_error(&t.origin, &if out.1 { too_much() } else { e }))?;
-    String::from_utf8(out.0).map_err(|_| Error::usage(format!("the template from {} wrote invalid UTF-8", t.origin)))
+        .map_err(|e| template_error(&t.origin, &if out.1 { too_much(lang) } else { e }, lang))?;
+    String::from_utf8(out.0).map_err(|_| Error::usage(say(lang, "template.not_utf8", &[("origin", &t.origin)])))
 }
 
 /// A value as text; none and undefined are empty.
@@ -188,16 +191,46 @@ fn text_of(v: &Value) -> String {
     if v.is_none() || v.is_undefined() { String::new() } else { v.to_string() }
 }
 
-fn template_error(origin: &str, e: &minijinja::Error) -> Error {
-    let line = e.line().map(|l| format!(" line {l}:")).unwrap_or_default();
-    let mut detail = e.to_string();
-    // minijinja adds "(in custom.md:3)"; the line is already named.
-    for name in [CUSTOM, CUSTOM_TITLE] {
-        if let Some(i) = detail.find(&format!(" (in {name}")) {
-            detail.truncate(i);
+/// minijinja's own words for what went wrong are English: a Chinese line names the kind of
+/// error in Chinese and quotes minijinja's detail as it is, in backticks.
+fn template_error(origin: &str, e: &minijinja::Error, lang: Lang) -> Error {
+    let line = e.line().map(|l| say(lang, "template.line", &[("line", &l.to_string())])).unwrap_or_default();
+    let detail = if lang == Lang::En {
+        let mut detail = e.to_string();
+        // minijinja adds "(in custom.md:3)"; the line is already named.
+        for name in [CUSTOM, CUSTOM_TITLE] {
+            if let Some(i) = detail.find(&format!(" (in {name}")) {
+                detail.truncate(i);
+            }
         }
+        detail
+    } else {
+        let kind = say(lang, kind_key(e.kind()), &[]);
+        match e.detail() {
+            // Ours, already in `lang`.
+            Some(d) if d.chars().any(|c| c > '\u{2e80}') => format!("{kind}：{d}"),
+            Some(d) => format!("{kind}（`{}`）", d.replace('`', "'")),
+            None => kind,
+        }
+    };
+    Error::usage(say(lang, "template.broken", &[("origin", origin), ("line", &line), ("detail", &detail)]))
+}
+
+/// The catalog's word for a kind of minijinja error.
+fn kind_key(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::SyntaxError => "template.kind.syntax",
+        ErrorKind::UndefinedError => "template.kind.undefined",
+        ErrorKind::UnknownFilter => "template.kind.unknown_filter",
+        ErrorKind::UnknownFunction => "template.kind.unknown_function",
+        ErrorKind::UnknownTest => "template.kind.unknown_test",
+        ErrorKind::UnknownMethod => "template.kind.unknown_method",
+        ErrorKind::TooManyArguments => "template.kind.too_many_arguments",
+        ErrorKind::MissingArgument => "template.kind.missing_argument",
+        ErrorKind::InvalidOperation => "template.kind.invalid_operation",
+        ErrorKind::CannotUnpack => "template.kind.cannot_unpack",
+        _ => "template.kind.other",
     }
-    Error::usage(format!("the template from {origin} does not work,{line} {detail}; fix the template"))
 }
 
 /// `{{ text|shorten(n) }}`: one line (whitespace runs become one space), at most `n` characters
@@ -284,7 +317,7 @@ fn t(state: &State, lang: Lang, key: &str, args: &Kwargs) -> Result<Value, minij
             Some(default) => Ok(default),
             None => Err(minijinja::Error::new(
                 ErrorKind::InvalidOperation,
-                format!("no phrase `{key}` in the catalog (docs/templates.md lists them)"),
+                say(lang, "template.no_phrase", &[("key", key)]),
             )),
         };
     };

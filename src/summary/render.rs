@@ -80,8 +80,8 @@ pub fn summary(
     let text = match custom {
         Some(_) => None,
         None => Some(render(events::text(cx)).unwrap_or_else(|e| {
-            own_warnings
-                .push(format!("the {} event does not read as expected ({e}); sending a plainer summary", cx.event));
+            let args = [("event", cx.event.as_str()), ("error", &e.to_string())];
+            own_warnings.push(crate::summary::catalog::say(cx.lang, "template.builtin_failed", &args));
             render(events::generic_text()).unwrap_or_else(|_| fallback(cx))
         })),
     };
@@ -150,6 +150,9 @@ mod tests {
         let s = summary(&cx, Some(&title), None, &mut vec![]).unwrap();
         assert_eq!(s.title, "a_b 构建 failure 失败 **x**", "plain text: nothing escaped");
         let e = summary(&cx, Some(&template("{{ repo.nam }}")), None, &mut vec![]).unwrap_err();
+        assert_eq!(e.message, "模板（来自 t）无法渲染，第 1 行：未定义的值；请修改模板");
+        let en = Context { lang: Lang::En, ..cx.clone() };
+        let e = summary(&en, Some(&template("{{ repo.nam }}")), None, &mut vec![]).unwrap_err();
         assert!(e.message.contains("the template from t") && e.message.contains("line 1"), "{}", e.message);
         // The default title leads with the outcome, as an emoji and in words: the phone's preview
         // says what happened before what it happened to.
@@ -176,7 +179,9 @@ mod tests {
             };
             assert_eq!(summary(&cx, Some(&template("T")), Some(&source), &mut vec![]).unwrap().text, want);
             let e = summary(&cx, None, Some(&template("{{ t('nope') }}")), &mut vec![]).unwrap_err();
-            assert!(e.message.contains("no phrase `nope`"), "{}", e.message);
+            let said =
+                if lang == Lang::En { "no phrase `nope`" } else { "无效的操作：目录中没有短语 `nope`" };
+            assert!(e.message.contains(said), "{}", e.message);
         }
     }
 
@@ -184,6 +189,12 @@ mod tests {
     fn custom_template_errors_name_the_origin_and_line() {
         let cx = Context { event: "push".into(), ..Context::default() };
         let broken = CustomTemplate { source: "ok\n{% if %}".into(), origin: "INPUT_TEMPLATE".into() };
+        let e = summary(&cx, None, Some(&broken), &mut vec![]).unwrap_err();
+        assert_eq!(
+            e.message,
+            "模板（来自 INPUT_TEMPLATE）无法渲染，第 2 行：语法错误（`unexpected end of block`）；请修改模板"
+        );
+        let cx = Context { lang: Lang::En, ..cx };
         let e = summary(&cx, None, Some(&broken), &mut vec![]).unwrap_err();
         assert!(e.message.contains("INPUT_TEMPLATE") && e.message.contains("line 2"), "{}", e.message);
         let undefined = CustomTemplate { source: "{{ nope.x }}".into(), origin: "t.md".into() };

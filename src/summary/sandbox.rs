@@ -36,7 +36,7 @@ use crate::context::Context;
 use crate::context::payload::Payload;
 use crate::error::Error;
 use crate::settings::CustomTemplate;
-use crate::summary::catalog::Lang;
+use crate::summary::catalog::{Lang, say};
 use crate::summary::engine::{self, Kind};
 
 /// The argument that makes the binary a template renderer (not documented in `--help`).
@@ -310,7 +310,7 @@ impl Rendering<'_> {
         parts
             .iter()
             .map(|(t, _)| if renders_here(&t.source) { here.next() } else { apart.next().map(Ok) })
-            .map(|text| text.unwrap_or_else(|| Err(Error::usage("the template renderer lost a text".to_owned()))))
+            .map(|text| text.unwrap_or_else(|| Err(Error::usage(say(cx.lang, "template.lost_text", &[])))))
             .collect()
     }
 }
@@ -322,6 +322,7 @@ struct Running {
     count: usize,
     writer: Option<std::thread::JoinHandle<()>>,
     answers: mpsc::Receiver<Vec<u8>>,
+    lang: Lang,
 }
 
 /// On Linux a pipe holds 64 KiB unless the user's pipe pages run short (then 4 KiB). A job of
@@ -334,7 +335,10 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
     // Unit tests' `current_exe` is the test harness, not this binary.
     #[cfg(test)]
     return Ok(Apart::Done(in_process(cx, parts)));
-    let origins = parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().join(" and ");
+    let origins = match parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().as_slice() {
+        [init @ .., last] if !init.is_empty() => say(cx.lang, "api.and", &[("init", &init.join(", ")), ("last", last)]),
+        all => all.concat(),
+    };
     let program = own_binary();
     let mut child = Command::new(&program)
         .arg(CHILD_ARG)
@@ -344,11 +348,9 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| {
-            Error::usage(format!(
-                "the template from {origins} cannot be rendered: its renderer (this program, started again from \
-                 {}) did not start ({e}); a template is rendered only there, where its memory and time are bounded",
-                program.display()
-            ))
+            let args =
+                [("origins", origins.as_str()), ("program", &program.display().to_string()), ("error", &e.to_string())];
+            Error::usage(say(cx.lang, "template.no_renderer", &args))
         })?;
     let reads = Reads::of(&parts.iter().map(|(t, _)| t.source.as_str()).collect::<Vec<_>>());
     let lean;
@@ -371,8 +373,8 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
         lang: cx.lang,
         utc_offset: cx.utc_offset,
     };
-    let mut job =
-        serde_json::to_vec(&job).map_err(|e| Error::usage(format!("cannot pass the context to the template: {e}")))?;
+    let mut job = serde_json::to_vec(&job)
+        .map_err(|e| Error::usage(say(cx.lang, "template.no_context", &[("error", &e.to_string())])))?;
     job.push(b'\n');
     let event = if reads.payload { cx.payload.text() } else { "" };
     let mut stdin = child.stdin.take();
@@ -400,29 +402,24 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
         drop(stdout);
         let _ = answered.send(answer);
     });
-    Ok(Apart::Child(Running { child, origins, count: parts.len(), writer, answers }))
+    Ok(Apart::Child(Running { child, origins, count: parts.len(), writer, answers, lang: cx.lang }))
 }
 
 /// Waits for the child's answer (see [`watch`]): its texts, or the usage error that says why
 /// there are none.
 fn answer(running: Running) -> Result<Vec<String>, Error> {
-    let Running { mut child, origins, count, writer, answers } = running;
-    let answer = watch(&mut child, &answers);
+    let Running { mut child, origins, count, writer, answers, lang } = running;
+    let answer = watch(&mut child, &answers, lang);
     if let Some(writer) = writer {
         let _ = writer.join();
     }
-    let error = |why: &str| {
-        Error::usage(format!(
-            "the template from {origins} was stopped: {why}; it must not build huge texts or call filters with \
-             absurd arguments; fix the template"
-        ))
-    };
+    let error = |why: &str| Error::usage(say(lang, "template.stopped", &[("origins", &origins), ("why", why)]));
     let answer = answer.map_err(|why| error(&why))?;
     match serde_json::from_slice::<Answer>(&answer) {
         Ok(Answer::Texts(texts)) if texts.len() == count => Ok(texts),
-        Ok(Answer::Texts(_)) => Err(error("it gave a wrong answer")),
+        Ok(Answer::Texts(_)) => Err(error(&say(lang, "template.wrong_answer", &[]))),
         Ok(Answer::Error(message)) => Err(Error::usage(message)),
-        Err(_) => Err(error("it gave no answer")),
+        Err(_) => Err(error(&say(lang, "template.no_answer", &[]))),
     }
 }
 
@@ -435,7 +432,7 @@ fn own_binary() -> std::path::PathBuf {
 /// Waits until the child ends, and kills it past [`MAX_TIME`] or [`MAX_MEMORY_BYTES`]: its
 /// answer, or why it was stopped. The answer's arrival (its stdout closed: it is exiting) ends
 /// the wait at once, not at the next look.
-fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>) -> Result<Vec<u8>, String> {
+fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>, lang: Lang) -> Result<Vec<u8>, String> {
     let started = Instant::now();
     let mut answer = None;
     loop {
@@ -444,14 +441,14 @@ fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>) -> Result<Vec<u8>
             Ok(Some(status)) if status.success() => {
                 return Ok(answer.or_else(|| answers.recv().ok()).unwrap_or_default());
             }
-            Ok(Some(status)) => return Err(format!("it ended with {status}")),
+            Ok(Some(status)) => return Err(say(lang, "template.ended", &[("status", &status.to_string())])),
             Ok(None) => {}
             Err(e) => return Err(e.to_string()),
         }
         let why = if started.elapsed() > MAX_TIME {
-            Some(format!("it took more than {} s", MAX_TIME.as_secs()))
+            Some(say(lang, "template.too_slow", &[("secs", &MAX_TIME.as_secs().to_string())]))
         } else if resident_bytes(child.id()).is_some_and(|b| b > MAX_MEMORY_BYTES) {
-            Some(format!("it took more than {} MiB of memory", MAX_MEMORY_BYTES / 1024 / 1024))
+            Some(say(lang, "template.too_big", &[("mib", &(MAX_MEMORY_BYTES / 1024 / 1024).to_string())]))
         } else {
             None
         };

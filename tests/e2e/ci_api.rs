@@ -166,7 +166,7 @@ fn drone_without_a_status_asks_a_public_repository_without_a_token() {
     });
     let relay = new_relay();
     let unknown = [("DRONE_BUILD_STATUS", ""), ("DRONE_STAGE_STATUS", "")];
-    let out = drone_run(&api, &relay, &unknown).unset("DINGTALK_DRONE_TOKEN").run();
+    let out = drone_run(&api, &relay, &unknown).unset("DINGTALK_DRONE_TOKEN").env("DINGTALK_LANG", "en").run();
     let (title, _) = delivered(&relay, &out);
     assert!(title.starts_with("✅ "), "{title}");
     // The status alone: without a token, the previous build is not asked.
@@ -175,7 +175,7 @@ fn drone_without_a_status_asks_a_public_repository_without_a_token() {
     // A private repository: one warning naming the setting, and the message still goes.
     let api = Server::script(vec![Reply::json(401, r#"{"message":"Unauthorized"}"#)]);
     let relay = new_relay();
-    let out = drone_run(&api, &relay, &unknown).unset("DINGTALK_DRONE_TOKEN").run();
+    let out = drone_run(&api, &relay, &unknown).unset("DINGTALK_DRONE_TOKEN").env("DINGTALK_LANG", "en").run();
     delivered(&relay, &out);
     assert_eq!(
         warnings(&out),
@@ -501,6 +501,7 @@ fn refusals_are_one_warning_and_the_message_goes_out() {
             "woodpecker" => woodpecker_run(&api, &relay, &[]),
             _ => jenkins_run(&api, &relay, &[]),
         }
+        .env("DINGTALK_LANG", "en")
         .run();
         delivered(&relay, &out);
         let warned = warnings(&out);

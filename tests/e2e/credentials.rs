@@ -12,6 +12,7 @@ fn renewing(relay: &str) -> Run {
         .env("INPUT_KDOCS_APP_ID", APP_ID)
         .env("INPUT_KDOCS_APP_KEY", APP_KEY)
         .env("INPUT_KDOCS_REFRESH_TOKEN", REFRESH_TOKEN)
+        .env("DINGTALK_LANG", "en")
 }
 
 /// A renewal answer giving [`RENEWED`], with the refresh token living `refresh_secs` more.
@@ -176,7 +177,10 @@ fn a_dingtalk_refusal_inside_a_relay_success_is_a_failure_reported_with_dingtalk
         200,
         r#"{"code":0,"msg":"success","data":{"errcode":310000,"errmsg":"keywords not in content"}}"#,
     )]);
-    let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_RETRIES", "2").run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url)
+        .env("INPUT_RETRIES", "2")
+        .env("DINGTALK_LANG", "en")
+        .run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(relay.relay_calls().len(), 1, "a refusal is not retried");
     // DingTalk's errcode and errmsg, not the relay's "code 0, msg success".
@@ -204,7 +208,7 @@ fn a_dingtalk_refusal_inside_a_relay_success_is_a_failure_reported_with_dingtalk
         200,
         r#"{"code":0,"msg":"success","data":[{"errcode":0,"errmsg":"ok"},{"errcode":"400102","errmsg":"robot disabled"}]}"#,
     )]);
-    let out = Run::github("push", "github/push.branch.json", &relay.url).run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(
         out.stderr.starts_with("error: DingTalk refused the message: errcode 400102, errmsg \"robot disabled\""),
@@ -413,6 +417,7 @@ fn kdocs_auth_prints_no_control_character_from_the_token_endpoint() {
             .args(&["--app-id", APP_ID, "--code", "c0de"])
             .env("DINGTALK_KDOCS_APP_KEY", APP_KEY)
             .env("DINGTALK_KDOCS_API_URL", &kdocs.url)
+            .env("DINGTALK_LANG", "en")
             .run();
         assert_eq!(out.code, 1, "{field}: {}", out.stderr);
         assert_eq!(out.stderr.lines().next(), Some(not_a_token(field).as_str()), "{field}");

@@ -11,7 +11,10 @@ const TEMPLATE: &str = "{{ repo.full_name }} {{ ref.name }} {{ commit.short_sha 
 const TEXT: &str = "toolmantim/release-drafter-test-project master 1496a1f Update release-drafter.yml";
 
 fn push_run(relay: &str) -> Run {
-    Run::github("push", "github/push.branch.json", relay).env("INPUT_TEMPLATE", TEMPLATE).env("INPUT_TITLE", "Build")
+    Run::github("push", "github/push.branch.json", relay)
+        .env("INPUT_TEMPLATE", TEMPLATE)
+        .env("INPUT_TITLE", "Build")
+        .env("DINGTALK_LANG", "en")
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn direct(server: &Server) -> Run {
         .env("INPUT_WEBHOOK", &format!("{}/robot/send?access_token={HOOK_TOKEN}", server.url))
         .env("INPUT_TEMPLATE", "{{ repo.full_name }} {{ commit.short_sha }}")
         .env("INPUT_TITLE", "Build")
+        .env("DINGTALK_LANG", "en")
 }
 
 fn query(r: &Received) -> Vec<(String, String)> {

@@ -21,6 +21,7 @@ fn gitlab(api: &Server, relay: &Server) -> Run {
         .env("DINGTALK_KDOCS_TOKEN", TOKEN)
         .env("DINGTALK_WEBHOOK", &webhook())
         .env("DINGTALK_KDOCS_API_URL", &relay.url)
+        .env("DINGTALK_LANG", "en")
 }
 
 /// The lines of stderr that say a fact could not be read (retry notices are not).
@@ -284,6 +285,7 @@ fn from_fixture(rel: &str, relay: &str) -> Run {
         .env("DINGTALK_KDOCS_TOKEN", TOKEN)
         .env("DINGTALK_WEBHOOK", &webhook())
         .env("DINGTALK_KDOCS_API_URL", relay)
+        .env("DINGTALK_LANG", "en")
 }
 
 impl Fault {
@@ -354,7 +356,7 @@ fn run_cell(peer: Peer, fault: Fault) -> Cell {
     let closed = closed_port_url();
     let faulted = if fault == Fault::Refused { closed.as_str() } else { server.url.as_str() };
     let started = Instant::now();
-    let out = peer.run(&server.url, faulted).run();
+    let out = peer.run(&server.url, faulted).env("DINGTALK_LANG", "en").run();
     let elapsed = started.elapsed().as_secs_f64();
     out.assert_hidden(&[GH_TOKEN, GL_TOKEN, DRONE_TOKEN, WP_TOKEN, JENKINS_TOKEN]);
     let cell = Cell {

@@ -50,6 +50,7 @@ fn a_malformed_event_file_is_a_warning_and_the_summary_comes_from_the_variables(
         .env("GITHUB_REPOSITORY", "octo/hello")
         .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
         .env("GITHUB_REF", "refs/heads/main")
+        .env("DINGTALK_LANG", "en")
         .dry_run();
     assert!(out.stderr.contains("warning: the event file") && out.stderr.contains("not valid JSON"), "{}", out.stderr);
     let (_, text) = markdown(&out.json());

@@ -28,13 +28,13 @@ fn an_answer_naming_a_hundred_thousand_codes_is_cut_off_and_told_briefly() {
     let msg: String = errcodes(100_000);
     let body = serde_json::json!({ "code": 1, "msg": msg }).to_string();
     let relay = Server::script(vec![Reply::json(200, &body)]);
-    let out = push_run(&relay.url).run();
+    let out = push_run(&relay.url).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(relay.relay_calls().len(), 1);
     assert!(out.stderr.len() < 2_000, "{} bytes of stderr", out.stderr.len());
     assert!(out.stderr.contains("more than 64 KiB"), "{}", out.stderr);
     assert!(out.outputs.len() < 2_000, "{}", out.outputs.len());
-    let out = push_run(&relay.url).env("INPUT_FAIL_ON_ERROR", "false").run();
+    let out = push_run(&relay.url).env("INPUT_FAIL_ON_ERROR", "false").env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
@@ -57,7 +57,7 @@ fn an_answer_without_length_is_read_up_to_the_limit_only() {
     let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_vec();
     raw.extend(std::iter::repeat_n(b' ', 3_000_000));
     let relay = Server::script(vec![Reply::raw(&raw)]);
-    let out = push_run(&relay.url).run();
+    let out = push_run(&relay.url).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("more than 64 KiB"), "{}", out.stderr);
 }
@@ -101,12 +101,13 @@ fn templates_that_aborted_the_process_are_usage_errors() {
         ),
     ] {
         let run = || Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_DRY_RUN", "true");
-        let out = run().env("INPUT_TEMPLATE", template).run();
+        let out = run().env("INPUT_TEMPLATE", template).env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 2, "{template}: {}", out.stderr);
         let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
         assert!(error.starts_with("error: the template from INPUT_TEMPLATE"), "{template}: {}", out.stderr);
         assert!(out.stderr.contains(says), "{template}: {}", out.stderr);
-        let out = run().env("INPUT_TEMPLATE", template).env("INPUT_FAIL_ON_ERROR", "false").run();
+        let out =
+            run().env("INPUT_TEMPLATE", template).env("INPUT_FAIL_ON_ERROR", "false").env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 0, "{template}: {}", out.stderr);
     }
 }
@@ -145,6 +146,7 @@ fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(
         .env("INPUT_DRY_RUN", "true")
         .env("INPUT_TEMPLATE", template)
         .env("INPUT_FAIL_ON_ERROR", fail_on_error.to_string())
+        .env("DINGTALK_LANG", "en")
         .current_dir(dir.dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -200,6 +202,7 @@ fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() 
     assert_eq!(out.code, 0, "{}", out.stderr);
     let want = Run::github("push", "github/push.branch.json", NO_RELAY)
         .env("INPUT_TEMPLATE", "{{ repo.name }} {{ commit.message|first_line }}")
+        .env("DINGTALK_LANG", "en")
         .dry_run();
     assert_eq!(markdown(&out.json()), markdown(&want.json()));
     assert!(!out.stderr.contains("new binary"), "{}", out.stderr);
@@ -215,10 +218,13 @@ fn a_template_without_loops_renders_without_a_child() {
         std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     });
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let want = Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_TEMPLATE", template).dry_run();
+    let want = Run::github("push", "github/push.branch.json", NO_RELAY)
+        .env("INPUT_TEMPLATE", template)
+        .env("DINGTALK_LANG", "en")
+        .dry_run();
     assert_eq!(
         markdown(&out.json()).1,
-        "[Update release-drafter.yml](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093) 成功"
+        "[Update release-drafter.yml](https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093) success"
     );
     assert_eq!(markdown(&out.json()), markdown(&want.json()));
 }
@@ -375,7 +381,7 @@ fn malformed_answers_and_closed_connections_are_not_retried() {
         (Reply::raw(b""), "failed (connection closed before message completed)"),
     ] {
         let relay = Server::script(vec![reply]);
-        let out = push_run(&relay.url).run();
+        let out = push_run(&relay.url).env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 1, "{}", out.stderr);
         assert_eq!(relay.received().len(), 1, "retried: {}", out.stderr);
         assert!(out.stderr.contains(says) && !out.stderr.contains("retrying"), "{}", out.stderr);
@@ -386,13 +392,13 @@ fn malformed_answers_and_closed_connections_are_not_retried() {
 fn a_tls_handshake_that_is_cut_is_not_retried_and_is_told_in_words() {
     let relay = Server::script(vec![Reply::raw(b"")]);
     let https = relay.url.replace("http://", "https://");
-    let out = push_run(&https).run();
+    let out = push_run(&https).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(relay.received().len(), 1, "retried: {}", out.stderr);
     assert!(out.stderr.contains("closed the connection during the TLS handshake"), "{}", out.stderr);
     // A plain-HTTP server behind an https:// URL: words, not rustls' debug text.
     let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-    let out = push_run(&relay.url.replace("http://", "https://")).run();
+    let out = push_run(&relay.url.replace("http://", "https://")).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("it did not answer with TLS"), "{}", out.stderr);
     assert!(!out.stderr.contains("InvalidContentType") && !out.stderr.contains("Other("), "{}", out.stderr);

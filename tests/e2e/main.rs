@@ -16,6 +16,7 @@ mod fuzz;
 mod github;
 mod hardening;
 mod lang;
+mod log_lang;
 mod pipeline;
 mod signal;
 mod summaries;

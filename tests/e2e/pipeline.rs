@@ -60,7 +60,7 @@ fn a_malformed_jobs_value_is_a_usage_error_that_says_where_never_what() {
     let out = notify_job("{\"build\": \"success\",\n \"deploy\" \"fai SECRETISH").env("INPUT_DRY_RUN", "true").run();
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
-        out.stderr.contains("`jobs`（来自 INPUT_JOBS）无法解析：") && out.stderr.contains("line 2, column 11"),
+        out.stderr.contains("error: `jobs`（来自 INPUT_JOBS）无法解析：不是有效的 JSON（第 2 行第 11 列）；"),
         "{}",
         out.stderr
     );
@@ -181,7 +181,7 @@ fn github_api_refusals_are_warnings_and_the_message_goes_out() {
     for (status, says) in [(401, "refused `github_token` (HTTP 401)"), (404, "answered HTTP 404")] {
         let api = Server::script(vec![Reply::json(status, r#"{"message": "Bad credentials"}"#)]);
         let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-        let out = github_run(&api, &relay.url).run();
+        let out = github_run(&api, &relay.url).env("DINGTALK_LANG", "en").run();
         let (title, text) = delivered(&relay, &out);
         assert!(
             title.starts_with("✅ ") && !text.contains("失败的作业"),
@@ -264,7 +264,7 @@ fn gitlab_api_refusals_are_warnings_and_the_message_goes_out() {
     for (status, says) in [(401, "refused `gitlab_token` (HTTP 401)"), (404, "answered HTTP 404")] {
         let api = Server::script(vec![Reply::json(status, r#"{"message": "404 Project Not Found"}"#)]);
         let relay = Server::script(vec![Reply::json(200, r#"{"code":0}"#)]);
-        let out = gitlab_run(&api, &relay).run();
+        let out = gitlab_run(&api, &relay).env("DINGTALK_LANG", "en").run();
         let (title, _) = delivered(&relay, &out);
         assert!(title.starts_with("✅ "), "CI_JOB_STATUS stands: {title}");
         assert!(

@@ -333,7 +333,11 @@ fn github_api_failures_are_one_warning_and_the_message_still_goes() {
         (Reply::json(200, "{}").delay(Duration::from_secs(3)), "no answer from"),
     ] {
         let server = github_api(json!({}), Some(reply));
-        let out = github_with_api(&server).env("INPUT_TIMEOUT", "0.5").env("INPUT_RETRIES", "0").run();
+        let out = github_with_api(&server)
+            .env("INPUT_TIMEOUT", "0.5")
+            .env("INPUT_RETRIES", "0")
+            .env("DINGTALK_LANG", "en")
+            .run();
         out.assert_hidden(&[GH_TOKEN]);
         assert_sent(&out, &server);
         let warnings: Vec<&str> = out.stderr.lines().filter(|l| l.starts_with("warning:")).collect();
@@ -403,7 +407,7 @@ fn gitlab_previous_pipeline_from_the_api() {
         ("DINGTALK_GITLAB_TOKEN", GL_TOKEN),
         ("DINGTALK_JOBS", r#"{"build": "success"}"#),
     ];
-    let out = ci_run("gitlab/push.env", &changes, &server.url).run();
+    let out = ci_run("gitlab/push.env", &changes, &server.url).env("DINGTALK_LANG", "en").run();
     out.assert_hidden(&[GL_TOKEN]);
     assert_sent(&out, &server);
     assert!(
@@ -585,6 +589,7 @@ fn a_skipped_run_still_warns_about_an_unreadable_event_file() {
     let out = push(&relay.url, "success", "success")
         .env("INPUT_NOTIFY_ON", "failure")
         .env("GITHUB_EVENT_PATH", "/nonexistent/event.json")
+        .env("DINGTALK_LANG", "en")
         .run();
     assert_skipped(&out, &relay);
     assert!(out.stderr.contains("warning: cannot read the event file /nonexistent/event.json"), "{}", out.stderr);

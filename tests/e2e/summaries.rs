@@ -332,7 +332,7 @@ fn a_payload_with_odd_types_gets_a_plainer_summary_not_a_failure() {
             v["inputs"] = serde_json::json!("not an object");
             v["repository"]["full_name"] = serde_json::json!(7);
         });
-        let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_STATUS", "success").run();
+        let out = run.env("GITHUB_EVENT_PATH", &path).env("INPUT_STATUS", "success").env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 0, "{event}: {}", out.stderr);
         assert!(!out.stderr.contains("error:"), "{event}: {}", out.stderr);
         assert_eq!(out.stderr.contains("sending a plainer summary"), falls_back, "{event}: {}", out.stderr);
@@ -428,7 +428,7 @@ fn the_keyword_is_added_to_the_title_and_the_text_when_the_summary_lacks_it() {
 /// What the binary says when the relay passes on a DingTalk error, and that it asks only once.
 fn refused(status: u16, answer: &str) -> (String, usize) {
     let relay = Server::script(vec![Reply::json(status, answer)]);
-    let out = Run::github("push", "github/push.branch.json", &relay.url).run();
+    let out = Run::github("push", "github/push.branch.json", &relay.url).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 1, "{}", out.stderr);
     (out.stderr, relay.relay_calls().len())
 }

@@ -64,6 +64,7 @@ fn a_broken_template_is_a_usage_error_naming_its_line() {
     let url = relay.url.clone();
     let out = Run::github("push", "github/push.branch.json", &url)
         .env("INPUT_TEMPLATE", "Build of {{ repo.name }}\n{% for c in commits %}\n{{ c.sha }")
+        .env("DINGTALK_LANG", "en")
         .run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -78,7 +79,7 @@ fn a_template_that_fails_to_render_names_the_file_and_line() {
     let run = Run::github("push", "github/push.branch.json", &url);
     let file = run.dir().join("summary.md.j2");
     std::fs::write(&file, "line one\n{{ no_such_thing.field }}\n").unwrap();
-    let out = run.env("INPUT_TEMPLATE_FILE", file.to_str().unwrap()).run();
+    let out = run.env("INPUT_TEMPLATE_FILE", file.to_str().unwrap()).env("DINGTALK_LANG", "en").run();
     assert!(relay.received().is_empty(), "a usage error sent a request");
     assert_eq!(out.code, 2);
     let first = out.stderr.lines().next().unwrap();

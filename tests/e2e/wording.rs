@@ -34,7 +34,7 @@ fn warnings(out: &Output) -> Vec<&str> {
 #[test]
 fn an_api_page_too_large_names_the_api_and_its_variable() {
     let server = relay_and_api(Reply::json(200, &" ".repeat(17 << 20)));
-    let out = with_api(&server, &format!("{}/api/v3", server.url)).run();
+    let out = with_api(&server, &format!("{}/api/v3", server.url)).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         warnings(&out),
@@ -51,7 +51,7 @@ fn an_api_page_too_large_names_the_api_and_its_variable() {
 fn a_spent_rate_limit_names_the_api_once() {
     let spent = Reply::json(403, r#"{"message":"API rate limit exceeded"}"#).header("x-ratelimit-remaining", "0");
     let server = relay_and_api(spent);
-    let out = with_api(&server, &format!("{}/api/v3", server.url)).run();
+    let out = with_api(&server, &format!("{}/api/v3", server.url)).env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     let warnings = warnings(&out);
     assert_eq!(warnings.len(), 1, "{}", out.stderr);
@@ -67,7 +67,7 @@ fn a_spent_rate_limit_names_the_api_once() {
 #[test]
 fn an_api_url_that_is_not_http_is_named_as_given() {
     let server = relay_and_api(Reply::json(500, "{}"));
-    let out = with_api(&server, "file:///etc/api").unset("INPUT_JOBS").run();
+    let out = with_api(&server, "file:///etc/api").unset("INPUT_JOBS").env("DINGTALK_LANG", "en").run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         warnings(&out),
@@ -89,6 +89,7 @@ fn a_token_lifetime_past_any_real_one_is_not_counted_in_days() {
         .env("INPUT_KDOCS_APP_ID", APP_ID)
         .env("INPUT_KDOCS_APP_KEY", APP_KEY)
         .env("INPUT_KDOCS_REFRESH_TOKEN", REFRESH_TOKEN)
+        .env("DINGTALK_LANG", "en")
         .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

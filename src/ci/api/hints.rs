@@ -6,47 +6,60 @@
 use std::time::Duration;
 
 use super::{Failed, Failure, Retry, RunApi};
-use crate::delivery::hints::{Peer, Seen, message, shown, tls_words};
+use crate::delivery::hints::{Peer, Seen, attempts, message, retrying, shown, tls_words};
 use crate::delivery::http::{self, Transient};
+use crate::summary::catalog::{Lang, say};
+
+/// The API in messages: `the GitHub API`, `GitHub API`.
+pub fn api_name(rest: &dyn RunApi, lang: Lang) -> String {
+    say(lang, "api.name", &[("ci", rest.name())])
+}
 
 /// The one warning line for an API call that failed: what could not be read, what went wrong,
 /// and what to grant or check; the notification goes on without it. `what` names the facts
 /// (`the previous run`), `origin` is the API's `scheme://host[:port]`.
-pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, timeout: Duration) -> String {
-    let name = rest.name();
+pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, timeout: Duration, lang: Lang) -> String {
+    let name = api_name(rest, lang);
+    let variable = rest.base_variable();
     let reason = match &failed.failure {
-        Failure::Status { status, rate_limited: true } => {
-            format!("{name}'s rate limit is spent (HTTP {status}); {}", rest.rate_limit_advice())
-        }
-        Failure::Status { status: 401, .. } => rest.token_refused(),
-        Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status),
-        Failure::Status { status, .. } => format!("{name} answered HTTP {status}"),
-        Failure::NotJson { status, length } => format!(
-            "{name} answered HTTP {status} but not with JSON ({length} bytes): check {} ({origin})",
-            rest.base_variable()
+        Failure::Status { status, rate_limited: true } => say(
+            lang,
+            "api.rate_limited",
+            &[("name", &name), ("status", &status.to_string()), ("advice", &rest.rate_limit_advice(lang))],
         ),
-        Failure::OutOfTime => return out_of_time(rest, &[what.to_owned()], origin, timeout),
+        Failure::Status { status: 401, .. } => rest.token_refused(lang),
+        Failure::Status { status: status @ (403 | 404), .. } => rest.not_allowed(*status, lang),
+        Failure::Status { status, .. } => say(lang, "api.status", &[("name", &name), ("status", &status.to_string())]),
+        Failure::NotJson { status, length } => say(
+            lang,
+            "api.not_json",
+            &[
+                ("name", &name),
+                ("status", &status.to_string()),
+                ("length", &length.to_string()),
+                ("variable", variable),
+                ("origin", origin),
+            ],
+        ),
+        Failure::OutOfTime => return out_of_time(rest, &[what.to_owned()], origin, timeout, lang),
         Failure::Call(call) if matches!(**call, http::Failure::TimedOut { .. }) => {
-            format!("no answer from {origin} within {}s: raise `timeout`, or check the network", timeout.as_secs_f64())
+            say(lang, "api.timed_out", &[("origin", origin), ("secs", &timeout.as_secs_f64().to_string())])
         }
         Failure::Call(call) => match &**call {
-            http::Failure::Connect { cause, .. } => format!(
-                "cannot connect to {origin} ({}): check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
-                shown(cause),
-                rest.base_variable()
+            http::Failure::Connect { cause, .. } => {
+                say(lang, "api.connect", &[("origin", origin), ("cause", &shown(cause)), ("variable", variable)])
+            }
+            http::Failure::Tls { problem, connecting: true } => say(
+                lang,
+                "api.connect.tls",
+                &[("origin", origin), ("tls", &tls_words(*problem, lang)), ("variable", variable)],
             ),
-            http::Failure::Tls { problem, connecting: true } => format!(
-                "cannot connect to {origin}: {}: check {}, and HTTPS_PROXY/NO_PROXY if the runner needs a proxy",
-                tls_words(*problem),
-                rest.base_variable()
-            ),
-            other => message(&Api(rest), &Seen::Call(other), origin, timeout),
+            other => message(&Api(rest), &Seen::Call(other), origin, timeout, lang),
         },
     };
     let transient = failed.failure.is_transient();
-    let attempts =
-        if transient && failed.attempts > 1 { format!(" (after {} attempts)", failed.attempts) } else { String::new() };
-    format!("cannot read {what} from {name}: {reason}{attempts}; the notification goes on without it")
+    let attempts = if transient && failed.attempts > 1 { attempts(failed.attempts, lang) } else { String::new() };
+    say(lang, "api.warning", &[("what", what), ("name", &name), ("reason", &reason), ("attempts", &attempts)])
 }
 
 /// The CI's API as the words shared with every call name it: what failed without an answer
@@ -54,76 +67,87 @@ pub fn warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, tim
 struct Api<'a>(&'a dyn RunApi);
 
 impl Peer for Api<'_> {
-    fn who(&self) -> &str {
-        self.0.name()
+    fn who(&self, lang: Lang) -> String {
+        api_name(self.0, lang)
     }
 
-    fn refused(&self) -> &str {
-        self.0.name()
+    fn refused(&self, lang: Lang) -> String {
+        api_name(self.0, lang)
     }
 
     fn setting(&self) -> &str {
         self.0.base_variable()
     }
 
-    fn not_json(&self, origin: &str) -> String {
-        format!("check {} ({origin})", self.0.base_variable())
+    fn not_json(&self, origin: &str, lang: Lang) -> String {
+        say(lang, "api.check", &[("variable", self.0.base_variable()), ("origin", origin)])
     }
 
     // Its calls only read: nothing is at stake when one goes unanswered.
-    fn not_sent_again(&self) -> &'static str {
-        "the API was asked, but no readable answer came"
+    fn not_sent_again(&self, lang: Lang) -> String {
+        say(lang, "api.unanswered", &[])
     }
 
-    fn redirect_hint(&self, to: &str) -> String {
-        format!("it redirects to {to}: check {}", self.0.base_variable())
+    fn redirect_hint(&self, to: &str, lang: Lang) -> String {
+        say(lang, "api.redirect", &[("to", to), ("variable", self.0.base_variable())])
     }
 }
 
 /// The line announcing a retry of an API call.
-pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration) -> String {
+pub fn retry_notice(rest: &dyn RunApi, retry: &Retry, origin: &str, timeout: Duration, lang: Lang) -> String {
     let what = match retry.failure {
-        Failure::Status { status, .. } => format!("{} answered HTTP {status}", rest.name()),
-        Failure::NotJson { status, length } => {
-            message(&Api(rest), &Seen::NotJson { status: *status, length: *length }, origin, timeout)
+        Failure::Status { status, .. } => {
+            say(lang, "api.status", &[("name", &api_name(rest, lang)), ("status", &status.to_string())])
         }
-        Failure::Call(call) => message(&Api(rest), &Seen::Call(call), origin, timeout),
-        Failure::OutOfTime => "the API lookups' time is spent".to_owned(),
+        Failure::NotJson { status, length } => {
+            message(&Api(rest), &Seen::NotJson { status: *status, length: *length }, origin, timeout, lang)
+        }
+        Failure::Call(call) => message(&Api(rest), &Seen::Call(call), origin, timeout, lang),
+        Failure::OutOfTime => say(lang, "api.spent", &[]),
     };
-    format!(
-        "attempt {} of {} failed ({what}); retrying in {:.1}s",
-        retry.attempt,
-        retry.attempts,
-        retry.wait.as_secs_f64()
-    )
+    retrying(retry.attempt, retry.attempts, &what, retry.wait, lang)
 }
 
 /// The warning for a call made without a token: a refusal says the repository is private (or
 /// the API wants a login) and which setting gives the token; other failures as [`warning`].
-pub fn anonymous_warning(rest: &dyn RunApi, what: &str, failed: &Failed, origin: &str, timeout: Duration) -> String {
+pub fn anonymous_warning(
+    rest: &dyn RunApi,
+    what: &str,
+    failed: &Failed,
+    origin: &str,
+    timeout: Duration,
+    lang: Lang,
+) -> String {
     match (&failed.failure, rest.anonymous()) {
-        (Failure::Status { status: status @ (401 | 403 | 404), rate_limited: false }, Some(setting)) => format!(
-            "cannot read {what} from {}: it answered HTTP {status} to a call without a token (a private repository, \
-             or a server that wants a login): set `{setting}`; the notification goes on without it",
-            rest.name()
+        (Failure::Status { status: status @ (401 | 403 | 404), rate_limited: false }, Some(setting)) => say(
+            lang,
+            "api.anonymous",
+            &[("what", what), ("name", &api_name(rest, lang)), ("status", &status.to_string()), ("setting", setting)],
         ),
-        _ => warning(rest, what, failed, origin, timeout),
+        _ => warning(rest, what, failed, origin, timeout, lang),
     }
 }
 
 /// The one warning for the facts left unknown when the run's API lookups spent their budget
 /// (`timeout` in all): each is named, and what to do.
-pub fn out_of_time(rest: &dyn RunApi, whats: &[String], origin: &str, budget: Duration) -> String {
+pub fn out_of_time(rest: &dyn RunApi, whats: &[String], origin: &str, budget: Duration, lang: Lang) -> String {
     let names = match whats {
-        [] => "nothing more".to_owned(),
+        [] => say(lang, "api.nothing_more", &[]),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => {
+            let sep = if lang == Lang::ZhCn { "、" } else { ", " };
+            say(lang, "api.and", &[("init", &init.join(sep)), ("last", last)])
+        }
     };
-    let them = if whats.len() > 1 { "them" } else { "it" };
-    format!(
-        "cannot read {names} from {}: no answer from {origin} within {}s, the time all its calls of this run \
-         share (`timeout`): raise `timeout`, or check the network; the notification goes on without {them}",
-        rest.name(),
-        budget.as_secs_f64()
+    let key = if whats.len() > 1 { "api.out_of_time.them" } else { "api.out_of_time" };
+    say(
+        lang,
+        key,
+        &[
+            ("names", &names),
+            ("name", &api_name(rest, lang)),
+            ("origin", origin),
+            ("secs", &budget.as_secs_f64().to_string()),
+        ],
     )
 }

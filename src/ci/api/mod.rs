@@ -27,16 +27,17 @@ use crate::context::status::Status;
 use crate::delivery::http::{self, Answer, Http, Transient};
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 
 /// One CI's REST API: how to reach it, what it tells about the run that the CI's variables do
 /// not, and what to tell its users when it refuses. The calls themselves, their retries and
 /// their warnings are shared (`facts`, `hints`, `notify`); each method is the CI's own part.
 pub trait RunApi: Sync {
-    /// The API in messages: `the GitHub API`.
+    /// The CI's name, for the API in messages (`hints::api_name`): `GitHub`.
     fn name(&self) -> &'static str;
 
-    /// The CI's word for a run in messages: `run`, `pipeline`.
-    fn run_word(&self) -> &'static str;
+    /// The CI's word for a run in messages, in `lang`: `run`, `pipeline`.
+    fn run_word(&self, lang: Lang) -> String;
 
     /// The API's base URL, from the CI's variables.
     fn base(&self, env: &Env) -> String;
@@ -57,8 +58,8 @@ pub trait RunApi: Sync {
     }
 
     /// The CI's word for the parts of a run, in messages: `jobs`, `steps`, `stages`.
-    fn parts_word(&self) -> &'static str {
-        "jobs"
+    fn parts_word(&self, lang: Lang) -> String {
+        say(lang, "api.parts.jobs", &[])
     }
 
     /// The query every call for the run itself carries (Jenkins' `tree`).
@@ -72,13 +73,13 @@ pub trait RunApi: Sync {
     }
 
     /// What to do about a spent rate limit.
-    fn rate_limit_advice(&self) -> &'static str;
+    fn rate_limit_advice(&self, lang: Lang) -> String;
 
     /// The API refused the token (HTTP 401): which token, and what it needs.
-    fn token_refused(&self) -> String;
+    fn token_refused(&self, lang: Lang) -> String;
 
     /// The API answered `status` (403 or 404): what to grant the token.
-    fn not_allowed(&self, status: u16) -> String;
+    fn not_allowed(&self, status: u16, lang: Lang) -> String;
 
     /// The calls that would tell what `want` asks, worked out before any call; `None` when the
     /// CI's variables do not say which run, or nothing is left to ask.
@@ -234,28 +235,30 @@ impl<'a> Endpoint<'a> {
 
     /// Makes the calls of `ask`, one per fact (pages only while jobs are missing); what fails
     /// is in [`Facts::failed`].
-    pub fn facts(&self, http: &Http, ask: &Ask, budget: Budget, notice: &dyn Fn(&Retry)) -> Facts {
-        let (run, parts) = (self.rest.run_word(), self.rest.parts_word());
+    /// The facts are named in `lang` in [`Facts::failed`].
+    pub fn facts(&self, http: &Http, ask: &Ask, budget: Budget, notice: &dyn Fn(&Retry), lang: Lang) -> Facts {
+        let (run, parts) = (self.rest.run_word(lang), self.rest.parts_word(lang));
+        let jobs_word = say(lang, "api.what.jobs", &[("run", &run)]);
         let mut facts = Facts::default();
         let Some(api) = self.client(http, budget, notice) else {
             // Not an http(s) URL, or a token that cannot be a header: as if nothing answered.
-            let failure =
-                Failure::Call(Box::new(http::Failure::Connect { cause: "not an http(s) URL".into(), dropped: false }));
-            facts.failed.push((format!("the {run}'s jobs"), Failed { failure, attempts: 1 }));
+            let cause = say(lang, "api.not_url", &[]);
+            let failure = Failure::Call(Box::new(http::Failure::Connect { cause, dropped: false }));
+            facts.failed.push((jobs_word, Failed { failure, attempts: 1 }));
             return facts;
         };
         if let Some(path) = &ask.jobs {
             match self.jobs(&api, ask, path) {
                 Ok(jobs) => facts.jobs = Some(jobs),
-                Err(failed) => facts.failed.push((format!("the {run}'s jobs"), failed)),
+                Err(failed) => facts.failed.push((jobs_word, failed)),
             }
         }
         // After a failure, no more calls: the same token would fail the same way, and one
         // warning says what to grant.
         let what = if ask.jobs.is_none() && (ask.want.jobs || ask.want.outcome) {
-            format!("the {run}'s status and {parts}")
+            say(lang, "api.what.status", &[("run", &run), ("parts", &parts)])
         } else {
-            format!("the {run}'s start time")
+            say(lang, "api.what.start", &[("run", &run)])
         };
         if let Some(path) = ask.run.as_ref() {
             if !facts.failed.is_empty() {

@@ -12,24 +12,26 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use serde_json::Value;
 
 use super::Drone;
+use crate::ci::api::hints::api_name;
 use crate::ci::api::{Api, Ask, Failed, PREVIOUS_PAGES, Page, RunApi, Want, segment, step_name, step_status, text};
 use crate::context::jobs::{self, Job};
 use crate::context::status::Status;
 use crate::context::{Context, RefKind};
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 
 impl RunApi for Drone {
     fn name(&self) -> &'static str {
-        "the Drone API"
+        "Drone"
     }
 
-    fn run_word(&self) -> &'static str {
-        "build"
+    fn run_word(&self, lang: Lang) -> String {
+        say(lang, "api.run.drone", &[])
     }
 
-    fn parts_word(&self) -> &'static str {
-        "steps"
+    fn parts_word(&self, lang: Lang) -> String {
+        say(lang, "api.parts.steps", &[])
     }
 
     fn base(&self, env: &Env) -> String {
@@ -54,23 +56,16 @@ impl RunApi for Drone {
         Some("drone_token")
     }
 
-    fn rate_limit_advice(&self) -> &'static str {
-        "try again later"
+    fn rate_limit_advice(&self, lang: Lang) -> String {
+        say(lang, "api.rate_limit.later", &[])
     }
 
-    fn token_refused(&self) -> String {
-        format!(
-            "{} refused `drone_token` (HTTP 401): use the token on your Drone account page (User settings)",
-            self.name()
-        )
+    fn token_refused(&self, lang: Lang) -> String {
+        say(lang, "api.token_refused.drone", &[("name", &api_name(self, lang))])
     }
 
-    fn not_allowed(&self, status: u16) -> String {
-        format!(
-            "{} answered HTTP {status}: the user of `drone_token` cannot read this repository; use the token of a \
-             user who can",
-            self.name()
-        )
+    fn not_allowed(&self, status: u16, lang: Lang) -> String {
+        say(lang, "api.not_allowed.drone", &[("name", &api_name(self, lang)), ("status", &status.to_string())])
     }
 
     /// The build itself: its steps, and from them its outcome.

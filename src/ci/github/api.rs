@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use serde_json::Value;
 
 use super::GitHub;
+use crate::ci::api::hints::api_name;
 use crate::ci::api::{Api, Ask, Failed, PREVIOUS_PAGES, Page, RunApi, Want, segment, text};
 use crate::context::Context;
 use crate::context::jobs::Job;
@@ -18,15 +19,16 @@ use crate::context::payload::Json;
 use crate::context::status::Status;
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 use crate::time::parse_rfc3339;
 
 impl RunApi for GitHub {
     fn name(&self) -> &'static str {
-        "the GitHub API"
+        "GitHub"
     }
 
-    fn run_word(&self) -> &'static str {
-        "run"
+    fn run_word(&self, lang: Lang) -> String {
+        say(lang, "api.run.github", &[])
     }
 
     fn base(&self, env: &Env) -> String {
@@ -50,24 +52,17 @@ impl RunApi for GitHub {
         &[("accept", "application/vnd.github+json"), ("x-github-api-version", "2022-11-28")]
     }
 
-    fn rate_limit_advice(&self) -> &'static str {
-        "it resets within the hour, and `github_token` (the job's own token) has a higher one"
+    fn rate_limit_advice(&self, lang: Lang) -> String {
+        say(lang, "api.rate_limit.github", &[])
     }
 
-    fn token_refused(&self) -> String {
-        format!(
-            "{} refused `github_token` (HTTP 401): pass a valid token, e.g. `github_token: ${{{{ github.token }}}}`",
-            self.name()
-        )
+    fn token_refused(&self, lang: Lang) -> String {
+        say(lang, "api.token_refused.github", &[("name", &api_name(self, lang))])
     }
 
     // GitHub answers 404, not 403, for what a token may not see.
-    fn not_allowed(&self, status: u16) -> String {
-        format!(
-            "{} answered HTTP {status}: the token cannot read this repository's Actions; grant the job \
-             `permissions: actions: read` (a fine-grained token: \"Actions\" read)",
-            self.name()
-        )
+    fn not_allowed(&self, status: u16, lang: Lang) -> String {
+        say(lang, "api.not_allowed.github", &[("name", &api_name(self, lang)), ("status", &status.to_string())])
     }
 
     /// The jobs listing and the run of the run the message is about (`run_id`).
@@ -247,7 +242,7 @@ mod tests {
         let failed = |failure| api::Failed { failure, attempts: 1 };
         let status = |status, rate_limited| failed(Failure::Status { status, rate_limited });
         let t = Duration::from_secs(10);
-        let gh = |f: &api::Failed| warning(&GitHub, "the previous run", f, "https://api.github.com", t);
+        let gh = |f: &api::Failed| warning(&GitHub, "the previous run", f, "https://api.github.com", t, Lang::En);
         assert_eq!(
             gh(&status(404, false)),
             "cannot read the previous run from the GitHub API: the GitHub API answered HTTP 404: the token cannot \
@@ -272,7 +267,7 @@ mod tests {
         let busy = Failure::Status { status: 503, rate_limited: false };
         let retry = Retry { attempt: 1, attempts: 2, failure: &busy, wait: Duration::from_secs(1) };
         assert_eq!(
-            retry_notice(&GitHub, &retry, "https://api.github.com", t),
+            retry_notice(&GitHub, &retry, "https://api.github.com", t, Lang::En),
             "attempt 1 of 2 failed (the GitHub API answered HTTP 503); retrying in 1.0s"
         );
     }

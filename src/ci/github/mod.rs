@@ -18,7 +18,7 @@ use crate::context::status::Status;
 use crate::context::{ChangeKind, Commit, Context, Person, PullRequest, Ref, RefKind, Release, Repo, Run};
 use crate::error::Error;
 use crate::settings::Name;
-use crate::summary::catalog::Lang;
+use crate::summary::catalog::{Lang, say};
 use crate::time::{format_rfc3339, interval, parse_rfc3339};
 
 pub struct GitHub;
@@ -39,7 +39,7 @@ impl Ci for GitHub {
     }
 
     fn context(&self, env: &Env, inputs: &Inputs, warnings: &mut Warnings) -> Context {
-        context(env, inputs.event_path.as_deref(), warnings)
+        context(env, inputs.event_path.as_deref(), inputs.lang, warnings)
     }
 
     fn without_secrets(&self, cx: &Context, env: &Env) -> Option<String> {
@@ -92,9 +92,9 @@ impl Ci for GitHub {
     }
 }
 
-pub fn context(env: &Env, event_path: Option<&str>, warnings: &mut Warnings) -> Context {
+pub fn context(env: &Env, event_path: Option<&str>, lang: Lang, warnings: &mut Warnings) -> Context {
     let payload = match event_path.or(env.get("GITHUB_EVENT_PATH")) {
-        Some(path) => read_event(path, warnings),
+        Some(path) => read_event(path, lang, warnings),
         None => Payload::default(),
     };
     let event = env.string("GITHUB_EVENT_NAME").or_else(|| guess_event(payload.json()));
@@ -212,34 +212,36 @@ pub fn sample(env: &Env) -> Context {
     cx
 }
 
-fn read_event(path: &str, warnings: &mut Warnings) -> Payload {
+fn read_event(path: &str, lang: Lang, warnings: &mut Warnings) -> Payload {
+    let mut warn = |key: &str, error: &str| warnings.push(say(lang, key, &[("path", path), ("error", error)]));
     // GitHub caps a webhook payload at 25 MB; past that this is not an event file.
     let text = match crate::env::read_limited(std::path::Path::new(path), 32 * 1024 * 1024) {
         Ok(Some(text)) => text,
         Ok(None) => {
-            warnings.push(format!(
-                "the event file {path} is larger than 32 MiB; the summary uses the GITHUB_* variables only"
-            ));
+            warn("event_file.too_large", "");
             return Payload::default();
         }
         Err(e) => {
-            warnings
-                .push(format!("cannot read the event file {path} ({e}); the summary uses the GITHUB_* variables only"));
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => say(lang, "file.not_found", &[]),
+                std::io::ErrorKind::PermissionDenied => say(lang, "file.permission_denied", &[]),
+                _ => e.to_string(),
+            };
+            warn("event_file.unreadable", &why);
             return Payload::default();
         }
     };
     match Payload::parse(text) {
         Ok(p) if p.json().is_object() => p,
         Ok(_) => {
-            warnings.push(format!(
-                "the event file {path} is not a JSON object; the summary uses the GITHUB_* variables only"
-            ));
+            warn("event_file.not_object", "");
             Payload::default()
         }
         Err(e) => {
-            warnings.push(format!(
-                "the event file {path} is not valid JSON ({e}); the summary uses the GITHUB_* variables only"
-            ));
+            warn(
+                "event_file.not_json",
+                &say(lang, "json.where", &[("line", &e.line().to_string()), ("column", &e.column().to_string())]),
+            );
             Payload::default()
         }
     }
@@ -586,7 +588,7 @@ mod tests {
             ("GITHUB_REPOSITORY", "ignored/when-payload-has-it"),
         ]);
         let mut w = vec![];
-        let cx = context(&e, Some(&fixture("push.branch.json")), &mut w);
+        let cx = context(&e, Some(&fixture("push.branch.json")), Lang::En, &mut w);
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(cx.repo.full_name.as_deref(), Some("toolmantim/release-drafter-test-project"));
         let r = cx.git_ref.unwrap();
@@ -608,12 +610,16 @@ mod tests {
         let path = dir.join("status.json");
         std::fs::write(&path, text.replacen(r#""state": "success""#, r#""state": "error""#, 1)).unwrap();
         let e = env(&[("GITHUB_EVENT_NAME", "status"), ("GITHUB_SHA", "0000000default0branch0head")]);
-        let cx = context(&e, Some(path.to_str().unwrap()), &mut vec![]);
+        let cx = context(&e, Some(path.to_str().unwrap()), Lang::En, &mut vec![]);
         assert_eq!(cx.status, "failure", "GitHub's `error` state is a failure");
         let c = cx.commit.unwrap();
         assert_eq!((c.short_sha.as_str(), c.title.as_deref()), ("6113728", Some("Initial commit")));
         let e = env(&[("GITHUB_EVENT_NAME", "push")]);
-        assert_eq!(context(&e, Some(path.to_str().unwrap()), &mut vec![]).status, "unknown", "only a status event");
+        assert_eq!(
+            context(&e, Some(path.to_str().unwrap()), Lang::En, &mut vec![]).status,
+            "unknown",
+            "only a status event"
+        );
     }
 
     #[test]
@@ -630,7 +636,7 @@ mod tests {
             ("GITHUB_RUN_ID", "1"),
             ("GITHUB_RUN_NUMBER", "9"),
         ]);
-        let run = context(&e, Some(path.to_str().unwrap()), &mut vec![]).run;
+        let run = context(&e, Some(path.to_str().unwrap()), Lang::En, &mut vec![]).run;
         assert_eq!(run.url.as_deref(), Some("https://github.com/octo-org/octo-repo/actions/runs/289782451"));
         assert_eq!((run.number.as_deref(), run.id.as_deref()), (Some("163"), Some("289782451")));
         assert_eq!((run.started_at.as_deref(), run.duration), (Some("2020-10-05T16:33:49Z"), Some(97_330)));
@@ -652,18 +658,18 @@ mod tests {
             ),
         ] {
             let e = env(&[("GITHUB_EVENT_NAME", event), ("GITHUB_RUN_ID", "1")]);
-            let run = context(&e, Some(&fixture(file)), &mut vec![]).run;
+            let run = context(&e, Some(&fixture(file)), Lang::En, &mut vec![]).run;
             assert_eq!(run.url.as_deref(), Some(url), "{event}");
         }
         let e = env(&[("GITHUB_EVENT_NAME", "workflow_job")]);
         assert_eq!(
-            context(&e, Some(&fixture("workflow_job.completed-success.json")), &mut vec![]).run.duration,
+            context(&e, Some(&fixture("workflow_job.completed-success.json")), Lang::En, &mut vec![]).run.duration,
             Some(198)
         );
         // No page in the payload: the notifying run's link stays.
         let e =
             env(&[("GITHUB_EVENT_NAME", "deployment_status"), ("GITHUB_REPOSITORY", "o/r"), ("GITHUB_RUN_ID", "1")]);
-        let run = context(&e, Some(&fixture("deployment_status.success.json")), &mut vec![]).run;
+        let run = context(&e, Some(&fixture("deployment_status.success.json")), Lang::En, &mut vec![]).run;
         assert_eq!(run.url.as_deref(), Some("https://github.com/Codertocat/Hello-World/actions/runs/1"));
     }
 
@@ -677,7 +683,7 @@ mod tests {
         let of = |event: &str, json: &str| {
             let path = dir.join(&format!("{event}.json"));
             std::fs::write(&path, json).unwrap();
-            let cx = context(&e(event), Some(path.to_str().unwrap()), &mut vec![]);
+            let cx = context(&e(event), Some(path.to_str().unwrap()), Lang::En, &mut vec![]);
             (cx.commit.map(|c| c.sha), cx.git_ref.map(|r| r.name))
         };
         let job = std::fs::read_to_string(fixture("workflow_job.completed-success.json")).unwrap();
@@ -713,7 +719,7 @@ mod tests {
         let path = fixture("push.branch.json");
         let url = |extra: &[(&str, &str)]| {
             let e = env(&[&vars[..], extra].concat());
-            context(&e, Some(&path), &mut vec![]).run.url.unwrap()
+            context(&e, Some(&path), Lang::En, &mut vec![]).run.url.unwrap()
         };
         let repo = "https://github.com/toolmantim/release-drafter-test-project";
         assert_eq!(url(&[]), format!("{repo}/actions/runs/272"));
@@ -724,7 +730,7 @@ mod tests {
     #[test]
     fn pull_request_event_gives_the_pr() {
         let e = env(&[("GITHUB_EVENT_NAME", "pull_request")]);
-        let cx = context(&e, Some(&fixture("pull_request.closed-merged.json")), &mut vec![]);
+        let cx = context(&e, Some(&fixture("pull_request.closed-merged.json")), Lang::En, &mut vec![]);
         let pr = cx.pr.unwrap();
         assert!(pr.merged);
         assert!(pr.number > 0 && pr.title.is_some() && pr.base.is_some() && pr.head.is_some());
@@ -744,7 +750,7 @@ mod tests {
         ]);
         for path in [bad.to_str().unwrap(), "/nonexistent/event.json"] {
             let mut w = vec![];
-            let cx = context(&e, Some(path), &mut w);
+            let cx = context(&e, Some(path), Lang::En, &mut w);
             assert_eq!(w.len(), 1);
             assert!(w[0].contains(path), "{w:?}");
             assert_eq!(cx.repo.url.as_deref(), Some("https://github.com/o/r"));

@@ -10,20 +10,22 @@ use reqwest::header::HeaderName;
 use serde_json::Value;
 
 use super::GitLab;
+use crate::ci::api::hints::api_name;
 use crate::ci::api::{Api, Ask, Failed, PREVIOUS_PAGES, Page, RunApi, Want, segment, text};
 use crate::context::Context;
 use crate::context::jobs::Job;
 use crate::context::status::Status;
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 
 impl RunApi for GitLab {
     fn name(&self) -> &'static str {
-        "the GitLab API"
+        "GitLab"
     }
 
-    fn run_word(&self) -> &'static str {
-        "pipeline"
+    fn run_word(&self, lang: Lang) -> String {
+        say(lang, "api.run.gitlab", &[])
     }
 
     /// `CI_API_V4_URL`, else `CI_SERVER_URL/api/v4`, else gitlab.com's.
@@ -46,23 +48,16 @@ impl RunApi for GitLab {
         (HeaderName::from_static("private-token"), token.to_owned())
     }
 
-    fn rate_limit_advice(&self) -> &'static str {
-        "try again later, or raise the limit in the instance's settings"
+    fn rate_limit_advice(&self, lang: Lang) -> String {
+        say(lang, "api.rate_limit.gitlab", &[])
     }
 
-    fn token_refused(&self) -> String {
-        format!(
-            "{} refused `gitlab_token` (HTTP 401): use a token with the `read_api` scope that has not expired",
-            self.name()
-        )
+    fn token_refused(&self, lang: Lang) -> String {
+        say(lang, "api.token_refused.gitlab", &[("name", &api_name(self, lang))])
     }
 
-    fn not_allowed(&self, status: u16) -> String {
-        format!(
-            "{} answered HTTP {status}: give `gitlab_token` the `read_api` scope and at least the Reporter role in \
-             this project",
-            self.name()
-        )
+    fn not_allowed(&self, status: u16, lang: Lang) -> String {
+        say(lang, "api.not_allowed.gitlab", &[("name", &api_name(self, lang)), ("status", &status.to_string())])
     }
 
     /// The pipeline's jobs, without the notifying one (`CI_JOB_ID`), which GitLab lists while
@@ -171,7 +166,7 @@ mod tests {
         let failed = |failure| api::Failed { failure, attempts: 1 };
         let status = |status, rate_limited| failed(Failure::Status { status, rate_limited });
         let t = Duration::from_secs(10);
-        let gl = |f: &api::Failed| warning(&GitLab, "the previous pipeline", f, "https://gl.example", t);
+        let gl = |f: &api::Failed| warning(&GitLab, "the previous pipeline", f, "https://gl.example", t, Lang::En);
         assert_eq!(
             gl(&status(403, false)),
             "cannot read the previous pipeline from the GitLab API: the GitLab API answered HTTP 403: give \

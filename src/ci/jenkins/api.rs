@@ -17,24 +17,26 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use serde_json::Value;
 
 use super::Jenkins;
+use crate::ci::api::hints::api_name;
 use crate::ci::api::{Api, Ask, Failed, Page, RunApi, Want, text};
 use crate::context::Context;
 use crate::context::jobs::Job;
 use crate::context::status::Status;
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 
 impl RunApi for Jenkins {
     fn name(&self) -> &'static str {
-        "the Jenkins API"
+        "Jenkins"
     }
 
-    fn run_word(&self) -> &'static str {
-        "build"
+    fn run_word(&self, lang: Lang) -> String {
+        say(lang, "api.run.jenkins", &[])
     }
 
-    fn parts_word(&self) -> &'static str {
-        "stages"
+    fn parts_word(&self, lang: Lang) -> String {
+        say(lang, "api.parts.stages", &[])
     }
 
     fn base(&self, env: &Env) -> String {
@@ -59,33 +61,19 @@ impl RunApi for Jenkins {
         &[("tree", "result,building,timestamp")]
     }
 
-    fn rate_limit_advice(&self) -> &'static str {
-        "try again later"
+    fn rate_limit_advice(&self, lang: Lang) -> String {
+        say(lang, "api.rate_limit.later", &[])
     }
 
-    fn token_refused(&self) -> String {
-        format!(
-            "{} refused `jenkins_token` (HTTP 401): set it to `user:apitoken`, with an API token from that user's \
-             Security page",
-            self.name()
-        )
+    fn token_refused(&self, lang: Lang) -> String {
+        say(lang, "api.token_refused.jenkins", &[("name", &api_name(self, lang))])
     }
 
     // Jenkins answers 403 for a wrong token as for a missing permission, and 404 for a job
     // the user may not see.
-    fn not_allowed(&self, status: u16) -> String {
-        if status == 404 {
-            return format!(
-                "{} answered HTTP 404: the user of `jenkins_token` cannot see this job; give it Job/Read, and check \
-                 that BUILD_URL and JOB_URL are under JENKINS_URL",
-                self.name()
-            );
-        }
-        format!(
-            "{} answered HTTP {status}: set `jenkins_token` to `user:apitoken` (Jenkins answers a wrong one this way \
-             too), for a user with Overall/Read and Job/Read on this job",
-            self.name()
-        )
+    fn not_allowed(&self, status: u16, lang: Lang) -> String {
+        let key = if status == 404 { "api.not_allowed.jenkins.404" } else { "api.not_allowed.jenkins" };
+        say(lang, key, &[("name", &api_name(self, lang)), ("status", &status.to_string())])
     }
 
     /// The build itself (its result and start), then a Pipeline's stages.

@@ -14,24 +14,26 @@ use reqwest::header::{AUTHORIZATION, HeaderName};
 use serde_json::Value;
 
 use super::Woodpecker;
+use crate::ci::api::hints::api_name;
 use crate::ci::api::{Api, Ask, Failed, PREVIOUS_PAGES, Page, RunApi, Want, segment, step_name, step_status, text};
 use crate::context::jobs::{self, Job};
 use crate::context::status::Status;
 use crate::context::{Context, RefKind};
 use crate::env::Env;
 use crate::settings::{Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 
 impl RunApi for Woodpecker {
     fn name(&self) -> &'static str {
-        "the Woodpecker API"
+        "Woodpecker"
     }
 
-    fn run_word(&self) -> &'static str {
-        "pipeline"
+    fn run_word(&self, lang: Lang) -> String {
+        say(lang, "api.run.woodpecker", &[])
     }
 
-    fn parts_word(&self) -> &'static str {
-        "steps"
+    fn parts_word(&self, lang: Lang) -> String {
+        say(lang, "api.parts.steps", &[])
     }
 
     fn base(&self, env: &Env) -> String {
@@ -55,24 +57,16 @@ impl RunApi for Woodpecker {
         Some("woodpecker_token")
     }
 
-    fn rate_limit_advice(&self) -> &'static str {
-        "try again later"
+    fn rate_limit_advice(&self, lang: Lang) -> String {
+        say(lang, "api.rate_limit.later", &[])
     }
 
-    fn token_refused(&self) -> String {
-        format!(
-            "{} refused `woodpecker_token` (HTTP 401): use a personal access token from your Woodpecker user \
-             settings",
-            self.name()
-        )
+    fn token_refused(&self, lang: Lang) -> String {
+        say(lang, "api.token_refused.woodpecker", &[("name", &api_name(self, lang))])
     }
 
-    fn not_allowed(&self, status: u16) -> String {
-        format!(
-            "{} answered HTTP {status}: the user of `woodpecker_token` cannot read this repository; use the token \
-             of a user who can",
-            self.name()
-        )
+    fn not_allowed(&self, status: u16, lang: Lang) -> String {
+        say(lang, "api.not_allowed.woodpecker", &[("name", &api_name(self, lang)), ("status", &status.to_string())])
     }
 
     /// The pipeline itself: its steps, and from them its outcome. The repository's id comes from
