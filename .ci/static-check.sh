@@ -13,11 +13,12 @@ bin=$(realpath "${1:?usage: $0 path/to/dingtalk-notify (the last line of .ci/bui
 # Size: 3,000,000 bytes is the aspiration (the Go DingTalk plugin is 6.7 MB). The gate for the
 # musl builds that releases ship is a regression ceiling, MUSL_MAX_BYTES in .ci/release.env
 # (3,200,000), which release.yml, ci.yml and the release rehearsal pass as MAX_BYTES. Called
-# without MAX_BYTES (the local glibc crt-static build, which is ~0.9 MB heavier than musl: static
-# glibc; docs/performance.md), the gate is a looser budget a little above that build's size.
+# without MAX_BYTES (the local glibc crt-static build, which is heavier than musl: static glibc),
+# the gate is the glibc size that matches the musl ceiling: 3,200,000 + 868,240, the glibc − musl
+# difference measured with rustup 1.95 on the same source (3,936,592 − 3,068,352; docs/performance.md).
 # The gap to the aspiration is printed every run.
 target_bytes=3000000
-max_bytes=${MAX_BYTES:-4000000}
+max_bytes=${MAX_BYTES:-4068240}
 relay_path=/api/v1/openapi/notification/dingtalk
 token=static-check-kdocs-token
 webhook="https://oapi.dingtalk.com/robot/send?access_token=static-check-robot"
