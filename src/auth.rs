@@ -57,7 +57,7 @@ pub fn run(sources: &Sources, flags: &Parsed, reporter: &mut Reporter) -> Result
     };
 
     let app_key = v.kdocs_app_key.as_ref().ok_or_else(|| required(Name::kdocs_app_key, "--app-key"))?;
-    let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries)?;
+    let http = Http::new(v.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())), v.timeout, v.retries, lang)?;
     let origin = kdocs::origin(&v.kdocs_api_url);
     let tokens = kdocs::exchange_code(&http, &v.kdocs_api_url, &app_id, app_key.expose(), code, &|retry| {
         reporter.notice(&hints::retry_notice(&Call::Exchange, retry, &origin, v.timeout, lang));

@@ -111,7 +111,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
 
     let (route, webhook) = match &settings.mode {
         Mode::DryRun { webhook, transport } => {
-            dry_run(settings, reporter, webhook.as_ref(), delivery::named(transport)?, &data);
+            dry_run(settings, reporter, webhook.as_ref(), delivery::named(transport, settings.lang)?, &data);
             reporter.step_summary(&summary.title, &summary.text);
             reporter.outputs(false, None, Some(&say(settings.lang, "run.dry_run.output", &[])));
             return Ok(());
@@ -120,7 +120,7 @@ pub fn run(settings: &Settings, env: &Env, reporter: &mut Reporter) -> Result<()
         Mode::Missing { name, error } => return Err(ci.missing(*name, settings.lang, error)),
     };
 
-    let transport = delivery::named(route.transport)?;
+    let transport = delivery::named(route.transport, settings.lang)?;
     let http = match http {
         Some(http) => http,
         None => new_http(settings)?,
@@ -229,6 +229,7 @@ fn new_http(settings: &Settings) -> Result<Http, Error> {
         settings.ca_file.as_ref().map(|f| (f.path.as_path(), f.from.as_str())),
         settings.timeout,
         settings.retries,
+        settings.lang,
     )
 }
 

@@ -22,6 +22,7 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 
 use crate::error::Error;
+use crate::summary::catalog::{Lang, say};
 
 /// `Retry-After` is honoured up to this many seconds.
 const MAX_RETRY_AFTER: u64 = 30;
@@ -157,22 +158,27 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(ca_file: Option<(&std::path::Path, &str)>, timeout: Duration, retries: u32) -> Result<Http, Error> {
+    pub fn new(
+        ca_file: Option<(&std::path::Path, &str)>,
+        timeout: Duration,
+        retries: u32,
+        lang: Lang,
+    ) -> Result<Http, Error> {
         let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(ca_file)?)
+            .tls_backend_preconfigured(tls_config(ca_file, lang)?)
             .user_agent(concat!("dingtalk-notify/", env!("CARGO_PKG_VERSION")))
             // A redirect would turn a POST into a GET (301/302) or repeat it elsewhere; each
             // server has one address, so a 3xx is reported with where it points instead.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout)
             .build()
-            .map_err(|e| Error::usage(format!("cannot set up the HTTP client: {e}")))?;
+            .map_err(|e| Error::usage(say(lang, "http.no_client", &[("error", &e.to_string())])))?;
         // Built here rather than at the first call: a runtime that cannot start is reported
         // before anything is written to the step summary or the outputs.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::delivery(format!("cannot start the I/O runtime: {e}")))?;
+            .map_err(|e| Error::delivery(say(lang, "http.no_runtime", &[("error", &e.to_string())])))?;
         Ok(Http { client, runtime: Some(runtime), timeout, retries })
     }
 
@@ -379,18 +385,17 @@ fn backoff(attempt: u32) -> Duration {
 
 /// rustls with ring and the bundled webpki roots, plus the roots in `ca_file` (its path, and
 /// the variable or flag that set it).
-fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::ClientConfig, Error> {
+fn tls_config(ca_file: Option<(&std::path::Path, &str)>, lang: Lang) -> Result<rustls::ClientConfig, Error> {
     let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
     if let Some((path, from)) = ca_file {
         let bad = |why: String| {
-            Error::usage(format!(
-                "`ca_file` {} (from {from}): {why}; give a PEM file of root certificates",
-                path.display()
-            ))
+            let path = path.display().to_string();
+            Error::usage(say(lang, "http.bad_ca_file", &[("path", &path), ("from", from), ("why", &why)]))
         };
-        let pem = crate::env::read_limited(path, MAX_CA_FILE_BYTES)
-            .map_err(|e| bad(e.to_string()))?
-            .ok_or_else(|| bad(format!("it is larger than {} KiB", MAX_CA_FILE_BYTES / 1024)))?;
+        let pem =
+            crate::env::read_limited(path, MAX_CA_FILE_BYTES).map_err(|e| bad(e.to_string()))?.ok_or_else(|| {
+                bad(say(lang, "http.ca_file_too_large", &[("kib", &(MAX_CA_FILE_BYTES / 1024).to_string())]))
+            })?;
         let mut added = 0;
         for cert in CertificateDer::pem_slice_iter(&pem) {
             let cert = cert.map_err(|e| bad(e.to_string()))?;
@@ -398,13 +403,13 @@ fn tls_config(ca_file: Option<(&std::path::Path, &str)>) -> Result<rustls::Clien
             added += 1;
         }
         if added == 0 {
-            return Err(bad("it holds no certificate".into()));
+            return Err(bad(say(lang, "http.ca_file_empty", &[])));
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::usage(format!("cannot set up TLS: {e}")))?
+        .map_err(|e| Error::usage(say(lang, "http.no_tls", &[("error", &e.to_string())])))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(config)

@@ -16,6 +16,7 @@ use crate::delivery::http::{Failed, Http};
 use crate::error::Error;
 use crate::report::Reporter;
 use crate::settings::{Route, Secret, Settings};
+use crate::summary::catalog::{Lang, say};
 use crate::summary::message::Message;
 use crate::summary::render::Summary;
 
@@ -49,11 +50,11 @@ pub struct Run<'a> {
 }
 
 /// The transport named `name` in the `transport` setting.
-pub fn named(name: &str) -> Result<&'static dyn Transport, Error> {
+pub fn named(name: &str, lang: Lang) -> Result<&'static dyn Transport, Error> {
     ALL.iter()
         .copied()
         .find(|t| t.name() == name)
-        .ok_or_else(|| Error::usage(format!("`transport`: `{name}` is not built into this binary")))
+        .ok_or_else(|| Error::usage(say(lang, "transport.not_built", &[("name", name)])))
 }
 
 /// Messages were delivered up to `sent` (that many accepted), then a request failed for good.
@@ -83,7 +84,7 @@ mod tests {
         assert_eq!(words, names);
         for (word, choice) in TransportChoice::ALL {
             if let TransportChoice::Named(name) = choice {
-                assert_eq!((word, named(name).map(Transport::name).ok()), (word, Some(*name)));
+                assert_eq!((word, named(name, Lang::En).map(Transport::name).ok()), (word, Some(*name)));
             }
         }
     }

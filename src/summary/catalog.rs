@@ -1245,6 +1245,17 @@ OPTIONS:\n\
         "模板（来自 {origins}）无法渲染：渲染进程（本程序，从 {program} 再次启动）没有启动（`{error}`）；模板只在那里渲染，那里的内存和时间都有上限",
         "the template from {origins} cannot be rendered: its renderer (this program, started again from {program}) did not start ({error}); a template is rendered only there, where its memory and time are bounded",
     ]),
+    // The HTTP client's own setup (src/delivery/http.rs) and the transports' list.
+    ("http.no_client", ["无法建立 HTTP 客户端：`{error}`", "cannot set up the HTTP client: {error}"]),
+    ("http.no_runtime", ["无法启动 I/O 运行时：`{error}`", "cannot start the I/O runtime: {error}"]),
+    ("http.no_tls", ["无法建立 TLS：`{error}`", "cannot set up TLS: {error}"]),
+    ("http.bad_ca_file", [
+        "`ca_file` {path}（来自 {from}）：{why}；请提供根证书的 PEM 文件",
+        "`ca_file` {path} (from {from}): {why}; give a PEM file of root certificates",
+    ]),
+    ("http.ca_file_too_large", ["文件超过 {kib} KiB", "it is larger than {kib} KiB"]),
+    ("http.ca_file_empty", ["文件里没有证书", "it holds no certificate"]),
+    ("transport.not_built", ["`transport`：本程序没有内置 `{name}`", "`transport`: `{name}` is not built into this binary"]),
 ];
 
 #[cfg(test)]
@@ -1324,6 +1335,8 @@ mod tests {
             include_str!("../delivery/hints.rs"),
             include_str!("../delivery/kdocs.rs"),
             include_str!("../delivery/dingtalk.rs"),
+            include_str!("../delivery/http.rs"),
+            include_str!("../delivery/mod.rs"),
             include_str!("../ci/api/hints.rs"),
             include_str!("../ci/api/mod.rs"),
             include_str!("../ci/github/api.rs"),

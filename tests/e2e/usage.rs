@@ -196,11 +196,20 @@ fn a_bad_ca_file_names_its_variable_and_sends_nothing() {
     let pem = empty.dir().join("empty.pem");
     std::fs::write(&pem, "not a certificate\n").unwrap();
     for (value, why) in [("missing.pem", ""), (pem.to_str().unwrap(), "it holds no certificate")] {
-        let out = Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_CA_FILE", value).run();
+        let run = || Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_CA_FILE", value);
+        let out = run().env("DINGTALK_LANG", "en").run();
         assert_eq!(out.code, 2, "{}", out.stderr);
         let want = format!("error: `ca_file` {value} (from INPUT_CA_FILE): {why}");
         assert!(out.stderr.starts_with(&want), "{}", out.stderr);
+        // In the default language, the same line in Chinese.
+        let out = run().run();
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let want = format!("error: `ca_file` {value}（来自 INPUT_CA_FILE）：");
+        assert!(out.stderr.starts_with(&want), "{}", out.stderr);
     }
+    let out =
+        Run::github("push", "github/push.branch.json", &relay.url).env("INPUT_CA_FILE", pem.to_str().unwrap()).run();
+    assert!(out.stderr.contains("：文件里没有证书；请提供根证书的 PEM 文件"), "{}", out.stderr);
     assert!(relay.received().is_empty(), "a usage error sent a request");
 }
 
