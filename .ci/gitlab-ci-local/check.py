@@ -255,7 +255,8 @@ def main():
         check(jobs.get("failing-test") == ("FAIL" if fail else None), f"{where}: failing-test {jobs}")
         # What dingtalk-notify printed: the one line that says where the message went.
         said = [m.group(1) for j in notify_jobs for m in re.finditer(rf"^{re.escape(j)}\s+> (.*)$", output, re.M)]
-        check(said == [f"sent to DingTalk through {relay_url} (transport: kdocs)"], f"{where}: dingtalk-notify said {said}")
+        # The line is in the default language, zh-CN (`lang` unset in the README's examples).
+        check(said == [f"已通过 {relay_url} 发到钉钉（`transport: kdocs`）"], f"{where}: dingtalk-notify said {said}")
 
         if check(len(relay_log) == 1, f"{where}: the relay got {len(relay_log)} requests, expected 1"):
             check_message(check, where, relay_log[0], fail, token, title_start, sha)
