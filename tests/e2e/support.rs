@@ -65,6 +65,19 @@ pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
+/// A dry run with exactly the variables of the env file `rel`, changed by `changes` (an empty
+/// value unsets one), and `notify_on: always` unless `changes` says otherwise.
+pub fn dry_run_env(rel: &str, changes: &[(&str, &str)]) -> Output {
+    let mut run = Run::new().env("INPUT_NOTIFY_ON", "always");
+    for (k, v) in crate::dotenv::parse(&std::fs::read_to_string(fixture(rel)).unwrap(), rel) {
+        run = run.env(&k, &v);
+    }
+    for (k, v) in changes {
+        run = if v.is_empty() { run.unset(k) } else { run.env(k, v) };
+    }
+    run.env("INPUT_WEBHOOK", &webhook()).env("INPUT_KDOCS_TOKEN", TOKEN).dry_run()
+}
+
 /// A relay URL for runs that must not reach one (dry runs): the discard port, where nothing
 /// listens.
 pub const NO_RELAY: &str = "http://127.0.0.1:9";

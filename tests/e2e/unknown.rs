@@ -5,19 +5,6 @@
 use crate::dotenv;
 use crate::support::*;
 
-/// A dry run with exactly the variables of the env file `rel`, changed by `changes` (an empty
-/// value unsets one), and `notify_on: always` unless `changes` says otherwise.
-fn dry_run_env(rel: &str, changes: &[(&str, &str)]) -> Output {
-    let mut run = Run::new().env("INPUT_NOTIFY_ON", "always");
-    for (k, v) in dotenv::parse(&std::fs::read_to_string(fixture(rel)).unwrap(), rel) {
-        run = run.env(&k, &v);
-    }
-    for (k, v) in changes {
-        run = if v.is_empty() { run.unset(k) } else { run.env(k, v) };
-    }
-    run.env("INPUT_WEBHOOK", &webhook()).env("INPUT_KDOCS_TOKEN", TOKEN).dry_run()
-}
-
 /// The message says the status is unknown in words, in the title and the headline.
 fn assert_says_unknown(out: &Output) {
     let (title, text) = markdown(&out.json());

@@ -3,21 +3,7 @@
 //! Drone 1.x/2.x builds, promotions, rollbacks, custom and cron builds. Each through the binary
 //! with a fixture env file, in the reader's words.
 
-use crate::dotenv;
 use crate::support::*;
-
-/// A dry run with exactly the variables of the env file `rel`, changed by `changes` (an empty
-/// value unsets one), sending whatever the run's outcome.
-fn dry_run_env(rel: &str, changes: &[(&str, &str)]) -> Output {
-    let mut run = Run::new().env("INPUT_NOTIFY_ON", "always");
-    for (k, v) in dotenv::parse(&std::fs::read_to_string(fixture(rel)).unwrap(), rel) {
-        run = run.env(&k, &v);
-    }
-    for (k, v) in changes {
-        run = if v.is_empty() { run.unset(k) } else { run.env(k, v) };
-    }
-    run.env("INPUT_WEBHOOK", &webhook()).env("INPUT_KDOCS_TOKEN", TOKEN).dry_run()
-}
 
 /// The title and the text's lines (blank ones dropped) of a dry run.
 fn message(rel: &str, changes: &[(&str, &str)]) -> (String, Vec<String>) {
