@@ -4,12 +4,14 @@
 //! the CI does not give stays `None` (rendered as `none`, so templates can test it with `if`),
 //! never an empty string.
 
+pub mod commits;
 pub mod jobs;
 pub mod payload;
 pub mod status;
 
 use serde::Serialize;
 
+use crate::context::commits::Commits;
 use crate::context::jobs::Job;
 use crate::context::payload::Payload;
 use crate::context::status::Status;
@@ -46,7 +48,7 @@ pub struct Context {
     pub jobs: Vec<Job>,
     pub pr: Option<PullRequest>,
     /// Commits of a push, oldest first.
-    pub commits: Vec<Commit>,
+    pub commits: Commits,
     pub compare_url: Option<String>,
     pub release: Option<Release>,
     /// The environment a promotion, rollback or deployment goes to (Drone's `DRONE_DEPLOY_TO`).

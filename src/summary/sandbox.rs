@@ -359,7 +359,7 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
     } else {
         lean = Context {
             payload: Payload::default(),
-            commits: if reads.commits { cx.commits.clone() } else { Vec::new() },
+            commits: if reads.commits { cx.commits.clone() } else { crate::context::commits::Commits::default() },
             ..cx.clone()
         };
         &lean

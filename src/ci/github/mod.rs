@@ -432,7 +432,7 @@ fn from_payload(env: &Env, event: String, json: Payload) -> Context {
         run,
         jobs: Vec::new(),
         pr,
-        commits,
+        commits: commits.into(),
         compare_url: s(payload, &["compare"]),
         release,
         message: None,
