@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod engine;
 pub mod events;
+mod fork;
 pub mod markdown;
 pub mod message;
 pub mod render;

@@ -1,5 +1,5 @@
-//! A user's template is rendered in a child process (this binary again, with [`CHILD_ARG`]), so
-//! that nothing it does can take the run down with it.
+//! A user's template is rendered apart from this process, so that nothing it does can take the
+//! run down with it.
 //!
 //! The release build aborts on a panic (`panic = "abort"`), and so does any process whose memory
 //! allocation fails: neither can be caught. minijinja panics or allocates without bound on some
@@ -7,23 +7,27 @@
 //! `range(10)|batch(9223372036854775807)`), and string concatenation (`~`) can double a string
 //! in every loop step, which fuel (it counts steps, not bytes) does not stop. `engine` replaces
 //! the filters and tests known to misbehave and caps the output at
-//! [`crate::summary::engine::MAX_OUTPUT_BYTES`]; the child catches what remains. The parent watches it:
-//! more than [`MAX_MEMORY_BYTES`] resident (on Linux, from `/proc/<pid>/status`) or more than
-//! [`MAX_TIME`] and it is killed; a child that aborts or is killed is a usage error naming the
-//! template, which honours `fail_on_error` like any other.
+//! [`crate::summary::engine::MAX_OUTPUT_BYTES`]; the renderer apart catches what remains. One
+//! that takes more than [`MAX_MEMORY_BYTES`] or [`MAX_TIME`] is stopped; one that aborts or is
+//! stopped is a usage error naming the template, which honours `fail_on_error` like any other.
 //!
-//! The child is this binary started again from `/proc/self/exe` (elsewhere from
-//! `current_exe`): on Linux that is the running program itself, even when its file was replaced
-//! or deleted during the run. When no child can start, the template is not rendered: that is a
-//! usage error too. Only a template that can neither loop nor build more than a few times the
-//! context's largest string ([`without_loops`]: lookups, `if`, `~`, this program's own filters)
-//! renders in this process, where fuel and the output cap bound it; it costs no process start.
-//!
-//! The child gets on stdin the context as JSON, then a newline, then the event's text as it was
-//! read, which it parses itself into the same lazy [`Payload`]: re-serializing the event here and
-//! converting all of it there cost 50 ms on a 1 MB push. What a template cannot name is not
-//! passed at all ([`Reads`]). It answers `{"texts": […]}` or `{"error": …}` on stdout; its
-//! environment is empty.
+//! Three ways, cheapest first:
+//! - **Here**, in this process: a template that can neither loop nor build more than a few times
+//!   the context's largest string ([`without_loops`]: lookups, `if`, `~`, this program's own
+//!   filters), which fuel and the output cap bound. No cost.
+//! - **In a copy of this process** made by `fork` (Linux, while this process runs one thread:
+//!   [`fork`]): it has the context already, renders, answers through a pipe and ends. Its address
+//!   space is limited to [`MAX_MEMORY_BYTES`] more than this process's (an allocation past it
+//!   aborts the copy); past [`MAX_TIME`] it is killed. A fraction of a millisecond (docs/
+//!   performance.md), and no file to start: it works when the binary was replaced or deleted.
+//! - **In a child process**, this binary started again with [`CHILD_ARG`] (other systems, or
+//!   another thread running): from `/proc/self/exe` on Linux (the running program itself, even
+//!   when its file was replaced), elsewhere from `current_exe`. It gets on stdin the context as
+//!   JSON, then a newline, then the event's text as it was read, which it parses itself into
+//!   the same lazy [`Payload`]; what a template cannot name is not passed ([`Reads`]). It
+//!   answers `{"texts": […]}` or `{"error": …}` on stdout; its environment is empty. The parent
+//!   watches its resident memory (`/proc/<pid>/status`) and its time. A process start: 1–2 ms.
+//!   When it cannot start, the template is not rendered: that is a usage error too.
 
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
@@ -38,6 +42,7 @@ use crate::error::Error;
 use crate::settings::CustomTemplate;
 use crate::summary::catalog::{Lang, say};
 use crate::summary::engine::{self, Kind};
+use crate::summary::fork::{Forked, Outcome};
 
 /// The argument that makes the binary a template renderer (not documented in `--help`).
 pub const CHILD_ARG: &str = "--internal-render-template";
@@ -48,6 +53,10 @@ pub const MAX_MEMORY_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Fuel stops a runaway loop in well under a second; this is for what fuel does not count.
 pub const MAX_TIME: Duration = Duration::from_secs(10);
+
+/// The most a renderer may answer: its texts are capped at [`engine::MAX_OUTPUT_BYTES`] each,
+/// and JSON escaping can make a byte six.
+const MAX_ANSWER_BYTES: usize = engine::MAX_OUTPUT_BYTES * 8;
 
 /// How often the child's memory is looked at: doubling a string from 256 to 512 MiB takes longer.
 const POLL: Duration = Duration::from_millis(2);
@@ -274,20 +283,34 @@ pub struct Rendering<'a> {
     apart: Option<Apart>,
 }
 
-/// The child at work, or (unit tests) its texts.
+/// The child at work, the templates waiting for a copy of this process, or (unit tests) the texts.
+#[cfg_attr(test, allow(dead_code))]
 enum Apart {
     Child(Running),
+    /// On Linux: a copy of this process ([`fork`]) at work.
+    Copy(Forked),
     #[cfg(test)]
     Done(Result<Vec<String>, Error>),
 }
 
-/// Starts rendering a user's templates (the summary's text, its title, or both): those of lookups
-/// only are rendered by [`Rendering::texts`], here; the others in one child process (a second
-/// process for the title alone cost 2.4 ms a run), started now, so that it starts while the
-/// caller does other work.
+/// Starts rendering a user's templates (the summary's text, its title, or both): those that can
+/// neither loop nor grow are rendered by [`Rendering::texts`], here; the others together in a
+/// copy of this process made by `fork` when the context is ready (Linux), or else in one child
+/// process started now, so that it starts while the caller does other work (a second process
+/// for the title alone cost 2.4 ms a run).
 pub fn start<'a>(cx: &'a Context, parts: &'a [(&'a CustomTemplate, Kind)]) -> Result<Rendering<'a>, Error> {
     let apart: Vec<_> = parts.iter().filter(|(t, _)| !renders_here(&t.source)).copied().collect();
-    let apart = if apart.is_empty() { None } else { Some(in_child(cx, &apart)?) };
+    // Unit tests' `current_exe` is the test harness, not this binary; and they run threads.
+    #[cfg(test)]
+    let apart = (!apart.is_empty()).then(|| Apart::Done(in_process(cx, &apart)));
+    #[cfg(not(test))]
+    let apart = if apart.is_empty() {
+        None
+    } else if let Some(forked) = (!exec_only()).then(|| in_copy(cx, &apart)).flatten() {
+        Some(Apart::Copy(forked))
+    } else {
+        Some(Apart::Child(in_child(cx, &apart)?))
+    };
     Ok(Rendering { cx, parts, apart })
 }
 
@@ -299,6 +322,16 @@ impl Rendering<'_> {
         let mut apart = match apart {
             None => Vec::new(),
             Some(Apart::Child(running)) => answer(running)?,
+            Some(Apart::Copy(forked)) => {
+                let apart: Vec<_> = parts.iter().filter(|(t, _)| !renders_here(&t.source)).copied().collect();
+                let answer = match forked.wait(MAX_TIME, MAX_ANSWER_BYTES) {
+                    Outcome::Answer(answer) => Ok(answer),
+                    Outcome::TooSlow => Err(too_slow(cx.lang)),
+                    Outcome::TooBig => Err(too_big(cx.lang)),
+                    Outcome::Ended(status) => Err(say(cx.lang, "template.ended", &[("status", &status)])),
+                };
+                texts_of(answer, &origins(cx.lang, &apart), apart.len(), cx.lang)?
+            }
             #[cfg(test)]
             Some(Apart::Done(texts)) => texts?,
         }
@@ -313,6 +346,32 @@ impl Rendering<'_> {
             .map(|text| text.unwrap_or_else(|| Err(Error::usage(say(cx.lang, "template.lost_text", &[])))))
             .collect()
     }
+}
+
+/// Whether to start the child by `exec` even where a copy could be made: debug builds only (the
+/// end-to-end tests, which check that way on Linux too), with `DINGTALK_NOTIFY_TEST_EXEC` set.
+#[cfg_attr(test, allow(dead_code))]
+fn exec_only() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("DINGTALK_NOTIFY_TEST_EXEC").is_some()
+}
+
+/// Starts rendering `parts` in a copy of this process, which has the context already: no job
+/// to write, no process to start, no event to parse again. It makes its own minijinja value of
+/// the context, on the other core while this process makes its own: touching this process's
+/// (iterating the commits takes a reference to each) would copy every page it is on. `None`
+/// where no copy can be made safely (another thread runs, or not Linux).
+#[cfg_attr(test, allow(dead_code))]
+fn in_copy(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Option<Forked> {
+    Forked::start(MAX_MEMORY_BYTES, || {
+        let value = minijinja::Value::from_serialize(cx);
+        let texts: Result<Vec<String>, Error> =
+            parts.iter().map(|(t, kind)| engine::custom_text(&value, t, *kind, cx.lang, cx.utc_offset)).collect();
+        let answer = match texts {
+            Ok(texts) => Answer::Texts(texts),
+            Err(e) => Answer::Error(e.message),
+        };
+        serde_json::to_vec(&answer).unwrap_or_default()
+    })
 }
 
 /// A started child: its job written (or being written), its answer being read.
@@ -330,15 +389,18 @@ struct Running {
 /// the child to read, the first thing it does, before any template runs.
 const PIPE_BYTES: usize = 64 * 1024;
 
-#[cfg_attr(test, allow(unreachable_code, unused_variables))]
-fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Error> {
-    // Unit tests' `current_exe` is the test harness, not this binary.
-    #[cfg(test)]
-    return Ok(Apart::Done(in_process(cx, parts)));
-    let origins = match parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().as_slice() {
-        [init @ .., last] if !init.is_empty() => say(cx.lang, "api.and", &[("init", &init.join(", ")), ("last", last)]),
+/// The templates' names for a message: `title`, or `template and title`.
+fn origins(lang: Lang, parts: &[(&CustomTemplate, Kind)]) -> String {
+    match parts.iter().map(|(t, _)| t.origin.as_str()).collect::<Vec<_>>().as_slice() {
+        [init @ .., last] if !init.is_empty() => say(lang, "api.and", &[("init", &init.join(", ")), ("last", last)]),
         all => all.concat(),
-    };
+    }
+}
+
+/// Starts the child by `exec` and gives it its job.
+#[cfg_attr(test, allow(dead_code))]
+fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Running, Error> {
+    let origins = origins(cx.lang, parts);
     let program = own_binary();
     let mut child = Command::new(&program)
         .arg(CHILD_ARG)
@@ -396,13 +458,13 @@ fn in_child(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Apart, Er
     let (answered, answers) = mpsc::channel();
     std::thread::spawn(move || {
         let mut answer = Vec::new();
-        let limit = (engine::MAX_OUTPUT_BYTES * 8) as u64;
+        let limit = MAX_ANSWER_BYTES as u64;
         let _ = stdout.as_mut().map(|s| s.take(limit).read_to_end(&mut answer));
         // Dropping the pipe here stops a child that writes more.
         drop(stdout);
         let _ = answered.send(answer);
     });
-    Ok(Apart::Child(Running { child, origins, count: parts.len(), writer, answers, lang: cx.lang }))
+    Ok(Running { child, origins, count: parts.len(), writer, answers, lang: cx.lang })
 }
 
 /// Waits for the child's answer (see [`watch`]): its texts, or the usage error that says why
@@ -413,7 +475,12 @@ fn answer(running: Running) -> Result<Vec<String>, Error> {
     if let Some(writer) = writer {
         let _ = writer.join();
     }
-    let error = |why: &str| Error::usage(say(lang, "template.stopped", &[("origins", &origins), ("why", why)]));
+    texts_of(answer, &origins, count, lang)
+}
+
+/// The texts in a renderer's answer, or the usage error that says why there are none.
+fn texts_of(answer: Result<Vec<u8>, String>, origins: &str, count: usize, lang: Lang) -> Result<Vec<String>, Error> {
+    let error = |why: &str| Error::usage(say(lang, "template.stopped", &[("origins", origins), ("why", why)]));
     let answer = answer.map_err(|why| error(&why))?;
     match serde_json::from_slice::<Answer>(&answer) {
         Ok(Answer::Texts(texts)) if texts.len() == count => Ok(texts),
@@ -446,9 +513,9 @@ fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>, lang: Lang) -> Re
             Err(e) => return Err(e.to_string()),
         }
         let why = if started.elapsed() > MAX_TIME {
-            Some(say(lang, "template.too_slow", &[("secs", &MAX_TIME.as_secs().to_string())]))
+            Some(too_slow(lang))
         } else if resident_bytes(child.id()).is_some_and(|b| b > MAX_MEMORY_BYTES) {
-            Some(say(lang, "template.too_big", &[("mib", &(MAX_MEMORY_BYTES / 1024 / 1024).to_string())]))
+            Some(too_big(lang))
         } else {
             None
         };
@@ -463,6 +530,14 @@ fn watch(child: &mut Child, answers: &mpsc::Receiver<Vec<u8>>, lang: Lang) -> Re
             answer = answers.recv_timeout(POLL).ok();
         }
     }
+}
+
+fn too_slow(lang: Lang) -> String {
+    say(lang, "template.too_slow", &[("secs", &MAX_TIME.as_secs().to_string())])
+}
+
+fn too_big(lang: Lang) -> String {
+    say(lang, "template.too_big", &[("mib", &(MAX_MEMORY_BYTES / 1024 / 1024).to_string())])
 }
 
 /// The unit tests' renderer for any template: this process, where nothing but fuel and the

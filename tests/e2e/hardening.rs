@@ -86,30 +86,99 @@ fn a_template_file_under_proc_is_refused() {
 
 // --- Templates cannot abort the process -------------------------------------------------------
 
+/// How a template that needs bounds is rendered: in a copy of the process (`fork`, Linux), or in
+/// the child started by `exec` (other systems, or another thread running; the debug build can be
+/// told to, for these tests).
+const WAYS: [(&str, &str); 2] = [("fork", ""), ("exec", "1")];
+
 #[test]
 fn templates_that_aborted_the_process_are_usage_errors() {
-    for (template, says) in [
-        ("{{ 5 is divisibleby(0) }}", "divisibleby(0)"),
-        (r#"{{ "%.2000000000f"|format(1.0) }}"#, "`format` takes at most 10000"),
-        ("{{ range(10)|batch(9223372036854775807) }}", "`batch` takes at most 10000"),
-        // 2.7 GB and still running at 60 s before.
-        ("{% for i in range(100) %}{{ 'x'*100000000 }}{% endfor %}", "writes more than 1024 KiB"),
-        // Doubling a string in a loop: fuel counts steps, not bytes.
-        (
-            "{% set ns = namespace(s='x'*1000000) %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
-            "was stopped: it took more than 512 MiB of memory",
-        ),
-    ] {
-        let run = || Run::github("push", "github/push.branch.json", NO_RELAY).env("INPUT_DRY_RUN", "true");
-        let out = run().env("INPUT_TEMPLATE", template).env("DINGTALK_LANG", "en").run();
-        assert_eq!(out.code, 2, "{template}: {}", out.stderr);
-        let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
-        assert!(error.starts_with("error: the template from INPUT_TEMPLATE"), "{template}: {}", out.stderr);
-        assert!(out.stderr.contains(says), "{template}: {}", out.stderr);
-        let out =
-            run().env("INPUT_TEMPLATE", template).env("INPUT_FAIL_ON_ERROR", "false").env("DINGTALK_LANG", "en").run();
-        assert_eq!(out.code, 0, "{template}: {}", out.stderr);
+    for (way, exec) in WAYS {
+        for (template, says) in [
+            ("{{ 5 is divisibleby(0) }}", "divisibleby(0)"),
+            (r#"{{ "%.2000000000f"|format(1.0) }}"#, "`format` takes at most 10000"),
+            ("{{ range(10)|batch(9223372036854775807) }}", "`batch` takes at most 10000"),
+            // 2.7 GB and still running at 60 s before.
+            ("{% for i in range(100) %}{{ 'x'*100000000 }}{% endfor %}", "writes more than 1024 KiB"),
+            // Doubling a string in a loop: fuel counts steps, not bytes.
+            (DOUBLING, "was stopped: it took more than 512 MiB of memory"),
+        ] {
+            let run = || {
+                Run::github("push", "github/push.branch.json", NO_RELAY)
+                    .env("INPUT_DRY_RUN", "true")
+                    .env("DINGTALK_NOTIFY_TEST_EXEC", exec)
+                    .env("INPUT_TEMPLATE", template)
+                    .env("DINGTALK_LANG", "en")
+            };
+            let out = run().run();
+            assert_eq!(out.code, 2, "{way} {template}: {}", out.stderr);
+            let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
+            assert!(error.starts_with("error: the template from INPUT_TEMPLATE"), "{way} {template}: {}", out.stderr);
+            assert!(out.stderr.contains(says), "{way} {template}: {}", out.stderr);
+            // The renderer's own last words (`memory allocation of … failed`) stay its own.
+            assert!(!out.stderr.contains("memory allocation"), "{way} {template}: {}", out.stderr);
+            let out = run().env("INPUT_FAIL_ON_ERROR", "false").run();
+            assert_eq!(out.code, 0, "{way} {template}: {}", out.stderr);
+            assert_eq!(out.output("sent").as_deref(), Some("false"), "{way} {template}: {}", out.outputs);
+        }
     }
+}
+
+/// A template that fuel does not stop in time (each step upper-cases a megabyte) is killed at
+/// 10 s, however it is rendered.
+#[test]
+fn a_template_past_its_time_is_stopped() {
+    let template = "{% set s = 'x' * 1000000 %}{% for i in range(100000) %}{% set y = s|upper %}{% endfor %}done";
+    let runs = WAYS.map(|(way, exec)| {
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let out = Run::github("push", "github/push.branch.json", NO_RELAY)
+                .env("INPUT_DRY_RUN", "true")
+                .env("DINGTALK_NOTIFY_TEST_EXEC", exec)
+                .env("INPUT_TEMPLATE", template)
+                .env("DINGTALK_LANG", "en")
+                .run();
+            (way, out, started.elapsed())
+        })
+    });
+    for run in runs {
+        let (way, out, took) = run.join().unwrap();
+        assert_eq!(out.code, 2, "{way}: {}", out.stderr);
+        let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
+        assert_eq!(
+            error,
+            "error: the template from INPUT_TEMPLATE was stopped: it took more than 10 s; it must not build huge texts or call filters with absurd arguments; fix the template",
+            "{way}: {}",
+            out.stderr
+        );
+        // Not a speed check: a bound, far above the 10 s, that a renderer left running would pass.
+        assert!(took < std::time::Duration::from_secs(30), "{way}: {took:?}");
+    }
+}
+
+/// A template that needs bounds renders the same in the copy, in the child and (a template that
+/// needs none) in the process itself: loops over the commits, the payload, minijinja's filters.
+#[test]
+fn each_way_of_rendering_gives_the_same_text() {
+    let template = "{% for c in commits %}{{ loop.index }}. {{ c.title|upper }} ({{ c.short_sha }}, {{ c.author }}){% endfor %} \
+        {{ payload.pusher.name|title }} {{ commits|map(attribute='sha')|first }} {{ commits[-1].url }}";
+    let title = "{{ repo.name|replace('-', ' ') }} {{ status }}";
+    let texts = WAYS.map(|(_, exec)| {
+        let out = Run::github("push", "github/push.branch.json", NO_RELAY)
+            .env("DINGTALK_NOTIFY_TEST_EXEC", exec)
+            .env("INPUT_TEMPLATE", template)
+            .env("INPUT_TITLE", title)
+            .env("DINGTALK_LANG", "en")
+            .dry_run();
+        markdown(&out.json())
+    });
+    assert_eq!(texts[0], texts[1]);
+    assert_eq!(texts[0].0, "release drafter test project success");
+    assert_eq!(
+        texts[0].1,
+        "1. UPDATE RELEASE-DRAFTER.YML (1496a1f, toolmantim) Toolmantim 1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093 \
+         https://github.com/toolmantim/release-drafter-test-project/commit/1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093"
+    );
 }
 
 #[test]
@@ -127,7 +196,12 @@ fn safe_uses_of_the_checked_filters_still_work() {
 /// the run waits for its event until `change` has done what it does to the copy's file (replace
 /// it, make it not executable), so that the template is rendered after the change.
 #[cfg(target_os = "linux")]
-fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(&std::path::Path)) -> Output {
+fn run_changed_mid_run(
+    template: &str,
+    fail_on_error: bool,
+    env: &[(&str, &str)],
+    change: impl FnOnce(&std::path::Path),
+) -> Output {
     use std::io::Write as _;
     let dir = Run::new();
     let bin = dir.dir().join("dingtalk-notify");
@@ -147,6 +221,7 @@ fn run_changed_mid_run(template: &str, fail_on_error: bool, change: impl FnOnce(
         .env("INPUT_TEMPLATE", template)
         .env("INPUT_FAIL_ON_ERROR", fail_on_error.to_string())
         .env("DINGTALK_LANG", "en")
+        .envs(env.iter().copied())
         .current_dir(dir.dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -188,24 +263,22 @@ fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() 
         std::fs::set_permissions(&new, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
         std::fs::rename(&new, bin).unwrap();
     };
-    // It aborted (SIGABRT), rendered in this process with no limit, whatever fail_on_error said.
-    let out = run_changed_mid_run(DOUBLING, true, replace);
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("was stopped: it took more than 512 MiB of memory"), "{}", out.stderr);
-    let out = run_changed_mid_run(DOUBLING, false, replace);
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.output("sent").as_deref(), Some("false"), "{}", out.outputs);
-    // An ordinary template renders as it does when the binary stays in place.
-    let out = run_changed_mid_run("{{ repo.name }} {{ commit.message|first_line }}", true, |bin| {
-        std::fs::remove_file(bin).unwrap();
-    });
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    let want = Run::github("push", "github/push.branch.json", NO_RELAY)
-        .env("INPUT_TEMPLATE", "{{ repo.name }} {{ commit.message|first_line }}")
-        .env("DINGTALK_LANG", "en")
-        .dry_run();
-    assert_eq!(markdown(&out.json()), markdown(&want.json()));
-    assert!(!out.stderr.contains("new binary"), "{}", out.stderr);
+    for (way, exec) in WAYS {
+        let env = [("DINGTALK_NOTIFY_TEST_EXEC", exec)];
+        // It aborted (SIGABRT), rendered in this process with no limit, whatever fail_on_error said.
+        let out = run_changed_mid_run(DOUBLING, true, &env, replace);
+        assert_eq!(out.code, 2, "{way}: {}", out.stderr);
+        assert!(out.stderr.contains("was stopped: it took more than 512 MiB of memory"), "{way}: {}", out.stderr);
+        let out = run_changed_mid_run(DOUBLING, false, &env, replace);
+        assert_eq!(out.code, 0, "{way}: {}", out.stderr);
+        assert_eq!(out.output("sent").as_deref(), Some("false"), "{way}: {}", out.outputs);
+        // A template that needs bounds renders as it does when the binary stays in place.
+        let template = "{{ repo.name|upper }}: {% for c in commits %}{{ c.title }}{% endfor %}";
+        let out = run_changed_mid_run(template, true, &env, |bin| std::fs::remove_file(bin).unwrap());
+        assert_eq!(out.code, 0, "{way}: {}", out.stderr);
+        assert_eq!(markdown(&out.json()).1, "RELEASE-DRAFTER-TEST-PROJECT: Update release-drafter.yml", "{way}");
+        assert!(!out.stderr.contains("new binary"), "{way}: {}", out.stderr);
+    }
 }
 
 /// A template that can neither loop nor grow (an `if`, `~`, the program's own filters) needs no
@@ -214,7 +287,7 @@ fn a_binary_replaced_during_the_run_still_renders_templates_apart_and_bounded() 
 #[test]
 fn a_template_without_loops_renders_without_a_child() {
     let template = "{% if commit %}{{ commit.title|link(commit.url) }}{% endif %} {{ t('status.' ~ status)|e }}";
-    let out = run_changed_mid_run(template, true, |bin| {
+    let out = run_changed_mid_run(template, true, &[], |bin| {
         std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     });
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -232,25 +305,33 @@ fn a_template_without_loops_renders_without_a_child() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_template_is_never_rendered_without_its_bounds() {
-    // The binary's file is no longer executable: no renderer can start. It rendered the template
-    // in this process, where nothing bounds it.
+    // The binary's file is no longer executable: no child can start by `exec`. It rendered the
+    // template in this process, where nothing bounds it.
     let not_executable = |bin: &std::path::Path| {
         std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     };
-    let out = run_changed_mid_run("{{ repo.name|upper }}", true, not_executable);
+    let exec = [("DINGTALK_NOTIFY_TEST_EXEC", "1")];
+    let out = run_changed_mid_run("{{ repo.name|upper }}", true, &exec, not_executable);
     assert_eq!(out.code, 2, "{}", out.stderr);
     let error = out.stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
     assert!(error.starts_with("error: the template from INPUT_TEMPLATE cannot be rendered"), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
-    let out = run_changed_mid_run("{{ repo.name|upper }}", false, not_executable);
+    let out = run_changed_mid_run("{{ repo.name|upper }}", false, &exec, not_executable);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stderr.contains("the template from INPUT_TEMPLATE cannot be rendered"), "{}", out.stderr);
     assert_eq!(out.output("sent").as_deref(), Some("false"), "{}", out.outputs);
     assert!(out.stdout.is_empty(), "{}", out.stdout);
     // Text and lookups only can do nothing unbounded: that needs no renderer apart.
-    let out = run_changed_mid_run("{{ repo.name }}: {{ commit.sha }}", true, not_executable);
+    let out = run_changed_mid_run("{{ repo.name }}: {{ commit.sha }}", true, &exec, not_executable);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(markdown(&out.json()).1, "release-drafter-test-project: 1496a1f82f32f240f7cbe1a42eb0b0c7a06a5093");
+    // A copy of the process needs no file: it renders, bounded, and the doubling is stopped.
+    let out = run_changed_mid_run("{{ repo.name|upper }}", true, &[], not_executable);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(markdown(&out.json()).1, "RELEASE-DRAFTER-TEST-PROJECT");
+    let out = run_changed_mid_run(DOUBLING, true, &[], not_executable);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("was stopped: it took more than 512 MiB of memory"), "{}", out.stderr);
 }
 
 // --- Secrets, every form ---------------------------------------------------------------------
