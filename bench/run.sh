@@ -163,9 +163,9 @@ awk 'NR == FNR { commits[$1] = $2; next }
 # --- custom templates: what a user's `title` or `template` adds to a dry run, on the 9 KB push
 # and the 1.5 MB one. Lookups, `if` blocks, `~` and this program's own filters render in the
 # binary's own process; anything that can loop or allocate without bound (here `upper`, one of
-# minijinja's filters, and a `for` loop over the commits) renders in a child process bounded in
-# memory and time (src/summary/sandbox.rs), which costs a process start: `/bin/true` is timed
-# alongside as that floor.
+# minijinja's filters, and a `for` loop over the commits) renders apart, bounded in memory and
+# time (src/summary/sandbox.rs): on Linux in a copy of the process made by `fork`, elsewhere in a
+# child process, which costs a process start: `/bin/true` is timed alongside as that floor.
 custom_runs=${CUSTOM_RUNS:-40}
 lookups_title="DINGTALK_TITLE={{ repo.name }} {{ status }}"
 lookups_text="DINGTALK_TEMPLATE={{ repo.name }}: {{ commit.title }}"

@@ -35,68 +35,67 @@ impl Serialize for Commits {
         // Into minijinja (`Value::from_serialize(&context)`): the list as an object. Anywhere
         // else (JSON, snapshots): the list itself.
         if minijinja::value::serializing_for_value() {
-            Value::from_object(List(self.0.clone())).serialize(serializer)
+            Value::from_object(View::List(self.0.clone())).serialize(serializer)
         } else {
             self.0.serialize(serializer)
         }
     }
 }
 
-/// The list, a sequence to templates.
+/// The list (a sequence to templates) or one commit of it (a map, with [`Commit`]'s fields in
+/// its order). One type for both: each `Object` impl costs the binary its own copy of the
+/// trait's methods.
 #[derive(Debug)]
-struct List(Arc<Vec<Commit>>);
-
-impl Object for List {
-    fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Seq
-    }
-
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let at = usize::try_from(key.as_i64()?).ok()?;
-        (at < self.0.len()).then(|| Value::from_object(Item(self.0.clone(), at)))
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.0.len())
-    }
-
-    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.0.len())
-    }
+enum View {
+    List(Arc<Vec<Commit>>),
+    Item(Arc<Vec<Commit>>, usize),
 }
-
-/// One commit of the list, a map to templates, with [`Commit`]'s fields in its order.
-#[derive(Debug)]
-struct Item(Arc<Vec<Commit>>, usize);
 
 const FIELDS: [&str; 7] = ["sha", "short_sha", "title", "message", "author", "author_email", "url"];
 
-impl Object for Item {
+impl Object for View {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Map
+        match **self {
+            View::List(_) => ObjectRepr::Seq,
+            View::Item(..) => ObjectRepr::Map,
+        }
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let c = &self.0[self.1];
         let text = |s: &Option<String>| s.as_deref().map_or(Value::from(()), Value::from);
-        Some(match key.as_str()? {
-            "sha" => Value::from(c.sha.as_str()),
-            "short_sha" => Value::from(c.short_sha.as_str()),
-            "title" => text(&c.title),
-            "message" => text(&c.message),
-            "author" => text(&c.author),
-            "author_email" => text(&c.author_email),
-            "url" => text(&c.url),
-            _ => return None,
-        })
+        match &**self {
+            View::List(list) => {
+                let at = usize::try_from(key.as_i64()?).ok()?;
+                (at < list.len()).then(|| Value::from_object(View::Item(list.clone(), at)))
+            }
+            View::Item(list, at) => {
+                let c = &list[*at];
+                Some(match key.as_str()? {
+                    "sha" => Value::from(c.sha.as_str()),
+                    "short_sha" => Value::from(c.short_sha.as_str()),
+                    "title" => text(&c.title),
+                    "message" => text(&c.message),
+                    "author" => text(&c.author),
+                    "author_email" => text(&c.author_email),
+                    "url" => text(&c.url),
+                    _ => return None,
+                })
+            }
+        }
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(&FIELDS)
+        match &**self {
+            View::List(list) => Enumerator::Seq(list.len()),
+            View::Item(..) => Enumerator::Str(&FIELDS),
+        }
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(FIELDS.len())
+        Some(match &**self {
+            View::List(list) => list.len(),
+            View::Item(..) => FIELDS.len(),
+        })
     }
 }
 

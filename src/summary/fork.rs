@@ -70,6 +70,7 @@ impl Forked {
     pub fn wait(mut self, max_time: Duration, max_answer: usize) -> Outcome {
         use std::io::Read;
         use std::os::fd::AsRawFd;
+        use std::os::unix::process::ExitStatusExt;
 
         let Some(mut pipe) = self.pipe.take() else { return Outcome::Ended("lost".to_owned()) };
         let deadline = self.started + max_time;
@@ -107,13 +108,11 @@ impl Forked {
             }
             _ => {}
         }
-        match self.reap() {
-            Some(status) if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 => {
-                Outcome::Ended("exit status 0 without an answer".to_owned())
-            }
-            Some(status) if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGABRT => Outcome::TooBig,
-            Some(status) if libc::WIFSIGNALED(status) => Outcome::Ended(format!("signal {}", libc::WTERMSIG(status))),
-            Some(status) => Outcome::Ended(format!("exit status {}", libc::WEXITSTATUS(status))),
+        // Said as the child started by `exec` says it (`exit status: 70`, `signal: 9 (SIGKILL)`).
+        let status = self.reap().map(std::process::ExitStatus::from_raw);
+        match status {
+            Some(status) if status.signal() == Some(libc::SIGABRT) => Outcome::TooBig,
+            Some(status) => Outcome::Ended(status.to_string()),
             None => Outcome::Ended("lost".to_owned()),
         }
     }
