@@ -46,6 +46,8 @@ impl Forked {
         // One thread, and the address space the limit starts from.
         let (1, kb) = threads_and_size()? else { return None };
         let limit = (kb * 1024).saturating_add(max_memory);
+        // SAFETY: `getpid` cannot fail.
+        let parent = unsafe { libc::getpid() };
         let mut fds = [0; 2];
         // SAFETY: `pipe2` writes two new descriptors into the array it is given.
         if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
@@ -59,7 +61,7 @@ impl Forked {
             -1 => None,
             0 => {
                 drop(read);
-                in_copy(write, limit, work)
+                in_copy(write, parent, limit, work)
             }
             pid => Some(Forked { pid, pipe: Some(std::fs::File::from(read)), started: std::time::Instant::now() }),
         }
@@ -84,9 +86,14 @@ impl Forked {
             let mut poll = libc::pollfd { fd: pipe.as_raw_fd(), events: libc::POLLIN, revents: 0 };
             let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX).max(1);
             // SAFETY: one `pollfd`, owned here, for a descriptor this function owns.
-            if unsafe { libc::poll(&raw mut poll, 1, ms) } <= 0 {
-                // Nothing yet, or a signal: the deadline is looked at again.
-                continue;
+            match unsafe { libc::poll(&raw mut poll, 1, ms) } {
+                // Nothing yet: the deadline is looked at again.
+                0 => continue,
+                -1 => match std::io::Error::last_os_error() {
+                    e if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    e => return self.stop(Outcome::Ended(e.to_string())),
+                },
+                _ => {}
             }
             match pipe.read(&mut buffer) {
                 Ok(0) => break,
@@ -194,9 +201,17 @@ const NO_LIMIT: i32 = 72;
 /// the memory limit, the work, its answer into the pipe, and `_exit`, which runs no destructor
 /// and flushes no buffer this process owns.
 #[cfg(target_os = "linux")]
-fn in_copy(write: std::os::fd::OwnedFd, limit: u64, work: impl FnOnce() -> Vec<u8>) -> ! {
+fn in_copy(write: std::os::fd::OwnedFd, parent: libc::pid_t, limit: u64, work: impl FnOnce() -> Vec<u8>) -> ! {
     use std::io::Write;
     use std::os::fd::AsRawFd;
+
+    // Killed with its parent (a job runner that kills the run's process alone), and gone at once
+    // if the parent died before this was set.
+    // SAFETY: `prctl` with these arguments only sets this process's death signal.
+    if unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) } != 0 || unsafe { libc::getppid() } != parent {
+        // SAFETY: see the panic hook below.
+        unsafe { libc::_exit(NO_LIMIT) }
+    }
 
     std::panic::set_hook(Box::new(|_| {
         // SAFETY: `_exit` ends the process at once; it is what a child of `fork` ends with.

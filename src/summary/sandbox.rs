@@ -349,10 +349,11 @@ impl Rendering<'_> {
 }
 
 /// Whether to start the child by `exec` even where a copy could be made: debug builds only (the
-/// end-to-end tests, which check that way on Linux too), with `DINGTALK_NOTIFY_TEST_EXEC` set.
+/// end-to-end tests, which check that way on Linux too), with `DINGTALK_NOTIFY_TEST_EXEC` set
+/// and not empty.
 #[cfg_attr(test, allow(dead_code))]
 fn exec_only() -> bool {
-    cfg!(debug_assertions) && std::env::var_os("DINGTALK_NOTIFY_TEST_EXEC").is_some()
+    cfg!(debug_assertions) && std::env::var_os("DINGTALK_NOTIFY_TEST_EXEC").is_some_and(|v| !v.is_empty())
 }
 
 /// Starts rendering `parts` in a copy of this process, which has the context already: no job
