@@ -93,6 +93,15 @@ enum Answer {
     Error(String),
 }
 
+impl From<Result<Vec<String>, Error>> for Answer {
+    fn from(texts: Result<Vec<String>, Error>) -> Answer {
+        match texts {
+            Ok(texts) => Answer::Texts(texts),
+            Err(e) => Answer::Error(e.message),
+        }
+    }
+}
+
 /// The parts of the context that are costly to pass and that a template may not read.
 #[derive(Debug, PartialEq, Eq)]
 struct Reads {
@@ -287,17 +296,21 @@ pub struct Rendering<'a> {
 #[cfg_attr(test, allow(dead_code))]
 enum Apart {
     Child(Running),
-    /// On Linux: a copy of this process ([`fork`]) at work.
-    Copy(Forked),
+    /// On Linux: a copy of this process ([`fork`]) at work, and what the child's answer needs.
+    Copy {
+        forked: Forked,
+        origins: String,
+        count: usize,
+    },
     #[cfg(test)]
     Done(Result<Vec<String>, Error>),
 }
 
 /// Starts rendering a user's templates (the summary's text, its title, or both): those that can
 /// neither loop nor grow are rendered by [`Rendering::texts`], here; the others together in a
-/// copy of this process made by `fork` when the context is ready (Linux), or else in one child
-/// process started now, so that it starts while the caller does other work (a second process
-/// for the title alone cost 2.4 ms a run).
+/// copy of this process made by `fork` now (Linux), or else in one child process started now:
+/// either way it works while the caller renders the built-in part (a second process for the
+/// title alone cost 2.4 ms a run).
 pub fn start<'a>(cx: &'a Context, parts: &'a [(&'a CustomTemplate, Kind)]) -> Result<Rendering<'a>, Error> {
     let apart: Vec<_> = parts.iter().filter(|(t, _)| !renders_here(&t.source)).copied().collect();
     // Unit tests' `current_exe` is the test harness, not this binary; and they run threads.
@@ -307,7 +320,7 @@ pub fn start<'a>(cx: &'a Context, parts: &'a [(&'a CustomTemplate, Kind)]) -> Re
     let apart = if apart.is_empty() {
         None
     } else if let Some(forked) = (!exec_only()).then(|| in_copy(cx, &apart)).flatten() {
-        Some(Apart::Copy(forked))
+        Some(Apart::Copy { forked, origins: origins(cx.lang, &apart), count: apart.len() })
     } else {
         Some(Apart::Child(in_child(cx, &apart)?))
     };
@@ -322,15 +335,14 @@ impl Rendering<'_> {
         let mut apart = match apart {
             None => Vec::new(),
             Some(Apart::Child(running)) => answer(running)?,
-            Some(Apart::Copy(forked)) => {
-                let apart: Vec<_> = parts.iter().filter(|(t, _)| !renders_here(&t.source)).copied().collect();
+            Some(Apart::Copy { forked, origins, count }) => {
                 let answer = match forked.wait(MAX_TIME, MAX_ANSWER_BYTES) {
                     Outcome::Answer(answer) => Ok(answer),
                     Outcome::TooSlow => Err(too_slow(cx.lang)),
                     Outcome::TooBig => Err(too_big(cx.lang)),
                     Outcome::Ended(status) => Err(say(cx.lang, "template.ended", &[("status", &status)])),
                 };
-                texts_of(answer, &origins(cx.lang, &apart), apart.len(), cx.lang)?
+                texts_of(answer, &origins, count, cx.lang)?
             }
             #[cfg(test)]
             Some(Apart::Done(texts)) => texts?,
@@ -363,16 +375,7 @@ fn exec_only() -> bool {
 /// where no copy can be made safely (another thread runs, or not Linux).
 #[cfg_attr(test, allow(dead_code))]
 fn in_copy(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Option<Forked> {
-    Forked::start(MAX_MEMORY_BYTES, || {
-        let value = minijinja::Value::from_serialize(cx);
-        let texts: Result<Vec<String>, Error> =
-            parts.iter().map(|(t, kind)| engine::custom_text(&value, t, *kind, cx.lang, cx.utc_offset)).collect();
-        let answer = match texts {
-            Ok(texts) => Answer::Texts(texts),
-            Err(e) => Answer::Error(e.message),
-        };
-        serde_json::to_vec(&answer).unwrap_or_default()
-    })
+    Forked::start(MAX_MEMORY_BYTES, || serde_json::to_vec(&Answer::from(in_process(cx, parts))).unwrap_or_default())
 }
 
 /// A started child: its job written (or being written), its answer being read.
@@ -541,9 +544,8 @@ fn too_big(lang: Lang) -> String {
     say(lang, "template.too_big", &[("mib", &(MAX_MEMORY_BYTES / 1024 / 1024).to_string())])
 }
 
-/// The unit tests' renderer for any template: this process, where nothing but fuel and the
-/// output cap bound it.
-#[cfg(test)]
+/// Renders `parts` in the process that calls it, where nothing but fuel and the output cap bound
+/// them: the copy's work (under its bounds), and the unit tests' renderer for any template.
 fn in_process(cx: &Context, parts: &[(&CustomTemplate, Kind)]) -> Result<Vec<String>, Error> {
     let context = minijinja::Value::from_serialize(cx);
     parts.iter().map(|(t, kind)| engine::custom_text(&context, t, *kind, cx.lang, cx.utc_offset)).collect()
@@ -574,10 +576,7 @@ pub fn child() -> std::process::ExitCode {
                     engine::custom_text(&context, &template, p.kind, job.lang, job.utc_offset)
                 })
                 .collect();
-            match texts {
-                Ok(texts) => Answer::Texts(texts),
-                Err(e) => Answer::Error(e.message),
-            }
+            Answer::from(texts)
         }
     };
     let json = serde_json::to_vec(&answer).unwrap_or_default();
