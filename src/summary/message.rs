@@ -106,7 +106,7 @@ impl At {
         let mobiles = self.at_mobiles.into_iter().map(|m| (m, true));
         for (who, mobile) in mobiles.chain(self.at_user_ids.into_iter().map(|u| (u, false))) {
             // In `atMobiles`/`atUserIds` (quoted, a comma) and as ` @who` in the text.
-            let size = 2 * who.chars().map(json_char_len).sum::<usize>() + 5;
+            let size = 2 * json_str_len(&who) + 5;
             if room + size > MAX_MENTION_BYTES {
                 continue;
             }
@@ -129,7 +129,7 @@ impl At {
 
     /// The room that appending every mention could take, in JSON bytes.
     fn room(&self) -> usize {
-        self.tags().map(|t| t.chars().map(json_char_len).sum::<usize>() + 1).sum::<usize>() + 4
+        self.tags().map(|t| json_str_len(&t) + 1).sum::<usize>() + 4
     }
 
     /// A mention only notifies when `@who` is also in the text: append the missing ones. Called
@@ -340,6 +340,19 @@ fn json_len<T: Serialize>(value: &T) -> usize {
     serde_json::to_vec(value).map_or(0, |v| v.len())
 }
 
+/// Bytes a text takes inside a JSON string, counted over its bytes: every byte of a multi-byte
+/// character is itself, and only ASCII is escaped (the same sum as [`json_char_len`] over its
+/// characters, without decoding them: a template's 80 KB of text is counted in one pass).
+fn json_str_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..0x20 => 6,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// Bytes a character takes inside a JSON string.
 fn json_char_len(c: char) -> usize {
     match c {
@@ -355,16 +368,16 @@ const LINE_CUT_SLACK: usize = 2_000;
 /// `text`, cut on a character boundary so that its JSON form fits `budget` bytes, with a visible
 /// marker (`…`, in the language) and, when given, the run link kept at the end.
 pub fn fit(text: &str, budget: usize, marker: &str, keep: Option<&str>) -> String {
-    let full: usize = text.chars().map(json_char_len).sum();
+    let full = json_str_len(text);
     if full <= budget {
         return text.to_owned();
     }
     // The link is kept when it takes at most a quarter of the room.
     let tail = match keep {
-        Some(k) if k.chars().map(json_char_len).sum::<usize>() <= budget / 4 => format!("\n\n{marker}\n\n{k}"),
+        Some(k) if json_str_len(k) <= budget / 4 => format!("\n\n{marker}\n\n{k}"),
         _ => format!("\n\n{marker}"),
     };
-    let room = budget.saturating_sub(tail.chars().map(json_char_len).sum());
+    let room = budget.saturating_sub(json_str_len(&tail));
     let mut used = 0;
     let mut cut = 0;
     for (i, c) in text.char_indices() {
@@ -388,14 +401,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_texts_json_length_is_what_serde_json_writes() {
+        for s in ["", "plain", "汉字 and ✓", "\"q\" \\ \n\r\t\u{8}\u{c}", "\u{1}\u{1f}\u{7f}\u{85}", "a\u{2028}b😀"]
+        {
+            let written = serde_json::to_string(s).unwrap().len() - 2;
+            assert_eq!(json_str_len(s), written, "{s:?}");
+            assert_eq!(s.chars().map(json_char_len).sum::<usize>(), written, "{s:?}");
+        }
+    }
+
+    #[test]
     fn fit_cuts_on_a_character_boundary_and_keeps_the_link() {
         let text = "汉".repeat(10_000);
         let out = fit(&text, 1000, "…", Some("[View run](https://x)"));
         assert!(out.ends_with("\n\n…\n\n[View run](https://x)"));
-        assert!(out.chars().map(json_char_len).sum::<usize>() <= 1000);
+        assert!(json_str_len(&out) <= 1000);
         assert_eq!(fit("short", 1000, "…", None), "short");
         let quotes = "\"".repeat(600);
-        assert!(fit(&quotes, 1000, "…", None).chars().map(json_char_len).sum::<usize>() <= 1000);
+        assert!(json_str_len(&fit(&quotes, 1000, "…", None)) <= 1000);
     }
 
     #[test]
