@@ -177,6 +177,10 @@ impl Http {
         // before anything is written to the step summary or the outputs.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            // The resolver looks host names up on a blocking thread, which tokio keeps for 10 s
+            // by default: gone at once instead, the process is back to one thread when a user's
+            // template renders, which a forked copy needs (src/summary/fork.rs).
+            .thread_keep_alive(Duration::ZERO)
             .build()
             .map_err(|e| Error::delivery(say(lang, "http.no_runtime", &[("error", &e.to_string())])))?;
         Ok(Http { client, runtime: Some(runtime), timeout, retries })

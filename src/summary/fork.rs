@@ -32,7 +32,7 @@ pub enum Outcome {
 #[cfg(target_os = "linux")]
 pub struct Forked {
     pid: libc::pid_t,
-    pipe: Option<std::fs::File>,
+    pipe: std::fs::File,
     started: std::time::Instant,
 }
 
@@ -43,8 +43,18 @@ impl Forked {
     pub fn start(max_memory: u64, work: impl FnOnce() -> Vec<u8>) -> Option<Forked> {
         use std::os::fd::{FromRawFd, OwnedFd};
 
-        // One thread, and the address space the limit starts from.
-        let (1, kb) = threads_and_size()? else { return None };
+        // One thread, and the address space the limit starts from. A thread that has done its
+        // work (the resolver's, which `http` lets go at once) may still be ending: it is given
+        // a millisecond, not more.
+        let mut looks = 0;
+        let kb = loop {
+            match threads_and_size()? {
+                (1, kb) => break kb,
+                _ if looks < 10 => looks += 1,
+                _ => return None,
+            }
+            std::thread::sleep(Duration::from_micros(100));
+        };
         let limit = (kb * 1024).saturating_add(max_memory);
         // SAFETY: `getpid` cannot fail.
         let parent = unsafe { libc::getpid() };
@@ -63,7 +73,7 @@ impl Forked {
                 drop(read);
                 in_copy(write, parent, limit, work)
             }
-            pid => Some(Forked { pid, pipe: Some(std::fs::File::from(read)), started: std::time::Instant::now() }),
+            pid => Some(Forked { pid, pipe: std::fs::File::from(read), started: std::time::Instant::now() }),
         }
     }
 
@@ -74,7 +84,6 @@ impl Forked {
         use std::os::fd::AsRawFd;
         use std::os::unix::process::ExitStatusExt;
 
-        let Some(mut pipe) = self.pipe.take() else { return Outcome::Ended("lost".to_owned()) };
         let deadline = self.started + max_time;
         let mut answer = Vec::new();
         let mut buffer = [0u8; 16 * 1024];
@@ -83,7 +92,7 @@ impl Forked {
             if left.is_zero() {
                 return self.stop(Outcome::TooSlow);
             }
-            let mut poll = libc::pollfd { fd: pipe.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+            let mut poll = libc::pollfd { fd: self.pipe.as_raw_fd(), events: libc::POLLIN, revents: 0 };
             let ms = i32::try_from(left.as_millis()).unwrap_or(i32::MAX).max(1);
             // SAFETY: one `pollfd`, owned here, for a descriptor this function owns.
             match unsafe { libc::poll(&raw mut poll, 1, ms) } {
@@ -95,7 +104,7 @@ impl Forked {
                 },
                 _ => {}
             }
-            match pipe.read(&mut buffer) {
+            match self.pipe.read(&mut buffer) {
                 Ok(0) => break,
                 Ok(n) if answer.len() + n > max_answer => {
                     return self.stop(Outcome::Ended("answer too long".to_owned()));

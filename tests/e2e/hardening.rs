@@ -334,6 +334,31 @@ fn a_template_is_never_rendered_without_its_bounds() {
     assert!(out.stderr.contains("was stopped: it took more than 512 MiB of memory"), "{}", out.stderr);
 }
 
+/// A run that asked its CI's API by host name looked the name up on a thread of its own (the
+/// resolver's); by the time the template renders that thread is gone, and the copy of the process
+/// renders it: here the binary's file cannot be started, so nothing else could.
+#[cfg(target_os = "linux")]
+#[test]
+fn after_an_api_lookup_by_host_name_the_template_still_renders_in_a_copy() {
+    let api = Server::start(|r| match r.target.as_str() {
+        t if t.ends_with("/jobs?per_page=100") => Reply::json(200, r#"{"total_count": 0, "jobs": []}"#),
+        _ => Reply::json(200, r#"{"id": 1}"#),
+    });
+    let by_name = api.url.replace("127.0.0.1", "localhost");
+    let env = [
+        ("GITHUB_API_URL", by_name.as_str()),
+        ("GITHUB_REPOSITORY", "o/r"),
+        ("GITHUB_RUN_ID", "1"),
+        ("INPUT_GITHUB_TOKEN", "ghs_apiTOKENsEcReT9"),
+    ];
+    let out = run_changed_mid_run("{{ repo.name|upper }}", true, &env, |bin| {
+        std::fs::set_permissions(bin, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    });
+    assert!(!api.received().is_empty(), "the API was not asked: {}", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(markdown(&out.json()).1, "RELEASE-DRAFTER-TEST-PROJECT");
+}
+
 // --- Secrets, every form ---------------------------------------------------------------------
 
 /// A relay that echoes the request in `msg`, as `echo` makes it from the request.
